@@ -1,0 +1,1 @@
+"""casusnet node daemon (lands with the node issue)."""

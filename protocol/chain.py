@@ -1,0 +1,483 @@
+"""The room chain: ``apply(state, event) -> state``.
+
+A room is an append-only chain of chair-signed events, each carrying the hash of
+the one before; the room id is the hash of the signed ``convene``. ``apply`` checks
+an event completely on the side and returns a new :class:`RoomState`, or raises a
+typed :class:`~protocol.errors.ChainError` (or crypto/policy/decode error); the old
+state is never changed.
+
+Rules (see ``docs/protocol.md`` section 6 for the full table):
+
+- Only the chair signs events. A member's ``assess``, ``consent``, ``join`` and
+  ``leave`` statements travel whole inside the chair's event; both signatures count.
+- Under a basis with an intake (``pga-r``), the room opens for sharing only when
+  every intake organisation (gemeente, politie, OM) assessed ``opnemen``.
+- Under a basis with joint consent for third parties (``pga-r``), a ``derde`` enters
+  an epoch only with the consent statements of every consenting organisation.
+- ``epoch`` must list exactly the membership that the invites, joins, consents,
+  removals and leaves since the last epoch give; after ``remove``/``leave`` the next
+  membership event must be that ``epoch``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from .codec import DEFAULT_LIMITS, Limits, decode
+from .errors import (
+    ChainError,
+    ChainLinkError,
+    ChainReplayError,
+    ChainStateError,
+    ConsentError,
+    IntakeError,
+    MembershipError,
+    NotChairError,
+    StatementError,
+)
+from .events import (
+    STATEMENT_SPECS,
+    Assess,
+    ConveneData,
+    EpochData,
+    EpochMember,
+    Event,
+    InviteData,
+    ItemData,
+    Join,
+    Leave,
+    RemoveData,
+    StatementData,
+)
+from .events import Consent as ConsentStatement
+from .keys import Signer, check_box_public, digest, verify
+from .registry import Grondslag, Registry
+from .roster import Roster
+from .signed import PURPOSE_OF_TYPE, Signed, sign
+
+MAX_SKEW = 300  # seconds an event may lie in the future of the verifier's clock
+
+INTAKE, OPEN, CLOSED = "intake", "open", "closed"
+
+
+@dataclass(frozen=True)
+class Member:
+    node: str
+    org: str
+    role: str
+    key: bytes
+
+
+@dataclass(frozen=True)
+class Invite:
+    node: str
+    org: str
+    role: str
+    from_epoch: int
+
+
+def _frozen(d: dict[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(d)
+
+
+@dataclass(frozen=True)
+class RoomState:
+    room: bytes
+    case: str
+    purpose: str
+    bases: tuple[str, ...]
+    room_basis: str
+    chair: str
+    meeting: int
+    retention: int
+    seq: int
+    head: bytes
+    time: int
+    first_time: int
+    phase: str
+    epoch: int
+    epochs: Mapping[int, Mapping[str, Member]]
+    invited: Mapping[str, Invite]
+    joins: Mapping[str, bytes]
+    assessments: Mapping[str, str]  # org -> verdict
+    consents: Mapping[str, frozenset[str]]  # subject node -> consenting orgs
+    leaving: frozenset[str]  # removed or left, until the next epoch
+    items: Mapping[bytes, tuple[str, int]]  # item id -> (kind, epoch)
+    outcome: str | None
+    closed_at: int | None
+
+    @property
+    def members(self) -> Mapping[str, Member]:
+        """The members of the current epoch."""
+        return self.epochs[self.epoch]
+
+    def member_of(self, node: str, epoch: int) -> Member | None:
+        return self.epochs.get(epoch, {}).get(node)
+
+    @property
+    def epoch_due(self) -> bool:
+        return bool(self.leaving)
+
+
+# --- building events (the chair's side) ------------------------------------------------
+
+
+def convene(
+    chair: Signer,
+    chair_id: str,
+    data: ConveneData,
+    time: int,
+) -> bytes:
+    """The signed ``convene`` event; its hash (``room_id``) is the room id."""
+    return sign(chair, chair_id, Event("event", 1, b"", 0, b"", "convene", time, data))
+
+
+def room_id(convene_event: bytes) -> bytes:
+    return digest(convene_event)
+
+
+def next_event(chair: Signer, state: RoomState, kind: str, data: Any, time: int) -> bytes:
+    """A signed event that follows ``state``'s head (to be checked with :func:`apply`)."""
+    event = Event("event", 1, state.room, state.seq + 1, state.head, kind, time, data)
+    return sign(chair, state.chair, event)
+
+
+def statement(signer: Signer, node: str, body: Any) -> bytes:
+    """A member's signed statement (``Assess``, ``Consent``, ``Join``, ``Leave``)."""
+    return sign(signer, node, body)
+
+
+# --- checking events --------------------------------------------------------------------
+
+
+def apply(
+    state: RoomState | None,
+    data: bytes,
+    *,
+    roster: Roster,
+    registry: Registry,
+    now: int,
+    limits: Limits = DEFAULT_LIMITS,
+) -> RoomState:
+    """Check a signed event against ``state`` and return the state after it.
+
+    Order: decode; signer is a roster member; event signature; room, sequence and
+    hash link; time; chair signature; the kind's own rules. Raises a typed error and
+    leaves ``state`` as it was.
+    """
+    wrapper = decode(data, Signed.SPEC, limits)
+    signer = roster.member(wrapper.signer)
+    event = decode(wrapper.body, Event.SPEC, limits)
+    verify(signer.sign, "event", wrapper.body, wrapper.sig)
+    if event.time > now + MAX_SKEW:
+        raise ChainError("event time is in the future")
+    if state is None:
+        if event.kind != "convene":
+            raise ChainStateError("a room starts with convene")
+        if event.seq != 0 or event.room or event.prev:
+            raise ChainLinkError("convene must have seq 0, no room and no prev")
+        return _convene(event, wrapper.signer, signer.org, digest(data), registry)
+    if event.room != state.room:
+        raise ChainLinkError("event belongs to another room")
+    if event.seq <= state.seq:
+        raise ChainReplayError(f"seq {event.seq} <= {state.seq}")
+    if event.seq != state.seq + 1 or event.prev != state.head:
+        raise ChainLinkError(f"expected seq {state.seq + 1} after the head")
+    if wrapper.signer != state.chair:
+        raise NotChairError(wrapper.signer)
+    if event.time < state.time:
+        raise ChainError("event time before the previous event")
+    if state.phase == CLOSED:
+        raise ChainStateError("the room is closed")
+    if event.kind == "convene":
+        raise ChainStateError("convene only starts a room")
+    if state.epoch_due and event.kind not in ("epoch", "remove", "leave", "close"):
+        raise ChainStateError("a new epoch must follow remove or leave")
+    basis = registry.bases[state.room_basis]
+    new = _RULES[event.kind](state, event, roster, basis, now)
+    return replace(new, seq=event.seq, head=digest(data), time=event.time)
+
+
+def _convene(
+    event: Event, chair: str, chair_org: str, head: bytes, registry: Registry
+) -> RoomState:
+    data: ConveneData = event.data
+    bases = [registry.get(b) for b in data.bases]
+    room_bases = [b for b in bases if b.kind == "room"]
+    if len(room_bases) != 1:
+        raise ChainStateError("declare exactly one room basis (pga-r or wgs)")
+    basis = room_bases[0]
+    for b in bases:
+        if b.kind == "supply" and basis.id not in b.requires_room:
+            raise ChainStateError(f"{b.id} cannot be used in a {basis.id} room")
+    if chair_org not in basis.conveners:
+        raise NotChairError(f"a {chair_org} node cannot convene under {basis.id}")
+    if data.retention != retention_years(bases):
+        raise ChainStateError("retention does not match the declared bases")
+    check_box_public(data.chair_key)
+    chair_member = Member(chair, chair_org, "deelnemer", data.chair_key)
+    return RoomState(
+        room=head,
+        case=data.case,
+        purpose=data.purpose,
+        bases=data.bases,
+        room_basis=basis.id,
+        chair=chair,
+        meeting=data.meeting,
+        retention=data.retention,
+        seq=0,
+        head=head,
+        time=event.time,
+        first_time=event.time,
+        phase=INTAKE if basis.intake_by else OPEN,
+        epoch=0,
+        epochs=_frozen({0: _frozen({chair: chair_member})}),
+        invited=_frozen({}),
+        joins=_frozen({}),
+        assessments=_frozen({}),
+        consents=_frozen({}),
+        leaving=frozenset(),
+        items=_frozen({}),
+        outcome=None,
+        closed_at=None,
+    )
+
+
+def retention_years(bases: list[Grondslag]) -> int:
+    """The longest retention or logging term of the declared bases, in years."""
+    return max([b.retention_years or 0 for b in bases] + [b.log_min_years for b in bases])
+
+
+def _statement(state: RoomState, event: Event, roster: Roster, kind: str) -> tuple[Any, str]:
+    """Decode and verify the member statement carried by an event; returns it and its org."""
+    raw: StatementData = event.data
+    wrapper = decode(raw.statement, Signed.SPEC)
+    author = roster.member(wrapper.signer)
+    body = decode(wrapper.body, STATEMENT_SPECS[kind])
+    verify(author.sign, PURPOSE_OF_TYPE[kind], wrapper.body, wrapper.sig)
+    if body.node != wrapper.signer:
+        raise StatementError("statement names another node than its signer")
+    if body.room != state.room:
+        raise StatementError("statement is for another room")
+    if body.time > event.time:
+        raise StatementError("statement is dated after the event")
+    return body, author.org
+
+
+def _require_member(state: RoomState, node: str, what: str) -> Member:
+    member = state.members.get(node)
+    if member is None or node in state.leaving:
+        raise MembershipError(f"{what}: {node} is not a member")
+    return member
+
+
+def _assess(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+) -> RoomState:
+    body: Assess
+    body, org = _statement(state, event, roster, "assess")
+    if state.phase != INTAKE:
+        raise IntakeError("the intake is over")
+    if org not in basis.intake_by:
+        raise IntakeError(f"a {org} node does not take part in the intake")
+    _require_member(state, body.node, "assess")
+    assessments = dict(state.assessments)
+    assessments[org] = body.verdict
+    unanimous = set(assessments) >= basis.intake_by and all(
+        v == "opnemen" for v in assessments.values()
+    )
+    return replace(state, assessments=_frozen(assessments), phase=OPEN if unanimous else INTAKE)
+
+
+def _invite(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+) -> RoomState:
+    data: InviteData = event.data
+    target = roster.member(data.node)
+    if data.node in state.members or data.node in state.invited:
+        raise MembershipError(f"{data.node} is already a member or invited")
+    if data.role == "deelnemer" and target.org not in basis.deelnemers:
+        raise MembershipError(f"a {target.org} node is no deelnemer under {basis.id}")
+    if data.role == "derde" and not basis.third_parties:
+        raise MembershipError(f"{basis.id} admits no third parties")
+    if data.from_epoch != state.epoch + 1:
+        raise MembershipError("an invite is for the next epoch")
+    invited = dict(state.invited)
+    invited[data.node] = Invite(data.node, target.org, data.role, data.from_epoch)
+    return replace(state, invited=_frozen(invited))
+
+
+def _consent(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+) -> RoomState:
+    body: ConsentStatement
+    body, org = _statement(state, event, roster, "consent")
+    if org not in basis.third_party_consent:
+        raise ConsentError(f"a {org} node does not consent to third parties under {basis.id}")
+    _require_member(state, body.node, "consent")
+    invite = state.invited.get(body.subject)
+    if invite is None or invite.role != "derde":
+        raise ConsentError(f"{body.subject} is not invited as a third party")
+    given = state.consents.get(body.subject, frozenset())
+    if org in given:
+        raise ConsentError(f"{org} already consented")
+    consents = dict(state.consents)
+    consents[body.subject] = given | {org}
+    return replace(state, consents=_frozen(consents))
+
+
+def _join(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+    body: Join
+    body, _ = _statement(state, event, roster, "join")
+    if body.node not in state.invited and body.node not in state.members:
+        raise MembershipError(f"{body.node} is not invited")
+    if body.node in state.leaving:
+        raise MembershipError(f"{body.node} is leaving")
+    check_box_public(body.key)
+    joins = dict(state.joins)
+    joins[body.node] = body.key
+    return replace(state, joins=_frozen(joins))
+
+
+def admitted(state: RoomState, basis: Grondslag) -> dict[str, Member]:
+    """The membership the next ``epoch`` event must list."""
+    members = {
+        node: replace(m, key=state.joins.get(node, m.key))
+        for node, m in state.members.items()
+        if node not in state.leaving
+    }
+    for node, inv in state.invited.items():
+        key = state.joins.get(node)
+        if key is None or inv.from_epoch > state.epoch + 1:
+            continue
+        if inv.role == "derde":
+            if basis.intake_by and state.phase != OPEN:
+                continue
+            if not basis.third_party_consent <= state.consents.get(node, frozenset()):
+                continue
+        members[node] = Member(node, inv.org, inv.role, key)
+    return members
+
+
+def _epoch(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+    data: EpochData = event.data
+    if data.epoch != state.epoch + 1:
+        raise ChainLinkError(f"expected epoch {state.epoch + 1}")
+    expected = admitted(state, basis)
+    listed = {m.node: m for m in data.members}
+    if len(listed) != len(data.members):
+        raise MembershipError("a member is listed twice")
+    if [m.node for m in data.members] != sorted(listed):
+        raise MembershipError("members are not sorted by node id")
+    if listed != {n: EpochMember(n, m.role, m.key) for n, m in expected.items()}:
+        _explain_epoch_mismatch(state, basis, listed, expected)
+    if expected == dict(state.members) and not state.leaving:
+        raise ChainStateError("the epoch changes nothing")
+    invited = {n: i for n, i in state.invited.items() if n not in expected}
+    joins = {n: k for n, k in state.joins.items() if n not in expected}
+    epochs = dict(state.epochs)
+    epochs[data.epoch] = _frozen(expected)
+    return replace(
+        state,
+        epoch=data.epoch,
+        epochs=_frozen(epochs),
+        invited=_frozen(invited),
+        joins=_frozen(joins),
+        leaving=frozenset(),
+    )
+
+
+def _explain_epoch_mismatch(
+    state: RoomState, basis: Grondslag, listed: dict[str, EpochMember], expected: dict[str, Member]
+) -> None:
+    for node in listed.keys() - expected.keys():
+        invite = state.invited.get(node)
+        if invite is not None and invite.role == "derde" and node in state.joins:
+            if basis.intake_by and state.phase != OPEN:
+                raise IntakeError(f"{node}: a third party enters only after the intake")
+            raise ConsentError(f"{node} lacks the consent of gemeente, politie and OM")
+        raise MembershipError(f"{node} may not be a member of this epoch")
+    for node in expected.keys() - listed.keys():
+        raise MembershipError(f"{node} is missing from the epoch")
+    raise MembershipError("a member's role or key differs from its invite and join")
+
+
+def _remove(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+) -> RoomState:
+    data: RemoveData = event.data
+    return _drop(state, data.node)
+
+
+def _leave(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+    body: Leave
+    body, _ = _statement(state, event, roster, "leave")
+    return _drop(state, body.node)
+
+
+def _drop(state: RoomState, node: str) -> RoomState:
+    if node == state.chair:
+        raise MembershipError("the chair cannot leave; close the room instead")
+    invited = {n: i for n, i in state.invited.items() if n != node}
+    joins = {n: k for n, k in state.joins.items() if n != node}
+    consents = {n: c for n, c in state.consents.items() if n != node}
+    if node in state.members and node not in state.leaving:
+        leaving = state.leaving | {node}
+    elif node in state.invited:
+        leaving = state.leaving
+    else:
+        raise MembershipError(f"{node} is not a member or invited")
+    return replace(
+        state,
+        invited=_frozen(invited),
+        joins=_frozen(joins),
+        consents=_frozen(consents),
+        leaving=leaving,
+    )
+
+
+def _item(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+    data: ItemData = event.data
+    if state.phase != OPEN:
+        raise ChainStateError("plan items need an open room")
+    if data.epoch != state.epoch:
+        raise ChainStateError("plan items are sealed for the current epoch")
+    if data.item in state.items:
+        raise ChainReplayError("item id already used")
+    nodes = [n for n, _ in data.wraps]
+    if nodes != sorted(set(nodes)) or not set(nodes) <= state.members.keys():
+        raise MembershipError("item recipients must be sorted members of the epoch")
+    items = dict(state.items)
+    items[data.item] = (event.kind, data.epoch)
+    return replace(state, items=_frozen(items))
+
+
+def _close(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+    return replace(state, phase=CLOSED, outcome=event.data.outcome, closed_at=event.time)
+
+
+_RULES = {
+    "assess": _assess,
+    "invite": _invite,
+    "consent": _consent,
+    "join": _join,
+    "epoch": _epoch,
+    "remove": _remove,
+    "leave": _leave,
+    "agenda": _item,
+    "decision": _item,
+    "close": _close,
+}
+
+
+def replay(events: list[bytes], *, roster: Roster, registry: Registry, now: int) -> RoomState:
+    """Apply a whole chain from its ``convene``."""
+    state: RoomState | None = None
+    for data in events:
+        state = apply(state, data, roster=roster, registry=registry, now=now)
+    if state is None:
+        raise ChainStateError("empty chain")
+    return state

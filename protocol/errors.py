@@ -1,0 +1,336 @@
+"""The one error hierarchy of casusnet.
+
+Every error that crosses a package boundary is a :class:`CasusnetError`. Each
+concrete class has a stable ``code`` (listed in ``docs/protocol.md``) and its
+docstring is the text a user may see. ``detail`` adds which field or rule was
+involved; it never contains plaintext, keys or names.
+
+The split follows h11: :class:`LocalProtocolError` means *we* were asked to build
+something the protocol does not allow; :class:`RemoteProtocolError` means bytes
+that came from a peer are not valid. Crypto and chain errors are remote (they
+judge received bytes); policy errors can arise on either side and carry
+``side`` ("sender" or "recipient").
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class CasusnetError(Exception):
+    """Something went wrong in casusnet."""
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(f"{self.code}: {self.user_text()}" + (f" ({detail})" if detail else ""))
+
+    @classmethod
+    def user_text(cls) -> str:
+        """The class docstring's first paragraph: the text a user may see."""
+        doc = cls.__doc__ or cls.code
+        return " ".join(doc.strip().split("\n\n")[0].split())
+
+
+# --- protocol: local vs. remote -------------------------------------------------
+
+
+class ProtocolError(CasusnetError):
+    """A message does not follow the casusnet protocol."""
+
+    code = "protocol"
+
+
+class LocalProtocolError(ProtocolError):
+    """This node was asked to build a message that the protocol does not allow."""
+
+    code = "local.invalid"
+
+
+class RemoteProtocolError(ProtocolError):
+    """A message received from a partner is not valid."""
+
+    code = "remote.invalid"
+
+
+# --- decoding ------------------------------------------------------------------
+
+
+class DecodeError(RemoteProtocolError):
+    """The message could not be read: it is not valid casusnet encoding."""
+
+    code = "decode.malformed"
+
+
+class DecodeLimitError(DecodeError):
+    """The message is larger or more deeply nested than casusnet allows."""
+
+    code = "decode.limit"
+
+
+class DecodeTrailingError(DecodeError):
+    """The message has extra bytes after its end."""
+
+    code = "decode.trailing"
+
+
+class DecodeTypeError(DecodeError):
+    """The message contains a value of a type casusnet does not use (float, extension, ...)."""
+
+    code = "decode.type"
+
+
+class NonCanonicalError(DecodeError):
+    """The message is not in canonical form (field order or encoding differs)."""
+
+    code = "decode.noncanonical"
+
+
+class SchemaError(DecodeError):
+    """A field of the message is missing, unknown, of the wrong type or out of range."""
+
+    code = "decode.schema"
+
+
+class VersionError(DecodeError):
+    """The message uses a protocol version this node does not speak."""
+
+    code = "decode.version"
+
+
+# --- cryptography ----------------------------------------------------------------
+
+
+class CryptoError(RemoteProtocolError):
+    """A cryptographic check failed."""
+
+    code = "crypto"
+
+
+class SignatureError(CryptoError):
+    """The signature is not valid for this message, signer and purpose."""
+
+    code = "crypto.signature"
+
+
+class DecryptionError(CryptoError):
+    """The content could not be decrypted: it was changed, or is not addressed to this node."""
+
+    code = "crypto.decrypt"
+
+
+class WeakKeyError(CryptoError):
+    """The key is malformed or a weak (low-order) point and is refused."""
+
+    code = "crypto.weak_key"
+
+
+class UnknownSignerError(CryptoError):
+    """The signer is not a member of the current federation roster."""
+
+    code = "crypto.unknown_signer"
+
+
+class BindingError(CryptoError):
+    """The encrypted content does not belong to this header: it was moved or changed."""
+
+    code = "crypto.binding"
+
+
+# --- roster ----------------------------------------------------------------------
+
+
+class RosterError(RemoteProtocolError):
+    """The federation roster is not valid."""
+
+    code = "roster.invalid"
+
+
+class RosterAuthorityError(RosterError):
+    """The roster is not signed by the pinned roster authority. Compare fingerprints."""
+
+    code = "roster.authority"
+
+
+class RosterVersionError(RosterError):
+    """The roster is not newer than the one this node already has."""
+
+    code = "roster.stale"
+
+
+class RegistryMismatchError(RosterError):
+    """The roster pins a different grondslag registry than this software ships. Upgrade."""
+
+    code = "roster.registry"
+
+
+# --- room chain ------------------------------------------------------------------
+
+
+class ChainError(RemoteProtocolError):
+    """The room event does not fit the room's chain."""
+
+    code = "chain.invalid"
+
+
+class ChainLinkError(ChainError):
+    """The event does not follow the last event of the room (wrong sequence or hash)."""
+
+    code = "chain.link"
+
+
+class ChainReplayError(ChainError):
+    """The event was already applied to this room."""
+
+    code = "chain.replay"
+
+
+class NotChairError(ChainError):
+    """Only the chair of the room may sign this event."""
+
+    code = "chain.not_chair"
+
+
+class ChainStateError(ChainError):
+    """This event is not allowed in the room's current state."""
+
+    code = "chain.state"
+
+
+class MembershipError(ChainError):
+    """The membership change is not allowed: the node is not invited, admitted or a member."""
+
+    code = "chain.membership"
+
+
+class IntakeError(ChainError):
+    """The intake assessment is missing or not unanimous; the room is not open."""
+
+    code = "chain.intake"
+
+
+class ConsentError(ChainError):
+    """The third party lacks the joint consent of gemeente, politie and OM."""
+
+    code = "chain.consent"
+
+
+class StatementError(ChainError):
+    """A member's statement inside the event is not signed by that member for this room."""
+
+    code = "chain.statement"
+
+
+# --- requests between nodes ------------------------------------------------------------
+
+
+class RequestAuthError(RemoteProtocolError):
+    """The request is not correctly signed by a roster member."""
+
+    code = "request.auth"
+
+
+class RequestExpiredError(RequestAuthError):
+    """The request's time is outside the accepted window. Check the clocks of both nodes."""
+
+    code = "request.expired"
+
+
+class RequestReplayError(RequestAuthError):
+    """The request was already received once and is refused as a replay."""
+
+    code = "request.replay"
+
+
+# --- policy ----------------------------------------------------------------------
+
+
+class PolicyError(CasusnetError):
+    """The share is not allowed under the declared legal basis (grondslag)."""
+
+    code = "policy"
+
+    def __init__(self, detail: str = "", side: str = "sender") -> None:
+        self.side = side
+        super().__init__(detail)
+
+
+class BasisUnknownError(PolicyError):
+    """The grondslag is not in the registry."""
+
+    code = "policy.basis_unknown"
+
+
+class BasisNotInForceError(PolicyError):
+    """The grondslag is not in force (for example the Wams, which is a bill, not law)."""
+
+    code = "policy.basis_not_in_force"
+
+
+class BasisNotDeclaredError(PolicyError):
+    """The grondslag is not one of the bases this room declared."""
+
+    code = "policy.basis_not_declared"
+
+
+class OrganisationNotAllowedError(PolicyError):
+    """This organisation type may not share under this grondslag."""
+
+    code = "policy.organisation"
+
+
+class CategoryNotAllowedError(PolicyError):
+    """A data category is not allowed under this grondslag."""
+
+    code = "policy.category"
+
+
+class FieldRequiredError(PolicyError):
+    """The grondslag requires a field that is missing (justification, decision or consent)."""
+
+    code = "policy.field_required"
+
+
+class RecipientError(PolicyError):
+    """A recipient is not a member of the room in this epoch."""
+
+    code = "policy.recipient"
+
+
+class SenderNotMemberError(PolicyError):
+    """The sender is not a member of the room in this epoch."""
+
+    code = "policy.sender"
+
+
+class RoomNotOpenError(PolicyError):
+    """The room is not open for sharing (intake pending, or closed)."""
+
+    code = "policy.room_not_open"
+
+
+# --- node-side kinds (raised by node/, defined here so there is one hierarchy) ---
+
+
+class StorageError(CasusnetError):
+    """The node's store could not complete the operation; nothing was changed."""
+
+    code = "storage"
+
+
+class TransportError(CasusnetError):
+    """A partner node could not be reached. Delivery is retried automatically."""
+
+    code = "transport"
+
+
+def all_error_classes() -> list[type[CasusnetError]]:
+    """Every error class, root first; used by the docs and the code-uniqueness test."""
+    seen: list[type[CasusnetError]] = []
+    stack: list[type[CasusnetError]] = [CasusnetError]
+    while stack:
+        cls = stack.pop(0)
+        seen.append(cls)
+        stack.extend(cls.__subclasses__())
+    return seen

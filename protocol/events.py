@@ -1,0 +1,356 @@
+"""Wire messages of the room chain: chair-signed events and members' statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .codec import Bin, Const, Int, List, Message, Opt, Spec, Str, Struct, Tup
+from .keys import KEY_SIZE
+from .signed import node_id
+
+ROLES = ("deelnemer", "derde")
+OUTCOMES = ("afgeschaald", "overgedragen", "afgesloten", "niet_opgenomen")
+VERDICTS = ("opnemen", "niet_opnemen")
+MEASURE_KINDS = ("strafrechtelijk", "bestuurlijk", "zorg")
+CRITERIA = (
+    "geweldsbereidheid",
+    "ideologie",
+    "sociale_relaties",
+    "identificatie",
+    "zelfredzaamheid",
+)
+EVENT_KINDS = (
+    "convene",
+    "assess",
+    "invite",
+    "consent",
+    "join",
+    "epoch",
+    "remove",
+    "leave",
+    "agenda",
+    "decision",
+    "close",
+)
+MAX_MEMBERS = 64
+MAX_STATEMENT = 2048
+
+# A case reference is a pseudonym: upper-case letters, digits and . _ / -, at least
+# one digit, no whitespace (so no names), and no run of nine digits (so no BSN).
+CASE_REF = r"(?=.*[0-9])(?!.*[0-9]{9})[A-Z0-9][A-Z0-9._/-]{2,39}"
+
+statement_bytes = Bin(max_len=MAX_STATEMENT, min_len=1)
+room_id = Bin(32)
+time_spec = Int()
+
+
+def _struct(cls: Any, fields: tuple[tuple[str, Spec[Any]], ...]) -> Struct[Any]:
+    return Struct(lambda **kw: cls(**kw), fields)
+
+
+# --- statements signed by a member (purpose "statement") ----------------------------
+
+
+@dataclass(frozen=True)
+class Criteria(Message):
+    geweldsbereidheid: int
+    ideologie: int
+    sociale_relaties: int
+    identificatie: int
+    zelfredzaamheid: int
+
+
+Criteria.SPEC = _struct(Criteria, tuple((c, Int(0, 3)) for c in CRITERIA))
+
+
+@dataclass(frozen=True)
+class Assess(Message):
+    t: str
+    v: int
+    room: bytes
+    node: str
+    criteria: Criteria
+    verdict: str
+    time: int
+
+
+Assess.SPEC = _struct(
+    Assess,
+    (
+        ("t", Const("assess")),
+        ("v", Const(1)),
+        ("room", room_id),
+        ("node", node_id),
+        ("criteria", Criteria.SPEC),
+        ("verdict", Str(16, choices=VERDICTS)),
+        ("time", time_spec),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Consent(Message):
+    t: str
+    v: int
+    room: bytes
+    node: str
+    subject: str
+    time: int
+
+
+Consent.SPEC = _struct(
+    Consent,
+    (
+        ("t", Const("consent")),
+        ("v", Const(1)),
+        ("room", room_id),
+        ("node", node_id),
+        ("subject", node_id),
+        ("time", time_spec),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Join(Message):
+    t: str
+    v: int
+    room: bytes
+    node: str
+    key: bytes
+    time: int
+
+
+Join.SPEC = _struct(
+    Join,
+    (
+        ("t", Const("join")),
+        ("v", Const(1)),
+        ("room", room_id),
+        ("node", node_id),
+        ("key", Bin(KEY_SIZE)),
+        ("time", time_spec),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Leave(Message):
+    t: str
+    v: int
+    room: bytes
+    node: str
+    time: int
+
+
+Leave.SPEC = _struct(
+    Leave,
+    (
+        ("t", Const("leave")),
+        ("v", Const(1)),
+        ("room", room_id),
+        ("node", node_id),
+        ("time", time_spec),
+    ),
+)
+
+STATEMENT_SPECS: dict[str, Struct[Any]] = {
+    "assess": Assess.SPEC,
+    "consent": Consent.SPEC,
+    "join": Join.SPEC,
+    "leave": Leave.SPEC,
+}
+
+
+# --- event data, one shape per kind -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConveneData(Message):
+    case: str
+    purpose: str
+    bases: tuple[str, ...]
+    retention: int
+    meeting: int
+    chair_key: bytes
+
+
+ConveneData.SPEC = _struct(
+    ConveneData,
+    (
+        ("case", Str(40, 3, pattern=CASE_REF)),
+        ("purpose", Str(1000, 1)),
+        ("bases", List(Str(32, 1, pattern=r"[a-z0-9-]+"), 8, 1, strictly_sorted=True)),
+        ("retention", Int(0, 100)),
+        ("meeting", time_spec),
+        ("chair_key", Bin(KEY_SIZE)),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StatementData(Message):
+    """``assess``, ``consent``, ``join``, ``leave``: a member's signed statement, whole."""
+
+    statement: bytes
+
+
+StatementData.SPEC = _struct(StatementData, (("statement", statement_bytes),))
+
+
+@dataclass(frozen=True)
+class InviteData(Message):
+    node: str
+    role: str
+    from_epoch: int
+
+
+InviteData.SPEC = _struct(
+    InviteData,
+    (("node", node_id), ("role", Str(16, choices=ROLES)), ("from_epoch", Int(1))),
+)
+
+
+@dataclass(frozen=True)
+class EpochMember(Message):
+    node: str
+    role: str
+    key: bytes
+
+
+EpochMember.SPEC = _struct(
+    EpochMember,
+    (("node", node_id), ("role", Str(16, choices=ROLES)), ("key", Bin(KEY_SIZE))),
+)
+
+
+@dataclass(frozen=True)
+class EpochData(Message):
+    epoch: int
+    members: tuple[EpochMember, ...]
+
+
+EpochData.SPEC = _struct(
+    EpochData, (("epoch", Int(1)), ("members", List(EpochMember.SPEC, MAX_MEMBERS, 1)))
+)
+
+
+@dataclass(frozen=True)
+class RemoveData(Message):
+    node: str
+
+
+RemoveData.SPEC = _struct(RemoveData, (("node", node_id),))
+
+
+@dataclass(frozen=True)
+class ItemData(Message):
+    """``agenda`` and ``decision``: an item whose content is encrypted for the epoch."""
+
+    item: bytes
+    epoch: int
+    ct: bytes
+    wraps: tuple[tuple[str, bytes], ...]
+
+
+ItemData.SPEC = _struct(
+    ItemData,
+    (
+        ("item", Bin(16)),
+        ("epoch", Int()),
+        ("ct", Bin(max_len=1 << 16, min_len=40)),
+        ("wraps", List(Tup(node_id, Bin(80)), MAX_MEMBERS, 1)),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CloseData(Message):
+    outcome: str
+
+
+CloseData.SPEC = _struct(CloseData, (("outcome", Str(16, choices=OUTCOMES)),))
+
+DATA_SPECS: dict[str, Struct[Any]] = {
+    "convene": ConveneData.SPEC,
+    "assess": StatementData.SPEC,
+    "invite": InviteData.SPEC,
+    "consent": StatementData.SPEC,
+    "join": StatementData.SPEC,
+    "epoch": EpochData.SPEC,
+    "remove": RemoveData.SPEC,
+    "leave": StatementData.SPEC,
+    "agenda": ItemData.SPEC,
+    "decision": ItemData.SPEC,
+    "close": CloseData.SPEC,
+}
+
+
+class _Data(Spec[Any]):
+    """The ``data`` field: checked against the shape of the event's kind afterwards."""
+
+    def check(self, value: Any, path: str) -> Any:
+        if type(value) is not dict:
+            self.fail(path, "expected map")
+        return value
+
+    def wire(self, value: Any) -> Any:
+        return value.to_wire() if isinstance(value, Message) else value
+
+
+@dataclass(frozen=True)
+class Event(Message):
+    t: str
+    v: int
+    room: bytes
+    seq: int
+    prev: bytes
+    kind: str
+    time: int
+    data: Any
+
+
+def _make_event(**kw: Any) -> Event:
+    kind = kw["kind"]
+    kw["data"] = DATA_SPECS[kind].check(kw["data"], "$.data")
+    return Event(**kw)
+
+
+Event.SPEC = Struct(
+    _make_event,
+    (
+        ("t", Const("event")),
+        ("v", Const(1)),
+        ("room", Bin(max_len=32)),
+        ("seq", Int()),
+        ("prev", Bin(max_len=32)),
+        ("kind", Str(16, choices=EVENT_KINDS)),
+        ("time", time_spec),
+        ("data", _Data()),
+    ),
+)
+
+
+# --- plan items (the encrypted content of agenda and decision) ---------------------------
+
+
+@dataclass(frozen=True)
+class PlanItem(Message):
+    header: bytes
+    title: str
+    measure: str | None
+    owner: str | None
+    due: int | None
+
+
+PlanItem.SPEC = _struct(
+    PlanItem,
+    (
+        ("header", Bin(32)),
+        ("title", Str(2000, 1)),
+        ("measure", Opt(Str(16, choices=MEASURE_KINDS))),
+        ("owner", Opt(node_id)),
+        ("due", Opt(time_spec)),
+    ),
+)

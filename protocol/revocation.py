@@ -1,0 +1,174 @@
+"""Revocation and receipts.
+
+- ``revoke``: the sharing node withdraws some of its shares in a room (or all of
+  them, ``all = true``). Recipients delete ciphertext and wraps and answer with a
+  signed ``deleted`` receipt listing the share ids they deleted.
+- ``receipt``: ``delivered`` (an envelope is durably stored), ``deleted`` (shares
+  deleted after a revoke), ``closed`` (after ``close``: the node deleted the room's
+  shares it received and destroyed its room private keys). ``ref`` is the SHA-256
+  of the acknowledged envelope's bytes (share, revoke, or the ``close`` event).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .chain import RoomState
+from .codec import DEFAULT_LIMITS, Bin, Bool, Const, Int, Limits, List, Message, Str, Struct
+from .errors import ChainStateError, LocalProtocolError, SignatureError
+from .keys import Rand, Signer, digest
+from .roster import Roster
+from .signed import node_id, open_signed, sign
+
+MAX_ITEMS = 1000
+REASONS = ("ingetrokken", "gesloten")
+RECEIPT_KINDS = ("delivered", "deleted", "closed")
+
+
+@dataclass(frozen=True)
+class Revoke(Message):
+    t: str
+    v: int
+    room: bytes
+    id: bytes
+    sender: str
+    seq: int
+    all: bool
+    shares: tuple[bytes, ...]
+    reason: str
+    time: int
+
+
+Revoke.SPEC = Struct(
+    lambda **kw: Revoke(**kw),
+    (
+        ("t", Const("revoke")),
+        ("v", Const(1)),
+        ("room", Bin(32)),
+        ("id", Bin(16)),
+        ("sender", node_id),
+        ("seq", Int(1)),
+        ("all", Bool()),
+        ("shares", List(Bin(16), MAX_ITEMS, 0, strictly_sorted=True)),
+        ("reason", Str(16, choices=REASONS)),
+        ("time", Int()),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Receipt(Message):
+    t: str
+    v: int
+    kind: str
+    room: bytes
+    ref: bytes
+    issuer: str
+    to: str
+    items: tuple[bytes, ...]
+    time: int
+
+
+Receipt.SPEC = Struct(
+    lambda **kw: Receipt(**kw),
+    (
+        ("t", Const("receipt")),
+        ("v", Const(1)),
+        ("kind", Str(16, choices=RECEIPT_KINDS)),
+        ("room", Bin(32)),
+        ("ref", Bin(32)),
+        ("issuer", node_id),
+        ("to", node_id),
+        ("items", List(Bin(16), MAX_ITEMS, 0, strictly_sorted=True)),
+        ("time", Int()),
+    ),
+)
+
+
+def make_revoke(
+    signer: Signer,
+    sender: str,
+    *,
+    room: bytes,
+    seq: int,
+    shares: Sequence[bytes] = (),
+    revoke_all: bool = False,
+    reason: str = "ingetrokken",
+    now: int,
+    rand: Rand,
+) -> bytes:
+    """A signed revocation of ``shares`` (or of every own share in the room)."""
+    if revoke_all == bool(shares):
+        raise LocalProtocolError("name the shares to revoke, or revoke all, not both")
+    body = Revoke(
+        "revoke",
+        1,
+        room,
+        rand(16),
+        sender,
+        seq,
+        revoke_all,
+        tuple(sorted(set(shares))),
+        reason,
+        now,
+    )
+    return sign(signer, sender, body)
+
+
+def verify_revoke(
+    data: bytes, *, state: RoomState, roster: Roster, limits: Limits = DEFAULT_LIMITS
+) -> Revoke:
+    """A recipient's checks on a revocation; valid in every phase, also after closure.
+
+    The node then deletes only those shares whose stored sender is ``revoke.sender``.
+    """
+    revoke: Revoke
+    revoke, wrapper = open_signed(data, Revoke.SPEC, roster.key_of(), limits)
+    if revoke.sender != wrapper.signer:
+        raise SignatureError("revoke signed by another node than its sender")
+    if revoke.room != state.room:
+        raise ChainStateError("revoke is for another room")
+    if revoke.all == bool(revoke.shares):
+        raise ChainStateError("a revoke names shares or says all, not both")
+    if not any(revoke.sender in members for members in state.epochs.values()):
+        raise ChainStateError("the sender was never a member of this room")
+    return revoke
+
+
+def make_receipt(
+    signer: Signer,
+    issuer: str,
+    *,
+    kind: str,
+    room: bytes,
+    envelope: bytes,
+    to: str,
+    items: Sequence[bytes] = (),
+    now: int,
+) -> bytes:
+    """A signed receipt for ``envelope`` (the exact bytes received)."""
+    body = Receipt(
+        "receipt", 1, kind, room, digest(envelope), issuer, to, tuple(sorted(set(items))), now
+    )
+    return sign(signer, issuer, body)
+
+
+def verify_receipt(
+    data: bytes,
+    *,
+    roster: Roster,
+    me: str,
+    envelope: bytes | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Receipt:
+    """Check a receipt addressed to ``me`` (and, if given, for ``envelope``)."""
+    receipt: Receipt
+    receipt, wrapper = open_signed(data, Receipt.SPEC, roster.key_of(), limits)
+    if receipt.issuer != wrapper.signer:
+        raise SignatureError("receipt signed by another node than its issuer")
+    if receipt.to != me:
+        raise SignatureError("receipt is addressed to another node")
+    if envelope is not None and receipt.ref != digest(envelope):
+        raise SignatureError("receipt is for another envelope")
+    return receipt

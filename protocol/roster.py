@@ -1,0 +1,182 @@
+"""The federation roster: the signed list of member nodes.
+
+A roster is signed by the federation's roster authority (signer ``"authority"``,
+purpose ``roster``), whose public key each operator pins at ``casusnet init``. A
+node accepts a roster only if that pinned key signed it, its version is higher than
+the one it has, it pins the same grondslag registry, and every member's keys are
+valid (the box key signed by the member's identity key, no weak points).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .codec import Bin, Const, Int, List, Message, Str, Struct, decode
+from .errors import (
+    CryptoError,
+    RegistryMismatchError,
+    RosterAuthorityError,
+    RosterError,
+    RosterVersionError,
+    SchemaError,
+    UnknownSignerError,
+)
+from .keys import KEY_SIZE, SIG_SIZE, Signer, check_sign_public, verify, verify_box_certificate
+from .registry import Registry
+from .signed import AUTHORITY, KeyLookup, Signed, node_id
+
+MAX_MEMBERS = 1000
+
+
+@dataclass(frozen=True)
+class RosterMember(Message):
+    node: str
+    org: str
+    name: str
+    url: str
+    sign: bytes
+    box: bytes
+    box_sig: bytes
+    valid_from: int
+    valid_until: int
+
+    SPEC = Struct(
+        lambda **kw: RosterMember(**kw),
+        (
+            ("node", node_id),
+            ("org", Str(32, 1, pattern=r"[a-z][a-z_]*")),
+            ("name", Str(120, 1)),
+            ("url", Str(300, 8, pattern=r"https?://[^\s]+")),
+            ("sign", Bin(KEY_SIZE)),
+            ("box", Bin(KEY_SIZE)),
+            ("box_sig", Bin(SIG_SIZE)),
+            ("valid_from", Int()),
+            ("valid_until", Int()),
+        ),
+    )
+
+    def active(self, now: int) -> bool:
+        return self.valid_from <= now <= self.valid_until
+
+
+@dataclass(frozen=True)
+class Roster(Message):
+    t: str
+    v: int
+    federation: str
+    version: int
+    issued: int
+    registry: bytes
+    members: tuple[RosterMember, ...]
+
+    SPEC = Struct(
+        lambda **kw: Roster(**kw),
+        (
+            ("t", Const("roster")),
+            ("v", Const(1)),
+            ("federation", Str(64, 1, pattern=r"[a-z0-9][a-z0-9.-]*")),
+            ("version", Int(1)),
+            ("issued", Int()),
+            ("registry", Bin(32)),
+            ("members", List(RosterMember.SPEC, MAX_MEMBERS)),
+        ),
+    )
+
+    @property
+    def by_node(self) -> Mapping[str, RosterMember]:
+        cached = self.__dict__.get("_by_node")
+        if cached is None:
+            cached = MappingProxyType({m.node: m for m in self.members})
+            object.__setattr__(self, "_by_node", cached)
+        return cached
+
+    def member(self, node: str, now: int | None = None) -> RosterMember:
+        """The member with this node id; refuses unknown (and, given ``now``, inactive) nodes."""
+        found = self.by_node.get(node)
+        if found is None:
+            raise UnknownSignerError(node[:63])
+        if now is not None and not found.active(now):
+            raise UnknownSignerError(f"{node}: not valid at this time")
+        return found
+
+    def key_of(self, now: int | None = None) -> KeyLookup:
+        """A lookup from node id to Ed25519 public key, for :func:`open_signed`."""
+
+        def lookup(node: str) -> bytes:
+            return self.member(node, now).sign
+
+        return lookup
+
+
+def build_roster(
+    federation: str,
+    version: int,
+    issued: int,
+    registry: Registry,
+    members: list[RosterMember],
+) -> Roster:
+    return Roster(
+        "roster",
+        1,
+        federation,
+        version,
+        issued,
+        registry.hash,
+        tuple(sorted(members, key=lambda m: m.node)),
+    )
+
+
+def sign_roster(authority: Signer, roster: Roster) -> bytes:
+    """Sign a roster with the authority key; checks the members first."""
+    _check_members(roster, None)
+    body = roster.encode()
+    return Signed(body, AUTHORITY, authority.sign("roster", body)).encode()
+
+
+def accept_roster(
+    data: bytes,
+    pinned_authority: bytes,
+    registry: Registry,
+    current: Roster | None = None,
+) -> Roster:
+    """Verify a signed roster and accept it only if it is newer than ``current``.
+
+    Order: wrapper decode; signer is ``"authority"``; signature with the pinned key;
+    body decode; federation and version against ``current``; registry hash;
+    every member's keys and organisation type.
+    """
+    wrapper = decode(data, Signed.SPEC)
+    if wrapper.signer != AUTHORITY:
+        raise RosterAuthorityError("signer is not the roster authority")
+    try:
+        verify(pinned_authority, "roster", wrapper.body, wrapper.sig)
+    except CryptoError:
+        raise RosterAuthorityError("signature does not match the pinned authority") from None
+    roster: Roster = decode(wrapper.body, Roster.SPEC)
+    if current is not None:
+        if roster.federation != current.federation:
+            raise RosterError("roster is for another federation")
+        if roster.version <= current.version:
+            raise RosterVersionError(f"version {roster.version} <= {current.version}")
+    if roster.registry != registry.hash:
+        raise RegistryMismatchError()
+    _check_members(roster, registry)
+    return roster
+
+
+def _check_members(roster: Roster, registry: Registry | None) -> None:
+    previous = ""
+    for m in roster.members:
+        if m.node <= previous:
+            raise SchemaError("members: not strictly sorted by node id")
+        previous = m.node
+        if m.node == AUTHORITY:
+            raise RosterError("'authority' is reserved")
+        if registry is not None and m.org not in registry.organisations:
+            raise RosterError(f"{m.node}: unknown organisation type")
+        if m.valid_from > m.valid_until:
+            raise RosterError(f"{m.node}: validity ends before it starts")
+        check_sign_public(m.sign)
+        verify_box_certificate(m.sign, m.box, m.box_sig)

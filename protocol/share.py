@@ -1,0 +1,310 @@
+"""Shares: a case summary sealed for the members of one epoch (or a subset).
+
+Construction (``docs/protocol.md`` section 7):
+
+1. ``header_hash = SHA-256("casusnet/v1/share-header\\x00" || canonical(header))`` where
+   the header is the share map without ``ct`` and ``wraps``;
+2. ``content = canonical({"header": header_hash, "summary", ...})``;
+3. ``ct = nonce || crypto_secretbox(content, nonce, content_key)`` with a fresh key;
+4. ``wraps[i] = seal(room_key(recipients[i]), content_key)``;
+5. the whole share map is signed by the sender (purpose ``share``).
+
+A recipient verifies the signature and the policy on the header, unseals its wrap
+with its room key for that epoch, decrypts, and checks the content's header hash
+against the header it received: a header moved to other content, or content moved
+under another header, is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .chain import RoomState
+from .codec import (
+    DEFAULT_LIMITS,
+    Bin,
+    Const,
+    Int,
+    Limits,
+    List,
+    Message,
+    Opt,
+    Str,
+    Struct,
+    decode,
+    pack,
+)
+from .errors import BindingError, DecryptionError, LocalProtocolError, SignatureError
+from .events import MAX_MEMBERS, ItemData, PlanItem
+from .keys import BoxKeyPair, Rand, Signer, digest, seal, secretbox, secretbox_open, unseal, verify
+from .policy import check_content, check_header
+from .registry import Registry
+from .roster import Roster
+from .signed import Signed, node_id
+
+WRAP_SIZE = 32 + 48
+MAX_SUMMARY = 1 << 16
+category = Str(32, 1, pattern=r"[a-z_]+")
+
+
+@dataclass(frozen=True)
+class Share(Message):
+    t: str
+    v: int
+    room: bytes
+    epoch: int
+    id: bytes
+    sender: str
+    seq: int
+    recipients: tuple[str, ...]
+    basis: str
+    categories: tuple[str, ...]
+    created: int
+    ct: bytes
+    wraps: tuple[bytes, ...]
+
+    def header_hash(self) -> bytes:
+        return header_hash(self)
+
+
+Share.SPEC = Struct(
+    lambda **kw: Share(**kw),
+    (
+        ("t", Const("share")),
+        ("v", Const(1)),
+        ("room", Bin(32)),
+        ("epoch", Int()),
+        ("id", Bin(16)),
+        ("sender", node_id),
+        ("seq", Int(1)),
+        ("recipients", List(node_id, MAX_MEMBERS, 1, strictly_sorted=True)),
+        ("basis", Str(32, 1, pattern=r"[a-z0-9-]+")),
+        ("categories", List(category, 16, 1, strictly_sorted=True)),
+        ("created", Int()),
+        ("ct", Bin(max_len=MAX_SUMMARY * 2, min_len=40)),
+        ("wraps", List(Bin(WRAP_SIZE), MAX_MEMBERS, 1)),
+    ),
+)
+_HEADER_KEYS = Share.SPEC.keys[:-2]
+
+
+def header_hash(share: Share) -> bytes:
+    wire = {
+        "t": share.t, "v": share.v, "room": share.room, "epoch": share.epoch, "id": share.id,
+        "sender": share.sender, "seq": share.seq, "recipients": list(share.recipients),
+        "basis": share.basis, "categories": list(share.categories), "created": share.created,
+    }  # fmt: skip
+    assert tuple(wire) == _HEADER_KEYS
+    return digest(b"casusnet/v1/share-header\x00" + pack(wire))
+
+
+@dataclass(frozen=True)
+class Content(Message):
+    header: bytes
+    summary: str
+    justification: str | None
+    decision_ref: str | None
+    consent: str | None
+    conditions: str | None
+    author_function: str
+
+
+Content.SPEC = Struct(
+    lambda **kw: Content(**kw),
+    (
+        ("header", Bin(32)),
+        ("summary", Str(MAX_SUMMARY, 1)),
+        ("justification", Opt(Str(8000, 1))),
+        ("decision_ref", Opt(Str(200, 1))),
+        ("consent", Opt(Str(500, 1))),
+        ("conditions", Opt(Str(2000, 1))),
+        ("author_function", Str(100, 1)),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a sender fills in; ``seal_share`` turns it into a signed share."""
+
+    basis: str
+    categories: Sequence[str]
+    recipients: Sequence[str]
+    summary: str
+    author_function: str
+    justification: str | None = None
+    decision_ref: str | None = None
+    consent: str | None = None
+    conditions: str | None = None
+
+
+@dataclass(frozen=True)
+class Opened:
+    share: Share
+    content: Content
+
+
+def seal_share(
+    draft: Draft,
+    *,
+    state: RoomState,
+    registry: Registry,
+    sender: str,
+    signer: Signer,
+    seq: int,
+    now: int,
+    rand: Rand,
+) -> bytes:
+    """Check the draft against the policy and return the signed share's bytes."""
+    recipients = tuple(sorted(set(draft.recipients)))
+    if len(recipients) != len(draft.recipients):
+        raise LocalProtocolError("a recipient is listed twice")
+    categories = tuple(sorted(set(draft.categories)))
+    basis, member = check_header(
+        state, registry, sender=sender, epoch=state.epoch, basis_id=draft.basis,
+        categories=categories, recipients=recipients, side="sender",
+    )  # fmt: skip
+    check_content(
+        basis, member.org, categories, justification=draft.justification,
+        decision_ref=draft.decision_ref, consent=draft.consent, conditions=draft.conditions,
+        side="sender",
+    )  # fmt: skip
+    members = state.members
+    keys = [members[r].key for r in recipients]
+    content_key = rand(32)
+    share = Share(
+        "share", 1, state.room, state.epoch, rand(16), sender, seq, recipients, draft.basis,
+        categories, now, b"", (),
+    )  # fmt: skip
+    content = Content(
+        share.header_hash(), draft.summary, draft.justification, draft.decision_ref,
+        draft.consent, draft.conditions, draft.author_function,
+    )  # fmt: skip
+    ct = secretbox(content_key, rand(24), content.encode())
+    wraps = tuple(seal(key, content_key, rand(32)) for key in keys)
+    body = Share.SPEC.wire(share)
+    body["ct"], body["wraps"] = ct, list(wraps)
+    raw = pack(body)
+    if len(raw) > DEFAULT_LIMITS.max_size - 256:
+        raise LocalProtocolError("share too large")
+    return Signed(raw, sender, signer.sign("share", raw)).encode()
+
+
+def verify_share(
+    data: bytes,
+    *,
+    state: RoomState,
+    roster: Roster,
+    registry: Registry,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Share:
+    """A recipient's checks before storing: decode, signature, header policy."""
+    wrapper = decode(data, Signed.SPEC, limits)
+    sender = roster.member(wrapper.signer)
+    share: Share = decode(wrapper.body, Share.SPEC, limits)
+    verify(sender.sign, "share", wrapper.body, wrapper.sig)
+    if share.sender != wrapper.signer:
+        raise SignatureError("share signed by another node than its sender")
+    if share.room != state.room:
+        raise BindingError("share is for another room")
+    if len(share.wraps) != len(share.recipients):
+        raise BindingError("one wrap per recipient")
+    check_header(
+        state, registry, sender=share.sender, epoch=share.epoch, basis_id=share.basis,
+        categories=share.categories, recipients=share.recipients, side="recipient",
+    )  # fmt: skip
+    return share
+
+
+def open_share(
+    share: Share,
+    *,
+    me: str,
+    room_key: BoxKeyPair,
+    state: RoomState,
+    registry: Registry,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Content:
+    """Decrypt a verified share with this node's room key for the share's epoch."""
+    try:
+        index = share.recipients.index(me)
+    except ValueError:
+        raise DecryptionError("not addressed to this node") from None
+    member = state.member_of(me, share.epoch)
+    if member is None or member.key != room_key.public:
+        raise DecryptionError("no room key for this epoch")
+    content_key = unseal(room_key, share.wraps[index])
+    content: Content = decode(secretbox_open(content_key, share.ct), Content.SPEC, limits)
+    if content.header != share.header_hash():
+        raise BindingError("content belongs to another header")
+    sender = state.member_of(share.sender, share.epoch)
+    assert sender is not None  # checked by verify_share
+    check_content(
+        registry.bases[share.basis], sender.org, share.categories,
+        justification=content.justification, decision_ref=content.decision_ref,
+        consent=content.consent, conditions=content.conditions, side="recipient",
+    )  # fmt: skip
+    return content
+
+
+def receive_share(
+    data: bytes,
+    *,
+    me: str,
+    room_key: BoxKeyPair,
+    state: RoomState,
+    roster: Roster,
+    registry: Registry,
+) -> Opened:
+    """``verify_share`` then ``open_share``."""
+    share = verify_share(data, state=state, roster=roster, registry=registry)
+    return Opened(
+        share, open_share(share, me=me, room_key=room_key, state=state, registry=registry)
+    )
+
+
+# --- plan items (agenda, decision) -----------------------------------------------------
+
+
+def item_header(room: bytes, epoch: int, item: bytes, kind: str) -> bytes:
+    return digest(b"casusnet/v1/item-header\x00" + pack([room, epoch, item, kind]))
+
+
+def seal_item(
+    state: RoomState,
+    kind: str,
+    *,
+    title: str,
+    measure: str | None,
+    owner: str | None,
+    due: int | None,
+    rand: Rand,
+    recipients: Sequence[str] | None = None,
+) -> ItemData:
+    """Plan-van-aanpak content (``agenda``/``decision``) sealed for the epoch's members."""
+    nodes = sorted(recipients if recipients is not None else state.members)
+    if kind == "decision" and (measure is None or owner is None or due is None):
+        raise LocalProtocolError("a decision needs a measure kind, an owner and a date")
+    if owner is not None and owner not in state.members:
+        raise LocalProtocolError("the owner must be a member of the room")
+    item = rand(16)
+    content = PlanItem(item_header(state.room, state.epoch, item, kind), title, measure, owner, due)
+    key = rand(32)
+    ct = secretbox(key, rand(24), content.encode())
+    wraps = tuple((n, seal(state.members[n].key, key, rand(32))) for n in nodes)
+    return ItemData(item, state.epoch, ct, wraps)
+
+
+def open_item(
+    kind: str, data: ItemData, *, me: str, room_key: BoxKeyPair, state: RoomState
+) -> PlanItem:
+    wraps: dict[str, Any] = dict(data.wraps)
+    if me not in wraps:
+        raise DecryptionError("not addressed to this node")
+    key = unseal(room_key, wraps[me])
+    content: PlanItem = decode(secretbox_open(key, data.ct), PlanItem.SPEC)
+    if content.header != item_header(state.room, data.epoch, data.item, kind):
+        raise BindingError("item content belongs to another item")
+    return content

@@ -1,0 +1,253 @@
+"""A deterministic in-memory federation for protocol tests (no network, no clock)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocol import chain
+from protocol.chain import RoomState
+from protocol.events import (
+    Assess,
+    Consent,
+    ConveneData,
+    Criteria,
+    EpochData,
+    EpochMember,
+    InviteData,
+    Join,
+    Leave,
+    RemoveData,
+    StatementData,
+)
+from protocol.keys import BoxKeyPair, NodeIdentity, Signer
+from protocol.registry import Registry, default_registry
+from protocol.roster import Roster, RosterMember, accept_roster, build_roster, sign_roster
+from protocol.share import Draft, seal_share
+
+NOW = 1_790_000_000
+
+# node id -> organisation type: the six partners of the casusoverleg, plus extras.
+PARTNERS = {
+    "gemeente": "gemeente",
+    "politie": "politie",
+    "om": "om",
+    "zvh": "zvh",
+    "reclassering": "reclassering",
+    "ggz": "ggz",
+}
+EXTRAS = {"jeugdzorg": "jeugdzorg", "rvdk": "rvdk"}
+
+SHARE_TEXT = "Samenvatting: signalen van toenemende isolatie en online contacten."
+
+
+class DetRand:
+    """Deterministic randomness: SHA-256 in counter mode over a seed."""
+
+    def __init__(self, seed: bytes) -> None:
+        self.seed = seed
+        self.counter = 0
+
+    def __call__(self, n: int) -> bytes:
+        out = b""
+        while len(out) < n:
+            self.counter += 1
+            out += hashlib.sha256(self.seed + self.counter.to_bytes(8, "big")).digest()
+        return out[:n]
+
+
+def member_entry(node: str, org: str, ident: NodeIdentity) -> RosterMember:
+    return RosterMember(
+        node=node,
+        org=org,
+        name=f"{org.capitalize()} Testregio",
+        url=f"http://127.0.0.1/{node}",
+        sign=ident.sign_public,
+        box=ident.box.public,
+        box_sig=ident.box_certificate(),
+        valid_from=0,
+        valid_until=NOW + 10 * 365 * 86400,
+    )
+
+
+@dataclass
+class World:
+    seed: bytes = b"casusnet-test-world"
+    nodes: dict[str, str] = field(default_factory=lambda: {**PARTNERS, **EXTRAS})
+    now: int = NOW
+
+    def __post_init__(self) -> None:
+        self.rand = DetRand(self.seed)
+        self.registry: Registry = default_registry()
+        self.authority = Signer.generate(self.rand)
+        self.ids = {node: NodeIdentity.generate(self.rand) for node in self.nodes}
+        members = [member_entry(n, org, self.ids[n]) for n, org in self.nodes.items()]
+        self.roster_bytes = sign_roster(
+            self.authority, build_roster("testregio", 1, self.now, self.registry, members)
+        )
+        self.roster: Roster = accept_roster(self.roster_bytes, self.authority.public, self.registry)
+        self.room_keys: dict[str, BoxKeyPair] = {}
+        self.events: list[bytes] = []
+        self.state: RoomState | None = None
+        self.seqs: dict[str, int] = {}
+
+    # -- chain helpers ---------------------------------------------------------------
+
+    def tick(self, seconds: int = 1) -> int:
+        self.now += seconds
+        return self.now
+
+    def signer(self, node: str) -> Signer:
+        return self.ids[node].signer
+
+    def apply(self, event: bytes) -> RoomState:
+        self.state = chain.apply(
+            self.state, event, roster=self.roster, registry=self.registry, now=self.now
+        )
+        self.events.append(event)
+        return self.state
+
+    def room_key(self, node: str) -> BoxKeyPair:
+        if node not in self.room_keys:
+            self.room_keys[node] = BoxKeyPair.generate(self.rand)
+        return self.room_keys[node]
+
+    def convene(
+        self,
+        chair: str = "gemeente",
+        bases: tuple[str, ...] = ("pga-r", "wjsg-39fb", "wpg-20"),
+        case: str = "RAD-2026-017",
+    ) -> bytes:
+        basis_objs = [self.registry.get(b) for b in bases]
+        data = ConveneData(
+            case=case,
+            purpose="Weging en aanpak van zorgen over radicalisering",
+            bases=tuple(sorted(bases)),
+            retention=chain.retention_years(basis_objs),
+            meeting=self.now + 7 * 86400,
+            chair_key=self.room_key(chair).public,
+        )
+        event = chain.convene(self.signer(chair), chair, data, self.tick())
+        self.apply(event)
+        return event
+
+    def event(self, kind: str, data: Any) -> bytes:
+        assert self.state is not None
+        return chain.next_event(self.signer(self.state.chair), self.state, kind, data, self.tick())
+
+    def add(self, kind: str, data: Any) -> bytes:
+        event = self.event(kind, data)
+        self.apply(event)
+        return event
+
+    def statement(self, node: str, body: Any) -> StatementData:
+        return StatementData(chain.statement(self.signer(node), node, body))
+
+    def invite(self, node: str, role: str = "deelnemer") -> bytes:
+        assert self.state is not None
+        return self.add("invite", InviteData(node, role, self.state.epoch + 1))
+
+    def join_data(self, node: str, rotate: bool = False) -> StatementData:
+        assert self.state is not None
+        if rotate:
+            self.room_keys[node] = BoxKeyPair.generate(self.rand)
+        key = self.room_key(node).public
+        return self.statement(node, Join("join", 1, self.state.room, node, key, self.now))
+
+    def join(self, node: str, rotate: bool = False) -> bytes:
+        return self.add("join", self.join_data(node, rotate))
+
+    def epoch_data(self) -> EpochData:
+        assert self.state is not None
+        basis = self.registry.bases[self.state.room_basis]
+        members = chain.admitted(self.state, basis)
+        listed = tuple(EpochMember(n, m.role, m.key) for n, m in sorted(members.items()))
+        return EpochData(self.state.epoch + 1, listed)
+
+    def epoch(self) -> bytes:
+        return self.add("epoch", self.epoch_data())
+
+    def assess_data(self, node: str, verdict: str = "opnemen") -> StatementData:
+        assert self.state is not None
+        body = Assess(
+            "assess", 1, self.state.room, node, Criteria(3, 2, 2, 2, 1), verdict, self.now
+        )
+        return self.statement(node, body)
+
+    def assess(self, node: str, verdict: str = "opnemen") -> bytes:
+        return self.add("assess", self.assess_data(node, verdict))
+
+    def consent_data(self, node: str, subject: str) -> StatementData:
+        assert self.state is not None
+        return self.statement(node, Consent("consent", 1, self.state.room, node, subject, self.now))
+
+    def consent(self, node: str, subject: str) -> bytes:
+        return self.add("consent", self.consent_data(node, subject))
+
+    def remove(self, node: str) -> bytes:
+        return self.add("remove", RemoveData(node))
+
+    def leave(self, node: str) -> bytes:
+        assert self.state is not None
+        return self.add(
+            "leave", self.statement(node, Leave("leave", 1, self.state.room, node, self.now))
+        )
+
+    def open_room(self, third_party: bool = True) -> RoomState:
+        """The standard casusoverleg: five deelnemers, intake, GGZ as third party."""
+        self.convene()
+        for node in ("politie", "om", "reclassering", "zvh"):
+            self.invite(node)
+            self.join(node)
+        self.epoch()
+        for node in ("gemeente", "politie", "om"):
+            self.assess(node)
+        if third_party:
+            self.invite("ggz", "derde")
+            self.join("ggz")
+            for node in ("gemeente", "politie", "om"):
+                self.consent(node, "ggz")
+            self.epoch()
+        assert self.state is not None
+        return self.state
+
+    # -- shares ------------------------------------------------------------------------
+
+    def next_seq(self, node: str) -> int:
+        self.seqs[node] = self.seqs.get(node, 0) + 1
+        return self.seqs[node]
+
+    def share(self, sender: str, **kw: Any) -> bytes:
+        assert self.state is not None
+        draft = default_draft(self.state, sender, **kw)
+        return seal_share(
+            draft,
+            state=self.state,
+            registry=self.registry,
+            sender=sender,
+            signer=self.signer(sender),
+            seq=self.next_seq(sender),
+            now=self.tick(),
+            rand=self.rand,
+        )
+
+
+def default_draft(state: RoomState, sender: str, **kw: Any) -> Draft:
+    org = state.members[sender].org
+    basis = {"politie": "wpg-20", "om": "wjsg-39fb"}.get(org, "pga-r")
+    categories = {
+        "wpg-20": ["politie", "signalen"],
+        "wjsg-39fb": ["justitieel"],
+    }.get(basis, ["plan", "signalen"])
+    fields: dict[str, Any] = dict(
+        basis=basis,
+        categories=categories,
+        recipients=sorted(n for n in state.members if n != sender),
+        summary=SHARE_TEXT,
+        author_function=f"{org} · casusregisseur",
+        justification="Noodzakelijk voor de weging; geen minder ingrijpend middel.",
+        decision_ref="WPG20-2026-004" if basis == "wpg-20" else None,
+    )
+    fields.update(kw)
+    return Draft(**fields)

@@ -1,0 +1,1 @@
+"""casusnet terminal UI (lands with the TUI issue)."""
