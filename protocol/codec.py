@@ -14,6 +14,7 @@ key set and order, types, ranges), and canonical re-encoding.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def _refuse_ext(code: int, data: bytes) -> NoReturn:
     raise DecodeTypeError(f"extension type {code}")
 
 
-def unpack(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
+def unpack(data: bytes, limits: Limits = DEFAULT_LIMITS, walk: bool = True) -> Any:
     """Decode msgpack bytes under ``limits``; raises only :class:`DecodeError`."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise DecodeTypeError("input is not bytes")
@@ -93,7 +94,8 @@ def unpack(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Any:
         raise DecodeError("malformed msgpack") from None
     except Exception:  # msgpack raises several internal types on garbage input
         raise DecodeError("malformed msgpack") from None
-    _check_tree(obj, limits.max_depth)
+    if walk:
+        _check_tree(obj, limits.max_depth)
     return obj
 
 
@@ -128,42 +130,69 @@ def pack(obj: Any) -> bytes:
 
 
 # --- schema -----------------------------------------------------------------------
+#
+# ``check(value)`` validates one decoded value and returns its typed form. Errors
+# carry the path to the failing field; containers add their part of the path only
+# when an error passes through them, so the success path builds no strings.
+
+
+def _within(exc: SchemaError, part: str) -> SchemaError:
+    """Prefix the failing field's path with ``part`` (a key or ``[index]``)."""
+    path: list[str] = getattr(exc, "path", [])
+    path.insert(0, part if part.startswith("[") else f".{part}")
+    what: str = getattr(exc, "what", exc.detail)
+    exc.path, exc.what = path, what  # type: ignore[attr-defined]
+    exc.detail = f"${''.join(path)}: {what}"
+    exc.args = (f"{exc.code}: {exc.user_text()} ({exc.detail})",)
+    return exc
 
 
 class Spec(Generic[T]):
     """A wire type: ``check`` validates a decoded value, ``wire`` converts back."""
 
-    def check(self, value: Any, path: str) -> T:
+    def check(self, value: Any) -> T:
         raise NotImplementedError
 
     def wire(self, value: T) -> Any:
         return value
 
+    def all_valid(self, values: list[Any]) -> bool:
+        """A fast, C-level test that every item is valid; False means "check one by one"."""
+        return False
+
     @staticmethod
-    def fail(path: str, what: str) -> NoReturn:
-        raise SchemaError(f"{path}: {what}")
+    def fail(what: str) -> NoReturn:
+        raise SchemaError(what)
 
 
 class Int(Spec[int]):
     def __init__(self, lo: int = 0, hi: int = INT_MAX) -> None:
         self.lo, self.hi = lo, hi
 
-    def check(self, value: Any, path: str) -> int:
+    def check(self, value: Any) -> int:
         if type(value) is not int:
-            self.fail(path, "expected integer")
+            self.fail("expected integer")
         if not self.lo <= value <= self.hi:
-            self.fail(path, f"integer out of range {self.lo}..{self.hi}")
+            self.fail(f"integer out of range {self.lo}..{self.hi}")
         return value
 
 
 class Bool(Spec[bool]):
-    def check(self, value: Any, path: str) -> bool:
+    def check(self, value: Any) -> bool:
         if type(value) is not bool:
-            self.fail(path, "expected boolean")
+            self.fail("expected boolean")
         return value
 
 
 class Str(Spec[str]):
+    """A string with a length range, and optionally a pattern or a set of choices.
+
+    Strings that passed a pattern are remembered (a bounded set), since node ids and
+    category names recur in every message.
+    """
+
+    MEMO = 4096
+
     def __init__(
         self,
         max_len: int,
@@ -174,34 +203,51 @@ class Str(Spec[str]):
         self.max_len, self.min_len = max_len, min_len
         self.pattern = re.compile(pattern) if pattern else None
         self.choices = frozenset(choices) if choices is not None else None
+        self._seen: set[str] = set()
 
-    def check(self, value: Any, path: str) -> str:
+    def all_valid(self, values: list[Any]) -> bool:
+        return set(map(type, values)) == {str} and self._seen.issuperset(values)
+
+    def check(self, value: Any) -> str:
         if type(value) is not str:
-            self.fail(path, "expected string")
+            self.fail("expected string")
+        if value in self._seen:
+            return value
         if not self.min_len <= len(value) <= self.max_len:
-            self.fail(path, f"string length not in {self.min_len}..{self.max_len}")
-        if self.choices is not None and value not in self.choices:
-            self.fail(path, "value not allowed")
-        if self.pattern is not None and not self.pattern.fullmatch(value):
-            self.fail(path, "string does not match its pattern")
+            self.fail(f"string length not in {self.min_len}..{self.max_len}")
         if "\x00" in value:
-            self.fail(path, "NUL in string")
+            self.fail("NUL in string")
+        if self.choices is not None and value not in self.choices:
+            self.fail("value not allowed")
+        if self.pattern is not None:
+            if not self.pattern.fullmatch(value):
+                self.fail("string does not match its pattern")
+            if len(self._seen) < self.MEMO:
+                self._seen.add(value)
         return value
 
 
 class Bin(Spec[bytes]):
     def __init__(self, size: int | None = None, max_len: int | None = None, min_len: int = 0):
-        self.size, self.max_len, self.min_len = size, max_len, min_len
+        self.size, self.min_len = size, min_len
+        self.max_len = size if size is not None else max_len
 
-    def check(self, value: Any, path: str) -> bytes:
+    def all_valid(self, values: list[Any]) -> bool:
+        return (
+            self.size is not None
+            and set(map(type, values)) == {bytes}
+            and set(map(len, values)) == {self.size}
+        )
+
+    def check(self, value: Any) -> bytes:
         if type(value) is not bytes:
-            self.fail(path, "expected bytes")
-        if self.size is not None and len(value) != self.size:
-            self.fail(path, f"expected {self.size} bytes")
-        if self.max_len is not None and len(value) > self.max_len:
-            self.fail(path, f"more than {self.max_len} bytes")
-        if len(value) < self.min_len:
-            self.fail(path, f"fewer than {self.min_len} bytes")
+            self.fail("expected bytes")
+        n = len(value)
+        if self.size is not None:
+            if n != self.size:
+                self.fail(f"expected {self.size} bytes")
+        elif (self.max_len is not None and n > self.max_len) or n < self.min_len:
+            self.fail(f"length not in {self.min_len}..{self.max_len}")
         return value
 
 
@@ -209,9 +255,9 @@ class Const(Spec[Any]):
     def __init__(self, value: Any) -> None:
         self.value = value
 
-    def check(self, value: Any, path: str) -> Any:
+    def check(self, value: Any) -> Any:
         if type(value) is not type(self.value) or value != self.value:
-            self.fail(path, f"expected {self.value!r}")
+            self.fail(f"expected {self.value!r}")
         return value
 
 
@@ -219,8 +265,8 @@ class Opt(Spec[T | None]):
     def __init__(self, inner: Spec[T]) -> None:
         self.inner = inner
 
-    def check(self, value: Any, path: str) -> T | None:
-        return None if value is None else self.inner.check(value, path)
+    def check(self, value: Any) -> T | None:
+        return None if value is None else self.inner.check(value)
 
     def wire(self, value: T | None) -> Any:
         return None if value is None else self.inner.wire(value)
@@ -233,22 +279,37 @@ class List(Spec[tuple[T, ...]]):
         self.inner, self.max_len, self.min_len = inner, max_len, min_len
         self.strictly_sorted = strictly_sorted
 
-    def check(self, value: Any, path: str) -> tuple[T, ...]:
+    def check(self, value: Any) -> tuple[T, ...]:
         if type(value) is not list:
-            self.fail(path, "expected array")
+            self.fail("expected array")
         if not self.min_len <= len(value) <= self.max_len:
-            self.fail(path, f"array length not in {self.min_len}..{self.max_len}")
-        inner = self.inner
-        out = tuple(inner.check(item, f"{path}[{i}]") for i, item in enumerate(value))
-        if self.strictly_sorted:
-            for a, b in zip(out, out[1:], strict=False):
-                if not a < b:  # type: ignore[operator]
-                    self.fail(path, "array not strictly sorted (duplicates or order)")
+            self.fail(f"array length not in {self.min_len}..{self.max_len}")
+        check = self.inner.check
+        if value and self.inner.all_valid(value):
+            out = tuple(value)
+        else:
+            try:
+                out = tuple(map(check, value))
+            except SchemaError as exc:
+                index = next(i for i, item in enumerate(value) if _fails(check, item))
+                raise _within(exc, f"[{index}]") from None
+        if self.strictly_sorted and len(out) > 1:
+            # items of one sortable type (str or bytes) after the checks above
+            if not all(map(operator.lt, out, out[1:])):
+                self.fail("array not strictly sorted (duplicates or order)")
         return out
 
     def wire(self, value: tuple[T, ...]) -> Any:
         inner = self.inner
         return [inner.wire(item) for item in value]
+
+
+def _fails(check: Callable[[Any], Any], item: Any) -> bool:
+    try:
+        check(item)
+    except SchemaError:
+        return True
+    return False
 
 
 class Tup(Spec[tuple[Any, ...]]):
@@ -257,13 +318,16 @@ class Tup(Spec[tuple[Any, ...]]):
     def __init__(self, *items: Spec[Any]) -> None:
         self.items = items
 
-    def check(self, value: Any, path: str) -> tuple[Any, ...]:
+    def check(self, value: Any) -> tuple[Any, ...]:
         if type(value) is not list or len(value) != len(self.items):
-            self.fail(path, f"expected array of {len(self.items)}")
-        return tuple(
-            s.check(v, f"{path}[{i}]")
-            for i, (s, v) in enumerate(zip(self.items, value, strict=True))
-        )
+            self.fail(f"expected array of {len(self.items)}")
+        out = []
+        for i, (spec, item) in enumerate(zip(self.items, value, strict=True)):
+            try:
+                out.append(spec.check(item))
+            except SchemaError as exc:
+                raise _within(exc, f"[{i}]") from None
+        return tuple(out)
 
     def wire(self, value: tuple[Any, ...]) -> Any:
         return [s.wire(v) for s, v in zip(self.items, value, strict=True)]
@@ -275,10 +339,21 @@ class Struct(Spec[T]):
     The dataclass's field names are the wire keys, in wire order.
     """
 
-    def __init__(self, cls: Callable[..., T], fields: Sequence[tuple[str, Spec[Any]]]) -> None:
+    def __init__(
+        self,
+        cls: type[T],
+        fields: Sequence[tuple[str, Spec[Any]]],
+        finish: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         self.cls = cls
         self.fields = tuple(fields)
         self.keys = tuple(k for k, _ in self.fields)
+        self.finish = finish
+        self._checks = tuple((k, s.check) for k, s in self.fields)
+        self._fast = _compile(self.keys, self.fields)
+        self.depth = 1 + max((_depth(s) for _, s in self.fields), default=0)
+        if self.depth > DEFAULT_LIMITS.max_depth:
+            raise TypeError(f"{cls.__name__} nests deeper than the decoder allows")
 
     @property
     def message_type(self) -> str:
@@ -288,22 +363,101 @@ class Struct(Spec[T]):
             raise TypeError("not a typed message")
         return str(spec.value)
 
-    def check(self, value: Any, path: str) -> T:
+    def check(self, value: Any) -> T:
+        try:
+            fields = self._fast(value)
+        except SchemaError:
+            fields = None
+        if fields is None:
+            return self._check_slowly(value)
+        return self._build(fields)
+
+    def _build(self, fields: dict[str, Any]) -> T:
+        if self.finish is not None:
+            self.finish(fields)
+        # The value was just checked field by field: build the frozen dataclass
+        # without its __init__ (which would set each field through object.__setattr__).
+        obj: T = object.__new__(self.cls)
+        obj.__dict__.update(fields)
+        return obj
+
+    def _check_slowly(self, value: Any) -> T:
+        """The generic checks, which raise with the path of the failing field."""
         if type(value) is not dict:
-            self.fail(path, "expected map")
+            self.fail("expected map")
         if tuple(value) != self.keys:
             missing = [k for k in self.keys if k not in value]
             unknown = [k for k in value if k not in self.keys]
             if missing:
-                self.fail(path, f"missing field {missing[0]!r}")
+                self.fail(f"missing field {missing[0]!r}")
             if unknown:
-                self.fail(path, f"unknown field {str(unknown[0])[:40]!r}")
-            raise NonCanonicalError(f"{path}: fields out of order")
-        out = {k: spec.check(value[k], f"{path}.{k}") for k, spec in self.fields}
-        return self.cls(**out)
+                self.fail(f"unknown field {str(unknown[0])[:40]!r}")
+            raise NonCanonicalError("fields out of order")
+        try:
+            out = {key: check(value[key]) for key, check in self._checks}
+        except SchemaError as exc:
+            key = next(k for k, check in self._checks if _fails(check, value[k]))
+            raise _within(exc, key) from None
+        return self._build(out)
 
     def wire(self, value: T) -> dict[str, Any]:
         return {k: spec.wire(getattr(value, k)) for k, spec in self.fields}
+
+
+def _compile(
+    keys: tuple[str, ...], fields: tuple[tuple[str, Spec[Any]], ...]
+) -> Callable[[Any], dict[str, Any] | None]:
+    """Generate one function that checks a whole map with the leaf checks inlined.
+
+    It returns the checked fields, or None when anything is off; the caller then
+    runs the generic checks, which raise the precise error. (The technique of
+    attrs and msgspec: no per-field method calls on the common path.)
+    """
+    env: dict[str, Any] = {"KEYS": keys}
+    lines = ["def fast(v):", "    if type(v) is not dict or tuple(v) != KEYS: return None"]
+    for i, (key, spec) in enumerate(fields):
+        x = f"x{i}"
+        lines.append(f"    {x} = v[{key!r}]")
+        if isinstance(spec, Const):
+            env[f"k{i}"] = spec.value
+            kind = type(spec.value).__name__
+            lines.append(f"    if type({x}) is not {kind} or {x} != k{i}: return None")
+        elif isinstance(spec, Int):
+            lines.append(
+                f"    if type({x}) is not int or not {spec.lo} <= {x} <= {spec.hi}: return None"
+            )
+        elif isinstance(spec, Bin) and spec.size is not None:
+            lines.append(f"    if type({x}) is not bytes or len({x}) != {spec.size}: return None")
+        elif isinstance(spec, Bin):
+            hi = spec.max_len if spec.max_len is not None else INT_MAX
+            lines.append(
+                f"    if type({x}) is not bytes or not {spec.min_len} <= len({x}) <= {hi}: "
+                "return None"
+            )
+        elif isinstance(spec, Opt):
+            env[f"c{i}"] = spec.inner.check
+            lines.append(f"    if {x} is not None: {x} = c{i}({x})")
+        else:
+            env[f"c{i}"] = spec.check
+            lines.append(f"    {x} = c{i}({x})")
+    items = ", ".join(f"{key!r}: x{i}" for i, (key, _) in enumerate(fields))
+    lines.append(f"    return {{{items}}}")
+    exec("\n".join(lines), env)  # generated from the schema, never from input
+    fast: Callable[[Any], dict[str, Any] | None] = env["fast"]
+    return fast
+
+
+def _depth(spec: Spec[Any]) -> int:
+    """How many container levels a value of ``spec`` can have (scalars: 0)."""
+    if isinstance(spec, Struct):
+        return spec.depth
+    if isinstance(spec, Opt):
+        return _depth(spec.inner)
+    if isinstance(spec, List):
+        return 1 + _depth(spec.inner)
+    if isinstance(spec, Tup):
+        return 1 + max((_depth(s) for s in spec.items), default=0)
+    return getattr(spec, "depth", 0)
 
 
 class Message:
@@ -320,7 +474,7 @@ class Message:
         """Canonical bytes; checks the value against its own schema first."""
         wire = self.to_wire()
         try:
-            self.SPEC.check(wire, type(self).__name__)
+            self.SPEC.check(wire)
         except SchemaError as exc:
             raise LocalProtocolError(exc.detail) from None
         return pack(wire)
@@ -331,8 +485,10 @@ M = TypeVar("M")
 
 def decode(data: bytes, spec: Spec[M], limits: Limits = DEFAULT_LIMITS) -> M:
     """Decode canonical bytes into the value ``spec`` describes, or raise DecodeError."""
-    obj = unpack(data, limits)
-    value = spec.check(obj, "$")
+    # The schema bounds depth and types exactly (every Struct's depth is checked
+    # against the decoder limit when it is defined), so no separate tree walk.
+    obj = unpack(data, limits, walk=False)
+    value = spec.check(obj)
     if pack(obj) != bytes(data):
         raise NonCanonicalError("re-encoding differs")
     return value

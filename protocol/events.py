@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .codec import Bin, Const, Int, List, Message, Opt, Spec, Str, Struct, Tup
+from .codec import Bin, Const, Int, List, Message, Opt, Spec, Str, Struct, Tup, _within
+from .errors import SchemaError
 from .keys import KEY_SIZE
 from .signed import node_id
 
@@ -46,7 +47,7 @@ time_spec = Int()
 
 
 def _struct(cls: Any, fields: tuple[tuple[str, Spec[Any]], ...]) -> Struct[Any]:
-    return Struct(lambda **kw: cls(**kw), fields)
+    return Struct(cls, fields)
 
 
 # --- statements signed by a member (purpose "statement") ----------------------------
@@ -290,9 +291,9 @@ DATA_SPECS: dict[str, Struct[Any]] = {
 class _Data(Spec[Any]):
     """The ``data`` field: checked against the shape of the event's kind afterwards."""
 
-    def check(self, value: Any, path: str) -> Any:
+    def check(self, value: Any) -> Any:
         if type(value) is not dict:
-            self.fail(path, "expected map")
+            self.fail("expected map")
         return value
 
     def wire(self, value: Any) -> Any:
@@ -311,14 +312,15 @@ class Event(Message):
     data: Any
 
 
-def _make_event(**kw: Any) -> Event:
-    kind = kw["kind"]
-    kw["data"] = DATA_SPECS[kind].check(kw["data"], "$.data")
-    return Event(**kw)
+def _check_data(fields: dict[str, Any]) -> None:
+    try:
+        fields["data"] = DATA_SPECS[fields["kind"]].check(fields["data"])
+    except SchemaError as exc:
+        raise _within(exc, "data") from None
 
 
 Event.SPEC = Struct(
-    _make_event,
+    Event,
     (
         ("t", Const("event")),
         ("v", Const(1)),
@@ -329,6 +331,7 @@ Event.SPEC = Struct(
         ("time", time_spec),
         ("data", _Data()),
     ),
+    _check_data,
 )
 
 

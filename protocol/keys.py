@@ -78,11 +78,12 @@ def fingerprint(key: bytes) -> str:
     return " ".join(f"{g:05d}" for g in groups)
 
 
+_PREFIX = {p: b"casusnet/v1/" + p.encode() + b"\x00" for p in PURPOSES}
+
+
 def signing_input(purpose: str, body: bytes) -> bytes:
     """``b"casusnet/v1/" || purpose || 0x00 || body``: what every signature covers."""
-    if purpose not in PURPOSES:
-        raise ValueError(f"unknown signature purpose {purpose!r}")
-    return b"casusnet/v1/" + purpose.encode() + b"\x00" + body
+    return _PREFIX[purpose] + body
 
 
 def verify(public: bytes, purpose: str, body: bytes, signature: bytes) -> None:
@@ -90,7 +91,7 @@ def verify(public: bytes, purpose: str, body: bytes, signature: bytes) -> None:
     if len(signature) != SIG_SIZE:
         raise SignatureError("signature must be 64 bytes")
     try:
-        sodium.crypto_sign_open(signature + signing_input(purpose, body), public)
+        sodium.crypto_sign_open(b"".join((signature, _PREFIX[purpose], body)), public)
     except Exception:
         raise SignatureError(purpose) from None
 

@@ -47,7 +47,7 @@ class Request(Message):
 
 
 Request.SPEC = Struct(
-    lambda **kw: Request(**kw),
+    Request,
     (
         ("t", Const("request")),
         ("v", Const(1)),

@@ -41,7 +41,7 @@ class Revoke(Message):
 
 
 Revoke.SPEC = Struct(
-    lambda **kw: Revoke(**kw),
+    Revoke,
     (
         ("t", Const("revoke")),
         ("v", Const(1)),
@@ -71,7 +71,7 @@ class Receipt(Message):
 
 
 Receipt.SPEC = Struct(
-    lambda **kw: Receipt(**kw),
+    Receipt,
     (
         ("t", Const("receipt")),
         ("v", Const(1)),

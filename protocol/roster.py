@@ -42,23 +42,24 @@ class RosterMember(Message):
     valid_from: int
     valid_until: int
 
-    SPEC = Struct(
-        lambda **kw: RosterMember(**kw),
-        (
-            ("node", node_id),
-            ("org", Str(32, 1, pattern=r"[a-z][a-z_]*")),
-            ("name", Str(120, 1)),
-            ("url", Str(300, 8, pattern=r"https?://[^\s]+")),
-            ("sign", Bin(KEY_SIZE)),
-            ("box", Bin(KEY_SIZE)),
-            ("box_sig", Bin(SIG_SIZE)),
-            ("valid_from", Int()),
-            ("valid_until", Int()),
-        ),
-    )
-
     def active(self, now: int) -> bool:
         return self.valid_from <= now <= self.valid_until
+
+
+RosterMember.SPEC = Struct(
+    RosterMember,
+    (
+        ("node", node_id),
+        ("org", Str(32, 1, pattern=r"[a-z][a-z_]*")),
+        ("name", Str(120, 1)),
+        ("url", Str(300, 8, pattern=r"https?://[^\s]+")),
+        ("sign", Bin(KEY_SIZE)),
+        ("box", Bin(KEY_SIZE)),
+        ("box_sig", Bin(SIG_SIZE)),
+        ("valid_from", Int()),
+        ("valid_until", Int()),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -70,19 +71,6 @@ class Roster(Message):
     issued: int
     registry: bytes
     members: tuple[RosterMember, ...]
-
-    SPEC = Struct(
-        lambda **kw: Roster(**kw),
-        (
-            ("t", Const("roster")),
-            ("v", Const(1)),
-            ("federation", Str(64, 1, pattern=r"[a-z0-9][a-z0-9.-]*")),
-            ("version", Int(1)),
-            ("issued", Int()),
-            ("registry", Bin(32)),
-            ("members", List(RosterMember.SPEC, MAX_MEMBERS)),
-        ),
-    )
 
     @property
     def by_node(self) -> Mapping[str, RosterMember]:
@@ -108,6 +96,20 @@ class Roster(Message):
             return self.member(node, now).sign
 
         return lookup
+
+
+Roster.SPEC = Struct(
+    Roster,
+    (
+        ("t", Const("roster")),
+        ("v", Const(1)),
+        ("federation", Str(64, 1, pattern=r"[a-z0-9][a-z0-9.-]*")),
+        ("version", Int(1)),
+        ("issued", Int()),
+        ("registry", Bin(32)),
+        ("members", List(RosterMember.SPEC, MAX_MEMBERS)),
+    ),
+)
 
 
 def build_roster(

@@ -70,7 +70,7 @@ class Share(Message):
 
 
 Share.SPEC = Struct(
-    lambda **kw: Share(**kw),
+    Share,
     (
         ("t", Const("share")),
         ("v", Const(1)),
@@ -112,7 +112,7 @@ class Content(Message):
 
 
 Content.SPEC = Struct(
-    lambda **kw: Content(**kw),
+    Content,
     (
         ("header", Bin(32)),
         ("summary", Str(MAX_SUMMARY, 1)),

@@ -44,10 +44,11 @@ class Signed(Message):
     signer: str
     sig: bytes
 
-    SPEC = Struct(
-        lambda **kw: Signed(**kw),
-        (("body", Bin(max_len=1 << 20, min_len=1)), ("signer", signer_id), ("sig", Bin(SIG_SIZE))),
-    )
+
+Signed.SPEC = Struct(
+    Signed,
+    (("body", Bin(max_len=1 << 20, min_len=1)), ("signer", signer_id), ("sig", Bin(SIG_SIZE))),
+)
 
 
 M = TypeVar("M")
