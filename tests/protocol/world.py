@@ -234,7 +234,7 @@ class World:
 
 
 def default_draft(state: RoomState, sender: str, **kw: Any) -> Draft:
-    org = state.members[sender].org
+    org = next(e[sender].org for e in state.epochs.values() if sender in e)
     basis = {"politie": "wpg-20", "om": "wjsg-39fb"}.get(org, "pga-r")
     categories = {
         "wpg-20": ["politie", "signalen"],
