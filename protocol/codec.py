@@ -75,7 +75,7 @@ def unpack(data: bytes, limits: Limits = DEFAULT_LIMITS, walk: bool = True) -> A
             max_bin_len=limits.max_bin,
             max_array_len=limits.max_array,
             max_map_len=limits.max_map,
-            max_ext_len=0,
+            max_ext_len=limits.max_bin,  # so that ext_hook refuses it as a type
         )
     except DecodeError:
         raise
