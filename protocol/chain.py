@@ -37,6 +37,7 @@ from .errors import (
     MembershipError,
     NotChairError,
     StatementError,
+    UnknownSignerError,
 )
 from .events import (
     STATEMENT_SPECS,
@@ -172,6 +173,8 @@ def apply(
     signer = roster.member(wrapper.signer)
     event = decode(wrapper.body, Event.SPEC, limits)
     verify(signer.sign, "event", wrapper.body, wrapper.sig)
+    if not signer.active(event.time):
+        raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the event's time")
     if event.time > now + MAX_SKEW:
         raise ChainError("event time is in the future")
     if state is None:
@@ -264,6 +267,8 @@ def _statement(state: RoomState, event: Event, roster: Roster, kind: str) -> tup
         raise StatementError("statement is for another room")
     if body.time > event.time:
         raise StatementError("statement is dated after the event")
+    if not author.active(body.time):
+        raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the statement's time")
     return body, author.org
 
 

@@ -36,7 +36,13 @@ from .codec import (
     decode,
     pack,
 )
-from .errors import BindingError, DecryptionError, LocalProtocolError, SignatureError
+from .errors import (
+    BindingError,
+    DecryptionError,
+    LocalProtocolError,
+    SignatureError,
+    UnknownSignerError,
+)
 from .events import MAX_MEMBERS, ItemData, PlanItem
 from .keys import BoxKeyPair, Rand, Signer, digest, seal, secretbox, secretbox_open, unseal, verify
 from .policy import check_content, check_header
@@ -207,6 +213,8 @@ def verify_share(
     verify(sender.sign, "share", wrapper.body, wrapper.sig)
     if share.sender != wrapper.signer:
         raise SignatureError("share signed by another node than its sender")
+    if not sender.active(share.created):
+        raise UnknownSignerError(f"{share.sender}: not in the roster when the share was made")
     if share.room != state.room:
         raise BindingError("share is for another room")
     if len(share.wraps) != len(share.recipients):

@@ -349,3 +349,20 @@ def test_events_from_the_future_are_refused() -> None:
         w.signer("gemeente"), w.state, "invite", InviteData("politie", "deelnemer", 1), w.now + 3600
     )
     rejected(w, event, Exception)
+
+
+def test_a_member_whose_roster_entry_ended_can_no_longer_sign() -> None:
+    from dataclasses import replace
+
+    from world import member_entry
+
+    from protocol.roster import accept_roster, build_roster, sign_roster
+
+    w = World()
+    w.convene()
+    w.invite("politie")
+    members = [member_entry(n, org, w.ids[n]) for n, org in w.nodes.items()]
+    members = [replace(m, valid_until=w.now - 1) if m.node == "politie" else m for m in members]
+    data = sign_roster(w.authority, build_roster("testregio", 2, w.now, w.registry, members))
+    w.roster = accept_roster(data, w.authority.public, w.registry, current=w.roster)
+    rejected(w, w.event("join", w.join_data("politie")), UnknownSignerError)
