@@ -70,6 +70,7 @@ class Member:
     org: str
     role: str
     key: bytes
+    since: int = 0  # seq of the invite that brought the node in (0: the chair)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Invite:
     org: str
     role: str
     from_epoch: int
+    seq: int  # seq of the invite event
 
 
 def _frozen(d: dict[Any, Any]) -> Mapping[Any, Any]:
@@ -103,8 +105,9 @@ class RoomState:
     epochs: Mapping[int, Mapping[str, Member]]
     invited: Mapping[str, Invite]
     joins: Mapping[str, bytes]
-    assessments: Mapping[str, str]  # org -> verdict
+    assessments: Mapping[str, tuple[str, int]]  # org -> (verdict, statement seq)
     consents: Mapping[str, frozenset[str]]  # subject node -> consenting orgs
+    used: frozenset[bytes]  # hashes of member statements already in the chain
     leaving: frozenset[str]  # removed or left, until the next epoch
     items: Mapping[bytes, tuple[str, int]]  # item id -> (kind, epoch)
     outcome: str | None
@@ -165,9 +168,12 @@ def apply(
 ) -> RoomState:
     """Check a signed event against ``state`` and return the state after it.
 
-    Order: decode; signer is a roster member; event signature; room, sequence and
-    hash link; time; chair signature; the kind's own rules. Raises a typed error and
-    leaves ``state`` as it was.
+    Order: decode the wrapper; the signer is a roster member; decode the event;
+    event signature; the signer's roster validity at the event's time; not in the
+    future; for ``convene`` the rules of a new room, else room, sequence (replay),
+    hash link, chair signature, time not before the previous event, room not
+    closed, a due epoch; then the kind's own rules. Raises a typed error and leaves
+    ``state`` as it was.
     """
     wrapper = decode(data, Signed.SPEC, limits)
     signer = roster.member(wrapper.signer)
@@ -200,7 +206,7 @@ def apply(
     if state.epoch_due and event.kind not in ("epoch", "remove", "leave", "close"):
         raise ChainStateError("a new epoch must follow remove or leave")
     basis = registry.bases[state.room_basis]
-    new = _RULES[event.kind](state, event, roster, basis, now)
+    new = _RULES[event.kind](state, event, roster, basis, limits)
     return replace(new, seq=event.seq, head=digest(data), time=event.time)
 
 
@@ -242,6 +248,7 @@ def _convene(
         joins=_frozen({}),
         assessments=_frozen({}),
         consents=_frozen({}),
+        used=frozenset(),
         leaving=frozenset(),
         items=_frozen({}),
         outcome=None,
@@ -254,12 +261,20 @@ def retention_years(bases: list[Grondslag]) -> int:
     return max([b.retention_years or 0 for b in bases] + [b.log_min_years for b in bases])
 
 
-def _statement(state: RoomState, event: Event, roster: Roster, kind: str) -> tuple[Any, str]:
-    """Decode and verify the member statement carried by an event; returns it and its org."""
+def _statement(
+    state: RoomState, event: Event, roster: Roster, kind: str, limits: Limits
+) -> tuple[Any, str, RoomState]:
+    """Decode and verify the statement carried by an event.
+
+    Returns the statement, its author's organisation, and ``state`` with the
+    statement recorded as used: the same statement never enters the chain twice,
+    and a statement must be made against the chain as it is now (its ``seq``
+    between the relevant invite or earlier statement and the current head).
+    """
     raw: StatementData = event.data
-    wrapper = decode(raw.statement, Signed.SPEC)
+    wrapper = decode(raw.statement, Signed.SPEC, limits)
     author = roster.member(wrapper.signer)
-    body = decode(wrapper.body, STATEMENT_SPECS[kind])
+    body = decode(wrapper.body, STATEMENT_SPECS[kind], limits)
     verify(author.sign, PURPOSE_OF_TYPE[kind], wrapper.body, wrapper.sig)
     if body.node != wrapper.signer:
         raise StatementError("statement names another node than its signer")
@@ -269,7 +284,17 @@ def _statement(state: RoomState, event: Event, roster: Roster, kind: str) -> tup
         raise StatementError("statement is dated after the event")
     if not author.active(body.time):
         raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the statement's time")
-    return body, author.org
+    if body.seq > state.seq:
+        raise StatementError("statement refers to a future state of the room")
+    fingerprint_ = digest(raw.statement)
+    if fingerprint_ in state.used:
+        raise ChainReplayError("this statement is already in the chain")
+    return body, author.org, replace(state, used=state.used | {fingerprint_})
+
+
+def _fresh(body: Any, since: int, what: str) -> None:
+    if body.seq < since:
+        raise StatementError(f"{what} was signed before the invite or statement it must follow")
 
 
 def _require_member(state: RoomState, node: str, what: str) -> Member:
@@ -280,25 +305,27 @@ def _require_member(state: RoomState, node: str, what: str) -> Member:
 
 
 def _assess(
-    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
 ) -> RoomState:
     body: Assess
-    body, org = _statement(state, event, roster, "assess")
+    body, org, state = _statement(state, event, roster, "assess", limits)
     if state.phase != INTAKE:
         raise IntakeError("the intake is over")
     if org not in basis.intake_by:
         raise IntakeError(f"a {org} node does not take part in the intake")
-    _require_member(state, body.node, "assess")
+    member = _require_member(state, body.node, "assess")
+    previous = state.assessments.get(org)
+    _fresh(body, max(member.since, previous[1] + 1 if previous else 0), "assessment")
     assessments = dict(state.assessments)
-    assessments[org] = body.verdict
+    assessments[org] = (body.verdict, body.seq)
     unanimous = set(assessments) >= basis.intake_by and all(
-        v == "opnemen" for v in assessments.values()
+        verdict == "opnemen" for verdict, _ in assessments.values()
     )
     return replace(state, assessments=_frozen(assessments), phase=OPEN if unanimous else INTAKE)
 
 
 def _invite(
-    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
 ) -> RoomState:
     data: InviteData = event.data
     target = roster.member(data.node)
@@ -311,21 +338,22 @@ def _invite(
     if data.from_epoch != state.epoch + 1:
         raise MembershipError("an invite is for the next epoch")
     invited = dict(state.invited)
-    invited[data.node] = Invite(data.node, target.org, data.role, data.from_epoch)
+    invited[data.node] = Invite(data.node, target.org, data.role, data.from_epoch, event.seq)
     return replace(state, invited=_frozen(invited))
 
 
 def _consent(
-    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
 ) -> RoomState:
     body: ConsentStatement
-    body, org = _statement(state, event, roster, "consent")
+    body, org, state = _statement(state, event, roster, "consent", limits)
     if org not in basis.third_party_consent:
         raise ConsentError(f"a {org} node does not consent to third parties under {basis.id}")
     _require_member(state, body.node, "consent")
     invite = state.invited.get(body.subject)
     if invite is None or invite.role != "derde":
         raise ConsentError(f"{body.subject} is not invited as a third party")
+    _fresh(body, invite.seq, "consent")
     given = state.consents.get(body.subject, frozenset())
     if org in given:
         raise ConsentError(f"{org} already consented")
@@ -334,11 +362,15 @@ def _consent(
     return replace(state, consents=_frozen(consents))
 
 
-def _join(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+def _join(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
     body: Join
-    body, _ = _statement(state, event, roster, "join")
-    if body.node not in state.invited and body.node not in state.members:
+    body, _, state = _statement(state, event, roster, "join", limits)
+    invite, member = state.invited.get(body.node), state.members.get(body.node)
+    if invite is None and member is None:
         raise MembershipError(f"{body.node} is not invited")
+    _fresh(body, invite.seq if invite is not None else member.since if member else 0, "join")
     if body.node in state.leaving:
         raise MembershipError(f"{body.node} is leaving")
     check_box_public(body.key)
@@ -356,18 +388,20 @@ def admitted(state: RoomState, basis: Grondslag) -> dict[str, Member]:
     }
     for node, inv in state.invited.items():
         key = state.joins.get(node)
-        if key is None or inv.from_epoch > state.epoch + 1:
+        if key is None:
             continue
         if inv.role == "derde":
             if basis.intake_by and state.phase != OPEN:
                 continue
             if not basis.third_party_consent <= state.consents.get(node, frozenset()):
                 continue
-        members[node] = Member(node, inv.org, inv.role, key)
+        members[node] = Member(node, inv.org, inv.role, key, inv.seq)
     return members
 
 
-def _epoch(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+def _epoch(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
     data: EpochData = event.data
     if data.epoch != state.epoch + 1:
         raise ChainLinkError(f"expected epoch {state.epoch + 1}")
@@ -398,28 +432,33 @@ def _epoch(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now
 def _explain_epoch_mismatch(
     state: RoomState, basis: Grondslag, listed: dict[str, EpochMember], expected: dict[str, Member]
 ) -> None:
-    for node in listed.keys() - expected.keys():
+    for node in sorted(listed.keys() - expected.keys()):
         invite = state.invited.get(node)
         if invite is not None and invite.role == "derde" and node in state.joins:
             if basis.intake_by and state.phase != OPEN:
                 raise IntakeError(f"{node}: a third party enters only after the intake")
             raise ConsentError(f"{node} lacks the consent of gemeente, politie and OM")
         raise MembershipError(f"{node} may not be a member of this epoch")
-    for node in expected.keys() - listed.keys():
+    for node in sorted(expected.keys() - listed.keys()):
         raise MembershipError(f"{node} is missing from the epoch")
     raise MembershipError("a member's role or key differs from its invite and join")
 
 
 def _remove(
-    state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
 ) -> RoomState:
     data: RemoveData = event.data
     return _drop(state, data.node)
 
 
-def _leave(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+def _leave(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
     body: Leave
-    body, _ = _statement(state, event, roster, "leave")
+    body, _, state = _statement(state, event, roster, "leave", limits)
+    member = state.members.get(body.node)
+    invite = state.invited.get(body.node)
+    _fresh(body, member.since if member else invite.seq if invite else 0, "leave")
     return _drop(state, body.node)
 
 
@@ -429,6 +468,12 @@ def _drop(state: RoomState, node: str) -> RoomState:
     invited = {n: i for n, i in state.invited.items() if n != node}
     joins = {n: k for n, k in state.joins.items() if n != node}
     consents = {n: c for n, c in state.consents.items() if n != node}
+    member = state.members.get(node)
+    if member is not None:
+        # a consent is the organisation's: it lapses when no node of it remains
+        others = {m.org for n, m in state.members.items() if n != node and n not in state.leaving}
+        if member.org not in others:
+            consents = {n: c - {member.org} for n, c in consents.items()}
     if node in state.members and node not in state.leaving:
         leaving = state.leaving | {node}
     elif node in state.invited:
@@ -444,7 +489,9 @@ def _drop(state: RoomState, node: str) -> RoomState:
     )
 
 
-def _item(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
+def _item(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
     data: ItemData = event.data
     if state.phase != OPEN:
         raise ChainStateError("plan items need an open room")
@@ -460,8 +507,19 @@ def _item(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now:
     return replace(state, items=_frozen(items))
 
 
-def _close(state: RoomState, event: Event, roster: Roster, basis: Grondslag, now: int) -> RoomState:
-    return replace(state, phase=CLOSED, outcome=event.data.outcome, closed_at=event.time)
+CLOSE_OUTCOMES = {
+    INTAKE: frozenset({"niet_opgenomen", "afgesloten"}),
+    OPEN: frozenset({"afgeschaald", "overgedragen", "afgesloten"}),
+}
+
+
+def _close(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
+    outcome = event.data.outcome
+    if outcome not in CLOSE_OUTCOMES[state.phase]:
+        raise ChainStateError(f"outcome {outcome} does not fit a room in {state.phase}")
+    return replace(state, phase=CLOSED, outcome=outcome, closed_at=event.time)
 
 
 _RULES = {

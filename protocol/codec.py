@@ -30,6 +30,7 @@ from .errors import (
     LocalProtocolError,
     NonCanonicalError,
     SchemaError,
+    VersionError,
 )
 
 INT_MAX = 2**63 - 1
@@ -258,6 +259,15 @@ class Const(Spec[Any]):
     def check(self, value: Any) -> Any:
         if type(value) is not type(self.value) or value != self.value:
             self.fail(f"expected {self.value!r}")
+        return value
+
+
+class Version(Const):
+    """The ``v`` field: a different version is refused with its own code."""
+
+    def check(self, value: Any) -> Any:
+        if type(value) is not int or value != self.value:
+            raise VersionError(f"version {value!r}; this node speaks {self.value}"[:80])
         return value
 
 

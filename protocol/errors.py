@@ -292,6 +292,12 @@ class FieldRequiredError(PolicyError):
     code = "policy.field_required"
 
 
+class ConditionsNotAllowedError(PolicyError):
+    """This grondslag provides for no conditions on further use; leave them out."""
+
+    code = "policy.conditions"
+
+
 class RecipientError(PolicyError):
     """A recipient is not a member of the room in this epoch."""
 

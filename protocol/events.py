@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .codec import Bin, Const, Int, List, Message, Opt, Spec, Str, Struct, Tup, _within
+from .codec import Bin, Const, Int, List, Message, Opt, Spec, Str, Struct, Tup, Version, _within
 from .errors import SchemaError
 from .keys import KEY_SIZE
 from .signed import node_id
@@ -34,7 +34,7 @@ EVENT_KINDS = (
     "decision",
     "close",
 )
-MAX_MEMBERS = 64
+MAX_ROOM_MEMBERS = 64
 MAX_STATEMENT = 2048
 
 # A case reference is a pseudonym: upper-case letters, digits and . _ / -, at least
@@ -44,6 +44,8 @@ CASE_REF = r"(?=.*[0-9])(?!.*[0-9]{9})[A-Z0-9][A-Z0-9._/-]{2,39}"
 statement_bytes = Bin(max_len=MAX_STATEMENT, min_len=1)
 room_id = Bin(32)
 time_spec = Int()
+#: in a statement: the chain's ``seq`` the member saw when it signed (freshness)
+seq_spec = Int()
 
 
 def _struct(cls: Any, fields: tuple[tuple[str, Spec[Any]], ...]) -> Struct[Any]:
@@ -70,6 +72,7 @@ class Assess(Message):
     t: str
     v: int
     room: bytes
+    seq: int
     node: str
     criteria: Criteria
     verdict: str
@@ -80,8 +83,9 @@ Assess.SPEC = _struct(
     Assess,
     (
         ("t", Const("assess")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("room", room_id),
+        ("seq", seq_spec),
         ("node", node_id),
         ("criteria", Criteria.SPEC),
         ("verdict", Str(16, choices=VERDICTS)),
@@ -95,6 +99,7 @@ class Consent(Message):
     t: str
     v: int
     room: bytes
+    seq: int
     node: str
     subject: str
     time: int
@@ -104,8 +109,9 @@ Consent.SPEC = _struct(
     Consent,
     (
         ("t", Const("consent")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("room", room_id),
+        ("seq", seq_spec),
         ("node", node_id),
         ("subject", node_id),
         ("time", time_spec),
@@ -118,6 +124,7 @@ class Join(Message):
     t: str
     v: int
     room: bytes
+    seq: int
     node: str
     key: bytes
     time: int
@@ -127,8 +134,9 @@ Join.SPEC = _struct(
     Join,
     (
         ("t", Const("join")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("room", room_id),
+        ("seq", seq_spec),
         ("node", node_id),
         ("key", Bin(KEY_SIZE)),
         ("time", time_spec),
@@ -141,6 +149,7 @@ class Leave(Message):
     t: str
     v: int
     room: bytes
+    seq: int
     node: str
     time: int
 
@@ -149,8 +158,9 @@ Leave.SPEC = _struct(
     Leave,
     (
         ("t", Const("leave")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("room", room_id),
+        ("seq", seq_spec),
         ("node", node_id),
         ("time", time_spec),
     ),
@@ -233,7 +243,7 @@ class EpochData(Message):
 
 
 EpochData.SPEC = _struct(
-    EpochData, (("epoch", Int(1)), ("members", List(EpochMember.SPEC, MAX_MEMBERS, 1)))
+    EpochData, (("epoch", Int(1)), ("members", List(EpochMember.SPEC, MAX_ROOM_MEMBERS, 1)))
 )
 
 
@@ -261,7 +271,7 @@ ItemData.SPEC = _struct(
         ("item", Bin(16)),
         ("epoch", Int()),
         ("ct", Bin(max_len=1 << 16, min_len=40)),
-        ("wraps", List(Tup(node_id, Bin(80)), MAX_MEMBERS, 1)),
+        ("wraps", List(Tup(node_id, Bin(80)), MAX_ROOM_MEMBERS, 1)),
     ),
 )
 
@@ -323,7 +333,7 @@ Event.SPEC = Struct(
     Event,
     (
         ("t", Const("event")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("room", Bin(max_len=32)),
         ("seq", Int()),
         ("prev", Bin(max_len=32)),

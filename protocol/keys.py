@@ -39,6 +39,7 @@ _SMALL_ORDER = (
     bytes.fromhex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
     bytes.fromhex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
 )
+_P = 2**255 - 19
 # A fixed clamped scalar: multiplying a small-order point by it gives zero.
 _PROBE_SCALAR = bytes.fromhex("0800000000000000000000000000000000000000000000000000000000000040")
 
@@ -47,8 +48,9 @@ def check_box_public(key: bytes) -> bytes:
     """Refuse an X25519 public key that is malformed or of small order."""
     if type(key) is not bytes or len(key) != KEY_SIZE:
         raise WeakKeyError("X25519 key must be 32 bytes")
-    masked = key[:31] + bytes([key[31] & 0x7F])
-    if masked in _SMALL_ORDER:
+    if key[31] & 0x80 or int.from_bytes(key, "little") >= _P:
+        raise WeakKeyError("non-canonical X25519 encoding")
+    if key in _SMALL_ORDER:
         raise WeakKeyError("low-order X25519 point")
     try:
         sodium.crypto_scalarmult(_PROBE_SCALAR, key)
@@ -135,6 +137,12 @@ class BoxKeyPair:
     @classmethod
     def generate(cls, rand: Rand) -> BoxKeyPair:
         return cls.from_seed(rand(KEY_SIZE))
+
+    @classmethod
+    def from_private(cls, private: bytes) -> BoxKeyPair:
+        if len(private) != KEY_SIZE:
+            raise ValueError("private key must be 32 bytes")
+        return cls(private=private, public=sodium.crypto_scalarmult_base(private))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from .chain import CLOSED, OPEN, Member, RoomState
 from .errors import (
     BasisNotDeclaredError,
     CategoryNotAllowedError,
+    ConditionsNotAllowedError,
     FieldRequiredError,
     OrganisationNotAllowedError,
     PolicyError,
@@ -109,7 +110,7 @@ def check_content(
     ):
         raise FieldRequiredError(f"{basis.id}: {sender_org} needs the person's consent", side)
     if conditions is not None and not basis.conditions_allowed:
-        raise PolicyError(f"{basis.id} provides for no conditions on further use", side)
+        raise ConditionsNotAllowedError(basis.id, side)
 
 
 def default_recipients(state: RoomState, sender: str) -> list[str]:

@@ -110,6 +110,8 @@ def _parse_basis(e: dict[str, Any]) -> Grondslag:
     consent = e["consent"]
     retention = e["retention"]
     intake = e["intake"]
+    if intake and intake.get("unanimous") is not True:
+        raise ValueError(f"{e['id']}: only a unanimous intake is supported")
     return Grondslag(
         id=e["id"],
         title=e["title"],

@@ -4,18 +4,20 @@ Every federation request carries a header ``Casusnet-Auth: <base64url(Signed)>``
 whose body is a ``request`` message naming the caller, the called node, method,
 path, time, a random nonce and the SHA-256 of the HTTP body. The receiver first
 reads the caller from the header (so a caller outside the roster is refused before
-its body is read), then checks the time window, the nonce, the body hash and the
-signature.
+its body is read), then checks the caller's roster validity, the called node,
+method and path, the time window, the body hash, the signature, and last the nonce
+(so only verified requests are remembered).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from .codec import Bin, Const, Int, Limits, Message, Str, Struct, decode
+from .codec import Bin, Const, Int, Limits, Message, Str, Struct, Version, decode
 from .errors import (
     CryptoError,
     DecodeError,
@@ -28,6 +30,7 @@ from .roster import Roster
 from .signed import Signed, node_id
 
 HEADER = "Casusnet-Auth"
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
 WINDOW = 120  # seconds either side of the receiver's clock
 MAX_HEADER = 1024
 _LIMITS = Limits(max_size=768, max_str=512, max_bin=512, max_array=4, max_map=16, max_depth=2)
@@ -50,7 +53,7 @@ Request.SPEC = Struct(
     Request,
     (
         ("t", Const("request")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("node", node_id),
         ("to", node_id),
         ("method", Str(8, 3, choices=("GET", "POST", "PUT", "DELETE"))),
@@ -91,8 +94,8 @@ class PendingRequest:
 
 def read_request_header(value: str | None) -> PendingRequest:
     """Decode the header; raises RequestAuthError. Verifies nothing yet."""
-    if not value or len(value) > MAX_HEADER:
-        raise RequestAuthError("missing or oversized header")
+    if not value or len(value) > MAX_HEADER or not _B64URL.fullmatch(value):
+        raise RequestAuthError("missing, oversized or not unpadded base64url")
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
         wrapper = decode(raw, Signed.SPEC, _LIMITS)
@@ -105,25 +108,30 @@ def read_request_header(value: str | None) -> PendingRequest:
 
 
 class ReplayGuard:
-    """Remembers (caller, nonce) pairs for the time window; bounded in size."""
+    """Remembers each caller's nonces for twice the time window.
 
-    def __init__(self, window: int = WINDOW, max_entries: int = 100_000) -> None:
+    Bounded per caller: a caller with ``max_per_caller`` live nonces gets its next
+    request refused (``request.replay``) instead of pushing out live entries, so a
+    flooding peer can make only its own requests fail, never a replay pass.
+    """
+
+    def __init__(self, window: int = WINDOW, max_per_caller: int = 50_000) -> None:
         self.window = window
-        self.max_entries = max_entries
-        self._seen: OrderedDict[tuple[str, bytes], int] = OrderedDict()
+        self.max_per_caller = max_per_caller
+        self._seen: dict[str, OrderedDict[bytes, int]] = {}
 
     def check_and_remember(self, caller: str, nonce: bytes, when: int, now: int) -> None:
-        while self._seen:
-            key, expires = next(iter(self._seen.items()))
-            if expires >= now and len(self._seen) < self.max_entries:
-                break
-            self._seen.popitem(last=False)
-        if (caller, nonce) in self._seen:
+        seen = self._seen.setdefault(caller, OrderedDict())
+        while seen and next(iter(seen.values())) < now:
+            seen.popitem(last=False)
+        if nonce in seen:
             raise RequestReplayError(caller)
-        self._seen[(caller, nonce)] = max(when, now) + 2 * self.window
+        if len(seen) >= self.max_per_caller:
+            raise RequestReplayError(f"{caller}: too many requests in the time window")
+        seen[nonce] = max(when, now) + 2 * self.window
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return sum(len(s) for s in self._seen.values())
 
 
 def verify_request(

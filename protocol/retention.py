@@ -32,7 +32,7 @@ def purge_after(
     """When a room's metadata and audit entries may be purged."""
     ends = [last_processing]
     for basis_id in bases:
-        basis = registry.bases[basis_id]
+        basis = registry.get(basis_id)
         if basis.retention_years is not None:
             start = (
                 first_processing if basis.retention_from == "first_processing" else last_processing

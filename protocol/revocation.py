@@ -15,8 +15,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chain import RoomState
-from .codec import DEFAULT_LIMITS, Bin, Bool, Const, Int, Limits, List, Message, Str, Struct
-from .errors import ChainStateError, LocalProtocolError, SignatureError
+from .codec import (
+    DEFAULT_LIMITS,
+    Bin,
+    Bool,
+    Const,
+    Int,
+    Limits,
+    List,
+    Message,
+    Str,
+    Struct,
+    Version,
+)
+from .errors import BindingError, ChainStateError, LocalProtocolError, SchemaError, SignatureError
 from .keys import Rand, Signer, digest
 from .roster import Roster
 from .signed import node_id, open_signed, sign
@@ -44,7 +56,7 @@ Revoke.SPEC = Struct(
     Revoke,
     (
         ("t", Const("revoke")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("room", Bin(32)),
         ("id", Bin(16)),
         ("sender", node_id),
@@ -74,7 +86,7 @@ Receipt.SPEC = Struct(
     Receipt,
     (
         ("t", Const("receipt")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("kind", Str(16, choices=RECEIPT_KINDS)),
         ("room", Bin(32)),
         ("ref", Bin(32)),
@@ -128,9 +140,9 @@ def verify_revoke(
     if revoke.sender != wrapper.signer:
         raise SignatureError("revoke signed by another node than its sender")
     if revoke.room != state.room:
-        raise ChainStateError("revoke is for another room")
+        raise BindingError("revoke is for another room")
     if revoke.all == bool(revoke.shares):
-        raise ChainStateError("a revoke names shares or says all, not both")
+        raise SchemaError("a revoke names shares or says all, not both")
     if not any(revoke.sender in members for members in state.epochs.values()):
         raise ChainStateError("the sender was never a member of this room")
     return revoke

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .codec import Bin, Const, Int, List, Message, Str, Struct, decode
+from .codec import Bin, Const, Int, Limits, List, Message, Str, Struct, Version, decode
 from .errors import (
     CryptoError,
     RegistryMismatchError,
@@ -28,6 +28,8 @@ from .registry import Registry
 from .signed import AUTHORITY, KeyLookup, Signed, node_id
 
 MAX_MEMBERS = 1000
+#: a roster of MAX_MEMBERS members of the largest size fits in these limits
+ROSTER_LIMITS = Limits(max_size=4 << 20, max_bin=4 << 20, max_array=MAX_MEMBERS)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ Roster.SPEC = Struct(
     Roster,
     (
         ("t", Const("roster")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("federation", Str(64, 1, pattern=r"[a-z0-9][a-z0-9.-]*")),
         ("version", Int(1)),
         ("issued", Int()),
@@ -149,14 +151,14 @@ def accept_roster(
     body decode; federation and version against ``current``; registry hash;
     every member's keys and organisation type.
     """
-    wrapper = decode(data, Signed.SPEC)
+    wrapper = decode(data, Signed.SPEC, ROSTER_LIMITS)
     if wrapper.signer != AUTHORITY:
         raise RosterAuthorityError("signer is not the roster authority")
     try:
         verify(pinned_authority, "roster", wrapper.body, wrapper.sig)
     except CryptoError:
         raise RosterAuthorityError("signature does not match the pinned authority") from None
-    roster: Roster = decode(wrapper.body, Roster.SPEC)
+    roster: Roster = decode(wrapper.body, Roster.SPEC, ROSTER_LIMITS)
     if current is not None:
         if roster.federation != current.federation:
             raise RosterError("roster is for another federation")

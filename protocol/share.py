@@ -33,6 +33,7 @@ from .codec import (
     Opt,
     Str,
     Struct,
+    Version,
     decode,
     pack,
 )
@@ -40,10 +41,12 @@ from .errors import (
     BindingError,
     DecryptionError,
     LocalProtocolError,
+    SchemaError,
+    SenderNotMemberError,
     SignatureError,
     UnknownSignerError,
 )
-from .events import MAX_MEMBERS, ItemData, PlanItem
+from .events import MAX_ROOM_MEMBERS, ItemData, PlanItem
 from .keys import BoxKeyPair, Rand, Signer, digest, seal, secretbox, secretbox_open, unseal, verify
 from .policy import check_content, check_header
 from .registry import Registry
@@ -51,7 +54,8 @@ from .roster import Roster
 from .signed import Signed, node_id
 
 WRAP_SIZE = 32 + 48
-MAX_SUMMARY = 1 << 16
+MAX_SUMMARY = 1 << 16  # characters
+MAX_CT = 1 << 19  # bytes: the longest summary in 4-byte UTF-8 plus the other fields
 category = Str(32, 1, pattern=r"[a-z_]+")
 
 
@@ -79,18 +83,18 @@ Share.SPEC = Struct(
     Share,
     (
         ("t", Const("share")),
-        ("v", Const(1)),
+        ("v", Version(1)),
         ("room", Bin(32)),
         ("epoch", Int()),
         ("id", Bin(16)),
         ("sender", node_id),
         ("seq", Int(1)),
-        ("recipients", List(node_id, MAX_MEMBERS, 1, strictly_sorted=True)),
+        ("recipients", List(node_id, MAX_ROOM_MEMBERS, 1, strictly_sorted=True)),
         ("basis", Str(32, 1, pattern=r"[a-z0-9-]+")),
         ("categories", List(category, 16, 1, strictly_sorted=True)),
         ("created", Int()),
-        ("ct", Bin(max_len=MAX_SUMMARY * 2, min_len=40)),
-        ("wraps", List(Bin(WRAP_SIZE), MAX_MEMBERS, 1)),
+        ("ct", Bin(max_len=MAX_CT, min_len=40)),
+        ("wraps", List(Bin(WRAP_SIZE), MAX_ROOM_MEMBERS, 1)),
     ),
 )
 _HEADER_KEYS = Share.SPEC.keys[:-2]
@@ -192,6 +196,10 @@ def seal_share(
     wraps = tuple(seal(key, content_key, rand(32)) for key in keys)
     body = Share.SPEC.wire(share)
     body["ct"], body["wraps"] = ct, list(wraps)
+    try:
+        Share.SPEC.check(body)
+    except SchemaError as exc:
+        raise LocalProtocolError(f"the share would be refused: {exc.detail}") from None
     raw = pack(body)
     if len(raw) > DEFAULT_LIMITS.max_size - 256:
         raise LocalProtocolError("share too large")
@@ -248,7 +256,8 @@ def open_share(
     if content.header != share.header_hash():
         raise BindingError("content belongs to another header")
     sender = state.member_of(share.sender, share.epoch)
-    assert sender is not None  # checked by verify_share
+    if sender is None:
+        raise SenderNotMemberError(f"{share.sender} in epoch {share.epoch}", "recipient")
     check_content(
         registry.bases[share.basis], sender.org, share.categories,
         justification=content.justification, decision_ref=content.decision_ref,
@@ -292,7 +301,10 @@ def seal_item(
     recipients: Sequence[str] | None = None,
 ) -> ItemData:
     """Plan-van-aanpak content (``agenda``/``decision``) sealed for the epoch's members."""
-    nodes = sorted(recipients if recipients is not None else state.members)
+    nodes = sorted(set(recipients if recipients is not None else state.members))
+    outside = [n for n in nodes if n not in state.members]
+    if outside or not nodes:
+        raise LocalProtocolError(f"plan items go to members of the room only ({outside[:1]})")
     if kind == "decision" and (measure is None or owner is None or due is None):
         raise LocalProtocolError("a decision needs a measure kind, an owner and a date")
     if owner is not None and owner not in state.members:
@@ -315,4 +327,6 @@ def open_item(
     content: PlanItem = decode(secretbox_open(key, data.ct), PlanItem.SPEC)
     if content.header != item_header(state.room, data.epoch, data.item, kind):
         raise BindingError("item content belongs to another item")
+    if kind == "decision" and None in (content.measure, content.owner, content.due):
+        raise SchemaError("a decision needs a measure kind, an owner and a date")
     return content

@@ -47,7 +47,7 @@ class Signed(Message):
 
 Signed.SPEC = Struct(
     Signed,
-    (("body", Bin(max_len=1 << 20, min_len=1)), ("signer", signer_id), ("sig", Bin(SIG_SIZE))),
+    (("body", Bin(max_len=4 << 20, min_len=1)), ("signer", signer_id), ("sig", Bin(SIG_SIZE))),
 )
 
 

@@ -6,6 +6,7 @@ import pytest
 from world import World
 
 from protocol import chain
+from protocol.codec import decode
 from protocol.errors import (
     BasisNotInForceError,
     ChainLinkError,
@@ -27,7 +28,7 @@ from protocol.events import (
     InviteData,
     Join,
 )
-from protocol.signed import sign
+from protocol.signed import Signed, sign
 
 
 def rejected(w: World, event: bytes, error: type[Exception]) -> None:
@@ -92,8 +93,6 @@ def test_an_invite_not_signed_by_the_chair_but_claiming_to_be_is_refused() -> No
         InviteData("politie", "deelnemer", 1),
     )
     body = forged.encode()
-    from protocol.signed import Signed
-
     claimed = Signed(body, "gemeente", w.signer("politie").sign("event", body)).encode()
     rejected(w, claimed, Exception)
 
@@ -227,12 +226,16 @@ def test_statement_signed_by_someone_else_is_refused() -> None:
     w.convene()
     w.invite("politie")
     assert w.state is not None
-    body = Join("join", 1, w.state.room, "politie", w.room_key("politie").public, w.now)
+    body = Join(
+        "join", 1, w.state.room, w.state.seq, "politie", w.room_key("politie").public, w.now
+    )
     from protocol.events import StatementData
 
     by_om = StatementData(chain.statement(w.signer("om"), "politie", body))
     rejected(w, w.event("join", by_om), Exception)
-    other_room = Join("join", 1, b"\x01" * 32, "politie", w.room_key("politie").public, w.now)
+    other_room = Join(
+        "join", 1, b"\x01" * 32, w.state.seq, "politie", w.room_key("politie").public, w.now
+    )
     wrong_room = StatementData(chain.statement(w.signer("politie"), "politie", other_room))
     rejected(w, w.event("join", wrong_room), StatementError)
 
@@ -366,3 +369,74 @@ def test_a_member_whose_roster_entry_ended_can_no_longer_sign() -> None:
     data = sign_roster(w.authority, build_roster("testregio", 2, w.now, w.registry, members))
     w.roster = accept_roster(data, w.authority.public, w.registry, current=w.roster)
     rejected(w, w.event("join", w.join_data("politie")), UnknownSignerError)
+
+
+def test_old_consents_do_not_admit_a_re_invited_third_party() -> None:
+    w = World()
+    w.open_room()  # ggz admitted with three consents
+    consents = [e for e in w.events if b"consent" in e][-3:]
+    w.remove("ggz")
+    w.epoch()
+    w.invite("ggz", "derde")
+    w.join("ggz")
+    for old in consents:  # the chair re-sends the old consent events' statements
+        data = decode(decode(old, Signed.SPEC).body, Event.SPEC).data
+        rejected(w, w.event("consent", data), ChainReplayError)
+    assert w.state is not None
+    assert w.state.consents.get("ggz", frozenset()) == frozenset()
+    assert "ggz" not in [m.node for m in w.epoch_data().members]
+
+
+def test_a_consent_signed_before_the_invite_is_refused() -> None:
+    w = World()
+    w.open_room(third_party=False)
+    early = w.consent_data("politie", "ggz")  # signed against the chain before the invite
+    w.invite("ggz", "derde")
+    rejected(w, w.event("consent", early), StatementError)
+
+
+def test_a_revised_assessment_cannot_be_undone_by_replaying_the_old_one() -> None:
+    w = World()
+    w.convene()
+    for node in ("politie", "om"):
+        w.invite(node)
+        w.join(node)
+    w.epoch()
+    first = w.assess_data("politie", "opnemen")
+    w.add("assess", first)
+    w.assess("politie", "niet_opnemen")
+    rejected(w, w.event("assess", first), ChainReplayError)
+
+
+@pytest.mark.parametrize(
+    ("open_room", "outcome", "ok"),
+    [
+        (False, "niet_opgenomen", True),
+        (False, "afgeschaald", False),
+        (True, "niet_opgenomen", False),
+        (True, "overgedragen", True),
+    ],
+)
+def test_close_outcome_fits_the_phase(open_room: bool, outcome: str, ok: bool) -> None:
+    w = World()
+    if open_room:
+        w.open_room()
+    else:
+        w.convene()
+    if ok:
+        w.add("close", CloseData(outcome))
+        assert w.state is not None
+        assert w.state.outcome == outcome
+    else:
+        rejected(w, w.event("close", CloseData(outcome)), ChainStateError)
+
+
+def test_a_consent_lapses_when_its_organisation_leaves() -> None:
+    w = World()
+    w.open_room(third_party=False)
+    w.invite("ggz", "derde")
+    for node in ("gemeente", "politie", "om"):
+        w.consent(node, "ggz")
+    w.leave("om")
+    assert w.state is not None
+    assert w.state.consents["ggz"] == {"gemeente", "politie"}

@@ -184,3 +184,35 @@ def test_signatures_do_not_cross_purposes() -> None:
             verify(signer.public, purpose, b"body", sig)
     with pytest.raises(SignatureError):
         verify(signer.public, "receipt", b"body", sig[:63])
+
+
+def test_non_canonical_x25519_encodings_are_refused() -> None:
+    pair = BoxKeyPair.from_seed(bytes(32))
+    high = pair.public[:31] + bytes([pair.public[31] | 0x80])
+    with pytest.raises(WeakKeyError):
+        check_box_public(high)
+    p_plus_1 = (2**255 - 18).to_bytes(32, "little")
+    with pytest.raises(WeakKeyError):
+        check_box_public(p_plus_1)
+
+
+def test_a_wrong_version_has_its_own_code() -> None:
+    from protocol.errors import VersionError
+    from protocol.revocation import Receipt
+
+    raw = pack(
+        {
+            "t": "receipt",
+            "v": 2,
+            "kind": "delivered",
+            "room": b"r" * 32,
+            "ref": b"f" * 32,
+            "issuer": "om",
+            "to": "politie",
+            "items": [],
+            "time": 1,
+        }
+    )
+    with pytest.raises(VersionError) as info:
+        decode(raw, Receipt.SPEC)
+    assert info.value.code == "decode.version"

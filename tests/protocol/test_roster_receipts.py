@@ -255,12 +255,18 @@ def test_a_caller_outside_the_roster_is_named_before_anything_is_verified() -> N
         w.roster.member(pending.caller)
 
 
-def test_replay_guard_is_bounded() -> None:
-    guard = ReplayGuard(window=10, max_entries=100)
-    for i in range(1000):
+def test_replay_guard_is_bounded_per_caller_and_never_forgets_a_live_nonce() -> None:
+    guard = ReplayGuard(window=10, max_per_caller=100)
+    for i in range(100):
         guard.check_and_remember("politie", i.to_bytes(16, "big"), 0, 0)
-    assert len(guard) <= 100
+    with pytest.raises(RequestReplayError):  # full: refused, not evicted
+        guard.check_and_remember("politie", b"\xff" * 16, 0, 0)
+    with pytest.raises(RequestReplayError):  # the first nonce is still remembered
+        guard.check_and_remember("politie", (0).to_bytes(16, "big"), 0, 0)
+    guard.check_and_remember("om", b"\xff" * 16, 0, 0)  # other callers are not affected
+    assert len(guard) == 101
     guard.check_and_remember("politie", b"\x00" * 16, 1000, 1000)  # old entries expired
+    assert len(guard) == 2
 
 
 # --- retention ----------------------------------------------------------------------------

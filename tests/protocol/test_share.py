@@ -272,3 +272,21 @@ def test_seal_share_refuses_a_recipient_listed_twice() -> None:
             now=w.now,
             rand=w.rand,
         )
+
+
+def test_the_longest_summary_in_four_byte_characters_is_accepted_by_both_sides() -> None:
+    from protocol.share import MAX_SUMMARY
+
+    w = World()
+    w.open_room()
+    text = "\U0001f4c4" * MAX_SUMMARY
+    envelope = w.share("gemeente", summary=text)
+    assert receive(w, envelope, "om") == text
+
+
+def test_conditions_where_the_basis_has_none_get_their_own_code() -> None:
+    w = World()
+    w.open_room()
+    with pytest.raises(PolicyError) as info:
+        w.share("gemeente", conditions="niet verder verstrekken")
+    assert info.value.code == "policy.conditions"

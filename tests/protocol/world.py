@@ -153,7 +153,9 @@ class World:
         if rotate:
             self.room_keys[node] = BoxKeyPair.generate(self.rand)
         key = self.room_key(node).public
-        return self.statement(node, Join("join", 1, self.state.room, node, key, self.now))
+        return self.statement(
+            node, Join("join", 1, self.state.room, self.state.seq, node, key, self.now)
+        )
 
     def join(self, node: str, rotate: bool = False) -> bytes:
         return self.add("join", self.join_data(node, rotate))
@@ -171,7 +173,14 @@ class World:
     def assess_data(self, node: str, verdict: str = "opnemen") -> StatementData:
         assert self.state is not None
         body = Assess(
-            "assess", 1, self.state.room, node, Criteria(3, 2, 2, 2, 1), verdict, self.now
+            "assess",
+            1,
+            self.state.room,
+            self.state.seq,
+            node,
+            Criteria(3, 2, 2, 2, 1),
+            verdict,
+            self.now,
         )
         return self.statement(node, body)
 
@@ -180,7 +189,9 @@ class World:
 
     def consent_data(self, node: str, subject: str) -> StatementData:
         assert self.state is not None
-        return self.statement(node, Consent("consent", 1, self.state.room, node, subject, self.now))
+        return self.statement(
+            node, Consent("consent", 1, self.state.room, self.state.seq, node, subject, self.now)
+        )
 
     def consent(self, node: str, subject: str) -> bytes:
         return self.add("consent", self.consent_data(node, subject))
@@ -191,7 +202,10 @@ class World:
     def leave(self, node: str) -> bytes:
         assert self.state is not None
         return self.add(
-            "leave", self.statement(node, Leave("leave", 1, self.state.room, node, self.now))
+            "leave",
+            self.statement(
+                node, Leave("leave", 1, self.state.room, self.state.seq, node, self.now)
+            ),
         )
 
     def open_room(self, third_party: bool = True) -> RoomState:
