@@ -1,0 +1,117 @@
+"""``create_app(config)``: the node daemon as an aiohttp application.
+
+The federation endpoints are served on the configured TCP address (optionally with
+TLS); the local API on a unix socket (mode 0600) in the data dir. The outbox
+worker, the federation client and the retention job live in ``cleanup_ctx``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import ssl
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from protocol.request import ReplayGuard
+
+from . import keystore
+from .config import Config
+from .federation import (
+    CLIENT_KEY,
+    GUARD_KEY,
+    LIMITER_KEY,
+    NODE_KEY,
+    OUTBOX_KEY,
+    FederationClient,
+    Outbox,
+    RateLimiter,
+    add_routes,
+)
+from .localapi import create_local_app
+from .retention import retention_loop
+from .service import Node
+from .store import Store
+
+log = logging.getLogger("casusnet.node")
+
+
+def open_node(config: Config, passphrase: str | None = None) -> Node:
+    master = keystore.load_master(config, passphrase)
+    identity = keystore.load_identity(config, master)
+    store = Store(config.db_path)
+    return Node(config, master, identity, store)
+
+
+def create_app(
+    config: Config, node: Node | None = None, *, local_api: bool = True
+) -> web.Application:
+    node = node or open_node(config)
+    app = web.Application(client_max_size=config.max_body + 4096)
+    app[NODE_KEY] = node
+    app[GUARD_KEY] = ReplayGuard()
+    app[LIMITER_KEY] = RateLimiter(config.rate_per_peer)
+    add_routes(app)
+
+    async def background(app: web.Application) -> AsyncIterator[None]:
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit_per_host=4))
+        client = FederationClient(node, session)
+        outbox = Outbox(node, client)
+        app[CLIENT_KEY] = client
+        app[OUTBOX_KEY] = outbox
+        outbox.start()
+        local_runner = await _start_local_api(node, config) if local_api else None
+        retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
+        yield
+        retention.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await retention
+        await outbox.close()
+        if local_runner is not None:
+            await local_runner.cleanup()
+        await session.close()
+        node.store.close()
+
+    app.cleanup_ctx.append(background)
+    return app
+
+
+async def _start_local_api(node: Node, config: Config) -> web.AppRunner:
+    runner = web.AppRunner(create_local_app(node), access_log=None)
+    await runner.setup()
+    path = config.socket_path
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    old = os.umask(0o177)
+    try:
+        await web.UnixSite(runner, str(path)).start()
+    finally:
+        os.umask(old)
+    os.chmod(path, 0o600)
+    return runner
+
+
+def ssl_context(config: Config) -> ssl.SSLContext | None:
+    if not config.tls_cert or not config.tls_key:
+        return None
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(str(config.tls_cert), str(config.tls_key))
+    return ctx
+
+
+def run(config: Config, passphrase: str | None = None) -> None:
+    """``casusnet run``: serve until SIGTERM/SIGINT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = create_app(config, open_node(config, passphrase))
+    web.run_app(
+        app,
+        host=config.listen_host,
+        port=config.listen_port,
+        ssl_context=ssl_context(config),
+        access_log=None,
+        print=None,
+    )

@@ -1,0 +1,171 @@
+"""The audit log: append-only and hash-chained.
+
+Each entry's hash is ``SHA-256(prev || canonical([seq, at, actor, action, room, case_ref,
+detail]))``; the first entry's ``prev`` is 32 zero bytes. :func:`verify` recomputes the
+chain and reports the first entry that was edited, removed or reordered. Staff names
+appear here (this log never leaves the node); case content never does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from protocol.codec import pack
+from protocol.errors import CasusnetError
+from protocol.keys import digest
+
+from .store import Store
+
+GENESIS = bytes(32)
+
+# The acts the log records (design section 8).
+ACTIONS = frozenset(
+    {
+        "login",
+        "login_failed",
+        "logout",
+        "staff_added",
+        "convene",
+        "assess",
+        "invite",
+        "consent",
+        "join",
+        "epoch",
+        "remove",
+        "leave",
+        "plan",
+        "close",
+        "share_sent",
+        "share_received",
+        "share_viewed",
+        "refused",
+        "revoke_sent",
+        "revoke_received",
+        "receipt",
+        "keys_destroyed",
+        "purge",
+        "roster_imported",
+        "assigned",
+    }
+)
+
+
+class AuditError(CasusnetError):
+    """The audit log does not verify: an entry was edited, removed or reordered."""
+
+    code = "node.audit"
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    at: int
+    actor: str
+    action: str
+    room: bytes | None
+    case_ref: str | None
+    detail: str
+
+    def digest(self, prev: bytes) -> bytes:
+        fields = [
+            self.seq,
+            self.at,
+            self.actor,
+            self.action,
+            self.room or b"",
+            self.case_ref or "",
+            self.detail,
+        ]
+        return digest(prev + pack(fields))
+
+
+def append(
+    store: Store,
+    *,
+    at: int,
+    actor: str,
+    action: str,
+    room: bytes | None = None,
+    case_ref: str | None = None,
+    **detail: Any,
+) -> int:
+    """Add one entry (inside the caller's transaction, if there is one)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    with store.transaction():
+        last = store.row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
+        text = json.dumps(detail, sort_keys=True, separators=(",", ":"), default=str)
+        entry = Entry(seq, at, actor, action, room, case_ref, text)
+        store.execute(
+            "INSERT INTO audit (seq, at, actor, action, room, case_ref, detail, prev, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, at, actor, action, room, case_ref, text, prev, entry.digest(prev)),
+        )
+        # the head, kept apart from the entries, shows a removed tail
+        store.set_meta("audit_head", f"{seq}:{entry.digest(prev).hex()}")
+    return seq
+
+
+def verify(store: Store) -> int:
+    """Recompute the chain; returns the number of entries or raises AuditError."""
+    prev, expected_seq = GENESIS, 1
+    base = store.get_meta("audit_base")
+    if base is not None:  # entries purged by retention: the chain continues from there
+        base_seq, base_hash = base.split(":")
+        prev, expected_seq = bytes.fromhex(base_hash), int(base_seq) + 1
+    count = 0
+    for row in store.conn.execute(
+        "SELECT seq, at, actor, action, room, case_ref, detail, prev, hash FROM audit ORDER BY seq"
+    ):
+        seq, at, actor, action, room, case_ref, detail, stored_prev, stored_hash = row
+        if seq != expected_seq:
+            raise AuditError(f"entry {expected_seq} is missing")
+        if stored_prev != prev:
+            raise AuditError(f"entry {seq} does not follow entry {seq - 1}")
+        entry = Entry(seq, at, actor, action, room, case_ref, detail)
+        if entry.digest(prev) != stored_hash:
+            raise AuditError(f"entry {seq} was changed")
+        prev = stored_hash
+        expected_seq += 1
+        count += 1
+    anchor = store.get_meta("audit_head")
+    if anchor is not None and anchor != f"{expected_seq - 1}:{prev.hex()}":
+        raise AuditError(f"the log ends at entry {expected_seq - 1}; entries after it were removed")
+    return count
+
+
+def purge_before(store: Store, seq: int) -> int:
+    """Remove entries before ``seq`` (retention), keeping the chain verifiable."""
+    with store.transaction():
+        last = store.row(
+            "SELECT seq, hash FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT 1", (seq,)
+        )
+        if last is None:
+            return 0
+        n = store.execute("DELETE FROM audit WHERE seq <= ?", (last["seq"],)).rowcount
+        store.set_meta("audit_base", f"{last['seq']}:{last['hash'].hex()}")
+    return int(n)
+
+
+def entries(
+    store: Store, *, room: bytes | None = None, case_ref: str | None = None, limit: int = 1000
+) -> list[dict[str, Any]]:
+    where, params = [], []
+    if room is not None:
+        where.append("room = ?")
+        params.append(room)
+    if case_ref is not None:
+        where.append("case_ref = ?")
+        params.append(case_ref)
+    sql = "SELECT seq, at, actor, action, room, case_ref, detail FROM audit"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY seq DESC LIMIT ?"
+    rows = store.rows(sql, (*params, limit))
+    for r in rows:
+        r["room"] = r["room"].hex() if r["room"] else None
+        r["detail"] = json.loads(r["detail"])
+    return rows

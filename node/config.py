@@ -1,0 +1,154 @@
+"""A node's configuration: ``casusnet.toml`` in its data dir.
+
+Timers can be shortened through the environment for tests and demos
+(``CASUSNET_BACKOFF_BASE``, ``CASUSNET_BACKOFF_CAP``, ``CASUSNET_SESSION_IDLE``), the
+way magic-wormhole's tests shorten theirs.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from protocol.errors import CasusnetError
+
+CONFIG_NAME = "casusnet.toml"
+
+
+class ConfigError(CasusnetError):
+    """The node's configuration is missing or invalid. Run `casusnet doctor` for details."""
+
+    code = "node.config"
+
+
+@dataclass(frozen=True)
+class Timers:
+    backoff_base: float = 1.0
+    backoff_cap: float = 300.0
+    session_idle: int = 15 * 60
+    request_timeout: float = 10.0
+    retention_every: float = 3600.0
+
+    @classmethod
+    def from_env(cls) -> Timers:
+        env = os.environ
+        return cls(
+            backoff_base=float(env.get("CASUSNET_BACKOFF_BASE", cls.backoff_base)),
+            backoff_cap=float(env.get("CASUSNET_BACKOFF_CAP", cls.backoff_cap)),
+            session_idle=int(env.get("CASUSNET_SESSION_IDLE", cls.session_idle)),
+            request_timeout=float(env.get("CASUSNET_REQUEST_TIMEOUT", cls.request_timeout)),
+            retention_every=float(env.get("CASUSNET_RETENTION_EVERY", cls.retention_every)),
+        )
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    node_id: str
+    org: str
+    listen_host: str
+    listen_port: int
+    public_url: str
+    authority: bytes
+    roster_path: Path
+    master: str = "file"  # "file" | "passphrase"
+    master_file: Path | None = None
+    salt: bytes = b""
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    closure_grace: int = 0
+    max_body: int = 4 << 20
+    rate_per_peer: float = 200.0  # requests per second, burst of the same size
+    timers: Timers = field(default_factory=Timers.from_env)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "node.db"
+
+    @property
+    def socket_path(self) -> Path:
+        return self.data_dir / "api.sock"
+
+    @property
+    def identity_path(self) -> Path:
+        return self.data_dir / "identity.sealed"
+
+
+def load(data_dir: Path) -> Config:
+    path = data_dir / CONFIG_NAME
+    try:
+        doc = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"no {CONFIG_NAME} in {data_dir}; run `casusnet init` first") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    try:
+        node, net, fed, keys = doc["node"], doc["network"], doc["federation"], doc["keys"]
+        host, _, port = net["listen"].rpartition(":")
+
+        def rel(value: str | None) -> Path | None:
+            return None if not value else (data_dir / value).resolve()
+
+        roster_path = rel(fed["roster"])
+        assert roster_path is not None
+        return Config(
+            data_dir=data_dir.resolve(),
+            node_id=node["id"],
+            org=node["org"],
+            listen_host=host or "127.0.0.1",
+            listen_port=int(port),
+            public_url=net["public_url"],
+            authority=bytes.fromhex(fed["authority"]),
+            roster_path=roster_path,
+            master=keys.get("master", "file"),
+            master_file=rel(keys.get("master_file")),
+            salt=bytes.fromhex(keys.get("salt", "")),
+            tls_cert=rel(net.get("tls_cert")),
+            tls_key=rel(net.get("tls_key")),
+            closure_grace=int(doc.get("policy", {}).get("closure_grace_seconds", 0)),
+        )
+    except (KeyError, ValueError, AssertionError) as exc:
+        raise ConfigError(f"{path}: missing or invalid setting {exc}") from None
+
+
+def write(config: Config) -> Path:
+    """Write ``casusnet.toml`` (paths relative to the data dir where possible)."""
+
+    def rel(p: Path | None) -> str:
+        if p is None:
+            return ""
+        try:
+            return str(p.relative_to(config.data_dir))
+        except ValueError:
+            return str(p)
+
+    text = f"""# casusnet node configuration
+[node]
+id = "{config.node_id}"
+org = "{config.org}"
+
+[network]
+listen = "{config.listen_host}:{config.listen_port}"
+public_url = "{config.public_url}"
+tls_cert = "{rel(config.tls_cert)}"
+tls_key = "{rel(config.tls_key)}"
+
+[federation]
+roster = "{rel(config.roster_path)}"
+# the roster authority's public key, pinned at init; compare its fingerprint by phone
+authority = "{config.authority.hex()}"
+
+[keys]
+master = "{config.master}"
+master_file = "{rel(config.master_file)}"
+salt = "{config.salt.hex()}"
+
+[policy]
+# seconds after closure before own shares are revoked automatically (0: at once)
+closure_grace_seconds = {config.closure_grace}
+"""
+    path = config.data_dir / CONFIG_NAME
+    path.write_text(text)
+    return path

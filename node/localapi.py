@@ -1,0 +1,418 @@
+"""The local API: JSON over HTTP on a unix socket (mode 0600) in the data dir.
+
+Staff log in with their passphrase and get a session token (``Authorization:
+Bearer <token>``). Every room call checks that the staff member is assigned to the
+room. Errors are ``{"error": code, "message": text}`` with a 4xx status. The
+routes are documented in ``docs/api.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from protocol.errors import (
+    CasusnetError,
+    LocalProtocolError,
+    NotChairError,
+    PolicyError,
+    RemoteProtocolError,
+    StorageError,
+)
+from protocol.events import CRITERIA
+
+from . import audit
+from . import staff as staffmod
+from .service import Node, NotAllowedError
+from .staff import AuthError, ForbiddenError, SessionError, Staff
+
+NODE = web.AppKey("node", Node)
+OUTBOX = web.AppKey("outbox", object)
+
+_STATUS: list[tuple[type[CasusnetError], int]] = [
+    (AuthError, 401),
+    (SessionError, 401),
+    (ForbiddenError, 403),
+    (NotChairError, 403),
+    (NotAllowedError, 403),
+    (PolicyError, 422),
+    (LocalProtocolError, 422),
+    (RemoteProtocolError, 422),
+    (StorageError, 404),
+]
+
+
+def _status(exc: CasusnetError) -> int:
+    return next((s for cls, s in _STATUS if isinstance(exc, cls)), 400)
+
+
+def error(exc: CasusnetError) -> web.Response:
+    body = {"error": exc.code, "message": exc.user_text(), "detail": exc.detail}
+    return web.json_response(body, status=_status(exc))
+
+
+class BadRequest(CasusnetError):
+    """The request is incomplete or malformed."""
+
+    code = "api.bad_request"
+
+
+Route = Callable[[web.Request, Staff, dict[str, Any]], Awaitable[Any]]
+
+
+def route(
+    handler: Route, *, login: bool = True
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def wrapped(request: web.Request) -> web.Response:
+        node = request.app[NODE]
+        try:
+            body: dict[str, Any] = {}
+            if request.can_read_body:
+                raw = await request.content.read(1 << 20)
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    raise BadRequest("body is not JSON") from None
+                if not isinstance(body, dict):
+                    raise BadRequest("body must be a JSON object")
+            who = _session(request, node) if login else Staff("", "", False)
+            result = await handler(request, who, body)
+        except CasusnetError as exc:
+            return error(exc)
+        except (KeyError, TypeError, ValueError) as exc:
+            return error(BadRequest(f"missing or invalid field: {exc}"[:200]))
+        return web.json_response(result)
+
+    return wrapped
+
+
+def _session(request: web.Request, node: Node) -> Staff:
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Bearer "):
+        raise SessionError()
+    return staffmod.session(
+        node.store, auth[7:], now=node.now(), idle=node.config.timers.session_idle
+    )
+
+
+def _room(request: web.Request, who: Staff) -> bytes:
+    node = request.app[NODE]
+    try:
+        room = bytes.fromhex(request.match_info["room"])
+    except ValueError:
+        raise BadRequest("room id is not hex") from None
+    staffmod.require_room(node.store, room, who)
+    return room
+
+
+# --- handlers -------------------------------------------------------------------------
+
+
+async def login(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    name = str(body["name"])
+    try:
+        token = staffmod.login(node.store, name, str(body["passphrase"]), now=node.now())
+    except AuthError:
+        with node.store.transaction():
+            audit.append(node.store, at=node.now(), actor=name[:40], action="login_failed")
+        raise
+    with node.store.transaction():
+        audit.append(node.store, at=node.now(), actor=name, action="login")
+    staff = staffmod.get(node.store, name)
+    assert staff is not None
+    return {
+        "token": token,
+        "name": name,
+        "function": staff.function,
+        "node": node.me,
+        "org": node.config.org,
+        "idle_timeout": node.config.timers.session_idle,
+    }
+
+
+async def logout(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    staffmod.logout(node.store, request.headers["Authorization"][7:])
+    with node.store.transaction():
+        audit.append(node.store, at=node.now(), actor=who.name, action="logout")
+    return {"ok": True}
+
+
+async def me(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    return {"name": who.name, "function": who.function, "node": node.me, "org": node.config.org}
+
+
+async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    rows = node.store.rows(
+        "SELECT r.room, r.case_ref, r.chair, r.phase, r.epoch, r.meeting, r.updated, r.outcome,"
+        " (SELECT COUNT(*) FROM shares s WHERE s.room = r.room AND s.own = 0"
+        "   AND s.envelope IS NOT NULL) AS shares_received,"
+        " (SELECT COUNT(*) FROM deliveries d JOIN shares s ON s.id = d.share"
+        "   WHERE s.room = r.room AND d.state = 'pending') AS pending"
+        " FROM rooms r JOIN assignments a ON a.room = r.room AND a.staff = ?"
+        " ORDER BY r.updated DESC",
+        (who.name,),
+    )
+    for r in rows:
+        r["room"] = r["room"].hex()
+        r["status"] = _status_word(r["phase"])
+    return {"rooms": rows}
+
+
+def _status_word(phase: str) -> str:
+    return {"intake": "intake", "open": "open", "closed": "closed"}.get(phase, phase)
+
+
+async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    state = node.convene(
+        who,
+        case=str(body["case"]),
+        purpose=str(body["purpose"]),
+        bases=[str(b) for b in body["bases"]],
+        meeting=int(body.get("meeting", node.now())),
+    )
+    return {"room": state.room.hex(), "case": state.case, "phase": state.phase}
+
+
+async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    state = node._state(room)
+    roster = node.roster
+    from protocol.keys import fingerprint
+
+    def node_info(n: str) -> dict[str, Any]:
+        m = roster.by_node.get(n)
+        return {
+            "node": n,
+            "org": m.org if m else "?",
+            "name": m.name if m else "?",
+            "fingerprint": fingerprint(m.sign) if m else None,
+        }
+
+    members = [
+        dict(node_info(n), role=m.role, epoch_since=_since_epoch(state, n))
+        for n, m in sorted(state.members.items())
+    ]
+    shares = node.store.rows(
+        "SELECT id, sender, basis, categories, recipients, created, own, revoked_at,"
+        " deleted_at, envelope IS NOT NULL AS readable, author FROM shares WHERE room = ?"
+        " ORDER BY created, seq",
+        (room,),
+    )
+    deliveries = node.store.rows(
+        "SELECT d.share, d.peer, d.state FROM deliveries d JOIN shares s ON s.id = d.share"
+        " WHERE s.room = ?",
+        (room,),
+    )
+    by_share: dict[bytes, dict[str, str]] = {}
+    for d in deliveries:
+        by_share.setdefault(d["share"], {})[d["peer"]] = d["state"]
+    for s in shares:
+        s["deliveries"] = by_share.get(s["id"], {})
+        s["id"] = s["id"].hex()
+        s["categories"] = json.loads(s["categories"])
+        s["recipients"] = json.loads(s["recipients"])
+        s["readable"] = bool(s["readable"])
+        if not s["own"]:
+            s.pop("author")
+    closed = node.store.rows(
+        "SELECT issuer FROM receipts WHERE room = ? AND kind = 'closed'", (room,)
+    )
+    return {
+        "room": room.hex(),
+        "case": state.case,
+        "purpose": state.purpose,
+        "phase": state.phase,
+        "chair": state.chair,
+        "bases": list(state.bases),
+        "epoch": state.epoch,
+        "meeting": state.meeting,
+        "outcome": state.outcome,
+        "closed_at": state.closed_at,
+        "members": members,
+        "invited": [dict(node_info(n), role=i.role) for n, i in sorted(state.invited.items())],
+        "assessments": {org: v for org, (v, _) in state.assessments.items()},
+        "consents": {n: sorted(c) for n, c in state.consents.items()},
+        "shares": shares,
+        "plan": node.plan_items(room) if state.phase != "closed" else [],
+        "closed_receipts": sorted(r["issuer"] for r in closed),
+        "outbox_pending": node.store.one(
+            "SELECT COUNT(*) FROM outbox WHERE room = ? AND done_at IS NULL", (room,)
+        ),
+    }
+
+
+def _since_epoch(state: Any, node: str) -> int:
+    return min((e for e, members in state.epochs.items() if node in members), default=0)
+
+
+async def invite(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    state = node.invite(who, room, str(body["node"]), str(body.get("role", "deelnemer")))
+    return {"room": room.hex(), "seq": state.seq}
+
+
+async def remove(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    state = node.remove(who, room, str(body["node"]))
+    return {"room": room.hex(), "seq": state.seq}
+
+
+async def assess(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    criteria = {c: int(body.get("criteria", {}).get(c, 0)) for c in CRITERIA}
+    node.assess(who, room, str(body["verdict"]), criteria)
+    return {"room": room.hex(), "ok": True}
+
+
+async def consent(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    node.consent(who, room, str(body["subject"]))
+    return {"room": room.hex(), "ok": True}
+
+
+SHARE_FIELDS = (
+    "basis",
+    "categories",
+    "recipients",
+    "summary",
+    "justification",
+    "decision_ref",
+    "consent",
+    "conditions",
+)
+
+
+async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    fields = {k: body[k] for k in SHARE_FIELDS if body.get(k) is not None}
+    share_id = node.share(who, room, fields)
+    return {"share": share_id.hex()}
+
+
+async def view(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    return node.view_share(who, room, bytes.fromhex(request.match_info["share"]))
+
+
+async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    item = node.plan(
+        who,
+        room,
+        kind=str(body.get("kind", "decision")),
+        title=str(body["title"]),
+        measure=body.get("measure"),
+        owner=body.get("owner"),
+        due=body.get("due"),
+    )
+    return {"item": item.hex()}
+
+
+async def close(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    state = node.close(who, room, str(body["outcome"]))
+    return {"room": room.hex(), "phase": state.phase}
+
+
+async def revoke(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    ids = [bytes.fromhex(s) for s in body.get("shares", [])]
+    return {"revoked": node.revoke(who, room, ids)}
+
+
+async def assign(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = _room(request, who)
+    with node.store.transaction():
+        staffmod.assign(node.store, room, str(body["staff"]))
+        audit.append(
+            node.store,
+            at=node.now(),
+            actor=who.name,
+            action="assigned",
+            room=room,
+            staff=str(body["staff"]),
+        )
+    return {"ok": True}
+
+
+async def audit_list(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = request.query.get("room")
+    room_id = bytes.fromhex(room) if room else None
+    if room_id is not None:
+        staffmod.require_room(node.store, room_id, who)
+    return {
+        "entries": audit.entries(
+            node.store, room=room_id, limit=int(request.query.get("limit", 500))
+        )
+    }
+
+
+async def audit_verify(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    return {"ok": True, "entries": audit.verify(node.store)}
+
+
+async def roster(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    from protocol.keys import fingerprint
+
+    return {
+        "version": node.roster.version,
+        "federation": node.roster.federation,
+        "members": [
+            {
+                "node": m.node,
+                "org": m.org,
+                "name": m.name,
+                "url": m.url,
+                "fingerprint": fingerprint(m.sign),
+            }
+            for m in node.roster.members
+        ],
+    }
+
+
+def create_local_app(node: Node) -> web.Application:
+    app = web.Application(client_max_size=2 << 20)
+    app[NODE] = node
+    r = app.router
+    r.add_post("/v1/login", route(login, login=False))
+    r.add_post("/v1/logout", route(logout))
+    r.add_get("/v1/me", route(me))
+    r.add_get("/v1/rooms", route(list_rooms))
+    r.add_post("/v1/rooms", route(convene))
+    r.add_get("/v1/rooms/{room}", route(show_room))
+    r.add_post("/v1/rooms/{room}/invite", route(invite))
+    r.add_post("/v1/rooms/{room}/remove", route(remove))
+    r.add_post("/v1/rooms/{room}/assess", route(assess))
+    r.add_post("/v1/rooms/{room}/consent", route(consent))
+    r.add_post("/v1/rooms/{room}/shares", route(share))
+    r.add_get("/v1/rooms/{room}/shares/{share}", route(view))
+    r.add_post("/v1/rooms/{room}/plan", route(plan))
+    r.add_post("/v1/rooms/{room}/close", route(close))
+    r.add_post("/v1/rooms/{room}/revoke", route(revoke))
+    r.add_post("/v1/rooms/{room}/assign", route(assign))
+    r.add_get("/v1/audit", route(audit_list))
+    r.add_get("/v1/audit/verify", route(audit_verify))
+    r.add_get("/v1/roster", route(roster))
+    return app

@@ -1,0 +1,200 @@
+"""Creating things: a node's data dir, a roster authority, roster entries.
+
+Used by ``casusnet init`` and ``casusnet roster``, and by tests and the demo.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import nacl.utils
+
+from protocol.errors import CasusnetError
+from protocol.keys import NodeIdentity, Signer, fingerprint
+from protocol.registry import default_registry
+from protocol.roster import Roster, RosterMember, accept_roster, build_roster, sign_roster
+
+from . import keystore
+from .config import Config, write
+from .store import Store
+
+MEMBER_FILE = "member.json"
+YEAR = 365 * 86400
+
+
+class ProvisionError(CasusnetError):
+    """The node or roster could not be created as asked."""
+
+    code = "node.provision"
+
+
+def init_node(
+    data_dir: Path,
+    *,
+    node_id: str,
+    org: str,
+    listen: str,
+    public_url: str,
+    authority: bytes,
+    roster_path: Path,
+    passphrase: str | None = None,
+    closure_grace: int = 0,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
+) -> dict[str, Any]:
+    """Create a node's data dir; returns its public roster entry (also in member.json)."""
+    if (data_dir / "casusnet.toml").exists():
+        raise ProvisionError(f"{data_dir} already holds a node")
+    if org not in default_registry().organisations:
+        raise ProvisionError(f"unknown organisation type {org!r}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(data_dir, 0o700)
+    host, _, port = listen.rpartition(":")
+    salt = nacl.utils.random(16) if passphrase else b""
+    config = Config(
+        data_dir=data_dir.resolve(),
+        node_id=node_id,
+        org=org,
+        listen_host=host or "127.0.0.1",
+        listen_port=int(port),
+        public_url=public_url,
+        authority=authority,
+        roster_path=roster_path.resolve(),
+        master="passphrase" if passphrase else "file",
+        master_file=None if passphrase else (data_dir / "master.key").resolve(),
+        salt=salt,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        closure_grace=closure_grace,
+    )
+    if passphrase:
+        master = keystore.derive(passphrase, salt)
+    else:
+        assert config.master_file is not None
+        master = keystore.new_master_file(config.master_file)
+    identity = NodeIdentity.generate(nacl.utils.random)
+    keystore.save_identity(config, master, identity)
+    write(config)
+    Store(config.db_path).close()
+    entry = member_entry(node_id, org, public_url, identity)
+    (data_dir / MEMBER_FILE).write_text(json.dumps(entry, indent=1) + "\n")
+    return entry
+
+
+def member_entry(node_id: str, org: str, url: str, identity: NodeIdentity) -> dict[str, Any]:
+    """The public half of a node, as handed to the roster authority."""
+    return {
+        "node": node_id,
+        "org": org,
+        "url": url,
+        "sign": identity.sign_public.hex(),
+        "box": identity.box.public.hex(),
+        "box_sig": identity.box_certificate().hex(),
+        "fingerprint": identity.fingerprint,
+    }
+
+
+# --- the roster authority ---------------------------------------------------------------
+
+
+def create_authority(directory: Path, federation: str) -> dict[str, Any]:
+    directory.mkdir(parents=True, exist_ok=True)
+    key_path = directory / "authority.key"
+    if key_path.exists():
+        raise ProvisionError(f"{key_path} exists")
+    signer = Signer(nacl.utils.random(32))
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(signer.seed.hex() + "\n")
+    state = {"federation": federation, "version": 0, "members": []}
+    (directory / "roster.json").write_text(json.dumps(state, indent=1) + "\n")
+    info = {"public": signer.public.hex(), "fingerprint": fingerprint(signer.public)}
+    (directory / "authority.pub").write_text(json.dumps(info, indent=1) + "\n")
+    return info
+
+
+def load_authority(directory: Path) -> tuple[Signer, dict[str, Any]]:
+    try:
+        seed = bytes.fromhex((directory / "authority.key").read_text().strip())
+        state = json.loads((directory / "roster.json").read_text())
+    except (OSError, ValueError):
+        raise ProvisionError(f"no roster authority in {directory}") from None
+    return Signer(seed), state
+
+
+def add_member(
+    directory: Path, entry: dict[str, Any], *, name: str, valid_years: int = 2, now: int
+) -> None:
+    _, state = load_authority(directory)
+    members = [m for m in state["members"] if m["node"] != entry["node"]]
+    members.append(
+        {
+            **{k: entry[k] for k in ("node", "org", "url", "sign", "box", "box_sig")},
+            "name": name,
+            "valid_from": now - 86400,
+            "valid_until": now + valid_years * YEAR,
+        }
+    )
+    state["members"] = sorted(members, key=lambda m: m["node"])
+    (directory / "roster.json").write_text(json.dumps(state, indent=1) + "\n")
+
+
+def remove_member(directory: Path, node_id: str) -> None:
+    _, state = load_authority(directory)
+    before = len(state["members"])
+    state["members"] = [m for m in state["members"] if m["node"] != node_id]
+    if len(state["members"]) == before:
+        raise ProvisionError(f"{node_id} is not in the roster")
+    (directory / "roster.json").write_text(json.dumps(state, indent=1) + "\n")
+
+
+def sign(directory: Path, out: Path, *, now: int) -> Roster:
+    """Sign the next version of the roster and write it to ``out``."""
+    signer, state = load_authority(directory)
+    state["version"] += 1
+    members = [
+        RosterMember(
+            node=m["node"],
+            org=m["org"],
+            name=m["name"],
+            url=m["url"],
+            sign=bytes.fromhex(m["sign"]),
+            box=bytes.fromhex(m["box"]),
+            box_sig=bytes.fromhex(m["box_sig"]),
+            valid_from=m["valid_from"],
+            valid_until=m["valid_until"],
+        )
+        for m in state["members"]
+    ]
+    roster = build_roster(state["federation"], state["version"], now, default_registry(), members)
+    data = sign_roster(signer, roster)
+    accept_roster(data, signer.public, default_registry())
+    out.write_bytes(data)
+    (directory / "roster.json").write_text(json.dumps(state, indent=1) + "\n")
+    return roster
+
+
+def describe(data: bytes) -> dict[str, Any]:
+    """A roster's content for display (no verification)."""
+    from protocol.codec import decode
+    from protocol.signed import Signed
+
+    roster: Roster = decode(decode(data, Signed.SPEC).body, Roster.SPEC)
+    return {
+        "federation": roster.federation,
+        "version": roster.version,
+        "issued": roster.issued,
+        "members": [
+            {
+                "node": m.node,
+                "org": m.org,
+                "name": m.name,
+                "url": m.url,
+                "fingerprint": fingerprint(m.sign),
+            }
+            for m in roster.members
+        ],
+    }

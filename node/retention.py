@@ -1,0 +1,74 @@
+"""The retention job: finishes closures after a grace period and purges metadata.
+
+- Rooms closed longer ago than the organisation's grace period whose closure is not
+  finished get it finished (own shares revoked, received content deleted, room keys
+  destroyed, ``closed`` receipts sent).
+- Rooms whose ``purge_after`` date (computed from the declared bases) has passed lose
+  their metadata: events, share rows, receipts, deliveries, and audit entries that
+  name only that room; a ``purge`` entry records it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from protocol.errors import CasusnetError
+
+from . import audit
+from .config import Config
+from .service import Node
+
+log = logging.getLogger("casusnet.retention")
+
+
+def run_once(node: Node) -> dict[str, int]:
+    now = node.now()
+    finished = purged = 0
+    grace = node.config.closure_grace
+    for row in node.store.rows(
+        "SELECT room FROM rooms WHERE phase = 'closed' AND closed_receipt_sent = 0"
+        " AND closed_at <= ?",
+        (now - grace,),
+    ):
+        state = node.rooms.state(row["room"], now)
+        if state is not None:
+            with node.store.transaction():
+                node.finish_closure(state)
+            finished += 1
+    for row in node.store.rows("SELECT room, case_ref FROM rooms WHERE purge_after < ?", (now,)):
+        room = row["room"]
+        with node.store.transaction():
+            for table in ("events", "room_keys", "receipts", "assignments"):
+                node.store.execute(f"DELETE FROM {table} WHERE room = ?", (room,))
+            ids = [
+                r[0] for r in node.store.execute("SELECT id FROM shares WHERE room = ?", (room,))
+            ]
+            for share_id in ids:
+                node.store.execute("DELETE FROM deliveries WHERE share = ?", (share_id,))
+                node.store.execute("DELETE FROM plaintext WHERE share = ?", (share_id,))
+            node.store.execute("DELETE FROM shares WHERE room = ?", (room,))
+            node.store.execute("DELETE FROM rooms WHERE room = ?", (room,))
+            audit.append(
+                node.store,
+                at=now,
+                actor=node.me,
+                action="purge",
+                case_ref=row["case_ref"],
+                shares=len(ids),
+            )
+        node.rooms.cache.drop(room)
+        purged += 1
+    if finished or purged:
+        node.flush_wakeups()
+        node.store.checkpoint()
+    return {"finished": finished, "purged": purged}
+
+
+async def retention_loop(node: Node, config: Config) -> None:
+    while True:
+        try:
+            run_once(node)
+        except CasusnetError as exc:
+            log.warning("retention run failed: %s", exc.code)
+        await asyncio.sleep(config.timers.retention_every)

@@ -1,0 +1,932 @@
+"""The node's logic: what a staff action does, and what a received envelope does.
+
+Every method here is synchronous and runs one store transaction: the state change,
+its audit entries and the envelopes it causes (the outbox) commit together or not
+at all. The federation layer (``federation.py``) moves envelopes; this module never
+touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import nacl.utils
+
+from protocol import chain
+from protocol.chain import RoomState
+from protocol.codec import decode
+from protocol.errors import (
+    CasusnetError,
+    ChainLinkError,
+    LocalProtocolError,
+    NotChairError,
+    StorageError,
+)
+from protocol.events import (
+    CRITERIA,
+    Assess,
+    CloseData,
+    Consent,
+    ConveneData,
+    Criteria,
+    EpochData,
+    EpochMember,
+    Event,
+    InviteData,
+    Join,
+    Leave,
+    RemoveData,
+    StatementData,
+)
+from protocol.keys import BoxKeyPair, NodeIdentity, digest
+from protocol.policy import default_recipients
+from protocol.registry import Registry, default_registry
+from protocol.revocation import make_receipt, make_revoke, verify_receipt, verify_revoke
+from protocol.roster import Roster, accept_roster
+from protocol.share import Draft, open_item, open_share, seal_item, seal_share, verify_share
+from protocol.signed import PURPOSE_OF_TYPE, Signed
+
+from . import audit
+from . import staff as staffmod
+from .config import Config
+from .keystore import MasterKey
+from .rooms import Rooms, require
+from .staff import Staff
+from .store import Store
+
+STATEMENT_KINDS = ("assess", "consent", "join", "leave")
+
+
+class RetryLater(CasusnetError):
+    """The envelope cannot be applied yet (the room's chain is behind); send it again later."""
+
+    code = "node.retry"
+
+    def __init__(
+        self, detail: str = "", room: bytes | None = None, after: int = -1, chair: str = ""
+    ) -> None:
+        self.room, self.after, self.chair = room, after, chair
+        super().__init__(detail)
+
+
+class NotAllowedError(CasusnetError):
+    """This action is not allowed for this node in this room."""
+
+    code = "node.not_allowed"
+
+
+@dataclass
+class Result:
+    """What an inbox envelope produced: a receipt for the sender, and follow-up work."""
+
+    receipt: bytes | None = None
+    kind: str = ""
+    room: bytes | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def message_type(envelope: bytes) -> tuple[str, Signed, Any]:
+    """The type of a signed envelope (``t`` of its body), its wrapper and the raw body map."""
+    from protocol.codec import decode_map
+
+    wrapper = decode(envelope, Signed.SPEC)
+    body = decode_map(wrapper.body)
+    kind = body.get("t")
+    if type(kind) is not str or kind not in PURPOSE_OF_TYPE or kind in ("roster", "request"):
+        raise LocalProtocolError("not an envelope a node accepts")
+    return kind, wrapper, body
+
+
+class Node:
+    def __init__(
+        self,
+        config: Config,
+        master: MasterKey,
+        identity: NodeIdentity,
+        store: Store,
+        *,
+        roster: Roster | None = None,
+        clock: Callable[[], float] = time.time,
+        rand: Callable[[int], bytes] = nacl.utils.random,
+        registry: Registry | None = None,
+    ) -> None:
+        self.config = config
+        self.me = config.node_id
+        self.master = master
+        self.identity = identity
+        self.store = store
+        self.clock = clock
+        self.rand = rand
+        self.registry = registry or default_registry()
+        self.roster = roster or self._load_roster()
+        self.rooms = Rooms(store, master, self.registry, self.roster)
+        self.wake: Callable[[str], None] = lambda peer: None
+        self._woken: set[str] = set()
+
+    def now(self) -> int:
+        return int(self.clock())
+
+    # -- roster --------------------------------------------------------------------
+
+    def _load_roster(self) -> Roster:
+        data = self.store.one("SELECT data FROM rosters ORDER BY version DESC LIMIT 1")
+        if data is None:
+            try:
+                data = self.config.roster_path.read_bytes()
+            except OSError:
+                raise StorageError(f"no roster at {self.config.roster_path}") from None
+            roster = accept_roster(data, self.config.authority, self.registry)
+            with self.store.transaction():
+                self.store.execute(
+                    "INSERT INTO rosters VALUES (?, ?, ?)", (roster.version, data, self.now())
+                )
+            return roster
+        return accept_roster(data, self.config.authority, self.registry)
+
+    def import_roster(self, data: bytes, actor: str = "operator") -> Roster:
+        roster = accept_roster(data, self.config.authority, self.registry, current=self.roster)
+        with self.store.transaction():
+            self.store.execute(
+                "INSERT INTO rosters VALUES (?, ?, ?)", (roster.version, data, self.now())
+            )
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=actor,
+                action="roster_imported",
+                version=roster.version,
+            )
+        self.roster = roster
+        self.rooms.reload(roster)
+        return roster
+
+    def roster_bytes(self) -> bytes:
+        data = self.store.one("SELECT data FROM rosters ORDER BY version DESC LIMIT 1")
+        return bytes(data)
+
+    # -- outbox ----------------------------------------------------------------------
+
+    def enqueue(self, peer: str, kind: str, room: bytes | None, envelope: bytes) -> None:
+        """Queue an envelope for ``peer`` (inside the caller's transaction)."""
+        if peer == self.me:
+            return
+        self.store.execute(
+            "INSERT INTO outbox (peer, kind, room, envelope, env_hash, created, attempts,"
+            " next_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0)",
+            (peer, kind, room, envelope, digest(envelope), self.now()),
+        )
+        self._woken.add(peer)
+
+    def flush_wakeups(self) -> None:
+        woken, self._woken = self._woken, set()
+        for peer in woken:
+            self.wake(peer)
+
+    def _audience(self, state: RoomState) -> set[str]:
+        """Who receives the room's events: members, invitees and those leaving."""
+        return (set(state.members) | set(state.invited) | set(state.leaving)) - {self.me}
+
+    # -- the chair's side of the chain -------------------------------------------------
+
+    def _chair_event(self, state: RoomState, kind: str, data: Any) -> RoomState:
+        """Sign, apply, store and send one event; then cut an epoch if membership moved."""
+        event = chain.next_event(self.identity.signer, state, kind, data, self.now())
+        before = self._audience(state)
+        new = self.rooms.apply(state, event, self.now())
+        for peer in sorted(self._audience(new) | before):
+            if kind == "invite" and peer == getattr(data, "node", None):
+                for old in self.rooms.events_after(new.room, -1):
+                    self.enqueue(peer, "event", new.room, old)
+            else:
+                self.enqueue(peer, "event", new.room, event)
+        audit.append(
+            self.store,
+            at=self.now(),
+            actor=self.me,
+            action=_audit_action(kind),
+            room=new.room,
+            case_ref=new.case,
+            seq=new.seq,
+        )
+        if kind in ("join", "consent", "remove", "leave", "assess") and new.phase != chain.CLOSED:
+            new = self._maybe_epoch(new)
+        return new
+
+    def _maybe_epoch(self, state: RoomState) -> RoomState:
+        basis = self.registry.bases[state.room_basis]
+        admitted = chain.admitted(state, basis)
+        if admitted == dict(state.members) and not state.leaving:
+            return state
+        members = tuple(EpochMember(n, m.role, m.key) for n, m in sorted(admitted.items()))
+        return self._chair_event(state, "epoch", EpochData(state.epoch + 1, members))
+
+    def _state(self, room: bytes) -> RoomState:
+        return require(self.rooms.state(room, self.now()))
+
+    def _as_chair(self, room: bytes) -> RoomState:
+        state = self._state(room)
+        if state.chair != self.me:
+            raise NotChairError("only the chair's node can do this")
+        return state
+
+    # -- staff actions -----------------------------------------------------------------
+
+    def convene(
+        self, staff: Staff, *, case: str, purpose: str, bases: Sequence[str], meeting: int
+    ) -> RoomState:
+        basis_objs = [self.registry.get(b) for b in bases]
+        pair = BoxKeyPair.generate(self.rand)
+        data = ConveneData(
+            case,
+            purpose,
+            tuple(sorted(set(bases))),
+            chain.retention_years(basis_objs),
+            meeting,
+            pair.public,
+        )
+        event = chain.convene(self.identity.signer, self.me, data, self.now())
+        with self.store.transaction():
+            state = self.rooms.apply(None, event, self.now())
+            self.rooms.new_key(state.room, pair, self.now())
+            staffmod.assign(self.store, state.room, staff.name)
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=staff.name,
+                action="convene",
+                room=state.room,
+                case_ref=state.case,
+                bases=list(data.bases),
+            )
+        return state
+
+    def invite(self, staff: Staff, room: bytes, node: str, role: str) -> RoomState:
+        with self.store.transaction():
+            state = self._as_chair(room)
+            new = self._chair_event(state, "invite", InviteData(node, role, state.epoch + 1))
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=staff.name,
+                action="invite",
+                room=room,
+                case_ref=state.case,
+                node=node,
+                role=role,
+            )
+        self.flush_wakeups()
+        return new
+
+    def remove(self, staff: Staff, room: bytes, node: str) -> RoomState:
+        with self.store.transaction():
+            new = self._chair_event(self._as_chair(room), "remove", RemoveData(node))
+        self.flush_wakeups()
+        return new
+
+    def assess(self, staff: Staff, room: bytes, verdict: str, criteria: dict[str, int]) -> None:
+        state = self._state(room)
+        scores = Criteria(**{c: int(criteria.get(c, 0)) for c in CRITERIA})
+        body = Assess("assess", 1, room, state.seq, self.me, scores, verdict, self.now())
+        self._make_statement(staff, state, "assess", body, verdict=verdict)
+
+    def consent(self, staff: Staff, room: bytes, subject: str) -> None:
+        state = self._state(room)
+        body = Consent("consent", 1, room, state.seq, self.me, subject, self.now())
+        self._make_statement(staff, state, "consent", body, subject=subject)
+
+    def leave(self, staff: Staff, room: bytes) -> None:
+        state = self._state(room)
+        body = Leave("leave", 1, room, state.seq, self.me, self.now())
+        self._make_statement(staff, state, "leave", body)
+
+    def _make_statement(
+        self, staff: Staff, state: RoomState, kind: str, body: Any, **detail: Any
+    ) -> None:
+        signed = chain.statement(self.identity.signer, self.me, body)
+        with self.store.transaction():
+            if state.chair == self.me:
+                self._chair_event(state, kind, StatementData(signed))
+            else:
+                self.enqueue(state.chair, kind, state.room, signed)
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=staff.name,
+                action=kind,
+                room=state.room,
+                case_ref=state.case,
+                **detail,
+            )
+        self.flush_wakeups()
+
+    def _join(self, state: RoomState) -> None:
+        """Answer an invite (or rotate the room key): a fresh room key and a join."""
+        pair = BoxKeyPair.generate(self.rand)
+        self.rooms.new_key(state.room, pair, self.now())
+        body = Join("join", 1, state.room, state.seq, self.me, pair.public, self.now())
+        self.enqueue(
+            state.chair, "join", state.room, chain.statement(self.identity.signer, self.me, body)
+        )
+        audit.append(
+            self.store,
+            at=self.now(),
+            actor=self.me,
+            action="join",
+            room=state.room,
+            case_ref=state.case,
+        )
+
+    def share(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> bytes:
+        """Seal and send a share; returns its id."""
+        state = self._state(room)
+        fields = dict(fields)
+        if not fields.get("recipients"):
+            fields["recipients"] = default_recipients(state, self.me)
+        draft = Draft(author_function=staff.function, **fields)
+        with self.store.transaction():
+            seq = self._next_seq(room)
+            try:
+                envelope = seal_share(
+                    draft,
+                    state=state,
+                    registry=self.registry,
+                    sender=self.me,
+                    signer=self.identity.signer,
+                    seq=seq,
+                    now=self.now(),
+                    rand=self.rand,
+                )
+            except CasusnetError as exc:
+                audit.append(
+                    self.store,
+                    at=self.now(),
+                    actor=staff.name,
+                    action="refused",
+                    room=room,
+                    case_ref=state.case,
+                    code=exc.code,
+                    detail=exc.detail,
+                )
+                raise
+            share = decode(decode(envelope, Signed.SPEC).body, _SHARE_SPEC)
+            self._store_share(share, envelope, own=True, author=staff.name)
+            self.store.execute(
+                "INSERT INTO plaintext (share, sealed) VALUES (?, ?)",
+                (share.id, self.master.seal("share", draft.summary.encode())),
+            )
+            for peer in share.recipients:
+                self.store.execute(
+                    "INSERT INTO deliveries (share, peer, state, updated) VALUES (?, ?, ?, ?)",
+                    (share.id, peer, "pending", self.now()),
+                )
+                self.enqueue(peer, "share", room, envelope)
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=staff.name,
+                action="share_sent",
+                room=room,
+                case_ref=state.case,
+                share=share.id.hex(),
+                basis=share.basis,
+                categories=list(share.categories),
+                recipients=list(share.recipients),
+            )
+        self.flush_wakeups()
+        return bytes(share.id)
+
+    def _next_seq(self, room: bytes) -> int:
+        seq = (
+            self.store.one("SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, self.me))
+            or 0
+        ) + 1
+        self.store.execute(
+            "INSERT OR REPLACE INTO seqs (room, sender, seq) VALUES (?, ?, ?)", (room, self.me, seq)
+        )
+        return int(seq)
+
+    def _store_share(self, share: Any, envelope: bytes, *, own: bool, author: str = "") -> None:
+        self.store.execute(
+            "INSERT INTO shares (id, room, sender, seq, epoch, basis, categories, recipients,"
+            " created, envelope, env_hash, own, received_at, author)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                share.id,
+                share.room,
+                share.sender,
+                share.seq,
+                share.epoch,
+                share.basis,
+                json.dumps(list(share.categories)),
+                json.dumps(list(share.recipients)),
+                share.created,
+                envelope,
+                digest(envelope),
+                int(own),
+                self.now(),
+                author,
+            ),
+        )
+
+    def view_share(self, staff: Staff, room: bytes, share_id: bytes) -> dict[str, Any]:
+        """Decrypt a share for a staff member; the view is audited."""
+        staffmod.require_room(self.store, room, staff)
+        row = self.store.row("SELECT * FROM shares WHERE id = ? AND room = ?", (share_id, room))
+        if row is None:
+            raise StorageError("no such share")
+        state = self._state(room)
+        out = {
+            "id": share_id.hex(),
+            "sender": row["sender"],
+            "basis": row["basis"],
+            "categories": json.loads(row["categories"]),
+            "recipients": json.loads(row["recipients"]),
+            "created": row["created"],
+        }
+        if row["own"]:
+            sealed = self.store.one("SELECT sealed FROM plaintext WHERE share = ?", (share_id,))
+            if sealed is None:
+                raise StorageError("this share was revoked; its text is gone")
+            out["summary"] = self.master.open("share", sealed).decode()
+        else:
+            if row["envelope"] is None:
+                raise StorageError("this share was revoked; its text is gone")
+            share = decode(decode(row["envelope"], Signed.SPEC).body, _SHARE_SPEC)
+            member = state.member_of(self.me, share.epoch)
+            key = self.rooms.key(room, member.key) if member else None
+            if key is None:
+                raise StorageError("the room key for this share is destroyed")
+            content = open_share(
+                share, me=self.me, room_key=key, state=state, registry=self.registry
+            )
+            out.update(
+                summary=content.summary,
+                justification=content.justification,
+                decision_ref=content.decision_ref,
+                consent=content.consent,
+                conditions=content.conditions,
+                author_function=content.author_function,
+            )
+        with self.store.transaction():
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=staff.name,
+                action="share_viewed",
+                room=room,
+                case_ref=state.case,
+                share=share_id.hex(),
+            )
+        return out
+
+    def plan(
+        self,
+        staff: Staff,
+        room: bytes,
+        *,
+        kind: str,
+        title: str,
+        measure: str | None,
+        owner: str | None,
+        due: int | None,
+    ) -> bytes:
+        with self.store.transaction():
+            state = self._as_chair(room)
+            data = seal_item(
+                state, kind, title=title, measure=measure, owner=owner, due=due, rand=self.rand
+            )
+            self._chair_event(state, kind, data)
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=staff.name,
+                action="plan",
+                room=room,
+                case_ref=state.case,
+                item=data.item.hex(),
+                kind=kind,
+            )
+        self.flush_wakeups()
+        return bytes(data.item)
+
+    def plan_items(self, room: bytes) -> list[dict[str, Any]]:
+        state = self._state(room)
+        items = []
+        for raw in self.rooms.events_after(room, 0, limit=10_000):
+            event = decode(decode(raw, Signed.SPEC).body, Event.SPEC)
+            if event.kind not in ("agenda", "decision"):
+                continue
+            member = state.member_of(self.me, event.data.epoch)
+            key = self.rooms.key(room, member.key) if member else None
+            if key is None:
+                continue
+            try:
+                item = open_item(event.kind, event.data, me=self.me, room_key=key, state=state)
+            except CasusnetError:
+                continue
+            items.append(
+                {
+                    "item": event.data.item.hex(),
+                    "kind": event.kind,
+                    "title": item.title,
+                    "measure": item.measure,
+                    "owner": item.owner,
+                    "due": item.due,
+                }
+            )
+        return items
+
+    def close(self, staff: Staff, room: bytes, outcome: str) -> RoomState:
+        with self.store.transaction():
+            state = self._as_chair(room)
+            new = self._chair_event(state, "close", CloseData(outcome))
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=staff.name,
+                action="close",
+                room=room,
+                case_ref=state.case,
+                outcome=outcome,
+            )
+            self._after_close(new)
+        self.flush_wakeups()
+        return new
+
+    def revoke(
+        self,
+        staff: Staff | None,
+        room: bytes,
+        share_ids: Sequence[bytes] = (),
+        *,
+        reason: str = "ingetrokken",
+    ) -> int:
+        """Revoke own shares (all of them when ``share_ids`` is empty)."""
+        actor = staff.name if staff else self.me
+        with self.store.transaction():
+            rows = self.store.rows(
+                "SELECT id, recipients FROM shares"
+                " WHERE room = ? AND own = 1 AND revoked_at IS NULL",
+                (room,),
+            )
+            if share_ids:
+                wanted = set(share_ids)
+                rows = [r for r in rows if r["id"] in wanted]
+                if len(rows) != len(wanted):
+                    raise NotAllowedError("only own, not yet revoked shares can be revoked")
+            if not rows:
+                return 0
+            peers = sorted({p for r in rows for p in json.loads(r["recipients"])})
+            envelope = make_revoke(
+                self.identity.signer,
+                self.me,
+                room=room,
+                seq=self._next_seq(room),
+                shares=[] if not share_ids else [r["id"] for r in rows],
+                revoke_all=not share_ids,
+                reason=reason,
+                now=self.now(),
+                rand=self.rand,
+            )
+            for r in rows:
+                self.store.execute(
+                    "UPDATE shares SET revoked_at = ? WHERE id = ?", (self.now(), r["id"])
+                )
+                self.store.execute("DELETE FROM plaintext WHERE share = ?", (r["id"],))
+                self.store.execute(
+                    "UPDATE deliveries SET state = 'revoked', updated = ? WHERE share = ?"
+                    " AND state IN ('pending', 'delivered')",
+                    (self.now(), r["id"]),
+                )
+            for peer in peers:
+                self.enqueue(peer, "revoke", room, envelope)
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=actor,
+                action="revoke_sent",
+                room=room,
+                shares=[r["id"].hex() for r in rows],
+                reason=reason,
+            )
+        self.flush_wakeups()
+        return len(rows)
+
+    # -- closure -----------------------------------------------------------------------
+
+    def _after_close(self, state: RoomState) -> None:
+        """Closure at this node (inside a transaction): revoke, shred, confirm."""
+        if self.config.closure_grace > 0:
+            return  # the retention job finishes it when the grace period ends
+        self.finish_closure(state)
+
+    def finish_closure(self, state: RoomState) -> None:
+        room = state.room
+        row = self.store.row(
+            "SELECT keys_destroyed, closed_receipt_sent FROM rooms WHERE room = ?", (room,)
+        )
+        if row and row["closed_receipt_sent"]:
+            return
+        own = self.store.one(
+            "SELECT COUNT(*) FROM shares WHERE room = ? AND own = 1 AND revoked_at IS NULL", (room,)
+        )
+        if own:
+            self.revoke(None, room, reason="gesloten")
+        received = self.store.rows(
+            "SELECT id FROM shares WHERE room = ? AND own = 0 AND envelope IS NOT NULL", (room,)
+        )
+        self.store.execute(
+            "UPDATE shares SET envelope = NULL, deleted_at = ? WHERE room = ?"
+            " AND own = 0 AND envelope IS NOT NULL",
+            (self.now(), room),
+        )
+        destroyed = self.rooms.destroy_keys(room)
+        close_event = self.rooms.events_after(room, state.seq - 1, limit=1)[0]
+        everyone = {n for members in state.epochs.values() for n in members} - {self.me}
+        for peer in sorted(everyone):
+            receipt = make_receipt(
+                self.identity.signer,
+                self.me,
+                kind="closed",
+                room=room,
+                envelope=close_event,
+                to=peer,
+                items=[r["id"] for r in received],
+                now=self.now(),
+            )
+            self.enqueue(peer, "receipt", room, receipt)
+        self.store.execute("UPDATE rooms SET closed_receipt_sent = 1 WHERE room = ?", (room,))
+        audit.append(
+            self.store,
+            at=self.now(),
+            actor=self.me,
+            action="keys_destroyed",
+            room=room,
+            case_ref=state.case,
+            keys=destroyed,
+            deleted=len(received),
+        )
+
+    # -- receiving -----------------------------------------------------------------------
+
+    def receive(self, caller: str, envelope: bytes) -> Result:
+        """Apply one envelope from ``caller``; idempotent by the envelope's hash."""
+        env_hash = digest(envelope)
+        seen = self.store.row("SELECT receipt FROM inbox WHERE env_hash = ?", (env_hash,))
+        if seen is not None:
+            return Result(receipt=seen["receipt"], kind="duplicate")
+        kind, wrapper, _ = message_type(envelope)
+        handler = {
+            "event": self._rx_event,
+            "share": self._rx_share,
+            "revoke": self._rx_revoke,
+            "receipt": self._rx_receipt,
+        }.get(kind, self._rx_statement)
+        try:
+            with self.store.transaction():
+                result = handler(caller, envelope, kind)
+                self.store.execute(
+                    "INSERT INTO inbox (env_hash, sender, kind, room, receipt, received_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (env_hash, wrapper.signer, kind, result.room, result.receipt, self.now()),
+                )
+        except RetryLater:
+            raise
+        except CasusnetError as exc:
+            with self.store.transaction():
+                audit.append(
+                    self.store,
+                    at=self.now(),
+                    actor=caller,
+                    action="refused",
+                    code=exc.code,
+                    kind=kind,
+                    detail=exc.detail[:200],
+                )
+            raise
+        self.flush_wakeups()
+        return result
+
+    def _delivered(self, envelope: bytes, room: bytes, to: str) -> bytes:
+        return make_receipt(
+            self.identity.signer,
+            self.me,
+            kind="delivered",
+            room=room,
+            envelope=envelope,
+            to=to,
+            now=self.now(),
+        )
+
+    def _rx_event(self, caller: str, envelope: bytes, kind: str) -> Result:
+        wrapper = decode(envelope, Signed.SPEC)
+        event = decode(wrapper.body, Event.SPEC)
+        room = digest(envelope) if event.kind == "convene" else event.room
+        state = self.rooms.state(room, self.now())
+        if state is not None and event.seq <= state.seq:
+            stored = self.store.one(
+                "SELECT data FROM events WHERE room = ? AND seq = ?", (room, event.seq)
+            )
+            if stored == envelope:  # already have it (e.g. fetched while filling a gap)
+                return Result(self._delivered(envelope, room, caller), "event", room)
+        if state is not None and event.seq > state.seq + 1:
+            raise RetryLater("gap in the room's chain", room, state.seq, wrapper.signer)
+        if state is None and event.kind != "convene":
+            raise RetryLater("unknown room", room, -1, wrapper.signer)
+        new = self.rooms.apply(state, envelope, self.now())
+        if state is None:
+            staffmod.assign_intake(self.store, room)
+        if event.kind == "invite" and event.data.node == self.me:
+            self._join(new)
+        if event.kind == "close":
+            self._after_close(new)
+        audit.append(
+            self.store,
+            at=self.now(),
+            actor=wrapper.signer,
+            action=_audit_action(event.kind),
+            room=room,
+            case_ref=new.case,
+            seq=event.seq,
+        )
+        return Result(self._delivered(envelope, room, caller), "event", room)
+
+    def _rx_statement(self, caller: str, envelope: bytes, kind: str) -> Result:
+        from protocol.events import STATEMENT_SPECS
+
+        wrapper = decode(envelope, Signed.SPEC)
+        body = decode(wrapper.body, STATEMENT_SPECS[kind])
+        state = self._state(body.room)
+        if state.chair != self.me:
+            raise NotAllowedError("statements go to the chair")
+        if wrapper.signer != caller:
+            raise NotAllowedError("a node sends only its own statements")
+        self._chair_event(state, kind, StatementData(envelope))
+        return Result(self._delivered(envelope, state.room, caller), kind, state.room)
+
+    def _rx_share(self, caller: str, envelope: bytes, kind: str) -> Result:
+        wrapper = decode(envelope, Signed.SPEC)
+        body = decode(wrapper.body, _SHARE_SPEC)
+        state = self.rooms.state(body.room, self.now())
+        if state is None or body.epoch > state.epoch:
+            chair = state.chair if state else ""
+            raise RetryLater(
+                "the room's chain is behind this share",
+                body.room,
+                state.seq if state else -1,
+                chair,
+            )
+        share = verify_share(envelope, state=state, roster=self.roster, registry=self.registry)
+        if self.me not in share.recipients:
+            raise NotAllowedError("this share is not addressed to this node")
+        if self.store.one("SELECT 1 FROM shares WHERE id = ?", (share.id,)):
+            raise NotAllowedError("a share with this id exists")
+        self._store_share(share, envelope, own=False)
+        self._note_seq(share.room, share.sender, share.seq)
+        audit.append(
+            self.store,
+            at=self.now(),
+            actor=share.sender,
+            action="share_received",
+            room=share.room,
+            case_ref=state.case,
+            share=share.id.hex(),
+            basis=share.basis,
+            categories=list(share.categories),
+        )
+        return Result(self._delivered(envelope, share.room, share.sender), "share", share.room)
+
+    def _note_seq(self, room: bytes, sender: str, seq: int) -> None:
+        last = self.store.one("SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, sender))
+        if last is not None and seq != last + 1:
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=sender,
+                action="refused",
+                code="node.gap",
+                detail=f"expected {last + 1}, got {seq}",
+            )
+        self.store.execute(
+            "INSERT OR REPLACE INTO seqs (room, sender, seq) VALUES (?, ?, ?)",
+            (room, sender, max(seq, last or 0)),
+        )
+
+    def _rx_revoke(self, caller: str, envelope: bytes, kind: str) -> Result:
+        from protocol.revocation import Revoke
+
+        body = decode(decode(envelope, Signed.SPEC).body, Revoke.SPEC)
+        state = self._state(body.room)
+        revoke = verify_revoke(envelope, state=state, roster=self.roster)
+        rows = self.store.rows(
+            "SELECT id FROM shares WHERE room = ? AND sender = ? AND own = 0",
+            (revoke.room, revoke.sender),
+        )
+        ids = [r["id"] for r in rows if revoke.all or r["id"] in set(revoke.shares)]
+        for share_id in ids:
+            self.store.execute(
+                "UPDATE shares SET envelope = NULL, revoked_at = ?, deleted_at = ? WHERE id = ?",
+                (revoke.time, self.now(), share_id),
+            )
+        self._note_seq(revoke.room, revoke.sender, revoke.seq)
+        audit.append(
+            self.store,
+            at=self.now(),
+            actor=revoke.sender,
+            action="revoke_received",
+            room=revoke.room,
+            case_ref=state.case,
+            shares=[i.hex() for i in ids],
+        )
+        receipt = make_receipt(
+            self.identity.signer,
+            self.me,
+            kind="deleted",
+            room=revoke.room,
+            envelope=envelope,
+            to=revoke.sender,
+            items=ids,
+            now=self.now(),
+        )
+        return Result(receipt, "revoke", revoke.room)
+
+    def _rx_receipt(self, caller: str, envelope: bytes, kind: str) -> Result:
+        receipt = verify_receipt(envelope, roster=self.roster, me=self.me)
+        self.record_receipt(receipt, envelope)
+        return Result(None, "receipt", receipt.room)
+
+    def record_receipt(self, receipt: Any, data: bytes) -> None:
+        """Store a verified receipt and move the delivery states it confirms."""
+        self.store.execute(
+            "INSERT OR IGNORE INTO receipts (env_hash, issuer, kind, room, data, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (receipt.ref, receipt.issuer, receipt.kind, receipt.room, data, self.now()),
+        )
+        now = self.now()
+        if receipt.kind == "delivered":
+            self.store.execute(
+                "UPDATE deliveries SET state = 'delivered', updated = ? WHERE peer = ?"
+                " AND state = 'pending' AND share = (SELECT id FROM shares WHERE env_hash = ?)",
+                (now, receipt.issuer, receipt.ref),
+            )
+        elif receipt.kind in ("deleted", "closed"):
+            items = list(receipt.items)
+            if receipt.kind == "closed":
+                items = [
+                    r[0]
+                    for r in self.store.execute(
+                        "SELECT id FROM shares WHERE room = ? AND own = 1", (receipt.room,)
+                    )
+                ]
+            for share_id in items:
+                self.store.execute(
+                    "UPDATE deliveries SET state = 'deleted', updated = ? WHERE share = ?"
+                    " AND peer = ?",
+                    (now, share_id, receipt.issuer),
+                )
+        audit.append(
+            self.store,
+            at=now,
+            actor=receipt.issuer,
+            action="receipt",
+            room=receipt.room,
+            kind=receipt.kind,
+            ref=receipt.ref.hex(),
+        )
+
+    def events_for(self, caller: str, room: bytes, after: int) -> list[bytes]:
+        """A room's events for a caller that is (or was invited as) a member."""
+        state = self.rooms.state(room, self.now())
+        if state is None:
+            raise NotAllowedError("unknown room")
+        allowed = {n for e in state.epochs.values() for n in e} | set(state.invited)
+        if caller not in allowed:
+            raise NotAllowedError("only the room's members may fetch its events")
+        return self.rooms.events_after(room, after)
+
+    def fill_gap(self, events: list[bytes]) -> int:
+        """Apply events fetched from the chair to close a gap."""
+        applied = 0
+        for raw in events:
+            try:
+                self.receive(self._chair_of(raw), raw)
+                applied += 1
+            except ChainLinkError:
+                continue
+        return applied
+
+    def _chair_of(self, raw: bytes) -> str:
+        return str(decode(raw, Signed.SPEC).signer)
+
+
+def _audit_action(kind: str) -> str:
+    return {"agenda": "plan", "decision": "plan"}.get(kind, kind)
+
+
+from protocol.share import Share as _Share  # noqa: E402
+
+_SHARE_SPEC = _Share.SPEC

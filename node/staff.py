@@ -1,0 +1,141 @@
+"""Local staff accounts, sessions and room assignments.
+
+Staff names never leave the node: other nodes see the organisation and a function
+label. Passphrases are stored as Argon2id strings (``nacl.pwhash.argon2id``);
+session tokens are random, given to the client once and stored only as a hash; a
+session ends after ``session_idle`` seconds without use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+import nacl.pwhash
+from nacl.exceptions import InvalidkeyError
+
+from protocol.errors import CasusnetError
+
+from .store import Store
+
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,40}")
+MIN_PASSPHRASE = 10
+
+
+class AuthError(CasusnetError):
+    """Login failed: unknown name or wrong passphrase."""
+
+    code = "node.auth"
+
+
+class SessionError(CasusnetError):
+    """The session has ended (logged out, or idle too long). Log in again."""
+
+    code = "node.session"
+
+
+class StaffError(CasusnetError):
+    """The staff account cannot be created or changed as asked."""
+
+    code = "node.staff"
+
+
+class ForbiddenError(CasusnetError):
+    """This staff member is not assigned to that room."""
+
+    code = "node.forbidden"
+
+
+@dataclass(frozen=True)
+class Staff:
+    name: str
+    function: str
+    intake: bool
+
+
+def add(
+    store: Store, name: str, function: str, passphrase: str, *, intake: bool, now: int
+) -> Staff:
+    if not NAME.fullmatch(name):
+        raise StaffError("name: 2-41 of a-z 0-9 . _ -, starting with a letter or digit")
+    if not 1 <= len(function) <= 80:
+        raise StaffError("the function label needs 1-80 characters")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise StaffError(f"the passphrase needs at least {MIN_PASSPHRASE} characters")
+    if store.one("SELECT 1 FROM staff WHERE name = ?", (name,)):
+        raise StaffError(f"{name} already exists")
+    pwhash = nacl.pwhash.argon2id.str(passphrase.encode()).decode()
+    with store.transaction():
+        store.execute(
+            "INSERT INTO staff (name, function, pwhash, intake, created) VALUES (?, ?, ?, ?, ?)",
+            (name, function, pwhash, int(intake), now),
+        )
+    return Staff(name, function, intake)
+
+
+def get(store: Store, name: str) -> Staff | None:
+    row = store.row("SELECT name, function, intake FROM staff WHERE name = ?", (name,))
+    return None if row is None else Staff(row["name"], row["function"], bool(row["intake"]))
+
+
+def login(store: Store, name: str, passphrase: str, *, now: int) -> str:
+    """Check the passphrase; returns a new session token."""
+    row = store.row("SELECT pwhash FROM staff WHERE name = ?", (name,))
+    if row is None:
+        raise AuthError()
+    try:
+        nacl.pwhash.verify(row["pwhash"].encode(), passphrase.encode())
+    except InvalidkeyError:
+        raise AuthError() from None
+    token = secrets.token_urlsafe(32)
+    with store.transaction():
+        store.execute(
+            "INSERT INTO sessions (token_hash, staff, expires, last_seen) VALUES (?, ?, ?, ?)",
+            (_hash(token), name, 0, now),
+        )
+    return token
+
+
+def session(store: Store, token: str, *, now: int, idle: int) -> Staff:
+    """The staff member of a live session; refreshes it."""
+    row = store.row("SELECT staff, last_seen FROM sessions WHERE token_hash = ?", (_hash(token),))
+    if row is None or now - row["last_seen"] > idle:
+        raise SessionError()
+    store.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (now, _hash(token)))
+    staff = get(store, row["staff"])
+    if staff is None:
+        raise SessionError()
+    return staff
+
+
+def logout(store: Store, token: str) -> None:
+    store.execute("DELETE FROM sessions WHERE token_hash = ?", (_hash(token),))
+
+
+def assign(store: Store, room: bytes, name: str) -> None:
+    if get(store, name) is None:
+        raise StaffError(f"no staff member {name}")
+    store.execute("INSERT OR IGNORE INTO assignments (room, staff) VALUES (?, ?)", (room, name))
+
+
+def assign_intake(store: Store, room: bytes) -> list[str]:
+    """New rooms go to the staff members marked for intake."""
+    names = [r[0] for r in store.execute("SELECT name FROM staff WHERE intake = 1")]
+    for name in names:
+        assign(store, room, name)
+    return names
+
+
+def may_see(store: Store, room: bytes, name: str) -> bool:
+    return bool(store.one("SELECT 1 FROM assignments WHERE room = ? AND staff = ?", (room, name)))
+
+
+def require_room(store: Store, room: bytes, staff: Staff) -> None:
+    if not may_see(store, room, staff.name):
+        raise ForbiddenError()
+
+
+def _hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
