@@ -1,0 +1,86 @@
+"""``casusnet doctor``: check config, keys, roster, store and the reachability of peers."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from protocol.errors import CasusnetError
+from protocol.keys import fingerprint
+
+from . import audit, keystore
+from .config import load
+from .store import Store
+
+
+def doctor(data_dir: Path, timeout: float = 2.0) -> list[dict[str, Any]]:
+    checks: list[dict[str, Any]] = []
+
+    def check(name: str, ok: bool, detail: str) -> bool:
+        checks.append({"check": name, "ok": ok, "detail": detail})
+        return ok
+
+    try:
+        config = load(data_dir)
+    except CasusnetError as exc:
+        check("config", False, exc.detail or exc.user_text())
+        return checks
+    check(
+        "config",
+        True,
+        f"node {config.node_id} ({config.org}), listen {config.listen_host}:{config.listen_port}",
+    )
+    try:
+        master = keystore.load_master(config)
+        identity = keystore.load_identity(config, master)
+        check("keys", True, f"fingerprint {identity.fingerprint}")
+    except CasusnetError as exc:
+        check("keys", False, f"{exc.user_text()} {exc.detail}")
+        return checks
+    store = Store(config.db_path)
+    try:
+        from .service import Node
+
+        node = Node(config, master, identity, store)
+        roster = node.roster
+        me = roster.by_node.get(config.node_id)
+        if me is None:
+            check("roster", False, f"{config.node_id} is not in roster version {roster.version}")
+        elif me.sign != identity.sign_public:
+            check("roster", False, "the roster lists other keys for this node")
+        else:
+            check(
+                "roster",
+                True,
+                f"version {roster.version}, {len(roster.members)} members, "
+                f"authority {fingerprint(config.authority)}",
+            )
+        check("audit", True, f"{audit.verify(store)} entries, chain intact")
+        pending = store.one("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL")
+        check("outbox", True, f"{pending} envelopes waiting")
+        for member in roster.members:
+            if member.node == config.node_id:
+                continue
+            url = member.url.rstrip("/") + "/v1/health"
+            try:
+                with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310
+                    doc = json.loads(r.read())
+                check(
+                    f"peer {member.node}",
+                    True,
+                    f"reachable, roster version {doc.get('roster_version')}",
+                )
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                check(
+                    f"peer {member.node}",
+                    False,
+                    f"unreachable at {member.url} ({type(exc).__name__})",
+                )
+    except CasusnetError as exc:
+        check("store", False, f"{exc.user_text()} {exc.detail}")
+    finally:
+        store.close()
+    return checks

@@ -1,0 +1,208 @@
+"""Real node processes on loopback, set up and driven through the `casusnet` CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CASUSNET = [sys.executable, "-m", "node.cli"]
+ROOT = Path(__file__).resolve().parents[2]
+
+# Timers shortened through the environment, as real-time-scale tests need.
+FAST = {
+    "CASUSNET_BACKOFF_BASE": "0.2",
+    "CASUSNET_BACKOFF_CAP": "1.0",
+    "CASUSNET_RETENTION_EVERY": "0.5",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class CliError(Exception):
+    def __init__(self, args: list[str], code: int, stderr: str) -> None:
+        self.code, self.stderr = code, stderr
+        super().__init__(f"casusnet {' '.join(args)} exited {code}: {stderr.strip()}")
+
+
+@dataclass
+class Cluster:
+    root: Path
+    nodes: dict[str, str]  # node id -> organisation type
+    env: dict[str, str] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.env = {**os.environ, **FAST, "PYTHONPATH": str(ROOT), **self.env}
+        self.env.pop("CASUSNET_DATA", None)
+
+    # -- running commands ----------------------------------------------------------
+
+    def cli(
+        self,
+        node: str | None,
+        *args: str,
+        stdin: str = "",
+        env: dict[str, str] | None = None,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
+        prefix = ["--data", str(self.data(node))] if node else []
+        result = subprocess.run(
+            [*CASUSNET, *prefix, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**self.env, **(env or {})},
+            timeout=60,
+            cwd=ROOT,
+        )
+        if check and result.returncode != 0:
+            raise CliError(list(args), result.returncode, result.stderr)
+        return result
+
+    def json(self, node: str, *args: str, stdin: str = "") -> Any:
+        return json.loads(self.cli(node, "--json", *args, stdin=stdin).stdout)
+
+    def data(self, node: str | None) -> Path:
+        return self.root / str(node)
+
+    # -- set-up ----------------------------------------------------------------------
+
+    def setup(self) -> None:
+        auth = self.root / "authority"
+        self.cli(None, "roster", "create", "--dir", str(auth), "--federation", "testregio")
+        roster = self.root / "roster.msgpack"
+        for node, org in self.nodes.items():
+            self.ports[node] = free_port()
+            self.cli(
+                node,
+                "init",
+                "--node",
+                node,
+                "--org",
+                org,
+                "--listen",
+                f"127.0.0.1:{self.ports[node]}",
+                "--url",
+                f"http://127.0.0.1:{self.ports[node]}",
+                "--roster",
+                str(roster),
+                "--authority-file",
+                str(auth / "authority.pub"),
+            )
+            self.cli(
+                None,
+                "roster",
+                "add",
+                "--dir",
+                str(auth),
+                "--member",
+                str(self.data(node) / "member.json"),
+                "--name",
+                f"{org.upper()} Testregio",
+            )
+        self.cli(None, "roster", "sign", "--dir", str(auth), "--out", str(roster))
+
+    def add_staff(self, node: str, name: str, function: str) -> None:
+        self.cli(
+            node,
+            "staff",
+            "add",
+            "--name",
+            name,
+            "--function",
+            function,
+            "--intake",
+            env={"CASUSNET_STAFF_PASSPHRASE": f"wachtwoord-van-{name}"},
+        )
+
+    def login(self, node: str, name: str) -> None:
+        self.cli(
+            node,
+            "login",
+            "--name",
+            name,
+            env={"CASUSNET_STAFF_PASSPHRASE": f"wachtwoord-van-{name}"},
+        )
+
+    # -- processes -------------------------------------------------------------------
+
+    def start(self, node: str, extra_env: dict[str, str] | None = None) -> None:
+        log = open(self.root / f"{node}.log", "ab")  # noqa: SIM115
+        self.procs[node] = subprocess.Popen(
+            [*CASUSNET, "--data", str(self.data(node)), "run"],
+            stdout=log,
+            stderr=log,
+            env={**self.env, **(extra_env or {})},
+            cwd=ROOT,
+        )
+        self.wait_healthy(node)
+
+    def start_all(self) -> None:
+        for node in self.nodes:
+            self.start(node)
+
+    def wait_healthy(self, node: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        url = f"http://127.0.0.1:{self.ports[node]}/v1/health"
+        sock = self.data(node) / "api.sock"
+        while time.monotonic() < deadline:
+            proc = self.procs.get(node)
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(
+                    f"{node} exited: {(self.root / f'{node}.log').read_text()[-2000:]}"
+                )
+            try:
+                with urllib.request.urlopen(url, timeout=1) as r:
+                    if r.status == 200 and sock.exists():
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError(f"{node} did not come up")
+
+    def stop(self, node: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(node, None)
+        if proc is None:
+            return
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self) -> None:
+        for node in list(self.procs):
+            self.stop(node)
+
+    # -- waiting for outcomes -------------------------------------------------------------
+
+    def wait_for(self, what: str, check: Any, timeout: float = 30, every: float = 0.2) -> Any:
+        deadline = time.monotonic() + timeout
+        last: Any = None
+        while time.monotonic() < deadline:
+            try:
+                last = check()
+            except CliError as exc:
+                last = exc
+            if last and not isinstance(last, Exception):
+                return last
+            time.sleep(every)
+        raise TimeoutError(f"waited {timeout}s for {what}; last: {last!r}")
+
+    def room(self, node: str, room: str) -> dict[str, Any]:
+        return dict(self.json(node, "room", "show", room))
