@@ -61,7 +61,8 @@ def run_once(node: Node) -> dict[str, int]:
         purged += 1
     if finished or purged:
         node.flush_wakeups()
-        node.store.checkpoint()
+    if finished or purged or node.shred_pending:
+        node._shred()
     return {"finished": finished, "purged": purged}
 
 

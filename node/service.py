@@ -126,6 +126,7 @@ class Node:
         self.rooms = Rooms(store, master, self.registry, self.roster)
         self.wake: Callable[[str], None] = lambda peer: None
         self._woken: set[str] = set()
+        self.shred_pending = False
 
     def now(self) -> int:
         return int(self.clock())
@@ -645,6 +646,7 @@ class Node:
             (self.now(), room),
         )
         destroyed = self.rooms.destroy_keys(room)
+        self.store.after_commit(self._shred)
         close_event = self.rooms.events_after(room, state.seq - 1, limit=1)[0]
         everyone = {n for members in state.epochs.values() for n in members} - {self.me}
         for peer in sorted(everyone):
@@ -670,6 +672,14 @@ class Node:
             keys=destroyed,
             deleted=len(received),
         )
+
+    def _shred(self) -> None:
+        """Truncate the WAL so that destroyed keys and deleted content leave no copy."""
+        try:
+            self.store.checkpoint()
+            self.shred_pending = False
+        except StorageError:
+            self.shred_pending = True  # the retention job tries again
 
     # -- receiving -----------------------------------------------------------------------
 

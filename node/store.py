@@ -154,6 +154,7 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
+        self._after_commit: list[Callable[[], None]] = []
         self.migrate()
 
     def migrate(self) -> int:
@@ -182,6 +183,7 @@ class Store:
             yield self.conn
         except BaseException:
             self._depth = 0
+            self._after_commit.clear()
             self.conn.execute("ROLLBACK")
             raise
         self._depth = 0
@@ -189,7 +191,11 @@ class Store:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self.conn.execute("ROLLBACK")
+            self._after_commit.clear()
             raise StorageError(str(exc)) from None
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     def one(self, sql: str, params: Any = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
@@ -211,8 +217,22 @@ class Store:
         return self.conn.execute(sql, params)
 
     def checkpoint(self) -> None:
-        """Fold the WAL into the database and truncate it (after secure deletes)."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Fold the WAL into the database and truncate it (after secure deletes).
+
+        With ``secure_delete`` the deleted rows are zeroed in the database file; the
+        WAL still holds the old pages until this runs.
+        """
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise StorageError("the WAL could not be truncated: a reader is active")
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the current transaction has committed."""
+        if self._depth:
+            if callback not in self._after_commit:
+                self._after_commit.append(callback)
+        else:
+            callback()
 
     def get_meta(self, key: str) -> str | None:
         value = self.one("SELECT value FROM meta WHERE key = ?", (key,))

@@ -8,8 +8,9 @@ re-encode to exactly themselves, so every message has exactly one encoding and
 every signature and hash is over that one encoding.
 
 Decoding checks, in this order: total size, msgpack well-formedness with per-type
-length limits, trailing bytes, nesting depth and value types, the schema (exact
-key set and order, types, ranges), and canonical re-encoding.
+length limits, trailing bytes, the schema (exact key set and order, types, ranges,
+which also bounds nesting), and canonical re-encoding. Untyped decoding
+(``decode_map``) walks the value instead to bound depth and refuse foreign types.
 """
 
 from __future__ import annotations
@@ -485,7 +486,7 @@ class Message:
         wire = self.to_wire()
         try:
             self.SPEC.check(wire)
-        except SchemaError as exc:
+        except DecodeError as exc:  # schema, version: our own message is malformed
             raise LocalProtocolError(exc.detail) from None
         return pack(wire)
 

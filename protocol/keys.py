@@ -28,8 +28,8 @@ PURPOSES = frozenset(
     {"roster", "event", "statement", "share", "revoke", "receipt", "request", "boxkey"}
 )
 
-# X25519 public keys of small order (and their non-canonical encodings), after
-# clearing the top bit; from libsodium's has_small_order() blocklist.
+# X25519 public keys of small order, from libsodium's has_small_order() blocklist;
+# compared on the raw key after non-canonical encodings were refused.
 _SMALL_ORDER = (
     bytes(32),
     b"\x01" + bytes(31),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from .errors import BasisUnknownError
 from .registry import Registry
 
 
@@ -32,7 +33,9 @@ def purge_after(
     """When a room's metadata and audit entries may be purged."""
     ends = [last_processing]
     for basis_id in bases:
-        basis = registry.get(basis_id)
+        basis = registry.bases.get(basis_id)  # a basis no longer in force still has its terms
+        if basis is None:
+            raise BasisUnknownError(basis_id[:40])
         if basis.retention_years is not None:
             start = (
                 first_processing if basis.retention_from == "first_processing" else last_processing

@@ -1,0 +1,215 @@
+"""A whole casusoverleg across six real node processes, driven through the CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cluster import Cluster
+
+pytestmark = pytest.mark.slow
+
+PARTNERS = {
+    "gemeente": "gemeente",
+    "politie": "politie",
+    "om": "om",
+    "zvh": "zvh",
+    "reclassering": "reclassering",
+    "ggz": "ggz",
+}
+STAFF = {
+    "gemeente": ("anna", "aandachtsfunctionaris radicalisering"),
+    "politie": ("piet", "wijkagent"),
+    "om": ("olga", "officier van justitie"),
+    "zvh": ("zeynep", "procesregisseur"),
+    "reclassering": ("rob", "reclasseringswerker"),
+    "ggz": ("greet", "psychiater"),
+}
+CASE = "RAD-2026-017"
+
+SHARES = {
+    "politie": [
+        "--basis",
+        "wpg-20",
+        "--categories",
+        "politie,signalen",
+        "--decision-ref",
+        "WPG20-2026-004",
+    ],
+    "om": ["--basis", "wjsg-39fb", "--categories", "justitieel"],
+    "gemeente": [
+        "--basis",
+        "pga-r",
+        "--categories",
+        "signalen,sociale_relaties",
+        "--to",
+        "ggz,om,politie,reclassering,zvh",
+    ],
+    "reclassering": ["--basis", "pga-r", "--categories", "plan"],
+    "zvh": ["--basis", "pga-r", "--categories", "plan"],
+    "ggz": ["--basis", "pga-r", "--categories", "gezondheid", "--to", "gemeente,om,politie"],
+}
+
+
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    cluster = Cluster(tmp_path_factory.mktemp("casusoverleg"), dict(PARTNERS))
+    cluster.setup()
+    cluster.start_all()
+    try:
+        for node, (name, function) in STAFF.items():
+            cluster.add_staff(node, name, function)
+            cluster.login(node, name)
+        yield cluster
+    finally:
+        cluster.stop_all()
+
+
+def members(c: Cluster, node: str) -> set[str]:
+    return {m["node"] for m in c.room(node, CASE)["members"]}
+
+
+def test_a_whole_casusoverleg(meeting: Cluster) -> None:
+    c = meeting
+    doc = c.json(
+        "gemeente",
+        "room",
+        "convene",
+        "--case",
+        CASE,
+        "--bases",
+        "pga-r,wpg-20,wjsg-39fb",
+        "--meeting",
+        "2026-12-01T10:00",
+    )
+    assert doc["phase"] == "intake"
+    for node in ("politie", "om", "zvh", "reclassering"):
+        c.cli("gemeente", "room", "invite", CASE, node)
+    deelnemers = {"gemeente", "politie", "om", "zvh", "reclassering"}
+    c.wait_for("the deelnemers in the room", lambda: members(c, "reclassering") == deelnemers)
+
+    # unanimous intake by gemeente, politie and OM opens the room
+    with pytest.raises(Exception, match="not open"):
+        c.cli("politie", "share", CASE, *SHARES["politie"], "--justification", "x", stdin="x")
+    for node in ("gemeente", "politie", "om"):
+        c.cli(
+            node,
+            "room",
+            "assess",
+            CASE,
+            "--verdict",
+            "opnemen",
+            "--criteria",
+            "geweldsbereidheid=2,ideologie=3,sociale_relaties=2",
+        )
+    c.wait_for(
+        "the room to open", lambda: all(c.room(n, CASE)["phase"] == "open" for n in deelnemers)
+    )
+
+    # GGZ joins as a third party only with the consent of gemeente, politie and OM
+    c.cli("gemeente", "room", "invite", CASE, "ggz", "--role", "derde")
+    c.cli("gemeente", "room", "consent", CASE, "--subject", "ggz")
+    c.cli("politie", "room", "consent", CASE, "--subject", "ggz")
+    c.wait_for(
+        "the invite to reach ggz", lambda: c.room("ggz", CASE)["invited"] or members(c, "ggz")
+    )
+    assert "ggz" not in members(c, "gemeente")  # two of three consents are not enough
+    c.cli("om", "room", "consent", CASE, "--subject", "ggz")
+    c.wait_for(
+        "ggz in the room",
+        lambda: "ggz" in members(c, "ggz") and all("ggz" in members(c, n) for n in deelnemers),
+    )
+
+    # a share from every partner, each delivered and confirmed to its sender
+    sent: dict[str, str] = {}
+    for node, args in SHARES.items():
+        text = f"Samenvatting van {node} over {CASE}."
+        doc = c.json(
+            node,
+            "share",
+            CASE,
+            *args,
+            "--justification",
+            "Noodzakelijk voor de weging; geen lichter middel.",
+            stdin=text,
+        )
+        sent[node] = doc["share"]
+
+    def all_delivered() -> bool:
+        for node, share_id in sent.items():
+            share = next(s for s in c.room(node, CASE)["shares"] if s["id"] == share_id)
+            if set(share["deliveries"].values()) != {"delivered"}:
+                return False
+        return True
+
+    c.wait_for("every share delivered", all_delivered)
+    politie_share = c.json("om", "view", CASE, sent["politie"])
+    assert politie_share["summary"] == f"Samenvatting van politie over {CASE}."
+    assert politie_share["author_function"] == "wijkagent"  # never the name
+    # the third party opens what was addressed to it, nothing else
+    assert c.json("ggz", "view", CASE, sent["gemeente"])["sender"] == "gemeente"
+    denied = c.cli("ggz", "view", CASE, sent["politie"], check=False)
+    assert denied.returncode == 1
+
+    c.cli(
+        "gemeente",
+        "plan",
+        "add",
+        CASE,
+        "--title",
+        "Meldplicht en gesprek met moskeebestuur",
+        "--measure",
+        "bestuurlijk",
+        "--owner",
+        "gemeente",
+        "--due",
+        "2027-01-15",
+    )
+    c.wait_for("the plan at the ZVH", lambda: c.room("zvh", CASE)["plan"])
+    sealed_keys = {n: room_key_blobs(c.data(n)) for n in PARTNERS}
+    assert all(sealed_keys.values())
+
+    # closure: every partner revokes, deletes and destroys its room keys
+    c.cli("gemeente", "room", "close", CASE, "--outcome", "afgeschaald")
+
+    def all_confirmed() -> bool:
+        for node, share_id in sent.items():
+            doc = c.room(node, CASE)
+            share = next(s for s in doc["shares"] if s["id"] == share_id)
+            if set(share["deliveries"].values()) != {"deleted"}:
+                return False
+            if set(doc["closed_receipts"]) != set(PARTNERS) - {node}:
+                return False
+        return True
+
+    c.wait_for("every deleted and closed receipt at the senders", all_confirmed, timeout=40)
+
+    for node in PARTNERS:
+        assert c.room(node, CASE)["phase"] == "closed"
+        assert c.cli(node, "view", CASE, sent["gemeente"], check=False).returncode == 1
+        db = c.data(node) / "node.db"
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM room_keys").fetchone()[0] == 0
+            assert (
+                conn.execute(
+                    "SELECT COUNT(*) FROM shares WHERE envelope IS NOT NULL AND own = 0"
+                ).fetchone()[0]
+                == 0
+            )
+            assert conn.execute("SELECT COUNT(*) FROM plaintext").fetchone()[0] == 0
+        raw = b"".join(p.read_bytes() for p in c.data(node).glob("node.db*"))
+        for blob in sealed_keys[node]:
+            assert blob not in raw, f"{node}: a room key survives in its SQLite files"
+        assert c.json(node, "audit", "verify")["ok"]
+
+    export = c.json("politie", "audit", "export", "--case", CASE)
+    rows = export["rooms"][0]["shares"]
+    assert {r["direction"] for r in rows} == {"sent", "received"}
+    assert all(r["revoked_at"] for r in rows if r["direction"] == "sent")
+
+
+def room_key_blobs(data: Path) -> list[bytes]:
+    with sqlite3.connect(data / "node.db") as conn:
+        return [r[0] for r in conn.execute("SELECT sealed FROM room_keys")]
