@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -44,6 +45,10 @@ from .service import Node, RetryLater
 log = logging.getLogger("casusnet.federation")
 
 MAX_BATCH = 64
+# Fault injection for the fault tests (never set in production): the batch size the
+# outbox sends, and a crash right after an envelope is stored, before the answer.
+OUTBOX_BATCH = max(1, min(MAX_BATCH, int(os.environ.get("CASUSNET_OUTBOX_BATCH", MAX_BATCH))))
+FAULT = os.environ.get("CASUSNET_FAULT", "")
 BATCH_LIMITS = Limits(max_size=8 << 20, max_bin=2 << 20, max_array=MAX_BATCH, max_map=4)
 
 
@@ -163,6 +168,8 @@ async def _receive_one(
     for attempt in range(2):
         try:
             result = node.receive(caller, envelope)
+            if FAULT == "crash_after_store" and result.kind == "share":
+                os._exit(70)  # stored and committed, never answered
             return ["ok", result.receipt, None]
         except RetryLater as later:
             if attempt or client is None or not later.chair or later.chair == node.me:
@@ -382,7 +389,7 @@ class Outbox:
             rows = self.node.store.rows(
                 "SELECT id, kind, envelope, env_hash, attempts, next_at FROM outbox"
                 " WHERE peer = ? AND done_at IS NULL ORDER BY id LIMIT ?",
-                (peer, MAX_BATCH),
+                (peer, OUTBOX_BATCH),
             )
             if not rows:
                 return
