@@ -94,9 +94,15 @@ def main() -> None:
 
     def proto_seal() -> bytes:
         return seal_share(
-            draft, state=state, registry=w.registry, sender=sender, signer=signer,
-            seq=next(seq), now=w.now, rand=nacl.utils.random,
-        )  # fmt: skip
+            draft,
+            state=state,
+            registry=w.registry,
+            sender=sender,
+            signer=signer,
+            seq=next(seq),
+            now=w.now,
+            rand=nacl.utils.random,
+        )
 
     envelope = proto_seal()
     me = recipients[0]

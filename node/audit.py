@@ -95,17 +95,24 @@ def append(
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     with store.transaction():
-        last = store.row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
+        head = store.cache.get("audit_head")
+        if head is None:
+            last = store.row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            head = (last["seq"], last["hash"]) if last else (0, GENESIS)
+        seq, prev = head[0] + 1, head[1]
         text = json.dumps(detail, sort_keys=True, separators=(",", ":"), default=str)
         entry = Entry(seq, at, actor, action, room, case_ref, text)
+        digest_ = entry.digest(prev)
         store.execute(
             "INSERT INTO audit (seq, at, actor, action, room, case_ref, detail, prev, hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, at, actor, action, room, case_ref, text, prev, entry.digest(prev)),
+            (seq, at, actor, action, room, case_ref, text, prev, digest_),
         )
+        store.cache["audit_head"] = (seq, digest_)
         # the head, kept apart from the entries, shows a removed tail
-        store.set_meta("audit_head", f"{seq}:{entry.digest(prev).hex()}")
+        store.before_commit(
+            "audit_head", lambda: store.set_meta("audit_head", f"{seq}:{digest_.hex()}")
+        )
     return seq
 
 

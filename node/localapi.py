@@ -8,6 +8,8 @@ routes are documented in ``docs/api.md``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -150,17 +152,28 @@ async def me(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     rows = node.store.rows(
-        "SELECT r.room, r.case_ref, r.chair, r.phase, r.epoch, r.meeting, r.updated, r.outcome,"
-        " (SELECT COUNT(*) FROM shares s WHERE s.room = r.room AND s.own = 0"
-        "   AND s.envelope IS NOT NULL) AS shares_received,"
-        " (SELECT COUNT(*) FROM deliveries d JOIN shares s ON s.id = d.share"
-        "   WHERE s.room = r.room AND d.state = 'pending') AS pending"
+        "SELECT r.room, r.case_ref, r.chair, r.phase, r.epoch, r.meeting, r.updated, r.outcome"
         " FROM rooms r JOIN assignments a ON a.room = r.room AND a.staff = ?"
         " ORDER BY r.updated DESC",
         (who.name,),
     )
+    # two aggregates over partial indexes instead of two subqueries per room
+    received = dict(
+        node.store.execute(
+            "SELECT room, COUNT(*) FROM shares WHERE own = 0 AND envelope IS NOT NULL GROUP BY room"
+        ).fetchall()
+    )
+    pending = dict(
+        node.store.execute(
+            "SELECT s.room, COUNT(*) FROM deliveries d JOIN shares s ON s.id = d.share"
+            " WHERE d.state = 'pending' GROUP BY s.room"
+        ).fetchall()
+    )
     for r in rows:
-        r["room"] = r["room"].hex()
+        room = r["room"]
+        r["shares_received"] = received.get(room, 0)
+        r["pending"] = pending.get(room, 0)
+        r["room"] = room.hex()
         r["status"] = _status_word(r["phase"])
     return {"rooms": rows}
 
@@ -300,13 +313,74 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     room = _room(request, who)
     fields = {k: body[k] for k in SHARE_FIELDS if body.get(k) is not None}
     share_id = node.share(who, room, fields)
-    return {"share": share_id.hex()}
+    wait = request.query.get("wait", "")
+    if not wait:
+        return {"share": share_id.hex()}
+    timeout = float(request.query.get("timeout", 10))
+    return await _deliveries(request, room, share_id, wait, timeout)
 
 
 async def view(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
     return node.view_share(who, room, bytes.fromhex(request.match_info["share"]))
+
+
+class ReceiptSignal:
+    """Wakes the waiters of one share when its receipts change (``None``: any share)."""
+
+    def __init__(self) -> None:
+        self._events: dict[bytes | None, asyncio.Event] = {}
+
+    def fire(self, env_hash: bytes | None) -> None:
+        for key in {env_hash, None}:
+            event = self._events.pop(key, None)
+            if event is not None:
+                event.set()
+
+    async def wait(self, key: bytes | None) -> None:
+        await self._events.setdefault(key, asyncio.Event()).wait()
+
+
+SIGNAL = web.AppKey("signal", ReceiptSignal)
+DONE = {"delivered": {"delivered", "deleted"}, "deleted": {"deleted"}}
+
+
+async def _deliveries(
+    request: web.Request, room: bytes, share_id: bytes, wait: str, seconds: float
+) -> dict[str, Any]:
+    """Delivery states of an own share; with ``wait``, until they are reached or timeout."""
+    node = request.app[NODE]
+    wanted = DONE.get(wait, set())
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + min(seconds, 60)
+    key = node.store.one("SELECT env_hash FROM shares WHERE id = ?", (share_id,))
+    while True:
+        rows = node.store.rows(
+            "SELECT d.peer, d.state FROM deliveries d JOIN shares s ON s.id = d.share"
+            " WHERE d.share = ? AND s.room = ?",
+            (share_id, room),
+        )
+        states = {r["peer"]: r["state"] for r in rows}
+        done = bool(states) and set(states.values()) <= wanted
+        remaining = deadline - loop.time()
+        if not wanted or done or remaining <= 0:
+            return {"share": share_id.hex(), "deliveries": states, "done": done}
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(remaining):
+                await request.app[SIGNAL].wait(key if wait == "delivered" else None)
+
+
+async def share_status(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    room = _room(request, who)
+    share_id = bytes.fromhex(request.match_info["share"])
+    return await _deliveries(
+        request,
+        room,
+        share_id,
+        request.query.get("wait", ""),
+        float(request.query.get("timeout", 10)),
+    )
 
 
 async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
@@ -395,6 +469,8 @@ async def roster(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 def create_local_app(node: Node) -> web.Application:
     app = web.Application(client_max_size=2 << 20)
     app[NODE] = node
+    app[SIGNAL] = ReceiptSignal()
+    node.receipts_changed = app[SIGNAL].fire
     r = app.router
     r.add_post("/v1/login", route(login, login=False))
     r.add_post("/v1/logout", route(logout))
@@ -408,6 +484,7 @@ def create_local_app(node: Node) -> web.Application:
     r.add_post("/v1/rooms/{room}/consent", route(consent))
     r.add_post("/v1/rooms/{room}/shares", route(share))
     r.add_get("/v1/rooms/{room}/shares/{share}", route(view))
+    r.add_get("/v1/rooms/{room}/shares/{share}/status", route(share_status))
     r.add_post("/v1/rooms/{room}/plan", route(plan))
     r.add_post("/v1/rooms/{room}/close", route(close))
     r.add_post("/v1/rooms/{room}/revoke", route(revoke))

@@ -39,6 +39,9 @@ class RoomCache:
     def drop(self, room: bytes) -> None:
         self._states.pop(room, None)
 
+    def clear(self) -> None:
+        self._states.clear()
+
 
 class Rooms:
     def __init__(self, store: Store, master: MasterKey, registry: Registry, roster: Roster) -> None:

@@ -124,9 +124,11 @@ class Node:
         self.registry = registry or default_registry()
         self.roster = roster or self._load_roster()
         self.rooms = Rooms(store, master, self.registry, self.roster)
+        store.on_rollback(lambda: self.rooms.cache.clear())
         self.wake: Callable[[str], None] = lambda peer: None
         self._woken: set[str] = set()
         self.shred_pending = False
+        self.receipts_changed: Callable[[bytes | None], None] = lambda ref: None
 
     def now(self) -> int:
         return int(self.clock())
@@ -697,7 +699,7 @@ class Node:
             "receipt": self._rx_receipt,
         }.get(kind, self._rx_statement)
         try:
-            with self.store.transaction():
+            with self.store.transaction(), self.store.savepoint():
                 result = handler(caller, envelope, kind)
                 self.store.execute(
                     "INSERT INTO inbox (env_hash, sender, kind, room, receipt, received_at)"
@@ -907,6 +909,8 @@ class Node:
             kind=receipt.kind,
             ref=receipt.ref.hex(),
         )
+        ref = receipt.ref if receipt.kind == "delivered" else None
+        self.store.after_commit(lambda: self.receipts_changed(ref))
 
     def events_for(self, caller: str, room: bytes, after: int) -> list[bytes]:
         """A room's events for a caller that is (or was invited as) a member."""

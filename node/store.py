@@ -19,7 +19,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -71,6 +71,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["shares"].create_index(["room", "sender", "seq"])
+    db["shares"].create_index(["env_hash"])
     db["plaintext"].create({"share": bytes, "sealed": bytes}, pk="share")
     db["deliveries"].create(
         {"share": bytes, "peer": str, "state": str, "updated": int}, pk=("share", "peer")
@@ -133,8 +134,16 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["audit"].create_index(["case_ref"])
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """Partial indexes for the room list: readable received shares, pending deliveries."""
+    db.execute(
+        "CREATE INDEX shares_readable ON shares (room) WHERE own = 0 AND envelope IS NOT NULL"
+    )
+    db.execute("CREATE INDEX deliveries_pending ON deliveries (share) WHERE state = 'pending'")
+
+
 #: version -> migration to that version from the one before
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1, 2: _v2}
 
 
 class Store:
@@ -155,6 +164,10 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
+        self._before_commit: dict[str, Callable[[], None]] = {}
+        self._on_rollback: list[Callable[[], None]] = []
+        self.cache: dict[str, Any] = {}  # small derived values, dropped on rollback
+        self._savepoints = 0
         self.migrate()
 
     def migrate(self) -> int:
@@ -168,8 +181,14 @@ class Store:
         return SCHEMA_VERSION
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` (nested calls join the outer one)."""
+    def transaction(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (nested calls join the outer one).
+
+        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL``:
+        safe against a crash of the node, not of the machine), for bookkeeping that
+        promises nobody anything and is rebuilt by a retry, such as recording a
+        receipt; the default (``FULL``) is for what a receipt of ours promises.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -177,25 +196,68 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
+        if not durable:
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         try:
-            yield self.conn
-        except BaseException:
-            self._depth = 0
-            self._after_commit.clear()
-            self.conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self.conn.execute("ROLLBACK")
-            self._after_commit.clear()
-            raise StorageError(str(exc)) from None
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+                for hook in self._before_commit.values():
+                    hook()
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                self._rolled_back()
+                raise
+            finally:
+                self._depth = 0
+                self._before_commit.clear()
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self.conn.execute("ROLLBACK")
+                self._rolled_back()
+                raise StorageError(str(exc)) from None
+        finally:
+            if not durable:
+                self.conn.execute("PRAGMA synchronous=FULL")
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction: undo only this block's changes if it raises."""
+        self._savepoints += 1
+        name = f"sp{self._savepoints}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            self.cache.clear()
+            for hook in self._on_rollback:
+                hook()
+            raise
+        else:
+            self.conn.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
+
+    def _rolled_back(self) -> None:
+        self._after_commit.clear()
+        self.cache.clear()
+        for hook in self._on_rollback:
+            hook()
+
+    def before_commit(self, key: str, hook: Callable[[], None]) -> None:
+        """Run ``hook`` once, just before the current transaction commits."""
+        self._before_commit[key] = hook
+
+    def on_rollback(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` whenever a transaction or savepoint is rolled back (for caches)."""
+        self._on_rollback.append(hook)
 
     def one(self, sql: str, params: Any = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
