@@ -58,7 +58,9 @@ class ApiClient:
             conn.request(
                 method,
                 path,
-                body=json.dumps(body or {}) if method != "GET" else None,
+                body=json.dumps(body or {}, ensure_ascii=False).encode()
+                if method != "GET"
+                else None,
                 headers=headers,
             )
             response = conn.getresponse()

@@ -94,6 +94,8 @@ def append(
     """Add one entry (inside the caller's transaction, if there is one)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    if room is not None and case_ref is None:
+        case_ref = store.one("SELECT case_ref FROM rooms WHERE room = ?", (room,))
     with store.transaction():
         head = store.cache.get("audit_head")
         if head is None:
@@ -158,9 +160,18 @@ def purge_before(store: Store, seq: int) -> int:
 
 
 def entries(
-    store: Store, *, room: bytes | None = None, case_ref: str | None = None, limit: int = 1000
+    store: Store,
+    *,
+    room: bytes | None = None,
+    case_ref: str | None = None,
+    actor: str | None = None,
+    limit: int = 1000,
 ) -> list[dict[str, Any]]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
+    if actor is not None:
+        where.append("actor = ?")
+        params.append(actor)
     if room is not None:
         where.append("room = ?")
         params.append(room)

@@ -1,4 +1,4 @@
-"""``casusnet``: set up and run a node, and hold a casusoverleg from the command line.
+"""casusnet: set up and run a node, and hold a casusoverleg from the command line.
 
 Every meeting command talks to the running node over its local API; every command
 takes ``--json`` for scripts. Errors are one line with what to do, and exit 1
@@ -75,6 +75,16 @@ def resolve_room(api: ApiClient, ref: str) -> str:
     return str(hits[0]["room"])
 
 
+def local_zone() -> dt.tzinfo:
+    """Dates without an offset are Dutch time (CASUSNET_TZ overrides)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(os.environ.get("CASUSNET_TZ", "Europe/Amsterdam"))
+    except (ImportError, KeyError, ValueError, OSError):
+        return dt.UTC
+
+
 def parse_time(value: str | None) -> int:
     if not value:
         return int(time.time())
@@ -83,8 +93,18 @@ def parse_time(value: str | None) -> int:
     except ValueError:
         raise UsageError(f"{value}: give a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
+        moment = moment.replace(tzinfo=local_zone())
     return int(moment.timestamp())
+
+
+def need(args: argparse.Namespace, *names: str) -> None:
+    """Refuse a command that lacks what its action needs."""
+    missing = [n for n in names if getattr(args, n, None) in (None, "")]
+    if missing:
+        flags = ", ".join(
+            n if n in ("room", "node") else f"--{n.replace('_', '-')}" for n in missing
+        )
+        raise UsageError(f"{args.command} {getattr(args, 'action', '')}: give {flags}")
 
 
 def csv(value: str | None) -> list[str]:
@@ -103,12 +123,19 @@ def out(args: argparse.Namespace, doc: Any, text: str | Callable[[], str]) -> No
 
 def cmd_init(args: argparse.Namespace) -> None:
     base = data_dir(args)
+    if ":" not in args.listen or not args.listen.rpartition(":")[2].isdigit():
+        raise UsageError("--listen needs HOST:PORT, for example 127.0.0.1:8443")
     if args.authority_file:
         authority = json.loads(Path(args.authority_file).read_text())["public"]
     else:
         authority = args.authority
     if not authority:
         raise UsageError("pin the roster authority with --authority HEX or --authority-file")
+    try:
+        if len(bytes.fromhex(authority)) != 32:
+            raise ValueError
+    except ValueError:
+        raise UsageError("--authority: the authority's public key, 64 hex digits") from None
     passphrase = (
         secret("Passphrase for the master key: ", "CASUSNET_PASSPHRASE")
         if args.passphrase
@@ -138,6 +165,15 @@ def cmd_init(args: argparse.Namespace) -> None:
 
 def cmd_roster(args: argparse.Namespace) -> None:
     now = int(time.time())
+    needs = {
+        "create": ("dir",),
+        "add": ("dir", "member", "name"),
+        "remove": ("dir", "node"),
+        "sign": ("dir", "out"),
+        "show": ("file",),
+        "import": ("file",),
+    }
+    need(args, *needs[args.action])
     if args.action == "create":
         info = provision.create_authority(Path(args.dir), args.federation)
         out(args, info, f"roster authority created; fingerprint {info['fingerprint']}")
@@ -255,6 +291,17 @@ def cmd_room(args: argparse.Namespace) -> None:
             ),
         )
         return
+    needs = {
+        "convene": ("case",),
+        "assess": ("room", "verdict"),
+        "invite": ("room", "node"),
+        "remove": ("room", "node"),
+        "consent": ("room", "subject"),
+        "assign": ("room", "staff"),
+        "close": ("room", "outcome"),
+        "show": ("room",),
+    }
+    need(args, *needs.get(action, ()))
     if action == "convene":
         doc = api.post(
             "/v1/rooms",
@@ -313,7 +360,7 @@ def _show(doc: dict[str, Any]) -> str:
     lines.append("shares:")
     for s in doc["shares"]:
         state = " ".join(f"{p}:{st}" for p, st in sorted(s["deliveries"].items()))
-        lines.append(f"  {s['id'][:12]} from {s['sender']:<12} {s['basis']:<10} {state}")
+        lines.append(f"  {s['id']} from {s['sender']:<12} {s['basis']:<10} {state}")
     for item in doc["plan"]:
         lines.append(f"plan: {item['title']} ({item['measure']}, {item['owner']})")
     if doc["phase"] == "closed":
@@ -376,6 +423,8 @@ def cmd_audit(args: argparse.Namespace) -> None:
     from .store import Store
 
     store = Store(data_dir(args) / "node.db")
+    if args.action == "export":
+        need(args, "case")
     if args.action == "verify":
         count = audit.verify(store)
         out(args, {"ok": True, "entries": count}, f"audit log intact: {count} entries")
@@ -568,12 +617,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 HINTS = {
-    "api.unreachable": "is the node running? start it with `casusnet run`",
     "node.session": "log in again with `casusnet login --name NAME`",
     "node.auth": "check the name and passphrase",
     "node.passphrase": "check the passphrase (CASUSNET_PASSPHRASE)",
-    "roster.authority": "the roster is not signed by the pinned authority: compare fingerprints",
-    "roster.stale": "this roster is not newer than the one the node has",
+    "roster.authority": "compare the authority's fingerprint with the one pinned at init",
+    "roster.stale": "ask the roster authority for the newest roster",
     "transport": "the partner is unreachable; delivery is retried automatically",
 }
 
@@ -587,7 +635,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"casusnet: {exc}" + (f"; {hint}" if hint else ""), file=sys.stderr)
         return 1
     except NodeUnreachable as exc:
-        print(f"casusnet: {exc.user_text()}", file=sys.stderr)
+        print(f"casusnet: {exc.user_text()} ({exc.detail})", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except UsageError as exc:
         print(f"casusnet: {exc.detail}", file=sys.stderr)
@@ -602,6 +653,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except (OSError, ValueError, KeyError) as exc:  # a file, a value or a field given wrong
+        what = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        print(f"casusnet: {what}{where}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -80,9 +80,10 @@ class RateLimiter:
         self.rate, self.burst = rate, burst or 2 * rate
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    def allow(self, peer: str, now: float) -> bool:
-        tokens, last = self._buckets.get(peer, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
+    def allow(self, peer: str, now: float, factor: float = 1) -> bool:
+        burst, rate = self.burst * factor, self.rate * factor
+        tokens, last = self._buckets.get(peer, (burst, now))
+        tokens = min(burst, tokens + (now - last) * rate)
         if tokens < 1:
             self._buckets[peer] = (tokens, now)
             return False
@@ -96,6 +97,7 @@ Handler = Callable[[web.Request, str, bytes], Awaitable[web.StreamResponse]]
 def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def wrapped(request: web.Request) -> web.StreamResponse:
         node = request.app[NODE_KEY]
+        node.refresh_roster()
         try:
             pending = read_request_header(request.headers.get(HEADER))
         except CasusnetError as exc:
@@ -105,11 +107,17 @@ def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.Str
             node.roster.member(pending.caller, now)
         except UnknownSignerError as exc:
             return _error(403, exc)  # before the body is read
-        if not request.app[LIMITER_KEY].allow(pending.caller, time.monotonic()):
+        limiter = request.app[LIMITER_KEY]
+        # unverified requests are limited by address (generously: partners may share
+        # one); a peer's own budget is charged only once its signature checks out
+        if not limiter.allow(f"addr {request.remote}", time.monotonic(), factor=10):
             return web.Response(status=429, text="rate limit")
         if (request.content_length or 0) > node.config.max_body:
             return web.Response(status=413, text="body too large")
-        body = await request.content.read(node.config.max_body + 1)
+        try:
+            body = await request.read()  # bounded by the app's client_max_size
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413, text="body too large")
         if len(body) > node.config.max_body:
             return web.Response(status=413, text="body too large")
         try:
@@ -126,6 +134,8 @@ def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.Str
         except CasusnetError as exc:
             _audit_refusal(node, pending.caller, exc, request.path)
             return _error(401, exc)
+        if not limiter.allow(caller, time.monotonic()):
+            return web.Response(status=429, text="rate limit")
         outbox = request.app.get(OUTBOX_KEY)
         if outbox is not None:
             outbox.peer_contacted(caller)

@@ -28,7 +28,8 @@ from protocol.events import CRITERIA
 
 from . import audit
 from . import staff as staffmod
-from .service import Node, NotAllowedError
+from .errors import NotAllowedError, NotFoundError, RevokedError
+from .service import Node
 from .staff import AuthError, ForbiddenError, SessionError, Staff
 
 NODE = web.AppKey("node", Node)
@@ -40,6 +41,8 @@ _STATUS: list[tuple[type[CasusnetError], int]] = [
     (ForbiddenError, 403),
     (NotChairError, 403),
     (NotAllowedError, 403),
+    (NotFoundError, 404),
+    (RevokedError, 410),
     (PolicyError, 422),
     (LocalProtocolError, 422),
     (RemoteProtocolError, 422),
@@ -73,7 +76,7 @@ def route(
         try:
             body: dict[str, Any] = {}
             if request.can_read_body:
-                raw = await request.content.read(1 << 20)
+                raw = await request.read()  # whole body; over client_max_size is a 413
                 try:
                     body = json.loads(raw or b"{}")
                 except ValueError:
@@ -187,7 +190,7 @@ async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any
     state = node.convene(
         who,
         case=str(body["case"]),
-        purpose=str(body["purpose"]),
+        purpose=str(body.get("purpose") or "Weging en aanpak"),
         bases=[str(b) for b in body["bases"]],
         meeting=int(body.get("meeting", node.now())),
     )
@@ -216,7 +219,9 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
     ]
     shares = node.store.rows(
         "SELECT id, sender, basis, categories, recipients, created, own, revoked_at,"
-        " deleted_at, envelope IS NOT NULL AS readable, author FROM shares WHERE room = ?"
+        " deleted_at, CASE WHEN own = 1 THEN EXISTS (SELECT 1 FROM plaintext p"
+        " WHERE p.share = shares.id) ELSE envelope IS NOT NULL END AS readable, author"
+        " FROM shares WHERE room = ?"
         " ORDER BY created, seq",
         (room,),
     )
@@ -234,6 +239,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         s["categories"] = json.loads(s["categories"])
         s["recipients"] = json.loads(s["recipients"])
         s["readable"] = bool(s["readable"])
+        s["own"] = bool(s["own"])
         if not s["own"]:
             s.pop("author")
     closed = node.store.rows(
@@ -284,7 +290,12 @@ async def remove(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 async def assess(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    criteria = {c: int(body.get("criteria", {}).get(c, 0)) for c in CRITERIA}
+    given = body.get("criteria", {})
+    if not isinstance(given, dict) or set(given) - set(CRITERIA):
+        raise BadRequest(f"criteria: a map with keys from {', '.join(CRITERIA)}")
+    criteria = {c: int(given.get(c, 0)) for c in CRITERIA}
+    if not all(0 <= v <= 3 for v in criteria.values()):
+        raise BadRequest("criteria: each 0 (geen) to 3 (hoog)")
     node.assess(who, room, str(body["verdict"]), criteria)
     return {"room": room.hex(), "ok": True}
 
@@ -312,6 +323,16 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
     fields = {k: body[k] for k in SHARE_FIELDS if body.get(k) is not None}
+    for key in ("basis", "summary"):
+        if not isinstance(fields.get(key), str):
+            raise BadRequest(f"{key}: a string is required")
+    for key in ("categories", "recipients"):
+        value = fields.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadRequest(f"{key}: a list of strings")
+    for key in ("justification", "decision_ref", "consent", "conditions"):
+        if key in fields and not isinstance(fields[key], str):
+            raise BadRequest(f"{key}: a string")
     share_id = node.share(who, room, fields)
     wait = request.query.get("wait", "")
     if not wait:
@@ -409,6 +430,8 @@ async def revoke(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
     ids = [bytes.fromhex(s) for s in body.get("shares", [])]
+    if not ids and body.get("all") is not True:
+        raise BadRequest('name the shares to revoke, or send "all": true')
     return {"revoked": node.revoke(who, room, ids)}
 
 
@@ -429,16 +452,15 @@ async def assign(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 
 
 async def audit_list(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    """A room's audit entries (assigned staff), or else the caller's own entries."""
     node = request.app[NODE]
     room = request.query.get("room")
-    room_id = bytes.fromhex(room) if room else None
-    if room_id is not None:
+    limit = min(int(request.query.get("limit", 500)), 5000)
+    if room:
+        room_id = bytes.fromhex(room)
         staffmod.require_room(node.store, room_id, who)
-    return {
-        "entries": audit.entries(
-            node.store, room=room_id, limit=int(request.query.get("limit", 500))
-        )
-    }
+        return {"entries": audit.entries(node.store, room=room_id, limit=limit)}
+    return {"entries": audit.entries(node.store, actor=who.name, limit=limit)}
 
 
 async def audit_verify(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

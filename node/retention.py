@@ -23,6 +23,7 @@ log = logging.getLogger("casusnet.retention")
 
 
 def run_once(node: Node) -> dict[str, int]:
+    node.refresh_roster()
     now = node.now()
     finished = purged = 0
     grace = node.config.closure_grace

@@ -7,12 +7,12 @@ from collections import OrderedDict
 
 from protocol import chain
 from protocol.chain import RoomState
-from protocol.errors import StorageError
 from protocol.keys import BoxKeyPair
 from protocol.registry import Registry
 from protocol.retention import purge_after
 from protocol.roster import Roster
 
+from .errors import NotFoundError
 from .keystore import MasterKey
 from .store import Store
 
@@ -143,5 +143,5 @@ class Rooms:
 
 def require(state: RoomState | None) -> RoomState:
     if state is None:
-        raise StorageError("unknown room")
+        raise NotFoundError("room")
     return state

@@ -24,6 +24,8 @@ from protocol.errors import (
     ChainLinkError,
     LocalProtocolError,
     NotChairError,
+    PolicyError,
+    SchemaError,
     StorageError,
 )
 from protocol.events import (
@@ -42,7 +44,7 @@ from protocol.events import (
     RemoveData,
     StatementData,
 )
-from protocol.keys import BoxKeyPair, NodeIdentity, digest
+from protocol.keys import BoxKeyPair, NodeIdentity, digest, verify
 from protocol.policy import default_recipients
 from protocol.registry import Registry, default_registry
 from protocol.revocation import make_receipt, make_revoke, verify_receipt, verify_revoke
@@ -53,6 +55,7 @@ from protocol.signed import PURPOSE_OF_TYPE, Signed
 from . import audit
 from . import staff as staffmod
 from .config import Config
+from .errors import NotAllowedError, NotFoundError, RevokedError
 from .keystore import MasterKey
 from .rooms import Rooms, require
 from .staff import Staff
@@ -73,12 +76,6 @@ class RetryLater(CasusnetError):
         super().__init__(detail)
 
 
-class NotAllowedError(CasusnetError):
-    """This action is not allowed for this node in this room."""
-
-    code = "node.not_allowed"
-
-
 @dataclass
 class Result:
     """What an inbox envelope produced: a receipt for the sender, and follow-up work."""
@@ -97,7 +94,7 @@ def message_type(envelope: bytes) -> tuple[str, Signed, Any]:
     body = decode_map(wrapper.body)
     kind = body.get("t")
     if type(kind) is not str or kind not in PURPOSE_OF_TYPE or kind in ("roster", "request"):
-        raise LocalProtocolError("not an envelope a node accepts")
+        raise SchemaError("$.t: not an envelope a node accepts")
     return kind, wrapper, body
 
 
@@ -145,7 +142,8 @@ class Node:
             roster = accept_roster(data, self.config.authority, self.registry)
             with self.store.transaction():
                 self.store.execute(
-                    "INSERT INTO rosters VALUES (?, ?, ?)", (roster.version, data, self.now())
+                    "INSERT OR IGNORE INTO rosters VALUES (?, ?, ?)",
+                    (roster.version, data, self.now()),
                 )
             return roster
         return accept_roster(data, self.config.authority, self.registry)
@@ -166,6 +164,15 @@ class Node:
         self.roster = roster
         self.rooms.reload(roster)
         return roster
+
+    def refresh_roster(self) -> Roster:
+        """Pick up a roster imported into the store by `casusnet roster import`."""
+        version = self.store.one("SELECT MAX(version) FROM rosters")
+        if version is not None and version > self.roster.version:
+            data = self.store.one("SELECT data FROM rosters WHERE version = ?", (version,))
+            self.roster = accept_roster(data, self.config.authority, self.registry)
+            self.rooms.reload(self.roster)
+        return self.roster
 
     def roster_bytes(self) -> bytes:
         data = self.store.one("SELECT data FROM rosters ORDER BY version DESC LIMIT 1")
@@ -242,6 +249,12 @@ class Node:
         self, staff: Staff, *, case: str, purpose: str, bases: Sequence[str], meeting: int
     ) -> RoomState:
         basis_objs = [self.registry.get(b) for b in bases]
+        room_bases = [b for b in basis_objs if b.kind == "room"]
+        if room_bases and self.config.org not in room_bases[0].conveners:
+            raise NotAllowedError(
+                f"a {self.config.org} node cannot convene under "
+                f"{room_bases[0].id}; ask the gemeente or the ZVH"
+            )
         pair = BoxKeyPair.generate(self.rand)
         data = ConveneData(
             case,
@@ -268,6 +281,8 @@ class Node:
         return state
 
     def invite(self, staff: Staff, room: bytes, node: str, role: str) -> RoomState:
+        if node not in self.roster.by_node:
+            raise NotAllowedError(f"{node} is not in the federation roster")
         with self.store.transaction():
             state = self._as_chair(room)
             new = self._chair_event(state, "invite", InviteData(node, role, state.epoch + 1))
@@ -290,14 +305,35 @@ class Node:
         self.flush_wakeups()
         return new
 
+    def _check_member(self, state: RoomState) -> Any:
+        basis = self.registry.bases[state.room_basis]
+        if self.me not in state.members:
+            raise NotAllowedError("this node is not (yet) a member of the room")
+        return basis
+
     def assess(self, staff: Staff, room: bytes, verdict: str, criteria: dict[str, int]) -> None:
         state = self._state(room)
+        basis = self._check_member(state)
+        if state.phase != chain.INTAKE:
+            raise NotAllowedError("the intake of this room is over")
+        if self.config.org not in basis.intake_by:
+            raise NotAllowedError(
+                f"a {self.config.org} node takes no part in the intake under {basis.id}"
+            )
         scores = Criteria(**{c: int(criteria.get(c, 0)) for c in CRITERIA})
         body = Assess("assess", 1, room, state.seq, self.me, scores, verdict, self.now())
         self._make_statement(staff, state, "assess", body, verdict=verdict)
 
     def consent(self, staff: Staff, room: bytes, subject: str) -> None:
         state = self._state(room)
+        basis = self._check_member(state)
+        if self.config.org not in basis.third_party_consent:
+            raise NotAllowedError(
+                f"a {self.config.org} node gives no consent for third parties under {basis.id}"
+            )
+        invite = state.invited.get(subject)
+        if invite is None or invite.role != "derde":
+            raise NotAllowedError(f"{subject} is not invited as a third party")
         body = Consent("consent", 1, room, state.seq, self.me, subject, self.now())
         self._make_statement(staff, state, "consent", body, subject=subject)
 
@@ -350,36 +386,43 @@ class Node:
         if not fields.get("recipients"):
             fields["recipients"] = default_recipients(state, self.me)
         draft = Draft(author_function=staff.function, **fields)
-        with self.store.transaction():
-            seq = self._next_seq(room)
-            try:
-                envelope = seal_share(
-                    draft,
-                    state=state,
-                    registry=self.registry,
-                    sender=self.me,
-                    signer=self.identity.signer,
-                    seq=seq,
-                    now=self.now(),
-                    rand=self.rand,
-                )
-            except CasusnetError as exc:
+        try:
+            share_id = self._share(staff, state, draft)
+        except (PolicyError, LocalProtocolError) as exc:
+            # the refusal is recorded after the rollback of the attempt
+            with self.store.transaction():
                 audit.append(
                     self.store,
                     at=self.now(),
                     actor=staff.name,
                     action="refused",
                     room=room,
-                    case_ref=state.case,
                     code=exc.code,
                     detail=exc.detail,
                 )
-                raise
+            raise
+        self.flush_wakeups()
+        return share_id
+
+    def _share(self, staff: Staff, state: RoomState, draft: Draft) -> bytes:
+        room = state.room
+        with self.store.transaction():
+            seq = self._next_seq(room)
+            envelope = seal_share(
+                draft,
+                state=state,
+                registry=self.registry,
+                sender=self.me,
+                signer=self.identity.signer,
+                seq=seq,
+                now=self.now(),
+                rand=self.rand,
+            )
             share = decode(decode(envelope, Signed.SPEC).body, _SHARE_SPEC)
             self._store_share(share, envelope, own=True, author=staff.name)
             self.store.execute(
                 "INSERT INTO plaintext (share, sealed) VALUES (?, ?)",
-                (share.id, self.master.seal("share", draft.summary.encode())),
+                (share.id, self.master.seal("share", _own_content(draft))),
             )
             for peer in share.recipients:
                 self.store.execute(
@@ -399,7 +442,6 @@ class Node:
                 categories=list(share.categories),
                 recipients=list(share.recipients),
             )
-        self.flush_wakeups()
         return bytes(share.id)
 
     def _next_seq(self, room: bytes) -> int:
@@ -440,7 +482,7 @@ class Node:
         staffmod.require_room(self.store, room, staff)
         row = self.store.row("SELECT * FROM shares WHERE id = ? AND room = ?", (share_id, room))
         if row is None:
-            raise StorageError("no such share")
+            raise NotFoundError("share")
         state = self._state(room)
         out = {
             "id": share_id.hex(),
@@ -453,16 +495,16 @@ class Node:
         if row["own"]:
             sealed = self.store.one("SELECT sealed FROM plaintext WHERE share = ?", (share_id,))
             if sealed is None:
-                raise StorageError("this share was revoked; its text is gone")
-            out["summary"] = self.master.open("share", sealed).decode()
+                raise RevokedError()
+            out.update(json.loads(self.master.open("share", sealed)))
         else:
             if row["envelope"] is None:
-                raise StorageError("this share was revoked; its text is gone")
+                raise RevokedError()
             share = decode(decode(row["envelope"], Signed.SPEC).body, _SHARE_SPEC)
             member = state.member_of(self.me, share.epoch)
             key = self.rooms.key(room, member.key) if member else None
             if key is None:
-                raise StorageError("the room key for this share is destroyed")
+                raise RevokedError("the room key is destroyed")
             content = open_share(
                 share, me=self.me, room_key=key, state=state, registry=self.registry
             )
@@ -686,19 +728,24 @@ class Node:
     # -- receiving -----------------------------------------------------------------------
 
     def receive(self, caller: str, envelope: bytes) -> Result:
-        """Apply one envelope from ``caller``; idempotent by the envelope's hash."""
+        """Apply one envelope from ``caller``; idempotent by the envelope's hash.
+
+        A refusal (of any kind: undecodable, badly signed, against the chain or the
+        policy) changes nothing but an audit entry, and raises.
+        """
         env_hash = digest(envelope)
         seen = self.store.row("SELECT receipt FROM inbox WHERE env_hash = ?", (env_hash,))
         if seen is not None:
             return Result(receipt=seen["receipt"], kind="duplicate")
-        kind, wrapper, _ = message_type(envelope)
-        handler = {
-            "event": self._rx_event,
-            "share": self._rx_share,
-            "revoke": self._rx_revoke,
-            "receipt": self._rx_receipt,
-        }.get(kind, self._rx_statement)
+        kind = "?"
         try:
+            kind, wrapper, _ = message_type(envelope)
+            handler = {
+                "event": self._rx_event,
+                "share": self._rx_share,
+                "revoke": self._rx_revoke,
+                "receipt": self._rx_receipt,
+            }.get(kind, self._rx_statement)
             with self.store.transaction(), self.store.savepoint():
                 result = handler(caller, envelope, kind)
                 self.store.execute(
@@ -737,6 +784,8 @@ class Node:
     def _rx_event(self, caller: str, envelope: bytes, kind: str) -> Result:
         wrapper = decode(envelope, Signed.SPEC)
         event = decode(wrapper.body, Event.SPEC)
+        # the signature first: an unverified event never starts a catch-up
+        verify(self.roster.member(wrapper.signer).sign, "event", wrapper.body, wrapper.sig)
         room = digest(envelope) if event.kind == "convene" else event.room
         state = self.rooms.state(room, self.now())
         if state is not None and event.seq <= state.seq:
@@ -935,6 +984,19 @@ class Node:
 
     def _chair_of(self, raw: bytes) -> str:
         return str(decode(raw, Signed.SPEC).signer)
+
+
+def _own_content(draft: Draft) -> bytes:
+    """What the sender keeps of its own share (encrypted at rest with the master key)."""
+    fields = (
+        "summary",
+        "justification",
+        "decision_ref",
+        "consent",
+        "conditions",
+        "author_function",
+    )
+    return json.dumps({f: getattr(draft, f) for f in fields}, ensure_ascii=False).encode()
 
 
 def _audit_action(kind: str) -> str:

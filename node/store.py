@@ -168,7 +168,11 @@ class Store:
         self._on_rollback: list[Callable[[], None]] = []
         self.cache: dict[str, Any] = {}  # small derived values, dropped on rollback
         self._savepoints = 0
-        self.migrate()
+        try:
+            self.migrate()
+        except BaseException:
+            conn.close()
+            raise
 
     def migrate(self) -> int:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]

@@ -33,6 +33,7 @@ from .errors import (
     ChainReplayError,
     ChainStateError,
     ConsentError,
+    ConvenerError,
     IntakeError,
     MembershipError,
     NotChairError,
@@ -223,7 +224,7 @@ def _convene(
         if b.kind == "supply" and basis.id not in b.requires_room:
             raise ChainStateError(f"{b.id} cannot be used in a {basis.id} room")
     if chair_org not in basis.conveners:
-        raise NotChairError(f"a {chair_org} node cannot convene under {basis.id}")
+        raise ConvenerError(f"a {chair_org} node cannot convene under {basis.id}")
     if data.retention != retention_years(bases):
         raise ChainStateError("retention does not match the declared bases")
     check_box_public(data.chair_key)

@@ -192,6 +192,12 @@ class NotChairError(ChainError):
     code = "chain.not_chair"
 
 
+class ConvenerError(ChainError):
+    """This organisation may not convene a room under this grondslag."""
+
+    code = "chain.convener"
+
+
 class ChainStateError(ChainError):
     """This event is not allowed in the room's current state."""
 

@@ -328,11 +328,6 @@ async def test_a_share_outside_the_policy_is_refused_at_the_sender(
     assert {n: counts(m.nodes[n]) for n in MEMBERS} == before
 
 
-@pytest.mark.xfail(
-    reason="BUG: node/service.py Node.share writes the 'refused' audit entry inside the "
-    "store transaction it then re-raises out of, so the entry is rolled back",
-    strict=True,
-)
 @pytest.mark.parametrize(("sender", "change", "error"), REFUSALS[:1], ids=IDS[:1])
 async def test_a_share_refused_at_the_sender_is_audited_there(
     meeting: Meeting, sender: str, change: dict[str, Any], error: type[PolicyError]

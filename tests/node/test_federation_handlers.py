@@ -300,12 +300,6 @@ async def test_more_requests_than_the_peer_rate_get_429(world: World) -> None:
     assert (await world.call(client, "om", "GET", ROSTER)).status == 200
 
 
-@pytest.mark.xfail(
-    reason="BUG: node/federation.py authenticated() spends the rate budget of the caller "
-    "named in the header before the header's signature is checked, so anyone can exhaust "
-    "a roster member's budget with forged headers",
-    strict=True,
-)
 async def test_forged_headers_in_a_peers_name_do_not_use_up_its_rate(world: World) -> None:
     client = await world.serve(rate_per_peer=1.0)
     forger = world.nodes["om"]
@@ -379,12 +373,6 @@ def _flip(envelope: bytes, where: str) -> bytes:
         pytest.param(
             "framing",
             "decode.",
-            marks=pytest.mark.xfail(
-                reason="BUG: node/service.py Node.receive calls message_type() outside the "
-                "try block that writes the 'refused' audit entry, so an envelope that does "
-                "not decode is refused without an audit entry",
-                strict=True,
-            ),
         ),
     ],
 )

@@ -13,6 +13,7 @@ from protocol.errors import (
     ChainReplayError,
     ChainStateError,
     ConsentError,
+    ConvenerError,
     IntakeError,
     MembershipError,
     NotChairError,
@@ -313,7 +314,7 @@ def test_convene_refuses_wams_and_an_unknown_chair_org() -> None:
             now=w.now,
         )
     data = ConveneData("RAD-2026-009", "x", ("pga-r",), 5, w.now, w.room_key("politie").public)
-    with pytest.raises(NotChairError):
+    with pytest.raises(ConvenerError):
         chain.apply(
             None,
             chain.convene(w.signer("politie"), "politie", data, w.now),
