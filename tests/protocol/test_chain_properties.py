@@ -1,0 +1,891 @@
+"""Random room chains, valid and forged, against ``protocol.chain.apply``.
+
+A hypothesis state machine drives one room (a pga-r casusoverleg chaired by the
+gemeente) from a random point of the standard set-up through random invites, joins,
+assessments, consents, epochs, removals, leaves, plan items and a close, mixed with
+forgeries: events signed by a non-chair node, statements signed by another node than
+they name or made for another room, replays, broken links, epochs that smuggle in a
+member or a third party without the joint consent, an intake assessment by an
+organisation outside the intake, a non-deelnemer invited as deelnemer, and events
+after the close.
+
+After every step:
+
+(a) a refused event raised a ``CasusnetError`` with a documented code, of the class
+    the rules predict, and left the room state exactly as it was;
+(b) an independent audit of the accepted events holds: every epoch member is the
+    chair or was invited and signed a join with that key; a third party entered only
+    after a unanimous intake and with the consent of gemeente, politie and OM; the room
+    is open exactly when the three assessed "opnemen"; epochs go up by one; nothing
+    follows a close;
+(c) replaying the accepted events from scratch gives an equal state.
+
+Two explicit tests at the end (xfail, known bugs) replay a member's *statements* from
+earlier in the chain: old consents re-admitting a removed third party, and an old join
+bringing back a member that left.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from world import World
+
+from protocol import chain, codec
+from protocol.chain import RoomState
+from protocol.errors import (
+    CasusnetError,
+    ChainError,
+    ChainLinkError,
+    ChainReplayError,
+    ChainStateError,
+    ConsentError,
+    IntakeError,
+    MembershipError,
+    NotChairError,
+    SchemaError,
+    SignatureError,
+    StatementError,
+    UnknownSignerError,
+    all_error_classes,
+)
+from protocol.events import (
+    STATEMENT_SPECS,
+    Assess,
+    CloseData,
+    Consent,
+    Criteria,
+    EpochData,
+    EpochMember,
+    Event,
+    InviteData,
+    Join,
+    Leave,
+    RemoveData,
+    StatementData,
+)
+from protocol.keys import BoxKeyPair, digest, verify
+from protocol.registry import default_registry
+from protocol.roster import Roster
+from protocol.share import seal_item
+from protocol.signed import Signed, sign
+
+CODES = {cls.code for cls in all_error_classes()}
+REGISTRY = default_registry()
+PGA_R = REGISTRY.bases["pga-r"]
+INTAKE_ORGS = frozenset({"gemeente", "politie", "om"})
+assert PGA_R.intake_by == INTAKE_ORGS == PGA_R.third_party_consent
+
+NODES = ("gemeente", "politie", "om", "zvh", "reclassering", "ggz", "jeugdzorg", "rvdk")
+ORG = {n: n for n in NODES}  # in World, each node id is its organisation type
+OUTSIDE_INTAKE = tuple(n for n in NODES if ORG[n] not in INTAKE_ORGS)
+NOT_DEELNEMER = tuple(n for n in NODES if ORG[n] not in PGA_R.deelnemers)
+OTHER_ROOM = digest(b"another casusoverleg")
+
+STATS: Counter[str] = Counter()
+
+
+def _open_room_steps() -> list[Callable[[World], Any]]:
+    """World.open_room, one step at a time, so a run can start anywhere along it."""
+    steps: list[Callable[[World], Any]] = [lambda w: w.convene()]
+    for node in ("politie", "om", "reclassering", "zvh"):
+        steps += [lambda w, n=node: w.invite(n), lambda w, n=node: w.join(n)]
+    steps.append(lambda w: w.epoch())
+    steps += [lambda w, n=node: w.assess(n) for node in ("gemeente", "politie", "om")]
+    steps += [lambda w: w.invite("ggz", "derde"), lambda w: w.join("ggz")]
+    steps += [lambda w, n=node: w.consent(n, "ggz") for node in ("gemeente", "politie", "om")]
+    steps.append(lambda w: w.epoch())
+    return steps
+
+
+OPEN_ROOM_STEPS = _open_room_steps()
+
+
+# --- the independent audit of an accepted chain -----------------------------------------
+
+
+def audit(events: list[bytes], state: RoomState, roster: Roster) -> None:
+    """Check invariant (b) from the accepted event bytes alone, not from chain's state."""
+    assert events, "a room starts with its convene"
+    chair = ""
+    chair_key = b""
+    room = digest(events[0])
+    epochs: dict[int, dict[str, tuple[str, bytes]]] = {}
+    invites: dict[str, tuple[int, str]] = {}  # node -> (index, role) of the latest invite
+    joins: dict[str, list[tuple[int, bytes]]] = {}
+    consents: list[tuple[int, str, str]] = []  # (index, consenting org, subject)
+    verdicts: dict[str, str] = {}
+    drops: dict[str, int] = {}  # node -> index of its latest remove or leave
+    last_epoch_at = 0
+    closed_at: int | None = None
+    for i, raw in enumerate(events):
+        assert closed_at is None, "an event was accepted after the close"
+        wrapper = codec.decode(raw, Signed.SPEC)
+        event = codec.decode(wrapper.body, Event.SPEC)
+        assert event.seq == i
+        if i == 0:
+            assert event.kind == "convene"
+            chair, chair_key = wrapper.signer, event.data.chair_key
+            epochs[0] = {chair: ("deelnemer", chair_key)}
+            continue
+        assert wrapper.signer == chair, "an event not signed by the chair was accepted"
+        verify(roster.member(chair).sign, "event", wrapper.body, wrapper.sig)
+        assert event.room == room
+        assert event.prev == digest(events[i - 1])
+        body: Any = None
+        if event.kind in STATEMENT_SPECS:
+            inner = codec.decode(event.data.statement, Signed.SPEC)
+            body = codec.decode(inner.body, STATEMENT_SPECS[event.kind])
+            verify(roster.member(inner.signer).sign, "statement", inner.body, inner.sig)
+            assert body.node == inner.signer, "a statement names another node than its signer"
+            assert body.room == room, "a statement for another room was accepted"
+            org = roster.member(inner.signer).org
+        kind = event.kind
+        if kind == "invite":
+            invites[event.data.node] = (i, event.data.role)
+        elif kind == "join":
+            joins.setdefault(body.node, []).append((i, body.key))
+        elif kind == "consent":
+            consents.append((i, org, body.subject))
+        elif kind == "assess":
+            assert org in INTAKE_ORGS, f"an assessment by {org} was accepted"
+            verdicts[org] = body.verdict
+        elif kind in ("remove", "leave"):
+            node = event.data.node if kind == "remove" else body.node
+            drops[node] = i
+        elif kind == "close":
+            closed_at = i
+        elif kind == "epoch":
+            _audit_epoch(
+                i,
+                event.data,
+                epochs,
+                chair,
+                chair_key,
+                invites,
+                joins,
+                consents,
+                verdicts,
+                drops,
+                last_epoch_at,
+            )
+            last_epoch_at = i
+    # the chain's own state agrees with the audit
+    assert sorted(state.epochs) == list(range(len(epochs)))
+    assert state.epoch == len(epochs) - 1
+    for n, members in epochs.items():
+        got = {node: (m.role, m.key) for node, m in state.epochs[n].items()}
+        assert got == members, f"epoch {n} differs from its event"
+    unanimous = all(verdicts.get(org) == "opnemen" for org in INTAKE_ORGS)
+    if state.phase == "open":
+        assert unanimous, "the room is open without a unanimous intake"
+    if closed_at is None:
+        assert state.phase == ("open" if unanimous else "intake")
+    else:
+        assert state.phase == "closed"
+    assert state.seq == len(events) - 1
+    assert state.head == digest(events[-1])
+
+
+def _audit_epoch(
+    i: int,
+    data: EpochData,
+    epochs: dict[int, dict[str, tuple[str, bytes]]],
+    chair: str,
+    chair_key: bytes,
+    invites: dict[str, tuple[int, str]],
+    joins: dict[str, list[tuple[int, bytes]]],
+    consents: list[tuple[int, str, str]],
+    verdicts: dict[str, str],
+    drops: dict[str, int],
+    last_epoch_at: int,
+) -> None:
+    n = data.epoch
+    assert n == max(epochs) + 1, "epochs must go up by one"
+    previous = epochs[n - 1]
+    members = {m.node: (m.role, m.key) for m in data.members}
+    for node, (role, key) in members.items():
+        dropped = drops.get(node, -1)
+        signed_keys = {k for j, k in joins.get(node, []) if dropped < j < i}
+        if node == chair:
+            assert role == "deelnemer"
+            assert key == chair_key or key in signed_keys
+            continue
+        assert key in signed_keys, f"{node} is in epoch {n} without a signed join of that key"
+        invited = invites.get(node)
+        assert invited is not None, f"{node} was never invited"
+        assert invited[0] > dropped, f"{node} was not invited again after it left"
+        if node in previous and dropped < last_epoch_at:
+            assert role == previous[node][0], f"{node} changed role without a new invite"
+            continue
+        assert role == invited[1], f"{node} entered with another role than its invite"
+        if role == "deelnemer":
+            assert ORG[node] in PGA_R.deelnemers, f"{node} is no deelnemer under pga-r"
+        else:
+            given = {org for j, org, subject in consents if subject == node and j > invited[0]}
+            assert given >= INTAKE_ORGS, f"third party {node} entered with consents {given}"
+            assert all(verdicts.get(o) == "opnemen" for o in INTAKE_ORGS), (
+                f"third party {node} entered before a unanimous intake"
+            )
+    for node in previous:
+        if drops.get(node, -1) > last_epoch_at:
+            re_invited = invites.get(node, (-1, ""))[0] > drops[node]
+            assert node not in members or re_invited, f"{node} left but is still in epoch {n}"
+        else:
+            assert node in members, f"{node} silently disappeared from epoch {n}"
+    epochs[n] = members
+
+
+# --- the state machine -------------------------------------------------------------------
+
+nodes = st.sampled_from(NODES)
+picks = st.integers(0, 1000)
+roles = st.sampled_from(("deelnemer", "derde"))
+verdicts = st.sampled_from(("opnemen", "opnemen", "niet_opnemen"))
+
+
+class RoomChain(RuleBasedStateMachine):
+    w: World
+    accepted: list[bytes]
+
+    # -- set-up and plumbing -----------------------------------------------------------
+
+    @initialize(prefix=st.integers(1, len(OPEN_ROOM_STEPS)))
+    def convene(self, prefix: int) -> None:
+        self.w = World()
+        for step in OPEN_ROOM_STEPS[:prefix]:
+            step(self.w)
+        self.accepted = list(self.w.events)
+        self.replayed_len = 0
+
+    @property
+    def state(self) -> RoomState:
+        assert self.w.state is not None
+        return self.w.state
+
+    def gate(self, kind: str) -> type[CasusnetError] | None:
+        """The refusal that comes before the kind's own rules, if any."""
+        s = self.state
+        if s.phase == "closed":
+            return ChainStateError
+        if s.leaving and kind not in ("epoch", "remove", "leave", "close"):
+            return ChainStateError
+        return None
+
+    def submit(self, event: bytes, expected: type[CasusnetError] | None, label: str) -> None:
+        """Apply ``event``; ``expected`` is None (must be accepted) or the error it must raise."""
+        before = self.w.state
+        snapshot = repr(before)
+        count = len(self.w.events)
+        refused: CasusnetError | None = None
+        try:
+            self.w.apply(event)
+        except CasusnetError as exc:  # anything else escapes and fails the test
+            refused = exc
+        if refused is None:
+            assert expected is None, f"{label}: accepted, expected {expected.__name__}"
+            self.accepted.append(event)
+            STATS[f"{label}:ok"] += 1
+            self._note_progress(before)
+            return
+        kind = type(refused)
+        assert refused.code
+        assert refused.code in CODES
+        assert kind.code == refused.code
+        assert self.w.state is before, "a refused event replaced the state"
+        assert repr(before) == snapshot, "a refused event changed the state"
+        assert len(self.w.events) == count
+        assert expected is not None, f"{label}: refused {kind.__name__}: {refused}"
+        assert kind is expected, (
+            f"{label}: expected {expected.__name__}, got {kind.__name__}: {refused}"
+        )
+        STATS[f"{label}:{refused.code}"] += 1
+
+    def _note_progress(self, before: RoomState | None) -> None:
+        s = self.state
+        if before is not None and before.phase == "intake" and s.phase == "open":
+            STATS["opened by the machine"] += 1
+        if before is not None and s.epoch > before.epoch:
+            if any(m.role == "derde" for n, m in s.members.items() if n not in before.members):
+                STATS["third party admitted by the machine"] += 1
+        if s.phase == "closed":
+            STATS["closed"] += 1
+
+    @staticmethod
+    def choose(pick: int, preferred: list[str]) -> str:
+        """Mostly a node for which the event makes sense now, sometimes any node."""
+        if preferred and pick % 4:
+            return sorted(preferred)[pick % len(preferred)]
+        return NODES[pick % len(NODES)]
+
+    def chair_event(self, kind: str, data: Any, **override: Any) -> bytes:
+        s = self.state
+        fields = dict(room=s.room, seq=s.seq + 1, prev=s.head, time=self.w.tick())
+        fields.update(override)
+        event = Event(
+            "event", 1, fields["room"], fields["seq"], fields["prev"], kind, fields["time"], data
+        )
+        return sign(self.w.signer(s.chair), s.chair, event)
+
+    def statement_body(self, kind: str, node: str, room: bytes | None = None) -> Any:
+        room = self.state.room if room is None else room
+        now = self.w.now
+        if kind == "join":
+            return Join("join", 1, room, node, self.w.room_key(node).public, now)
+        if kind == "assess":
+            return Assess("assess", 1, room, node, Criteria(2, 2, 1, 1, 2), "opnemen", now)
+        if kind == "consent":
+            return Consent("consent", 1, room, node, "ggz", now)
+        return Leave("leave", 1, room, node, now)
+
+    # -- plausible events: the rules decide ---------------------------------------------
+
+    @rule(pick=picks, role=roles)
+    def invite(self, pick: int, role: str) -> None:
+        s = self.state
+        node = self.choose(pick, [n for n in NODES if n not in s.members and n not in s.invited])
+        expected = self.gate("invite")
+        if expected is None and (node in s.members or node in s.invited):
+            expected = MembershipError
+        if expected is None and role == "deelnemer" and ORG[node] not in PGA_R.deelnemers:
+            expected = MembershipError
+        self.submit(self.w.event("invite", InviteData(node, role, s.epoch + 1)), expected, "invite")
+
+    @rule(pick=picks, rotate=st.booleans())
+    def join(self, pick: int, rotate: bool) -> None:
+        s = self.state
+        node = self.choose(pick, [n for n in s.invited if n not in s.joins])
+        expected = self.gate("join")
+        if expected is None and node not in s.invited and node not in s.members:
+            expected = MembershipError
+        self.submit(self.w.event("join", self.w.join_data(node, rotate)), expected, "join")
+
+    @rule(pick=picks, verdict=verdicts)
+    def assess(self, pick: int, verdict: str) -> None:
+        s = self.state
+        node = self.choose(
+            pick,
+            [
+                n
+                for n in s.members
+                if ORG[n] in INTAKE_ORGS and s.assessments.get(ORG[n]) != "opnemen"
+            ],
+        )
+        expected = self.gate("assess")
+        if expected is None and (s.phase != "intake" or ORG[node] not in INTAKE_ORGS):
+            expected = IntakeError
+        if expected is None and (node not in s.members or node in s.leaving):
+            expected = MembershipError
+        self.submit(self.w.event("assess", self.w.assess_data(node, verdict)), expected, "assess")
+
+    @rule(pick=picks, pick_subject=picks)
+    def consent(self, pick: int, pick_subject: int) -> None:
+        s = self.state
+        subjects = [n for n, i in s.invited.items() if i.role == "derde"]
+        subject = self.choose(pick_subject, subjects)
+        given = s.consents.get(subject, frozenset())
+        node = self.choose(pick, [n for n in s.members if ORG[n] in INTAKE_ORGS - given])
+        expected = self.gate("consent")
+        invite = s.invited.get(subject)
+        if expected is None and ORG[node] not in INTAKE_ORGS:
+            expected = ConsentError
+        elif expected is None and (node not in s.members or node in s.leaving):
+            expected = MembershipError
+        elif expected is None and (invite is None or invite.role != "derde"):
+            expected = ConsentError
+        elif expected is None and ORG[node] in s.consents.get(subject, frozenset()):
+            expected = ConsentError
+        self.submit(
+            self.w.event("consent", self.w.consent_data(node, subject)), expected, "consent"
+        )
+
+    @rule()
+    def epoch(self) -> None:
+        self.submit(self.w.event("epoch", self.w.epoch_data()), self.epoch_expected(), "epoch")
+
+    def _drop_expected(self, kind: str, node: str) -> type[CasusnetError] | None:
+        s = self.state
+        expected = self.gate(kind)
+        if expected is None and node == s.chair:
+            return MembershipError
+        if expected is None and not (
+            (node in s.members and node not in s.leaving) or node in s.invited
+        ):
+            return MembershipError
+        return expected
+
+    def _droppable(self) -> list[str]:
+        s = self.state
+        return [n for n in [*s.members, *s.invited] if n != s.chair and n not in s.leaving]
+
+    @rule(pick=picks)
+    def remove(self, pick: int) -> None:
+        node = self.choose(pick, self._droppable())
+        expected = self._drop_expected("remove", node)
+        self.submit(self.w.event("remove", RemoveData(node)), expected, "remove")
+
+    @rule(pick=picks)
+    def leave(self, pick: int) -> None:
+        node = self.choose(pick, self._droppable())
+        expected = self._drop_expected("leave", node)
+        stmt = self.w.statement(node, Leave("leave", 1, self.state.room, node, self.w.now))
+        self.submit(self.w.event("leave", stmt), expected, "leave")
+
+    @rule(kind=st.sampled_from(("agenda", "decision")))
+    def plan_item(self, kind: str) -> None:
+        s = self.state
+        expected = self.gate(kind)
+        if expected is None and s.phase != "open":
+            expected = ChainStateError
+        data = seal_item(
+            s,
+            kind,
+            title="Afspraak met de wijkagent",
+            measure="bestuurlijk",
+            owner=s.chair,
+            due=self.w.now + 86400,
+            rand=self.w.rand,
+        )
+        self.submit(self.w.event(kind, data), expected, kind)
+
+    @rule(
+        outcome=st.sampled_from(("afgeschaald", "overgedragen", "afgesloten")),
+        roll=st.integers(0, 3),
+    )
+    def close(self, outcome: str, roll: int) -> None:
+        if roll:  # close only now and then, so that most runs go on
+            return
+        expected = ChainStateError if self.state.phase == "closed" else None
+        self.submit(self.w.event("close", CloseData(outcome)), expected, "close")
+        # at once a chair's event after the close: refused (more follow from after_close)
+        self.submit(
+            self.w.event("invite", InviteData("rvdk", "deelnemer", self.state.epoch + 1)),
+            ChainStateError,
+            "after-close",
+        )
+
+    def _advance(self, pick: int) -> None:
+        """The next step a real chair would take towards an open room with a third party.
+
+        Random rules alone rarely line up an intake or a triple consent; this keeps the
+        runs moving through those states. Every step it takes must be accepted.
+        """
+        s, w = self.state, self.w
+        if s.phase == "closed":
+            return
+        if s.leaving:
+            return self.submit(w.event("epoch", w.epoch_data()), None, "advance:epoch")
+        if s.phase == "intake":
+            todo = [n for n in ("politie", "om") if n not in s.members]
+            ready = [
+                n
+                for n in ("gemeente", "politie", "om")
+                if n in s.members and s.assessments.get(ORG[n]) != "opnemen"
+            ]
+            if ready:
+                node = ready[pick % len(ready)]
+                return self.submit(w.event("assess", w.assess_data(node)), None, "advance:assess")
+            if todo:
+                self._bring_in(todo[0], "deelnemer", "advance")
+            return
+        subject = ("ggz", "jeugdzorg", "rvdk")[pick % 3]
+        if subject in s.members:
+            return
+        role = "derde" if subject != "rvdk" else "deelnemer"
+        return self._bring_in(subject, role, "advance")
+
+    def _bring_in(self, node: str, role: str, label: str, depth: int = 0) -> None:
+        s, w = self.state, self.w
+        if node not in s.invited:
+            return self.submit(
+                w.event("invite", InviteData(node, role, s.epoch + 1)), None, f"{label}:invite"
+            )
+        if node not in s.joins:
+            return self.submit(w.event("join", w.join_data(node)), None, f"{label}:join")
+        if s.invited[node].role == "derde":
+            missing = INTAKE_ORGS - s.consents.get(node, frozenset())
+            for org in sorted(missing):
+                if org in s.members:
+                    return self.submit(
+                        w.event("consent", w.consent_data(org, node)), None, f"{label}:consent"
+                    )
+            if missing and depth == 0:
+                return self._bring_in(sorted(missing)[0], "deelnemer", label, depth + 1)
+        return self.submit(
+            w.event("epoch", w.epoch_data()), self.epoch_expected(), f"{label}:epoch"
+        )
+
+    def epoch_expected(self) -> type[CasusnetError] | None:
+        s = self.state
+        expected = self.gate("epoch")
+        if expected is None and chain.admitted(s, PGA_R) == dict(s.members) and not s.leaving:
+            expected = ChainStateError
+        return expected
+
+    @precondition(lambda self: getattr(self, "w", None) is not None and self.state.phase == "open")
+    @rule(pick=picks)
+    def admit_third_party(self, pick: int) -> None:
+        """A whole admission: invite, join, the three consents and the epoch."""
+        subject = ("ggz", "jeugdzorg")[pick % 2]
+        for _ in range(12):
+            if subject in self.state.members and not self.state.leaving:
+                return
+            if self.state.leaving:
+                self.submit(self.w.event("epoch", self.w.epoch_data()), None, "admit:epoch")
+            else:
+                self._bring_in(subject, "derde", "admit")
+
+    @rule(pick=picks)
+    def advance(self, pick: int) -> None:
+        self._advance(pick)
+
+    @rule(pick=picks)
+    def advance_more(self, pick: int) -> None:
+        self._advance(pick)
+
+    @rule(pick=picks)
+    def advance_even_more(self, pick: int) -> None:
+        self._advance(pick)
+
+    # -- forgeries: always refused ---------------------------------------------------------
+
+    @rule(
+        forger=nodes,
+        variant=st.sampled_from(("own-name", "chair-name", "unknown-name")),
+        kind=st.sampled_from(("invite", "close")),
+    )
+    def forged_by_non_chair(self, forger: str, variant: str, kind: str) -> None:
+        s = self.state
+        if forger == s.chair:
+            forger = "politie"
+        data = (
+            InviteData("rvdk", "deelnemer", s.epoch + 1)
+            if kind == "invite"
+            else (CloseData("afgesloten"))
+        )
+        event = Event("event", 1, s.room, s.seq + 1, s.head, kind, self.w.tick(), data)
+        name = {"own-name": forger, "chair-name": s.chair, "unknown-name": "onbekend"}[variant]
+        body = event.encode()
+        raw = Signed(body, name, self.w.signer(forger).sign("event", body)).encode()
+        expected = {
+            "own-name": NotChairError,
+            "chair-name": SignatureError,
+            "unknown-name": UnknownSignerError,
+        }[variant]
+        self.submit(raw, expected, f"non-chair:{variant}")
+
+    @rule(
+        kind=st.sampled_from(sorted(STATEMENT_SPECS)),
+        named=nodes,
+        actual=nodes,
+        variant=st.sampled_from(
+            ("other-signer", "wrong-key", "other-room", "wrong-kind", "dated-after")
+        ),
+    )
+    def forged_statement(self, kind: str, named: str, actual: str, variant: str) -> None:
+        if actual == named:
+            actual = "jeugdzorg" if named != "jeugdzorg" else "rvdk"
+        w = self.w
+        if variant == "other-signer":  # actual signs, in its own name, a statement naming `named`
+            stmt = sign(w.signer(actual), actual, self.statement_body(kind, named))
+            expected: type[CasusnetError] = StatementError
+        elif variant == "wrong-key":  # in `named`'s name, with actual's key
+            stmt = sign(w.signer(actual), named, self.statement_body(kind, named))
+            expected = SignatureError
+        elif variant == "other-room":
+            stmt = sign(w.signer(named), named, self.statement_body(kind, named, OTHER_ROOM))
+            expected = StatementError
+        elif variant == "wrong-kind":  # a valid statement of another kind inside this event
+            other = "leave" if kind != "leave" else "join"
+            stmt = sign(w.signer(named), named, self.statement_body(other, named))
+            expected = SchemaError
+        else:
+            body = replace(self.statement_body(kind, named), time=w.now + 3600)
+            stmt = sign(w.signer(named), named, body)
+            expected = StatementError
+        self.submit(
+            w.event(kind, StatementData(stmt)), self.gate(kind) or expected, f"statement:{variant}"
+        )
+
+    @rule(pick=st.integers(0, 10_000))
+    def replayed(self, pick: int) -> None:
+        index = pick % len(self.accepted)
+        expected = ChainLinkError if index == 0 else ChainReplayError
+        self.submit(self.accepted[index], expected, "replay")
+
+    @rule(variant=st.sampled_from(("seq+2", "seq-same", "seq-zero", "prev", "room", "future")))
+    def broken_link(self, variant: str) -> None:
+        s = self.state
+        override: dict[str, Any] = {
+            "seq+2": {"seq": s.seq + 2},
+            "seq-same": {"seq": s.seq},
+            "seq-zero": {"seq": 0},
+            "prev": {"prev": digest(s.head)},
+            "room": {"room": OTHER_ROOM},
+            "future": {"time": self.w.now + chain.MAX_SKEW + 3600},
+        }[variant]
+        expected = {
+            "seq+2": ChainLinkError,
+            "seq-same": ChainReplayError,
+            "seq-zero": ChainReplayError,
+            "prev": ChainLinkError,
+            "room": ChainLinkError,
+            "future": ChainError,
+        }[variant]
+        self.submit(
+            self.chair_event("close", CloseData("afgesloten"), **override),
+            expected,
+            f"link:{variant}",
+        )
+
+    @rule(
+        pick=picks,
+        variant=st.sampled_from(
+            ("extra", "extra-waiting", "missing", "key", "role", "skip", "unsorted", "twice")
+        ),
+    )
+    def forged_epoch(self, pick: int, variant: str) -> None:
+        s = self.state
+        expected_members = chain.admitted(s, PGA_R)
+        if variant == "extra-waiting":  # invited and joined, but not (yet) admitted
+            waiting = [n for n in s.invited if n in s.joins and n not in expected_members]
+            node, variant = self.choose(pick, waiting), "extra"
+        else:
+            node = self.choose(pick, [n for n in NODES if n not in expected_members])
+        listed = [EpochMember(n, m.role, m.key) for n, m in sorted(expected_members.items())]
+        number = s.epoch + 1
+        others = [m for m in listed if m.node != s.chair]
+        error: type[CasusnetError] = MembershipError
+        if variant == "extra":
+            if node in expected_members:
+                return
+            invite = s.invited.get(node)
+            key = s.joins.get(node) or BoxKeyPair.generate(self.w.rand).public
+            listed = sorted(
+                [*listed, EpochMember(node, invite.role if invite else "deelnemer", key)],
+                key=lambda m: m.node,
+            )
+            if invite is not None and invite.role == "derde" and node in s.joins:
+                error = IntakeError if s.phase != "open" else ConsentError
+        elif variant == "missing" and others:
+            listed.remove(others[0])
+        elif variant == "key" and others:
+            fresh = BoxKeyPair.generate(self.w.rand).public
+            listed = [EpochMember(m.node, m.role, fresh) if m == others[0] else m for m in listed]
+        elif variant == "role" and others:
+            flip = {"deelnemer": "derde", "derde": "deelnemer"}
+            listed = [
+                EpochMember(m.node, flip[m.role], m.key) if m == others[0] else m for m in listed
+            ]
+        elif variant == "skip":
+            number, error = s.epoch + 2, ChainLinkError
+        elif variant == "unsorted" and others:
+            listed = listed[::-1]
+        elif variant == "twice":
+            listed = [*listed, listed[-1]]
+        else:
+            return
+        raw = self.w.event("epoch", EpochData(number, tuple(listed)))
+        self.submit(raw, self.gate("epoch") or error, f"epoch:{variant}")
+
+    @rule(pick=picks, consents=st.integers(0, 2))
+    def smuggle_third_party(self, pick: int, consents: int) -> None:
+        """The chair lists an invited, joined third party that lacks consent (or intake)."""
+        s, w = self.state, self.w
+        if s.phase == "closed" or s.leaving:
+            return
+        admitted = chain.admitted(s, PGA_R)
+        waiting = [
+            n
+            for n, i in s.invited.items()
+            if i.role == "derde" and n in s.joins and n not in admitted
+        ]
+        if not waiting:  # set one up: invite, join, and at most two of the three consents
+            free = [n for n in ("ggz", "jeugdzorg") if n not in s.members and n not in s.invited]
+            if not free:
+                return
+            node = free[pick % len(free)]
+            self.submit(
+                w.event("invite", InviteData(node, "derde", s.epoch + 1)), None, "smuggle:invite"
+            )
+            self.submit(w.event("join", w.join_data(node)), None, "smuggle:join")
+            for org in sorted(INTAKE_ORGS - self.state.consents.get(node, frozenset())):
+                if consents <= 0 or org not in self.state.members:
+                    continue
+                consents -= 1
+                self.submit(w.event("consent", w.consent_data(org, node)), None, "smuggle:consent")
+            s = self.state
+            admitted = chain.admitted(s, PGA_R)
+            if node in admitted:
+                return
+            waiting = [node]
+        node = waiting[pick % len(waiting)]
+        listed = sorted(
+            [
+                *(EpochMember(n, m.role, m.key) for n, m in admitted.items()),
+                EpochMember(node, "derde", s.joins[node]),
+            ],
+            key=lambda m: m.node,
+        )
+        error = IntakeError if s.phase != "open" else ConsentError
+        self.submit(w.event("epoch", EpochData(s.epoch + 1, tuple(listed))), error, "smuggle")
+
+    @rule(node=st.sampled_from(OUTSIDE_INTAKE), verdict=verdicts)
+    def assess_outside_intake(self, node: str, verdict: str) -> None:
+        raw = self.w.event("assess", self.w.assess_data(node, verdict))
+        self.submit(raw, self.gate("assess") or IntakeError, "assess-outside-intake")
+
+    @rule(node=st.sampled_from(NOT_DEELNEMER))
+    def invite_non_deelnemer(self, node: str) -> None:
+        raw = self.w.event("invite", InviteData(node, "deelnemer", self.state.epoch + 1))
+        self.submit(raw, self.gate("invite") or MembershipError, "invite-non-deelnemer")
+
+    @precondition(
+        lambda self: getattr(self, "w", None) is not None and self.state.phase == "closed"
+    )
+    @rule(kind=st.sampled_from(("invite", "epoch", "close", "remove", "join")), node=nodes)
+    def after_close(self, kind: str, node: str) -> None:
+        data: Any = {
+            "invite": InviteData(node, "deelnemer", self.state.epoch + 1),
+            "epoch": EpochData(
+                self.state.epoch + 1,
+                tuple(EpochMember(n, m.role, m.key) for n, m in sorted(self.state.members.items())),
+            ),
+            "close": CloseData("afgesloten"),
+            "remove": RemoveData(node),
+            "join": self.w.join_data(node),
+        }[kind]
+        self.submit(self.w.event(kind, data), ChainStateError, "after-close")
+
+    # -- invariants ------------------------------------------------------------------------
+
+    @invariant()
+    def accepted_chain_is_sound(self) -> None:
+        assert self.w.events == self.accepted
+        audit(self.accepted, self.state, self.w.roster)
+
+    @invariant()
+    def replay_gives_the_same_state(self) -> None:
+        if len(self.accepted) == self.replayed_len:
+            return
+        replayed = chain.replay(
+            self.accepted, roster=self.w.roster, registry=self.w.registry, now=self.w.now
+        )
+        assert replayed == self.state
+        assert repr(replayed) == repr(self.state)
+        self.replayed_len = len(self.accepted)
+
+
+def test_random_room_chains_keep_the_rules() -> None:
+    STATS.clear()
+    run_state_machine_as_test(
+        RoomChain,
+        settings=settings(
+            max_examples=150,
+            stateful_step_count=35,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+    # the generation reached the situations the rules are about (else the run proves little)
+    for needed in (
+        "opened by the machine",
+        "third party admitted by the machine",
+        "closed",
+        "smuggle:chain.consent",
+        "smuggle:chain.intake",
+        "epoch:extra:chain.membership",
+        "statement:other-signer:chain.statement",
+        "statement:other-room:chain.statement",
+        "non-chair:own-name:chain.not_chair",
+        "replay:chain.replay",
+        "assess-outside-intake:chain.intake",
+        "invite-non-deelnemer:chain.membership",
+        "after-close:chain.state",
+        "consent:ok",
+        "leave:ok",
+        "remove:ok",
+        "agenda:ok",
+    ):
+        assert STATS[needed] > 0, f"never reached: {needed}\n{sorted(STATS.items())}"
+
+
+# --- member statements replayed from earlier in the chain -----------------------------------
+
+
+def _statements(w: World, kind: str, signer: str | None = None) -> list[bytes]:
+    out = []
+    for raw in w.events:
+        event = codec.decode(codec.decode(raw, Signed.SPEC).body, Event.SPEC)
+        if event.kind == kind:
+            stmt = event.data.statement
+            if signer is None or codec.decode(stmt, Signed.SPEC).signer == signer:
+                out.append(stmt)
+    return out
+
+
+@pytest.mark.xfail(
+    reason="BUG: a consent statement is bound only to (room, node, subject), not to the "
+    "invitation it answers, and chain._consent does not check that it was made after that "
+    "invite; after the third party is removed, the chair re-admits it with the old "
+    "consents of gemeente, politie and OM (chain._join likewise takes its old join)",
+    strict=True,
+)
+def test_old_consents_do_not_readmit_a_removed_third_party() -> None:
+    """A third party removed from the room needs fresh consent to come back."""
+    w = World()
+    w.open_room()
+    old_consents = _statements(w, "consent")
+    assert len(old_consents) == 3
+    w.remove("ggz")
+    w.epoch()
+    assert w.state is not None
+    assert "ggz" not in w.state.members
+    w.invite("ggz", "derde")
+    w.join("ggz", rotate=True)  # ggz itself does want to come back
+
+    def readmit_with_old_consents() -> None:
+        for stmt in old_consents:
+            w.add("consent", StatementData(stmt))
+        w.epoch()
+
+    with pytest.raises(ChainError):  # gemeente, politie and OM were not asked again
+        readmit_with_old_consents()
+
+
+@pytest.mark.xfail(
+    reason="BUG: a join statement is bound only to (room, node, key) and chain._join does "
+    "not check that it was made after the current invite; after a member signs its own "
+    "leave, the chair re-invites it and replays its old join, and the next epoch wraps "
+    "shares to the old room key of a node that left",
+    strict=True,
+)
+def test_old_join_does_not_bring_back_a_member_that_left() -> None:
+    """A member that left on its own needs to sign a new join to be a member again."""
+    w = World()
+    w.open_room()
+    old_join = _statements(w, "join", signer="zvh")[0]
+    w.leave("zvh")
+    w.epoch()
+    w.invite("zvh")
+
+    def rejoin_with_old_join() -> None:
+        w.add("join", StatementData(old_join))
+        w.epoch()
+
+    with pytest.raises(ChainError):
+        rejoin_with_old_join()
