@@ -320,7 +320,6 @@ SHARE_FIELDS = (
 
 
 async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
-    node = request.app[NODE]
     room = _room(request, who)
     fields = {k: body[k] for k in SHARE_FIELDS if body.get(k) is not None}
     for key in ("basis", "summary"):
@@ -333,7 +332,7 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     for key in ("justification", "decision_ref", "consent", "conditions"):
         if key in fields and not isinstance(fields[key], str):
             raise BadRequest(f"{key}: a string")
-    share_id = node.share(who, room, fields)
+    share_id = await request.app[BATCHER].share(who, room, fields)
     wait = request.query.get("wait", "")
     if not wait:
         return {"share": share_id.hex()}
@@ -345,6 +344,37 @@ async def view(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
     return node.view_share(who, room, bytes.fromhex(request.match_info["share"]))
+
+
+class ShareBatcher:
+    """Group commit: share requests that arrive together are committed together."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self._pending: list[tuple[Staff, bytes, dict[str, Any], asyncio.Future[bytes]]] = []
+
+    async def share(self, who: Staff, room: bytes, fields: dict[str, Any]) -> bytes:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bytes] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.append((who, room, fields, future))
+        return await future
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        try:
+            results = self.node.share_many([(w, r, f) for w, r, f, _ in batch])
+        except CasusnetError as exc:
+            results = [exc] * len(batch)
+        for (_, _, _, future), result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+
+BATCHER = web.AppKey("batcher", ShareBatcher)
 
 
 class ReceiptSignal:
@@ -492,6 +522,7 @@ def create_local_app(node: Node) -> web.Application:
     app = web.Application(client_max_size=2 << 20)
     app[NODE] = node
     app[SIGNAL] = ReceiptSignal()
+    app[BATCHER] = ShareBatcher(node)
     node.receipts_changed = app[SIGNAL].fire
     r = app.router
     r.add_post("/v1/login", route(login, login=False))

@@ -381,28 +381,52 @@ class Node:
 
     def share(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> bytes:
         """Seal and send a share; returns its id."""
+        result = self.share_many([(staff, room, fields)])[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def share_many(
+        self, requests: Sequence[tuple[Staff, bytes, dict[str, Any]]]
+    ) -> list[bytes | CasusnetError]:
+        """Seal and send several shares in one transaction (group commit: one fsync).
+
+        Each share succeeds or fails on its own (a savepoint each); a refusal is
+        audited. Returns a share id or the error, per request.
+        """
+        results: list[bytes | CasusnetError] = []
+        with self.store.transaction():
+            for staff, room, fields in requests:
+                try:
+                    with self.store.savepoint():
+                        results.append(self._share_one(staff, room, fields))
+                except (PolicyError, LocalProtocolError) as exc:
+                    # recorded after the rollback of the attempt
+                    audit.append(
+                        self.store,
+                        at=self.now(),
+                        actor=staff.name,
+                        action="refused",
+                        room=room,
+                        code=exc.code,
+                        detail=exc.detail,
+                    )
+                    results.append(exc)
+                except CasusnetError as exc:
+                    results.append(exc)
+        self.flush_wakeups()
+        return results
+
+    def _share_one(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> bytes:
         state = self._state(room)
         fields = dict(fields)
         if not fields.get("recipients"):
             fields["recipients"] = default_recipients(state, self.me)
-        draft = Draft(author_function=staff.function, **fields)
         try:
-            share_id = self._share(staff, state, draft)
-        except (PolicyError, LocalProtocolError) as exc:
-            # the refusal is recorded after the rollback of the attempt
-            with self.store.transaction():
-                audit.append(
-                    self.store,
-                    at=self.now(),
-                    actor=staff.name,
-                    action="refused",
-                    room=room,
-                    code=exc.code,
-                    detail=exc.detail,
-                )
-            raise
-        self.flush_wakeups()
-        return share_id
+            draft = Draft(author_function=staff.function, **fields)
+        except TypeError as exc:
+            raise LocalProtocolError(f"share fields: {exc}"[:200]) from None
+        return self._share(staff, state, draft)
 
     def _share(self, staff: Staff, state: RoomState, draft: Draft) -> bytes:
         room = state.room
