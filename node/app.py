@@ -27,6 +27,7 @@ from .federation import (
     LIMITER_KEY,
     NODE_KEY,
     OUTBOX_KEY,
+    TASKS_KEY,
     FederationClient,
     Outbox,
     RateLimiter,
@@ -55,6 +56,7 @@ def create_app(
     app[NODE_KEY] = node
     app[GUARD_KEY] = ReplayGuard()
     app[LIMITER_KEY] = RateLimiter(config.rate_per_peer)
+    app[TASKS_KEY] = set()
     add_routes(app)
 
     async def background(app: web.Application) -> AsyncIterator[None]:
@@ -71,6 +73,8 @@ def create_app(
         with contextlib.suppress(asyncio.CancelledError):
             await retention
         await outbox.close()
+        for task in list(app[TASKS_KEY]):
+            task.cancel()
         if local_runner is not None:
             await local_runner.cleanup()
         await session.close()

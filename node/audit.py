@@ -48,6 +48,7 @@ ACTIONS = frozenset(
         "purge",
         "roster_imported",
         "assigned",
+        "received_gap",
     }
 )
 

@@ -68,6 +68,7 @@ class Events(Message):
 Events.SPEC = Struct(Events, (("events", List(Bin(max_len=1 << 20), 500)),))
 
 NODE_KEY = web.AppKey("node", Node)
+TASKS_KEY = web.AppKey("tasks", set)
 GUARD_KEY = web.AppKey("guard", ReplayGuard)
 LIMITER_KEY = web.AppKey("limiter", "RateLimiter")
 CLIENT_KEY = web.AppKey("client", "FederationClient")
@@ -185,6 +186,9 @@ async def rx_inbox(request: web.Request, caller: str, body: bytes) -> web.Stream
         os._exit(70)  # stored and committed, never answered
     for envelope in batch.envelopes[len(results) :]:
         results.append(await _receive_one(node, client, caller, envelope))
+    if client is not None:
+        for room, sender, after in node.take_gaps():
+            _background(request.app, fill_gap(node, client, sender, room, after))
     return web.Response(body=pack({"results": results}), content_type="application/msgpack")
 
 
@@ -205,6 +209,55 @@ async def _receive_one(
         except CasusnetError as exc:
             return ["refused", None, exc.code]
     return ["retry", None, "node.retry"]
+
+
+def _background(app: web.Application, job: Any) -> None:
+    tasks = app[TASKS_KEY]
+    task = asyncio.get_running_loop().create_task(job)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+async def fill_gap(
+    node: Node, client: FederationClient, sender: str, room: bytes, after: int
+) -> int:
+    """Ask ``sender`` for what it sent to this node after ``after``; apply what is missing."""
+    try:
+        envelopes = await client.fetch_sent(sender, room, after)
+    except CasusnetError as exc:
+        log.info("gap at %s not filled now: %s", sender, exc.code)
+        return 0
+    filled = 0
+    for envelope in envelopes:
+        try:
+            result = node.receive(sender, envelope)
+        except CasusnetError:
+            continue
+        if result.kind != "duplicate":
+            filled += 1
+    if filled:
+        with node.store.transaction():
+            audit.append(
+                node.store,
+                at=node.now(),
+                actor=sender,
+                action="received_gap",
+                room=room,
+                filled=filled,
+            )
+    node.take_gaps()  # the envelopes just applied may have noted the same gap again
+    return filled
+
+
+async def rx_sent(request: web.Request, caller: str, body: bytes) -> web.StreamResponse:
+    node = request.app[NODE_KEY]
+    try:
+        room = bytes.fromhex(request.match_info["room"])
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        return _error(400, CasusnetError("bad room or after"))
+    envelopes = node.sent_to(caller, room, after)
+    return web.Response(body=Events(tuple(envelopes)).encode(), content_type="application/msgpack")
 
 
 async def rx_events(request: web.Request, caller: str, body: bytes) -> web.StreamResponse:
@@ -235,6 +288,7 @@ async def health(request: web.Request) -> web.StreamResponse:
 def add_routes(app: web.Application) -> None:
     app.router.add_post("/v1/inbox", authenticated(rx_inbox))
     app.router.add_get("/v1/rooms/{room}/events", authenticated(rx_events))
+    app.router.add_get("/v1/rooms/{room}/sent", authenticated(rx_sent))
     app.router.add_get("/v1/roster", authenticated(rx_roster))
     app.router.add_get("/v1/health", health)
 
@@ -275,6 +329,11 @@ class FederationClient:
 
     async def fetch_events(self, peer: str, room: bytes, after: int) -> list[bytes]:
         path = f"/v1/rooms/{room.hex()}/events?after={after}"
+        data = await self._request(peer, "GET", path, b"")
+        return list(decode(data, Events.SPEC, BATCH_LIMITS).events)
+
+    async def fetch_sent(self, peer: str, room: bytes, after: int) -> list[bytes]:
+        path = f"/v1/rooms/{room.hex()}/sent?after={after}"
         data = await self._request(peer, "GET", path, b"")
         return list(decode(data, Events.SPEC, BATCH_LIMITS).events)
 

@@ -213,3 +213,44 @@ def test_a_whole_casusoverleg(meeting: Cluster) -> None:
 def room_key_blobs(data: Path) -> list[bytes]:
     with sqlite3.connect(data / "node.db") as conn:
         return [r[0] for r in conn.execute("SELECT sealed FROM room_keys")]
+
+
+def test_doctor_sees_every_partner(meeting: Cluster) -> None:
+    doc = meeting.json("politie", "doctor")
+    assert doc["ok"], doc
+    peers = [c for c in doc["checks"] if c["check"].startswith("peer ")]
+    assert len(peers) == len(PARTNERS) - 1
+
+
+def test_roster_import_refuses_an_older_or_foreign_roster(meeting: Cluster, tmp_path: Path) -> None:
+    c = meeting
+    same = c.cli("om", "roster", "import", str(c.root / "roster.msgpack"), check=False)
+    assert same.returncode == 1
+    assert "roster.stale" in same.stderr
+    foreign = tmp_path / "foreign"
+    c.cli(None, "roster", "create", "--dir", str(foreign), "--federation", "testregio")
+    c.cli(
+        None,
+        "roster",
+        "add",
+        "--dir",
+        str(foreign),
+        "--member",
+        str(c.data("om") / "member.json"),
+        "--name",
+        "OM",
+    )
+    c.cli(None, "roster", "sign", "--dir", str(foreign), "--out", str(tmp_path / "r.msgpack"))
+    refused = c.cli("om", "roster", "import", str(tmp_path / "r.msgpack"), check=False)
+    assert refused.returncode == 1
+    assert "roster.authority" in refused.stderr
+
+
+def test_audit_verify_detects_an_entry_edited_in_sqlite(meeting: Cluster) -> None:
+    c = meeting
+    assert c.json("reclassering", "audit", "verify")["ok"]
+    with sqlite3.connect(c.data("reclassering") / "node.db") as conn:
+        conn.execute("UPDATE audit SET actor = 'iemand-anders' WHERE seq = 3")
+    result = c.cli("reclassering", "audit", "verify", check=False)
+    assert result.returncode == 1
+    assert "entry 3 was changed" in result.stderr
