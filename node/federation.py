@@ -40,7 +40,8 @@ from protocol.request import (
 from protocol.revocation import verify_receipt
 
 from . import audit
-from .service import Node, RetryLater
+from .inbox import RetryLater
+from .service import Node
 
 log = logging.getLogger("casusnet.federation")
 
