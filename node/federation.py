@@ -186,6 +186,9 @@ async def rx_inbox(request: web.Request, caller: str, body: bytes) -> web.Stream
     if FAULT == "crash_after_store" and stored_share:
         os._exit(70)  # stored and committed, never answered
     for envelope in batch.envelopes[len(results) :]:
+        if results and results[-1][0] == "retry":  # keep the sender's order
+            results.append(["retry", None, "node.retry"])
+            continue
         results.append(await _receive_one(node, client, caller, envelope))
     if client is not None:
         for room, sender, after in node.take_gaps():
