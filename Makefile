@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck pytest vectors bench clean
+.PHONY: test test-fast demo lint typecheck pytest vectors bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ vectors: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/protocol_bench.py
+	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/scale.py
+
+test-fast: $(STAMP) lint typecheck
+	$(BIN)/pytest -q -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
