@@ -1,20 +1,24 @@
-"""The audit log: append-only and hash-chained.
+"""The audit log: append-only and hash-chained, with a key only the node has.
 
-Each entry's hash is ``SHA-256(prev || canonical([seq, at, actor, action, room, case_ref,
-detail]))``; the first entry's ``prev`` is 32 zero bytes. :func:`verify` recomputes the
-chain and reports the first entry that was edited, removed or reordered. Staff names
-appear here (this log never leaves the node); case content never does.
+Each entry's hash is ``BLAKE2b-256(prev || canonical([seq, at, actor, action, room,
+case_ref, detail]), key=audit_key)``, where the audit key is derived from the node's
+master key; the first entry's ``prev`` is 32 zero bytes. Someone who can edit the
+database but lacks the master key cannot recompute the chain; the head (and, after a
+purge, the base) of the chain are kept as keyed markers, so a removed tail shows too.
+:func:`verify` recomputes the chain and reports the first entry that was edited,
+removed or reordered. Staff names appear here (this log never leaves the node); case
+content never does.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from protocol.codec import pack
 from protocol.errors import CasusnetError
-from protocol.keys import digest
 
 from .store import Store
 
@@ -69,7 +73,7 @@ class Entry:
     case_ref: str | None
     detail: str
 
-    def digest(self, prev: bytes) -> bytes:
+    def digest(self, prev: bytes, key: bytes) -> bytes:
         fields = [
             self.seq,
             self.at,
@@ -79,7 +83,34 @@ class Entry:
             self.case_ref or "",
             self.detail,
         ]
-        return digest(prev + pack(fields))
+        return hashlib.blake2b(prev + pack(fields), key=key, digest_size=32).digest()
+
+
+def _key(store: Store) -> bytes:
+    key: bytes | None = getattr(store, "audit_key", None)
+    if key is None:
+        raise AuditError("the audit key (from the node's master key) is needed")
+    return key
+
+
+def _mark(store: Store, name: str, seq: int, digest_: bytes) -> str:
+    """``seq:hash:mac`` for the head and base markers, so they cannot be rewritten."""
+    mac = hashlib.blake2b(f"{name}:{seq}:".encode() + digest_, key=_key(store), digest_size=16)
+    return f"{seq}:{digest_.hex()}:{mac.hexdigest()}"
+
+
+def _read_mark(store: Store, name: str) -> tuple[int, bytes] | None:
+    value = store.get_meta(name)
+    if value is None:
+        return None
+    try:
+        seq_text, hash_hex, _ = value.split(":")
+        seq, digest_ = int(seq_text), bytes.fromhex(hash_hex)
+    except ValueError:
+        raise AuditError(f"the {name} marker is damaged") from None
+    if _mark(store, name, seq, digest_) != value:
+        raise AuditError(f"the {name} marker was changed")
+    return seq, digest_
 
 
 def append(
@@ -105,7 +136,7 @@ def append(
         seq, prev = head[0] + 1, head[1]
         text = json.dumps(detail, sort_keys=True, separators=(",", ":"), default=str)
         entry = Entry(seq, at, actor, action, room, case_ref, text)
-        digest_ = entry.digest(prev)
+        digest_ = entry.digest(prev, _key(store))
         store.execute(
             "INSERT INTO audit (seq, at, actor, action, room, case_ref, detail, prev, hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,18 +145,19 @@ def append(
         store.cache["audit_head"] = (seq, digest_)
         # the head, kept apart from the entries, shows a removed tail
         store.before_commit(
-            "audit_head", lambda: store.set_meta("audit_head", f"{seq}:{digest_.hex()}")
+            "audit_head",
+            lambda: store.set_meta("audit_head", _mark(store, "audit_head", seq, digest_)),
         )
     return seq
 
 
 def verify(store: Store) -> int:
     """Recompute the chain; returns the number of entries or raises AuditError."""
+    key = _key(store)
     prev, expected_seq = GENESIS, 1
-    base = store.get_meta("audit_base")
+    base = _read_mark(store, "audit_base")
     if base is not None:  # entries purged by retention: the chain continues from there
-        base_seq, base_hash = base.split(":")
-        prev, expected_seq = bytes.fromhex(base_hash), int(base_seq) + 1
+        prev, expected_seq = base[1], base[0] + 1
     count = 0
     for row in store.conn.execute(
         "SELECT seq, at, actor, action, room, case_ref, detail, prev, hash FROM audit ORDER BY seq"
@@ -136,13 +168,15 @@ def verify(store: Store) -> int:
         if stored_prev != prev:
             raise AuditError(f"entry {seq} does not follow entry {seq - 1}")
         entry = Entry(seq, at, actor, action, room, case_ref, detail)
-        if entry.digest(prev) != stored_hash:
+        if entry.digest(prev, key) != stored_hash:
             raise AuditError(f"entry {seq} was changed")
         prev = stored_hash
         expected_seq += 1
         count += 1
-    anchor = store.get_meta("audit_head")
-    if anchor is not None and anchor != f"{expected_seq - 1}:{prev.hex()}":
+    head = _read_mark(store, "audit_head")
+    if head is None and count:
+        raise AuditError("the head marker of the log is missing")
+    if head is not None and head != (expected_seq - 1, prev):
         raise AuditError(f"the log ends at entry {expected_seq - 1}; entries after it were removed")
     return count
 
@@ -156,7 +190,7 @@ def purge_before(store: Store, seq: int) -> int:
         if last is None:
             return 0
         n = store.execute("DELETE FROM audit WHERE seq <= ?", (last["seq"],)).rowcount
-        store.set_meta("audit_base", f"{last['seq']}:{last['hash'].hex()}")
+        store.set_meta("audit_base", _mark(store, "audit_base", last["seq"], last["hash"]))
     return int(n)
 
 

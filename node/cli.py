@@ -419,10 +419,17 @@ def cmd_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from . import audit
+    from . import audit, keystore
+    from .config import load
     from .store import Store
 
-    store = Store(data_dir(args) / "node.db")
+    config = load(data_dir(args))
+    phrase = (
+        secret("Passphrase: ", "CASUSNET_PASSPHRASE") if config.master == "passphrase" else None
+    )
+    store = Store(config.db_path)
+    # the chain is keyed: verifying needs the master key, as editing it would
+    store.audit_key = keystore.load_master(config, phrase).derive("casusnet/audit")
     if args.action == "export":
         need(args, "case")
     if args.action == "verify":

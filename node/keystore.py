@@ -9,6 +9,7 @@ Argon2id (``nacl.pwhash.argon2id``; the salt is in the config). Everything priva
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -49,6 +50,10 @@ class MasterKey:
         """Encrypt ``data``; ``label`` (the purpose) must match when opening."""
         box = SecretBox(self.key)
         return bytes(box.encrypt(label.encode() + b"\x00" + data))
+
+    def derive(self, label: str) -> bytes:
+        """A 32-byte subkey for one purpose (BLAKE2b keyed with the master key)."""
+        return hashlib.blake2b(label.encode(), key=self.key, digest_size=32).digest()
 
     def open(self, label: str, sealed: bytes) -> bytes:
         try:

@@ -80,6 +80,7 @@ class Node(Receiving):
         self.master = master
         self.identity = identity
         self.store = store
+        store.audit_key = master.derive("casusnet/audit")
         self.clock = clock
         self.rand = rand
         self.registry = registry or default_registry()

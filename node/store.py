@@ -167,6 +167,7 @@ class Store:
         self._before_commit: dict[str, Callable[[], None]] = {}
         self._on_rollback: list[Callable[[], None]] = []
         self.cache: dict[str, Any] = {}  # small derived values, dropped on rollback
+        self.audit_key: bytes | None = None  # set by whoever holds the master key
         self._savepoints = 0
         try:
             self.migrate()

@@ -382,3 +382,21 @@ def test_a_master_key_file_readable_by_others_is_refused(fed: Federation) -> Non
     os.chmod(config.master_file, 0o600)
     node = open_node(config)
     node.store.close()
+
+
+def test_a_rewritten_tail_with_a_rewritten_head_marker_is_still_detected(tmp_path: Path) -> None:
+    """Without the master key, nobody can make a shortened log look whole again."""
+    from node import audit as auditmod
+
+    fed = make_federation(tmp_path, {"gemeente": "gemeente"}, int(time.time()))
+    node = open_node(fed.config("gemeente"))
+    for i in range(4):
+        with node.store.transaction():
+            auditmod.append(node.store, at=i, actor="anna", action="login")
+    assert auditmod.verify(node.store) == 4
+    last = node.store.row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1 OFFSET 1")
+    with node.store.transaction():
+        node.store.execute("DELETE FROM audit WHERE seq = 4")
+        node.store.set_meta("audit_head", f"{last['seq']}:{last['hash'].hex()}:00")
+    with pytest.raises(auditmod.AuditError, match="marker was changed"):
+        auditmod.verify(node.store)
