@@ -27,6 +27,12 @@ from .apiclient import ApiClient, ApiError, NodeUnreachable
 SESSION_FILE = "session.token"
 
 
+class Undelivered(CasusnetError):
+    """The share is stored and will be delivered when the partner is reachable again."""
+
+    code = "cli.undelivered"
+
+
 class UsageError(CasusnetError):
     """The command is incomplete; see `casusnet --help`."""
 
@@ -382,8 +388,15 @@ def cmd_share(args: argparse.Namespace) -> None:
         "consent": args.consent,
         "conditions": args.conditions,
     }
-    doc = api.post(f"/v1/rooms/{room}/shares", body)
-    out(args, doc, f"share {doc['share']} sent")
+    path = f"/v1/rooms/{room}/shares"
+    if args.wait:
+        path += f"?wait=delivered&timeout={args.wait}"
+    doc = api.post(path, body)
+    out(args, doc, f"share {doc['share']} sent" + (" and delivered" if doc.get("done") else ""))
+    if args.wait and not doc.get("done"):
+        late = sorted(p for p, s in doc["deliveries"].items() if s == "pending")
+        why = "; ".join(f"{p}: {e}" for p, e in sorted(doc.get("errors", {}).items()))
+        raise Undelivered(f"not yet delivered to {', '.join(late)}" + (f" ({why})" if why else ""))
 
 
 def cmd_view(args: argparse.Namespace) -> None:
@@ -591,6 +604,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--consent")
     s.add_argument("--conditions")
     s.add_argument("--file", help="text file (default: stdin)")
+    s.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        help="wait up to this many seconds for every delivery receipt",
+    )
     s.set_defaults(func=cmd_share)
 
     s = sub.add_parser("view", help="read a share (the view is audited)")
@@ -630,6 +649,7 @@ HINTS = {
     "roster.authority": "compare the authority's fingerprint with the one pinned at init",
     "roster.stale": "ask the roster authority for the newest roster",
     "transport": "the partner is unreachable; delivery is retried automatically",
+    "cli.undelivered": "check the partner with `casusnet doctor`; nothing is lost",
 }
 
 

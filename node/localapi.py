@@ -416,7 +416,12 @@ async def _deliveries(
         done = bool(states) and set(states.values()) <= wanted
         remaining = deadline - loop.time()
         if not wanted or done or remaining <= 0:
-            return {"share": share_id.hex(), "deliveries": states, "done": done}
+            waiting = node.store.rows(
+                "SELECT peer, last_error FROM outbox WHERE env_hash = ? AND done_at IS NULL",
+                (key,),
+            )
+            errors = {r["peer"]: r["last_error"] for r in waiting if r["last_error"]}
+            return {"share": share_id.hex(), "deliveries": states, "done": done, "errors": errors}
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(remaining):
                 await request.app[SIGNAL].wait(key if wait == "delivered" else None)

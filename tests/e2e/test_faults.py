@@ -128,3 +128,42 @@ def test_a_receiver_crashing_between_storing_and_answering_gets_the_envelope_onc
     c.start("om")
     c.wait_for("delivered after the retry", lambda: delivery_states(c, "politie") == ["delivered"])
     assert [sid for sid, _ in received(c, "om")] == sent  # once
+
+
+def test_clear_one_line_errors_for_the_people_at_the_table(cluster: Cluster) -> None:
+    c = cluster
+    c.stop("om")
+    away = c.cli("politie", "share", CASE, *SHARE, "--wait", "1.5", stdin="Signaal.", check=False)
+    assert away.returncode == 1
+    assert "not yet delivered to om" in away.stderr
+    assert "casusnet doctor" in away.stderr
+    assert len(away.stderr.strip().splitlines()) == 1
+
+    refused = c.cli(
+        "politie",
+        "share",
+        CASE,
+        "--basis",
+        "wjsg-39fb",
+        "--categories",
+        "justitieel",
+        "--justification",
+        "x",
+        stdin="x",
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "policy.organisation" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+    wrong = c.cli(
+        "politie",
+        "login",
+        "--name",
+        "piet",
+        check=False,
+        env={"CASUSNET_STAFF_PASSPHRASE": "niet-het-goede-wachtwoord"},
+    )
+    assert wrong.returncode == 1
+    assert "wrong passphrase" in wrong.stderr
+    assert len(wrong.stderr.strip().splitlines()) == 1
