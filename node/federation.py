@@ -258,6 +258,8 @@ async def rx_sent(request: web.Request, caller: str, body: bytes) -> web.StreamR
     try:
         room = bytes.fromhex(request.match_info["room"])
         after = int(request.query.get("after", "0"))
+        if not 0 <= after < 2**62:
+            raise ValueError("after out of range")
     except ValueError:
         return _error(400, CasusnetError("bad room or after"))
     envelopes = node.sent_to(caller, room, after)
@@ -269,6 +271,8 @@ async def rx_events(request: web.Request, caller: str, body: bytes) -> web.Strea
     try:
         room = bytes.fromhex(request.match_info["room"])
         after = int(request.query.get("after", "-1"))
+        if not -1 <= after < 2**62:
+            raise ValueError("after out of range")
         events = node.events_for(caller, room, after)
     except (ValueError, CasusnetError) as exc:
         err = exc if isinstance(exc, CasusnetError) else CasusnetError("bad room or after")
@@ -341,20 +345,30 @@ class FederationClient:
         data = await self._request(peer, "GET", path, b"")
         return list(decode(data, Events.SPEC, BATCH_LIMITS).events)
 
-    async def catch_up(self, chair: str, room: bytes, after: int) -> int:
-        """Fetch and apply the events of a room this node is missing."""
+    async def catch_up(self, chair: str, room: bytes, after: int, rounds: int = 20) -> int:
+        """Fetch and apply the events of a room this node is missing, from its chair.
+
+        Stops when the chair has nothing more, when a round brings the chain no
+        further (a chair that repeats itself), or after ``rounds`` rounds.
+        """
+        state = self.node.rooms.state(room, self.node.now())
+        if state is not None:
+            chair = state.chair  # never whoever claimed to be the chair
         applied = 0
-        while True:
+        for _ in range(rounds):
             events = await self.fetch_events(chair, room, after)
-            if not events:
-                return applied
             for raw in events:
                 try:
                     self.node.receive(chair, raw)
-                except RetryLater:
-                    return applied
-                applied += 1
-            after += len(events)
+                except (RetryLater, CasusnetError):
+                    break
+            state = self.node.rooms.state(room, self.node.now())
+            head = state.seq if state is not None else -1
+            if not events or head <= after:
+                return applied
+            applied += head - after
+            after = head
+        return applied
 
     async def _request(self, peer: str, method: str, path: str, body: bytes) -> bytes:
         try:
@@ -528,6 +542,12 @@ class Outbox:
                             code, status = "crypto.signature", "refused"
                         else:
                             node.record_receipt(checked, receipt)
+                if status == "refused" and row["kind"] == "share":
+                    node.store.execute(
+                        "UPDATE deliveries SET state = 'refused', updated = ? WHERE peer = ?"
+                        " AND share = (SELECT id FROM shares WHERE env_hash = ?)",
+                        (node.now(), peer, row["env_hash"]),
+                    )
                 if status == "refused":
                     audit.append(
                         node.store,

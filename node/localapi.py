@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -367,6 +368,10 @@ class ShareBatcher:
             results = self.node.share_many([(w, r, f) for w, r, f, _ in batch])
         except CasusnetError as exc:
             results = [exc] * len(batch)
+        except Exception as exc:  # never leave a waiting request without an answer
+            error = StorageError(f"{type(exc).__name__}")
+            error.__cause__ = exc
+            results = [error] * len(batch)
         for (_, _, _, future), result in zip(batch, results, strict=True):
             if isinstance(result, BaseException):
                 future.set_exception(result)
@@ -404,7 +409,9 @@ async def _deliveries(
     node = request.app[NODE]
     wanted = DONE.get(wait, set())
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + min(seconds, 60)
+    if not math.isfinite(seconds):
+        raise BadRequest("timeout: a number of seconds")
+    deadline = loop.time() + max(0.0, min(seconds, 60.0))
     key = node.store.one("SELECT env_hash FROM shares WHERE id = ?", (share_id,))
     while True:
         rows = node.store.rows(

@@ -50,6 +50,7 @@ class Rooms:
         self.registry = registry
         self.roster = roster
         self.cache = RoomCache()
+        self._touched: set[bytes] = set()
 
     def known(self, room: bytes) -> bool:
         return self.store.one("SELECT 1 FROM rooms WHERE room = ?", (room,)) is not None
@@ -71,6 +72,7 @@ class Rooms:
         return state
 
     def events_after(self, room: bytes, after: int, limit: int = 500) -> list[bytes]:
+        """The room's events with seq > ``after`` (at most ``limit``)."""
         return [
             r[0]
             for r in self.store.execute(
@@ -112,7 +114,16 @@ class Rooms:
             ),
         )
         self.cache.put(new)
+        if not self._touched:
+            self.store.after_commit(self._touched.clear)
+        self._touched.add(new.room)
         return new
+
+    def forget_uncommitted(self) -> None:
+        """After a rollback: drop the cached states changed since the last commit."""
+        for room in self._touched:
+            self.cache.drop(room)
+        self._touched.clear()
 
     # -- room keys ------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ touches the network.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -85,8 +86,8 @@ class Node(Receiving):
         self.rand = rand
         self.registry = registry or default_registry()
         self.roster = roster or self._load_roster()
-        self.rooms = Rooms(store, master, self.registry, self.roster)
-        store.on_rollback(lambda: self.rooms.cache.clear())
+        self.rooms = Rooms(store, master, self.registry, self.history_roster())
+        store.on_rollback(lambda: self.rooms.forget_uncommitted())
         self.wake: Callable[[str], None] = lambda peer: None
         self._woken: set[str] = set()
         self.shred_pending = False
@@ -128,8 +129,31 @@ class Node(Receiving):
                 version=roster.version,
             )
         self.roster = roster
-        self.rooms.reload(roster)
+        self.rooms.reload(self.history_roster())
         return roster
+
+    def history_roster(self) -> Roster:
+        """The current roster plus the last entry of every node that has left it.
+
+        Room chains are history: a statement signed by a partner that has since left
+        the federation must still verify when the chain is replayed, or every room
+        it was in would become unusable (no revocation, no closure). This view is used
+        only to check signatures already in the chains; requests are checked against
+        the current roster, so a node that left can send nothing new.
+        """
+        members = {m.node: m for m in self.roster.members}
+        for (data,) in self.store.execute("SELECT data FROM rosters ORDER BY version DESC"):
+            try:
+                old = accept_roster(data, self.config.authority, self.registry)
+            except CasusnetError:
+                continue
+            for m in old.members:
+                members.setdefault(m.node, m)
+        if len(members) == len(self.roster.members):
+            return self.roster
+        return dataclasses.replace(
+            self.roster, members=tuple(sorted(members.values(), key=lambda m: m.node))
+        )
 
     def refresh_roster(self) -> Roster:
         """Pick up a roster imported into the store by `casusnet roster import`."""
@@ -137,7 +161,7 @@ class Node(Receiving):
         if version is not None and version > self.roster.version:
             data = self.store.one("SELECT data FROM rosters WHERE version = ?", (version,))
             self.roster = accept_roster(data, self.config.authority, self.registry)
-            self.rooms.reload(self.roster)
+            self.rooms.reload(self.history_roster())
         return self.roster
 
     def roster_bytes(self) -> bytes:
@@ -163,8 +187,8 @@ class Node(Receiving):
             self.wake(peer)
 
     def _audience(self, state: RoomState) -> set[str]:
-        """Who receives the room's events: members, invitees and those leaving."""
-        return (set(state.members) | set(state.invited) | set(state.leaving)) - {self.me}
+        """Who receives the room's events (see :func:`followers`), but this node."""
+        return followers(self.registry, state) - {self.me}
 
     # -- the chair's side of the chain -------------------------------------------------
 
@@ -174,8 +198,8 @@ class Node(Receiving):
         before = self._audience(state)
         new = self.rooms.apply(state, event, self.now())
         for peer in sorted(self._audience(new) | before):
-            if kind == "invite" and peer == getattr(data, "node", None):
-                for old in self.rooms.events_after(new.room, -1):
+            if peer not in before:  # a new follower gets the whole chain
+                for old in self.rooms.events_after(new.room, -1, limit=1 << 30):
                     self.enqueue(peer, "event", new.room, old)
             else:
                 self.enqueue(peer, "event", new.room, event)
@@ -637,6 +661,7 @@ class Node(Receiving):
                     " AND state IN ('pending', 'delivered')",
                     (self.now(), r["id"]),
                 )
+            self.store.after_commit(self._shred)  # own plaintext leaves the WAL too
             for peer in peers:
                 self.enqueue(peer, "revoke", room, envelope)
             audit.append(
@@ -714,6 +739,24 @@ class Node(Receiving):
             self.shred_pending = False
         except StorageError:
             self.shred_pending = True  # the retention job tries again
+
+
+def followers(registry: Registry, state: RoomState) -> set[str]:
+    """Who may receive and fetch a room's chain.
+
+    The members, those leaving (they learn they are removed), and invitees; but a
+    third party invited under a basis that asks for joint consent only once that
+    consent is complete, so that it never sees the intake before it is admitted. A
+    node removed earlier follows no more.
+    """
+    basis = registry.bases[state.room_basis]
+    invited = {
+        node
+        for node, invite in state.invited.items()
+        if invite.role != "derde"
+        or basis.third_party_consent <= state.consents.get(node, frozenset())
+    }
+    return set(state.members) | set(state.leaving) | invited
 
 
 def _own_content(draft: Draft) -> bytes:

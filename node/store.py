@@ -204,7 +204,10 @@ class Store:
         if not durable:
             self.conn.execute("PRAGMA synchronous=NORMAL")
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StorageError(f"the database is busy or unavailable: {exc}") from None
             self._depth = 1
             try:
                 yield self.conn
