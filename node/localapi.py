@@ -423,9 +423,13 @@ async def _deliveries(
         done = bool(states) and set(states.values()) <= wanted
         remaining = deadline - loop.time()
         if not wanted or done or remaining <= 0:
-            waiting = node.store.rows(
-                "SELECT peer, last_error FROM outbox WHERE env_hash = ? AND done_at IS NULL",
-                (key,),
+            waiting = (
+                []
+                if done
+                else node.store.rows(
+                    "SELECT peer, last_error FROM outbox WHERE env_hash = ? AND done_at IS NULL",
+                    (key,),
+                )
             )
             errors = {r["peer"]: r["last_error"] for r in waiting if r["last_error"]}
             return {"share": share_id.hex(), "deliveries": states, "done": done, "errors": errors}

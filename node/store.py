@@ -19,7 +19,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -142,8 +142,13 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX deliveries_pending ON deliveries (share) WHERE state = 'pending'")
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """Envelopes still waiting, by envelope hash (a share's delivery errors)."""
+    db.execute("CREATE INDEX outbox_waiting ON outbox (env_hash) WHERE done_at IS NULL")
+
+
 #: version -> migration to that version from the one before
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1, 2: _v2}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 class Store:
