@@ -129,10 +129,9 @@ def append(
     if room is not None and case_ref is None:
         case_ref = store.one("SELECT case_ref FROM rooms WHERE room = ?", (room,))
     with store.transaction():
-        head = store.cache.get("audit_head")
-        if head is None:
-            last = store.row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-            head = (last["seq"], last["hash"]) if last else (0, GENESIS)
+        # always read (an index lookup): other processes (the CLI) append entries too
+        last = store.row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        head = (last["seq"], last["hash"]) if last else (0, GENESIS)
         seq, prev = head[0] + 1, head[1]
         text = json.dumps(detail, sort_keys=True, separators=(",", ":"), default=str)
         entry = Entry(seq, at, actor, action, room, case_ref, text)
@@ -142,7 +141,6 @@ def append(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (seq, at, actor, action, room, case_ref, text, prev, digest_),
         )
-        store.cache["audit_head"] = (seq, digest_)
         # the head, kept apart from the entries, shows a removed tail
         store.before_commit(
             "audit_head",

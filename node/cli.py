@@ -83,12 +83,13 @@ def resolve_room(api: ApiClient, ref: str) -> str:
 
 def local_zone() -> dt.tzinfo:
     """Dates without an offset are Dutch time (CASUSNET_TZ overrides)."""
-    try:
-        from zoneinfo import ZoneInfo
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        return ZoneInfo(os.environ.get("CASUSNET_TZ", "Europe/Amsterdam"))
-    except (ImportError, KeyError, ValueError, OSError):
-        return dt.UTC
+    name = os.environ.get("CASUSNET_TZ", "Europe/Amsterdam")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"unknown time zone {name!r} (CASUSNET_TZ)") from None
 
 
 def parse_time(value: str | None) -> int:
@@ -107,9 +108,8 @@ def need(args: argparse.Namespace, *names: str) -> None:
     """Refuse a command that lacks what its action needs."""
     missing = [n for n in names if getattr(args, n, None) in (None, "")]
     if missing:
-        flags = ", ".join(
-            n if n in ("room", "node") else f"--{n.replace('_', '-')}" for n in missing
-        )
+        labels = {"room": "ROOM", "file": "FILE", "node": "NODE (or --node)"}
+        flags = ", ".join(labels.get(n, f"--{n.replace('_', '-')}") for n in missing)
         raise UsageError(f"{args.command} {getattr(args, 'action', '')}: give {flags}")
 
 
@@ -325,13 +325,19 @@ def cmd_room(args: argparse.Namespace) -> None:
         doc = api.get(f"/v1/rooms/{room}")
         out(args, doc, lambda: _show(doc))
     elif action == "assess":
-        criteria = dict(kv.split("=", 1) for kv in csv(args.criteria))
+        try:
+            criteria = dict(kv.split("=", 1) for kv in csv(args.criteria))
+            scores = {k: int(v) for k, v in criteria.items()}
+        except ValueError:
+            raise UsageError(
+                "--criteria: name=score pairs, e.g. ideologie=2,zelfredzaamheid=1"
+            ) from None
         unknown = set(criteria) - set(CRITERIA)
         if unknown:
             raise UsageError(f"unknown criteria {sorted(unknown)}; use {', '.join(CRITERIA)}")
         doc = api.post(
             f"/v1/rooms/{room}/assess",
-            {"verdict": args.verdict, "criteria": {k: int(v) for k, v in criteria.items()}},
+            {"verdict": args.verdict, "criteria": scores},
         )
         out(args, doc, f"assessment '{args.verdict}' sent")
     elif action == "invite":
@@ -427,7 +433,8 @@ def cmd_revoke(args: argparse.Namespace) -> None:
     room = resolve_room(api, args.room)
     if not args.all and not args.shares:
         raise UsageError("name the shares to revoke, or --all")
-    doc = api.post(f"/v1/rooms/{room}/revoke", {"shares": [] if args.all else args.shares})
+    body: dict[str, Any] = {"all": True} if args.all else {"shares": args.shares}
+    doc = api.post(f"/v1/rooms/{room}/revoke", body)
     out(args, doc, f"{doc['revoked']} share(s) revoked; recipients confirm deletion")
 
 
@@ -488,7 +495,7 @@ def export_case(store: Any, case_ref: str) -> dict[str, Any]:
         )
     from . import audit
 
-    result["audit"] = audit.entries(store, case_ref=case_ref)
+    result["audit"] = audit.entries(store, case_ref=case_ref, limit=1_000_000)
     return result
 
 

@@ -490,7 +490,7 @@ class Outbox:
         while not self._closing:
             event.clear()
             rows = self.node.store.rows(
-                "SELECT id, kind, envelope, env_hash, attempts, next_at FROM outbox"
+                "SELECT id, kind, room, envelope, env_hash, attempts, next_at FROM outbox"
                 " WHERE peer = ? AND done_at IS NULL ORDER BY id LIMIT ?",
                 (peer, OUTBOX_BATCH),
             )
@@ -557,6 +557,7 @@ class Outbox:
                         code=code,
                         kind=row["kind"],
                         outbox=row["id"],
+                        room=row["room"],
                     )
                 node.store.execute(
                     "UPDATE outbox SET done_at = ?, last_error = ? WHERE id = ?",

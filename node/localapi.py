@@ -47,7 +47,7 @@ _STATUS: list[tuple[type[CasusnetError], int]] = [
     (PolicyError, 422),
     (LocalProtocolError, 422),
     (RemoteProtocolError, 422),
-    (StorageError, 404),
+    (StorageError, 503),
 ]
 
 
@@ -84,6 +84,7 @@ def route(
                     raise BadRequest("body is not JSON") from None
                 if not isinstance(body, dict):
                     raise BadRequest("body must be a JSON object")
+            node.refresh_roster()  # a roster imported by the CLI counts at once
             who = _session(request, node) if login else Staff("", "", False)
             result = await handler(request, who, body)
         except CasusnetError as exc:
@@ -333,11 +334,10 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     for key in ("justification", "decision_ref", "consent", "conditions"):
         if key in fields and not isinstance(fields[key], str):
             raise BadRequest(f"{key}: a string")
+    wait, timeout = _wait_args(request)  # before anything is committed
     share_id = await request.app[BATCHER].share(who, room, fields)
-    wait = request.query.get("wait", "")
     if not wait:
         return {"share": share_id.hex()}
-    timeout = float(request.query.get("timeout", 10))
     return await _deliveries(request, room, share_id, wait, timeout)
 
 
@@ -389,7 +389,8 @@ class ReceiptSignal:
         self._events: dict[bytes | None, asyncio.Event] = {}
 
     def fire(self, env_hash: bytes | None) -> None:
-        for key in {env_hash, None}:
+        keys = list(self._events) if env_hash is None else [env_hash, None]
+        for key in keys:
             event = self._events.pop(key, None)
             if event is not None:
                 event.set()
@@ -438,16 +439,29 @@ async def _deliveries(
                 await request.app[SIGNAL].wait(key if wait == "delivered" else None)
 
 
+def _wait_args(request: web.Request) -> tuple[str, float]:
+    wait = request.query.get("wait", "")
+    if wait not in ("", *DONE):
+        raise BadRequest(f"wait: one of {', '.join(DONE)}")
+    try:
+        timeout = float(request.query.get("timeout", 10))
+    except ValueError:
+        raise BadRequest("timeout: a number of seconds") from None
+    if not math.isfinite(timeout):
+        raise BadRequest("timeout: a number of seconds")
+    return wait, timeout
+
+
 async def share_status(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     room = _room(request, who)
     share_id = bytes.fromhex(request.match_info["share"])
-    return await _deliveries(
-        request,
-        room,
-        share_id,
-        request.query.get("wait", ""),
-        float(request.query.get("timeout", 10)),
-    )
+    wait, timeout = _wait_args(request)
+    node = request.app[NODE]
+    if not node.store.one(
+        "SELECT 1 FROM shares WHERE id = ? AND room = ? AND own = 1", (share_id, room)
+    ):
+        raise NotFoundError("no own share with this id in the room")
+    return await _deliveries(request, room, share_id, wait, timeout)
 
 
 async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

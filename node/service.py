@@ -510,7 +510,11 @@ class Node(Receiving):
             sealed = self.store.one("SELECT sealed FROM plaintext WHERE share = ?", (share_id,))
             if sealed is None:
                 raise RevokedError()
-            out.update(json.loads(self.master.open("share", sealed)))
+            kept = self.master.open("share", sealed)
+            try:
+                out.update(json.loads(kept))
+            except ValueError:  # kept by an earlier version: the summary only
+                out["summary"] = kept.decode()
         else:
             if row["envelope"] is None:
                 raise RevokedError()

@@ -259,3 +259,14 @@ def test_audit_verify_detects_an_entry_edited_in_sqlite(meeting: Cluster) -> Non
     result = c.cli("reclassering", "audit", "verify", check=False)
     assert result.returncode == 1
     assert "entry 3 was changed" in result.stderr
+
+
+def test_the_cli_and_the_daemon_write_one_audit_chain(meeting: Cluster) -> None:
+    """A staff member added by the CLI while the node runs (an audit entry written by
+    another process) does not break the daemon's next entries."""
+    c = meeting
+    c.add_staff("zvh", "zoe", "procesregisseur")
+    c.login("zvh", "zoe")  # the daemon appends after the CLI's entry
+    c.add_staff("zvh", "zeger", "secretaris")
+    assert c.json("zvh", "room", "list")["rooms"] == []  # zoe is not assigned to the room
+    assert c.json("zvh", "audit", "verify")["ok"]
