@@ -183,7 +183,9 @@ class Receiving:
         share = verify_share(envelope, state=state, roster=self.roster, registry=self.registry)
         if self.me not in share.recipients:
             raise NotAllowedError("this share is not addressed to this node")
-        if self.store.one("SELECT 1 FROM shares WHERE id = ?", (share.id,)):
+        if self.store.one(
+            "SELECT 1 FROM shares WHERE sender = ? AND id = ?", (share.sender, share.id)
+        ):
             raise NotAllowedError("a share with this id exists")
         self._store_share(share, envelope, own=False)
         self._note_seq(share.room, share.sender, share.seq)
@@ -246,8 +248,9 @@ class Receiving:
         ids = [r["id"] for r in rows if revoke.all or r["id"] in set(revoke.shares)]
         for share_id in ids:
             self.store.execute(
-                "UPDATE shares SET envelope = NULL, revoked_at = ?, deleted_at = ? WHERE id = ?",
-                (revoke.time, self.now(), share_id),
+                "UPDATE shares SET envelope = NULL, revoked_at = ?, deleted_at = ?"
+                " WHERE sender = ? AND id = ?",
+                (revoke.time, self.now(), revoke.sender, share_id),
             )
         self._note_seq(revoke.room, revoke.sender, revoke.seq)
         audit.append(

@@ -170,7 +170,9 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
     )
     pending = dict(
         node.store.execute(
-            "SELECT s.room, COUNT(*) FROM deliveries d JOIN shares s ON s.id = d.share"
+            # CROSS JOIN: driven by the few pending deliveries, not by all shares
+            "SELECT s.room, COUNT(*) FROM deliveries d"
+            " CROSS JOIN shares s ON s.id = d.share AND s.own = 1"
             " WHERE d.state = 'pending' GROUP BY s.room"
         ).fetchall()
     )
@@ -228,7 +230,8 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         (room,),
     )
     deliveries = node.store.rows(
-        "SELECT d.share, d.peer, d.state FROM deliveries d JOIN shares s ON s.id = d.share"
+        "SELECT d.share, d.peer, d.state FROM deliveries d"
+        " JOIN shares s ON s.id = d.share AND s.own = 1"
         " WHERE s.room = ?",
         (room,),
     )
@@ -344,7 +347,8 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 async def view(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    return node.view_share(who, room, bytes.fromhex(request.match_info["share"]))
+    sender = request.query.get("sender")  # ids are the sender's: name it if two collide
+    return node.view_share(who, room, bytes.fromhex(request.match_info["share"]), sender)
 
 
 class ShareBatcher:
@@ -413,10 +417,11 @@ async def _deliveries(
     if not math.isfinite(seconds):
         raise BadRequest("timeout: a number of seconds")
     deadline = loop.time() + max(0.0, min(seconds, 60.0))
-    key = node.store.one("SELECT env_hash FROM shares WHERE id = ?", (share_id,))
+    key = node.store.one("SELECT env_hash FROM shares WHERE id = ? AND own = 1", (share_id,))
     while True:
         rows = node.store.rows(
-            "SELECT d.peer, d.state FROM deliveries d JOIN shares s ON s.id = d.share"
+            "SELECT d.peer, d.state FROM deliveries d"
+            " JOIN shares s ON s.id = d.share AND s.own = 1"
             " WHERE d.share = ? AND s.room = ?",
             (share_id, room),
         )

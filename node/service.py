@@ -491,10 +491,16 @@ class Node(Receiving):
             ),
         )
 
-    def view_share(self, staff: Staff, room: bytes, share_id: bytes) -> dict[str, Any]:
+    def view_share(
+        self, staff: Staff, room: bytes, share_id: bytes, sender: str | None = None
+    ) -> dict[str, Any]:
         """Decrypt a share for a staff member; the view is audited."""
         staffmod.require_room(self.store, room, staff)
-        row = self.store.row("SELECT * FROM shares WHERE id = ? AND room = ?", (share_id, room))
+        row = self.store.row(
+            "SELECT * FROM shares WHERE id = ? AND room = ? AND (? IS NULL OR sender = ?)"
+            " ORDER BY own DESC, received_at LIMIT 1",
+            (share_id, room, sender, sender),
+        )
         if row is None:
             raise NotFoundError("share")
         state = self._state(room)
@@ -657,7 +663,8 @@ class Node(Receiving):
             )
             for r in rows:
                 self.store.execute(
-                    "UPDATE shares SET revoked_at = ? WHERE id = ?", (self.now(), r["id"])
+                    "UPDATE shares SET revoked_at = ? WHERE id = ? AND own = 1",
+                    (self.now(), r["id"]),
                 )
                 self.store.execute("DELETE FROM plaintext WHERE share = ?", (r["id"],))
                 self.store.execute(

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -147,8 +147,33 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_waiting ON outbox (env_hash) WHERE done_at IS NULL")
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """Shares are keyed by (sender, id): a share id is only the sender's to choose, so
+    another member re-using it (to have the real share refused) finds no collision."""
+    columns = {c.name: c.type for c in db["shares"].columns}
+    kinds = {"BLOB": bytes, "TEXT": str, "INTEGER": int}
+    db["shares_v4"].create(
+        {n: kinds.get(t.upper(), str) for n, t in columns.items()}, pk=("sender", "id")
+    )
+    names = ", ".join(columns)
+    db.execute(f"INSERT INTO shares_v4 ({names}) SELECT {names} FROM shares")
+    db.execute("DROP TABLE shares")
+    db.execute("ALTER TABLE shares_v4 RENAME TO shares")
+    db["shares"].create_index(["room", "sender", "seq"])
+    db["shares"].create_index(["env_hash"])
+    db["shares"].create_index(["id"])
+    db.execute(
+        "CREATE INDEX shares_readable ON shares (room) WHERE own = 0 AND envelope IS NOT NULL"
+    )
+
+
 #: version -> migration to that version from the one before
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1, 2: _v2, 3: _v3}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _v1,
+    2: _v2,
+    3: _v3,
+    4: _v4,
+}
 
 
 class Store:

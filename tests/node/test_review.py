@@ -353,12 +353,6 @@ def test_a_share_to_some_members_logs_no_false_gap_at_the_others(meeting: Meetin
     assert refused == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: shares are keyed by their 16-byte id alone, so a member that received a "
-    "share first can send a third member its own share under the same id and the real "
-    "one is refused there ('a share with this id exists'); the sender sees 'pending'",
-    strict=True,
-)
 def test_a_member_cannot_block_anothers_share_by_reusing_its_id(meeting: Meeting) -> None:
     m = meeting
     g, politie, om = m.nodes["gemeente"], m.nodes["politie"], m.nodes["om"]
