@@ -525,6 +525,7 @@ class Outbox:
         retry_from: int | None = None
         # recording receipts promises nothing to anybody: a lost record means a re-send
         # and the same receipt again, so this commit need not wait for the disk
+        verified: list[tuple[Any, bytes]] = []
         with node.store.transaction(durable=False):
             for row, (status, receipt, code) in zip(rows, results, strict=True):
                 if status == "retry":
@@ -541,7 +542,7 @@ class Outbox:
                         if checked.issuer != peer:
                             code, status = "crypto.signature", "refused"
                         else:
-                            node.record_receipt(checked, receipt)
+                            verified.append((checked, receipt))
                 if status == "refused" and row["kind"] == "share":
                     node.store.execute(
                         "UPDATE deliveries SET state = 'refused', updated = ? WHERE peer = ?"
@@ -563,6 +564,8 @@ class Outbox:
                     "UPDATE outbox SET done_at = ?, last_error = ? WHERE id = ?",
                     (node.now(), None if status == "ok" else code, row["id"]),
                 )
+            if verified:
+                node.record_receipts(verified)
         if retry_from is not None:
             self._backoff(peer, retry_from, "retry")
 

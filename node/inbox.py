@@ -282,6 +282,27 @@ class Receiving:
 
     def record_receipt(self, receipt: Any, data: bytes) -> None:
         """Store a verified receipt and move the delivery states it confirms."""
+        self.record_receipts([(receipt, data)])
+
+    def record_receipts(self, receipts: list[tuple[Any, bytes]]) -> None:
+        """Store verified receipts (one batch from one peer), one audit entry per kind."""
+        by_kind: dict[tuple[str, str, bytes], list[str]] = {}
+        for receipt, data in receipts:
+            self._store_receipt(receipt, data)
+            key = (receipt.issuer, receipt.kind, receipt.room)
+            by_kind.setdefault(key, []).append(receipt.ref.hex())
+        for (issuer, kind, room), refs in by_kind.items():
+            audit.append(
+                self.store,
+                at=self.now(),
+                actor=issuer,
+                action="receipt",
+                room=room,
+                kind=kind,
+                refs=refs,
+            )
+
+    def _store_receipt(self, receipt: Any, data: bytes) -> None:
         self.store.execute(
             "INSERT OR IGNORE INTO receipts (env_hash, issuer, kind, room, data, at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -309,15 +330,6 @@ class Receiving:
                     " AND peer = ?",
                     (now, share_id, receipt.issuer),
                 )
-        audit.append(
-            self.store,
-            at=now,
-            actor=receipt.issuer,
-            action="receipt",
-            room=receipt.room,
-            kind=receipt.kind,
-            ref=receipt.ref.hex(),
-        )
         ref = receipt.ref if receipt.kind == "delivered" else None
         self.store.after_commit(lambda: self.receipts_changed(ref))
 
