@@ -19,7 +19,6 @@ from protocol.revocation import make_receipt, verify_receipt, verify_revoke
 from protocol.share import Share, verify_share
 from protocol.signed import PURPOSE_OF_TYPE, Signed
 
-from . import audit
 from . import staff as staffmod
 from .errors import NotAllowedError
 
@@ -96,9 +95,7 @@ class Receiving:
             raise
         except CasusnetError as exc:
             with self.store.transaction():
-                audit.append(
-                    self.store,
-                    at=self.now(),
+                self._audit(
                     actor=caller,
                     action="refused",
                     code=exc.code,
@@ -144,9 +141,7 @@ class Receiving:
             self._join(new)
         if event.kind == "close":
             self._after_close(new)
-        audit.append(
-            self.store,
-            at=self.now(),
+        self._audit(
             actor=wrapper.signer,
             action=_audit_action(event.kind),
             room=room,
@@ -189,9 +184,7 @@ class Receiving:
             raise NotAllowedError("a share with this id exists")
         self._store_share(share, envelope, own=False)
         self._note_seq(share.room, share.sender, share.seq)
-        audit.append(
-            self.store,
-            at=self.now(),
+        self._audit(
             actor=share.sender,
             action="share_received",
             room=share.room,
@@ -253,9 +246,7 @@ class Receiving:
                 (revoke.time, self.now(), revoke.sender, share_id),
             )
         self._note_seq(revoke.room, revoke.sender, revoke.seq)
-        audit.append(
-            self.store,
-            at=self.now(),
+        self._audit(
             actor=revoke.sender,
             action="revoke_received",
             room=revoke.room,
@@ -292,9 +283,7 @@ class Receiving:
             key = (receipt.issuer, receipt.kind, receipt.room)
             by_kind.setdefault(key, []).append(receipt.ref.hex())
         for (issuer, kind, room), refs in by_kind.items():
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=issuer,
                 action="receipt",
                 room=room,

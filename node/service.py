@@ -97,6 +97,12 @@ class Node(Receiving):
     def now(self) -> int:
         return int(self.clock())
 
+    def _audit(self, *, actor: str, action: str, room: bytes | None = None, **detail: Any) -> int:
+        """An audit entry now (with the room's case reference), in the current transaction."""
+        return audit.append(
+            self.store, at=self.now(), actor=actor, action=action, room=room, **detail
+        )
+
     # -- roster --------------------------------------------------------------------
 
     def _load_roster(self) -> Roster:
@@ -121,9 +127,7 @@ class Node(Receiving):
             self.store.execute(
                 "INSERT INTO rosters VALUES (?, ?, ?)", (roster.version, data, self.now())
             )
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=actor,
                 action="roster_imported",
                 version=roster.version,
@@ -203,9 +207,7 @@ class Node(Receiving):
                     self.enqueue(peer, "event", new.room, old)
             else:
                 self.enqueue(peer, "event", new.room, event)
-        audit.append(
-            self.store,
-            at=self.now(),
+        self._audit(
             actor=self.me,
             action=_audit_action(kind),
             room=new.room,
@@ -259,9 +261,7 @@ class Node(Receiving):
             state = self.rooms.apply(None, event, self.now())
             self.rooms.new_key(state.room, pair, self.now())
             staffmod.assign(self.store, state.room, staff.name)
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=staff.name,
                 action="convene",
                 room=state.room,
@@ -276,9 +276,7 @@ class Node(Receiving):
         with self.store.transaction():
             state = self._as_chair(room)
             new = self._chair_event(state, "invite", InviteData(node, role, state.epoch + 1))
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=staff.name,
                 action="invite",
                 room=room,
@@ -341,9 +339,7 @@ class Node(Receiving):
                 self._chair_event(state, kind, StatementData(signed))
             else:
                 self.enqueue(state.chair, kind, state.room, signed)
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=staff.name,
                 action=kind,
                 room=state.room,
@@ -360,9 +356,7 @@ class Node(Receiving):
         self.enqueue(
             state.chair, "join", state.room, chain.statement(self.identity.signer, self.me, body)
         )
-        audit.append(
-            self.store,
-            at=self.now(),
+        self._audit(
             actor=self.me,
             action="join",
             room=state.room,
@@ -392,9 +386,7 @@ class Node(Receiving):
                         results.append(self._share_one(staff, room, fields))
                 except (PolicyError, LocalProtocolError) as exc:
                     # recorded after the rollback of the attempt
-                    audit.append(
-                        self.store,
-                        at=self.now(),
+                    self._audit(
                         actor=staff.name,
                         action="refused",
                         room=room,
@@ -444,9 +436,7 @@ class Node(Receiving):
                     (share.id, peer, "pending", self.now()),
                 )
                 self.enqueue(peer, "share", room, envelope)
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=staff.name,
                 action="share_sent",
                 room=room,
@@ -541,9 +531,7 @@ class Node(Receiving):
                 author_function=content.author_function,
             )
         with self.store.transaction():
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=staff.name,
                 action="share_viewed",
                 room=room,
@@ -569,9 +557,7 @@ class Node(Receiving):
                 state, kind, title=title, measure=measure, owner=owner, due=due, rand=self.rand
             )
             self._chair_event(state, kind, data)
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=staff.name,
                 action="plan",
                 room=room,
@@ -613,9 +599,7 @@ class Node(Receiving):
         with self.store.transaction():
             state = self._as_chair(room)
             new = self._chair_event(state, "close", CloseData(outcome))
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=staff.name,
                 action="close",
                 room=room,
@@ -675,9 +659,7 @@ class Node(Receiving):
             self.store.after_commit(self._shred)  # own plaintext leaves the WAL too
             for peer in peers:
                 self.enqueue(peer, "revoke", room, envelope)
-            audit.append(
-                self.store,
-                at=self.now(),
+            self._audit(
                 actor=actor,
                 action="revoke_sent",
                 room=room,
@@ -732,9 +714,7 @@ class Node(Receiving):
             )
             self.enqueue(peer, "receipt", room, receipt)
         self.store.execute("UPDATE rooms SET closed_receipt_sent = 1 WHERE room = ?", (room,))
-        audit.append(
-            self.store,
-            at=self.now(),
+        self._audit(
             actor=self.me,
             action="keys_destroyed",
             room=room,
