@@ -135,9 +135,10 @@ class Receiving:
         if state is None and event.kind != "convene":
             raise RetryLater("unknown room", room, -1, wrapper.signer)
         new = self.rooms.apply(state, envelope, self.now())
-        if state is None:
-            staffmod.assign_intake(self.store, room)
         if event.kind == "invite" and event.data.node == self.me:
+            # only a room this node is invited to reaches its staff (a convener cannot
+            # push rooms at a node); the intake staff get it
+            staffmod.assign_intake(self.store, room)
             self._join(new)
         if event.kind == "close":
             self._after_close(new)

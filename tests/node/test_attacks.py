@@ -529,3 +529,26 @@ async def test_a_lost_envelope_is_fetched_from_its_sender(meeting: Meeting) -> N
         lambda: {first, second} <= set(shares_from(om, "politie").values()),
     )
     assert om.store.one("SELECT COUNT(*) FROM audit WHERE action = 'received_gap'") >= 1
+
+
+async def test_a_room_pushed_at_a_node_without_an_invite_reaches_none_of_its_staff(
+    meeting: Meeting,
+) -> None:
+    m = meeting
+    rvdk = m.nodes["rvdk"]
+    staffmod.add(
+        rvdk.store,
+        "raad-intake",
+        "raadsonderzoeker",
+        "lange-wachtzin-1",
+        intake=True,
+        now=rvdk.now(),
+    )
+    g = m.nodes["gemeente"]
+    other = g.convene(
+        m.staff["gemeente"], case="RAD-2026-099", purpose="Weging", bases=["pga-r"], meeting=g.now()
+    )
+    convene = g.rooms.events_after(other.room, -1)[0]
+    results = await m.post("gemeente", "rvdk", convene)
+    assert results[0][0] == "ok"
+    assert rvdk.store.one("SELECT COUNT(*) FROM assignments WHERE room = ?", (other.room,)) == 0

@@ -400,3 +400,37 @@ def test_a_rewritten_tail_with_a_rewritten_head_marker_is_still_detected(tmp_pat
         node.store.set_meta("audit_head", f"{last['seq']}:{last['hash'].hex()}:00")
     with pytest.raises(auditmod.AuditError, match="marker was changed"):
         auditmod.verify(node.store)
+
+
+def test_an_old_store_is_upgraded_and_keeps_its_shares(tmp_path: Path) -> None:
+    """A version 1 database (as the first release wrote it) migrates to the current
+    schema on opening, and its shares, deliveries and audit survive."""
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    storemod.MIGRATIONS[1](sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version=1")
+    conn.execute(
+        "INSERT INTO shares (id, room, sender, seq, epoch, basis, categories, recipients,"
+        " created, envelope, env_hash, own, received_at) VALUES"
+        " (?, ?, 'politie', 1, 1, 'wpg-20', '[]', '[\"om\"]', 1, ?, ?, 0, 1)",
+        (b"\x01" * 16, b"\x02" * 32, b"envelope", b"\x03" * 32),
+    )
+    conn.execute("INSERT INTO deliveries VALUES (?, 'om', 'pending', 1)", (b"\x01" * 16,))
+    conn.close()
+
+    store = Store(path)
+    assert store.one("PRAGMA user_version") == SCHEMA_VERSION
+    row = store.row("SELECT sender, envelope FROM shares WHERE id = ?", (b"\x01" * 16,))
+    assert row == {"sender": "politie", "envelope": b"envelope"}
+    assert store.one("SELECT COUNT(*) FROM deliveries") == 1
+    # (sender, id) is the key now: the same id from another sender is another share
+    store.execute(
+        "INSERT INTO shares (id, room, sender, seq, epoch, basis, categories, recipients,"
+        " created, envelope, env_hash, own, received_at) VALUES"
+        " (?, ?, 'om', 1, 1, 'wjsg-39fb', '[]', '[]', 1, NULL, ?, 0, 1)",
+        (b"\x01" * 16, b"\x02" * 32, b"\x04" * 32),
+    )
+    assert store.one("SELECT COUNT(*) FROM shares WHERE id = ?", (b"\x01" * 16,)) == 2
+    store.close()
