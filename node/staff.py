@@ -89,13 +89,27 @@ def get(store: Store, name: str) -> Staff | None:
 
 def login(store: Store, name: str, passphrase: str, *, now: int) -> str:
     """Check the passphrase; returns a new session token."""
-    row = store.row("SELECT pwhash FROM staff WHERE name = ?", (name,))
-    if row is None:
+    if not check_passphrase(password_hash(store, name), passphrase):
         raise AuthError()
+    return new_session(store, name, now=now)
+
+
+def password_hash(store: Store, name: str) -> str | None:
+    value = store.one("SELECT pwhash FROM staff WHERE name = ?", (name,))
+    return None if value is None else str(value)
+
+
+def check_passphrase(pwhash: str | None, passphrase: str) -> bool:
+    """Argon2id verification: CPU-bound and thread-safe (no store access)."""
+    if pwhash is None:
+        return False
     try:
-        nacl.pwhash.verify(row["pwhash"].encode(), passphrase.encode())
+        return bool(nacl.pwhash.verify(pwhash.encode(), passphrase.encode()))
     except InvalidkeyError:
-        raise AuthError() from None
+        return False
+
+
+def new_session(store: Store, name: str, *, now: int) -> str:
     token = secrets.token_urlsafe(32)
     with store.transaction():
         store.execute(
