@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from protocol.codec import decode, decode_map
-from protocol.errors import CasusnetError, ChainLinkError, SchemaError
+from protocol.errors import CasusnetError, SchemaError
 from protocol.events import Event, StatementData
 from protocol.keys import digest, verify
 from protocol.revocation import make_receipt, verify_receipt, verify_revoke
@@ -332,20 +332,6 @@ class Receiving:
         if state is None or caller not in followers(self.registry, state):
             raise NotAllowedError("only the room's members may fetch its events")
         return self.rooms.events_after(room, after)
-
-    def fill_gap(self, events: list[bytes]) -> int:
-        """Apply events fetched from the chair to close a gap."""
-        applied = 0
-        for raw in events:
-            try:
-                self.receive(self._chair_of(raw), raw)
-                applied += 1
-            except ChainLinkError:
-                continue
-        return applied
-
-    def _chair_of(self, raw: bytes) -> str:
-        return str(decode(raw, Signed.SPEC).signer)
 
 
 def _audit_action(kind: str) -> str:

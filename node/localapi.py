@@ -189,12 +189,8 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
         r["shares_received"] = received.get(room, 0)
         r["pending"] = pending.get(room, 0)
         r["room"] = room.hex()
-        r["status"] = _status_word(r["phase"])
+        r["status"] = r["phase"]
     return {"rooms": rows}
-
-
-def _status_word(phase: str) -> str:
-    return {"intake": "intake", "open": "open", "closed": "closed"}.get(phase, phase)
 
 
 async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

@@ -52,9 +52,6 @@ class Rooms:
         self.cache = RoomCache()
         self._touched: set[bytes] = set()
 
-    def known(self, room: bytes) -> bool:
-        return self.store.one("SELECT 1 FROM rooms WHERE room = ?", (room,)) is not None
-
     def state(self, room: bytes, now: int) -> RoomState | None:
         cached = self.cache.get(room)
         if cached is not None:

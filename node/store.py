@@ -196,7 +196,6 @@ class Store:
         self._after_commit: list[Callable[[], None]] = []
         self._before_commit: dict[str, Callable[[], None]] = {}
         self._on_rollback: list[Callable[[], None]] = []
-        self.cache: dict[str, Any] = {}  # small derived values, dropped on rollback
         self.audit_key: bytes | None = None  # set by whoever holds the master key
         self._savepoints = 0
         try:
@@ -274,7 +273,6 @@ class Store:
         except BaseException:
             self.conn.execute(f"ROLLBACK TO {name}")
             self.conn.execute(f"RELEASE {name}")
-            self.cache.clear()
             for hook in self._on_rollback:
                 hook()
             raise
@@ -285,7 +283,6 @@ class Store:
 
     def _rolled_back(self) -> None:
         self._after_commit.clear()
-        self.cache.clear()
         for hook in self._on_rollback:
             hook()
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from .codec import DEFAULT_LIMITS, Bin, Limits, Message, Str, Struct, decode
-from .errors import SchemaError, UnknownSignerError
+from .errors import SchemaError
 from .keys import SIG_SIZE, Signer, verify
 
 NODE_ID = r"[a-z0-9][a-z0-9.-]{0,62}"
@@ -92,20 +92,3 @@ def peek_type(body: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
     if type(kind) is not str or kind not in PURPOSE_OF_TYPE:
         raise SchemaError("$.t: unknown message type")
     return kind
-
-
-def key_table(table: dict[str, bytes]) -> KeyLookup:
-    """A ``key_of`` function over a fixed mapping of signer id to public key."""
-
-    def key_of(signer: str) -> bytes:
-        try:
-            return table[signer]
-        except KeyError:
-            raise UnknownSignerError(signer) from None
-
-    return key_of
-
-
-def wire_value(message: Any) -> Any:
-    """The wire form of a message (for tests and vectors)."""
-    return message.to_wire()
