@@ -518,6 +518,14 @@ def cmd_doctor(args: argparse.Namespace) -> None:
 # --- the parser -------------------------------------------------------------------------------
 
 
+def cmd_tui(args: argparse.Namespace) -> None:
+    from tui.app import run
+
+    code = run(args.node or data_dir(args), args.lang or os.environ.get("CASUSNET_LANG"))
+    if code:
+        raise SystemExit(code)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="casusnet", description=__doc__.splitlines()[0])
     p.add_argument("--data", help="the node's data dir (or CASUSNET_DATA)")
@@ -646,6 +654,11 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("doctor", help="check config, keys, roster and peers")
     s.set_defaults(func=cmd_doctor)
+
+    s = sub.add_parser("tui", help="the meeting instrument (terminal UI)")
+    s.add_argument("--node", help="the node's data dir (default: --data or CASUSNET_DATA)")
+    s.add_argument("--lang", choices=["nl", "en"], help="language (default nl)")
+    s.set_defaults(func=cmd_tui)
     return p
 
 

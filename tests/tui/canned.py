@@ -1,0 +1,284 @@
+"""A fixed federation for screenshots: the answers a gemeente node gives, frozen.
+
+The shapes are those of the local API (docs/api.md); the values are fixed so a
+screenshot is the same on every machine. The flows themselves are tested against
+real nodes in test_meeting.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from node.apiclient import ApiError
+
+REGISTRY = json.loads(
+    (Path(__file__).parents[2] / "protocol" / "grondslagen.json").read_text(encoding="utf-8")
+)
+T0 = 1796119200  # 2026-12-01 10:00 Europe/Amsterdam... give or take the zone
+ROOM = "7" * 64
+NODES = {
+    "gemeente": ("gemeente", "Gemeente Testregio"),
+    "politie": ("politie", "Politie Eenheid Testregio"),
+    "om": ("om", "OM Arrondissement Testregio"),
+    "zvh": ("zvh", "Zorg- en Veiligheidshuis"),
+    "reclassering": ("reclassering", "Reclassering Nederland"),
+    "ggz": ("ggz", "GGZ Testregio"),
+}
+
+
+def fp(n: int) -> str:
+    return " ".join(f"{(n * 7919 + i * 104729) % 100000:05d}" for i in range(6))
+
+
+MEMBERS = [
+    {
+        "node": node,
+        "org": org,
+        "name": name,
+        "fingerprint": fp(i + 1),
+        "role": "derde" if node == "ggz" else "deelnemer",
+        "epoch_since": 6 if node == "ggz" else (1 if node == "gemeente" else 2),
+    }
+    for i, (node, (org, name)) in enumerate(NODES.items())
+]
+
+
+def share(i: int, sender: str, basis: str, cats: list[str], own: bool, **kw: Any) -> dict[str, Any]:
+    recipients = [n for n in NODES if n not in (sender, "ggz")]
+    doc = {
+        "id": f"{i:02d}" + "ab" * 15,
+        "sender": sender,
+        "basis": basis,
+        "categories": cats,
+        "recipients": recipients,
+        "created": T0 + 60 * i,
+        "own": own,
+        "revoked_at": None,
+        "deleted_at": None,
+        "readable": True,
+        "viewed": i % 2 == 0,
+        "deliveries": {r: "delivered" for r in recipients} if own else {},
+    }
+    doc.update(kw)
+    return doc
+
+
+ROOM_DOC: dict[str, Any] = {
+    "room": ROOM,
+    "case": "RAD-2026-017",
+    "purpose": "Weging en aanpak",
+    "phase": "open",
+    "status": "open",
+    "chair": "gemeente",
+    "bases": ["pga-r", "wpg-20", "wjsg-39fb"],
+    "epoch": 6,
+    "meeting": T0,
+    "outcome": None,
+    "closed_at": None,
+    "members": MEMBERS,
+    "invited": [],
+    "assessments": {"gemeente": "opnemen", "politie": "opnemen", "om": "opnemen"},
+    "consents": {"ggz": ["gemeente", "om", "politie"]},
+    "shares": [
+        share(1, "politie", "wpg-20", ["politie", "signalen"], False),
+        share(2, "om", "wjsg-39fb", ["justitieel"], False),
+        share(3, "gemeente", "pga-r", ["signalen", "sociale_relaties"], True, author="anna"),
+        share(4, "zvh", "pga-r", ["plan"], False),
+    ],
+    "plan": [
+        {
+            "item": "a" * 32,
+            "kind": "decision",
+            "title": "Gesprek met moskeebestuur",
+            "measure": "bestuurlijk",
+            "owner": "gemeente",
+            "due": T0 + 86400 * 30,
+        },
+        {
+            "item": "b" * 32,
+            "kind": "decision",
+            "title": "Meldplicht via de reclassering",
+            "measure": "strafrechtelijk",
+            "owner": "reclassering",
+            "due": T0 + 86400 * 45,
+        },
+        {
+            "item": "c" * 32,
+            "kind": "decision",
+            "title": "Exitbegeleiding en gezinsondersteuning",
+            "measure": "zorg",
+            "owner": "ggz",
+            "due": T0 + 86400 * 60,
+        },
+    ],
+    "closed_receipts": [],
+    "outbox_pending": 0,
+    "timeline": [
+        {"seq": 0, "kind": "convene", "by": "gemeente", "at": T0 - 7200, "detail": {}},
+        *(
+            {
+                "seq": i,
+                "kind": "invite",
+                "by": "gemeente",
+                "at": T0 - 7100 + i,
+                "detail": {"node": n, "role": "derde" if n == "ggz" else "deelnemer"},
+            }
+            for i, n in enumerate(["politie", "om", "zvh", "reclassering", "ggz"], start=1)
+        ),
+        *(
+            {
+                "seq": 5 + i,
+                "kind": "assess",
+                "by": n,
+                "at": T0 - 3600 + i,
+                "detail": {"org": n, "verdict": "opnemen"},
+            }
+            for i, n in enumerate(["gemeente", "politie", "om"], start=1)
+        ),
+    ],
+}
+
+CLOSED_DOC = copy.deepcopy(ROOM_DOC)
+CLOSED_DOC.update(
+    phase="closed", status="closed", outcome="afgeschaald", closed_at=T0 + 3600, plan=[]
+)
+for s in CLOSED_DOC["shares"]:
+    s["readable"] = False
+    if s["own"]:
+        s["revoked_at"] = T0 + 3600
+        s["deliveries"] = {
+            "politie": "deleted",
+            "om": "deleted",
+            "zvh": "revoked",
+            "reclassering": "deleted",
+        }
+CLOSED_DOC["closed_receipts"] = ["ggz", "om", "politie", "reclassering"]
+
+ROOMS = {
+    "rooms": [
+        {
+            "room": ROOM,
+            "case_ref": "RAD-2026-017",
+            "chair": "gemeente",
+            "phase": "open",
+            "status": "open",
+            "epoch": 6,
+            "meeting": T0,
+            "updated": T0,
+            "outcome": None,
+            "shares_received": 3,
+            "pending": 0,
+            "unread": 2,
+        },
+        {
+            "room": "8" * 64,
+            "case_ref": "RAD-2026-009",
+            "chair": "gemeente",
+            "phase": "intake",
+            "status": "intake",
+            "epoch": 2,
+            "meeting": T0 + 86400 * 7,
+            "updated": T0 - 10,
+            "outcome": None,
+            "shares_received": 0,
+            "pending": 0,
+            "unread": 0,
+        },
+        {
+            "room": "9" * 64,
+            "case_ref": "RAD-2026-003",
+            "chair": "zvh",
+            "phase": "closed",
+            "status": "shielded",
+            "epoch": 5,
+            "meeting": T0 - 86400 * 40,
+            "updated": T0 - 86400,
+            "outcome": "overgedragen",
+            "shares_received": 0,
+            "pending": 0,
+            "unread": 0,
+        },
+    ]
+}
+
+ROSTER = {
+    "version": 3,
+    "federation": "testregio",
+    "members": [
+        {
+            "node": n,
+            "org": o,
+            "name": name,
+            "url": f"https://{n}.testregio.example",
+            "fingerprint": fp(i + 1),
+            "self": n == "gemeente",
+            "reachable": None if n == "ggz" else (n != "reclassering"),
+            "last_contact": T0,
+            "outbox": 2 if n == "reclassering" else 0,
+            "failures": 3 if n == "reclassering" else 0,
+        }
+        for i, (n, (o, name)) in enumerate(NODES.items())
+    ],
+}
+
+AUDIT = {
+    "entries": [
+        {
+            "seq": 40 - i,
+            "at": T0 - 60 * i,
+            "actor": actor,
+            "action": action,
+            "room": ROOM,
+            "case_ref": "RAD-2026-017",
+            "detail": {},
+        }
+        for i, (actor, action) in enumerate(
+            [
+                ("anna", "share_viewed"),
+                ("politie", "receipt"),
+                ("anna", "share_sent"),
+                ("om", "share_received"),
+                ("anna", "plan"),
+                ("anna", "consent"),
+                ("anna", "assess"),
+                ("anna", "invite"),
+                ("anna", "convene"),
+                ("anna", "login"),
+            ]
+        )
+    ]
+}
+
+
+class CannedTransport:
+    def __init__(self, closed: bool = False) -> None:
+        self.token: str | None = None
+        self.closed = closed
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if path == "/v1/login":
+            if (body or {}).get("passphrase") != "demo":
+                raise ApiError("node.auth", "Login failed", "", 401)
+            self.token = "t"
+            return {
+                "token": "t",
+                "name": "anna",
+                "function": "aandachtsfunctionaris radicalisering",
+                "node": "gemeente",
+                "org": "gemeente",
+                "idle_timeout": 900,
+            }
+        if path == "/v1/registry":
+            return {"node": "gemeente", "org": "gemeente", "registry": REGISTRY}
+        if path == "/v1/roster":
+            return ROSTER
+        if path == "/v1/rooms":
+            return ROOMS
+        if path.startswith("/v1/rooms/") and path.count("/") == 3:
+            return CLOSED_DOC if self.closed else ROOM_DOC
+        if path.startswith("/v1/audit"):
+            return AUDIT
+        raise ApiError("node.not_found", "not canned", path, 404)

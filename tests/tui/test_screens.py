@@ -1,0 +1,128 @@
+"""Screenshots of each main screen at 80x24, cursor blink off, fixed data.
+
+Update after an intended change with ``pytest tests/tui/test_screens.py --snapshot-update``
+and look at the SVGs in ``__snapshots__`` before committing them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from canned import CannedTransport
+
+from tui import i18n
+from tui.app import CasusnetApp
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def fixed_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASUSNET_TZ", "Europe/Amsterdam")
+    i18n.set_language("nl")
+
+
+def app(closed: bool = False) -> CasusnetApp:
+    return CasusnetApp(CannedTransport(closed), place="gemeente", blink=False, poll=3600)
+
+
+async def logged_in(pilot: Any) -> None:
+    pilot.app.screen.query_one("#name").value = "anna"
+    pilot.app.screen.query_one("#passphrase").value = "demo"
+    await pilot.click("#submit")
+    for _ in range(50):
+        await pilot.pause(0.05)
+        if type(pilot.app.screen).__name__ == "RoomsScreen" and pilot.app.screen.rooms:
+            break
+    await pilot.pause(0.1)
+
+
+async def in_room(pilot: Any, tab: str = "") -> None:
+    await logged_in(pilot)
+    await pilot.press("enter")
+    for _ in range(50):
+        await pilot.pause(0.05)
+        if getattr(pilot.app.screen, "doc", None):
+            break
+    if tab:
+        await pilot.press(tab)
+    await pilot.pause(0.2)
+
+
+def test_login(snap_compare: Any) -> None:
+    assert snap_compare(app(), terminal_size=SIZE)
+
+
+def test_rooms(snap_compare: Any) -> None:
+    assert snap_compare(app(), terminal_size=SIZE, run_before=logged_in)
+
+
+def test_room_members(snap_compare: Any) -> None:
+    assert snap_compare(app(), terminal_size=SIZE, run_before=in_room)
+
+
+def test_room_shares(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await in_room(pilot, "4")
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_room_plan(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await in_room(pilot, "5")
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_revocation_matrix(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await in_room(pilot, "6")
+
+    assert snap_compare(app(closed=True), terminal_size=SIZE, run_before=before)
+
+
+def test_compose(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await in_room(pilot)
+        await pilot.press("d")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_convene(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await logged_in(pilot)
+        await pilot.press("n")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_partners(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await logged_in(pilot)
+        await pilot.press("p")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_audit(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await logged_in(pilot)
+        await pilot.press("a")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_help(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await logged_in(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)

@@ -1,0 +1,92 @@
+"""The TUI's only way to its node: the local API client, called off the event loop.
+
+Every call runs in a worker thread (``asyncio.to_thread``), so a slow node or a long
+poll never freezes the screen. ``NodeUnreachable`` and ``ApiError`` come straight
+from ``node.apiclient``, the one module of ``node`` the TUI may import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Protocol
+
+from node.apiclient import ApiClient, ApiError, NodeUnreachable
+
+__all__ = ["Api", "ApiError", "NodeUnreachable", "Transport", "SocketTransport"]
+
+
+class Transport(Protocol):
+    token: str | None
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any: ...
+
+
+class SocketTransport(ApiClient):
+    """The real transport: HTTP on the node's unix socket."""
+
+    def __init__(self, socket_path: Path) -> None:
+        super().__init__(socket_path, timeout=70.0)
+
+
+class Api:
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self.me: dict[str, Any] = {}
+        self.registry: dict[str, Any] = {}
+        self.roster: dict[str, Any] = {}
+
+    @property
+    def logged_in(self) -> bool:
+        return bool(self.transport.token)
+
+    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        return await asyncio.to_thread(self.transport.request, method, path, body)
+
+    async def get(self, path: str) -> Any:
+        return await self.call("GET", path)
+
+    async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        return await self.call("POST", path, body)
+
+    async def login(self, name: str, passphrase: str) -> dict[str, Any]:
+        self.transport.token = None
+        doc = await self.post("/v1/login", {"name": name, "passphrase": passphrase})
+        self.transport.token = doc["token"]
+        self.me = doc
+        return dict(doc)
+
+    async def load_context(self) -> None:
+        """What every screen needs: the registry and the roster."""
+        try:
+            reg = await self.get("/v1/registry")
+        except ApiError:  # a node older than this TUI: the forms then offer less
+            reg = {}
+        self.registry = reg.get("registry", {})
+        self.roster = await self.get("/v1/roster")
+
+    async def logout(self) -> None:
+        if self.transport.token:
+            try:
+                await self.post("/v1/logout")
+            except (ApiError, NodeUnreachable):
+                pass
+        self.transport.token = None
+        self.me = {}
+
+    # -- registry helpers (data only: the node enforces the rules) -------------------
+
+    def basis(self, basis_id: str) -> dict[str, Any]:
+        for b in self.registry.get("bases", []):
+            if b.get("id") == basis_id:
+                return dict(b)
+        return {"id": basis_id, "law": basis_id, "articles": "", "title": basis_id}
+
+    def org_of(self, node: str) -> str:
+        for m in self.roster.get("members", []):
+            if m.get("node") == node:
+                return str(m.get("org", "?"))
+        return "?"
+
+    def category_label(self, cat: str) -> str:
+        return str(self.registry.get("categories", {}).get(cat, cat))

@@ -1,0 +1,193 @@
+"""``casusnet tui``: the meeting instrument, a textual app on the node's local API.
+
+The app holds one ``Api`` (the node's local API client, run in worker threads) and
+a stack of screens: login, the rooms list, a room with its tabs, and the forms. It
+watches for a lost node (shown in the header and retried by every poll), for an
+ended session (back to login), and for the user's own inactivity: polling keeps
+the node's session alive, so the app logs out by itself after the session's idle
+time without a key press.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from . import i18n
+from .api import Api, ApiError, NodeUnreachable, SocketTransport, Transport
+from .i18n import t
+from .widgets import translate_bindings
+
+
+class CasusnetApp(App[None]):
+    CSS_PATH = "casusnet.tcss"
+    TITLE = "casusnet"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "app.quit", priority=True),
+        Binding("question_mark", "help", "app.help"),
+    ]
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        place: str = "",
+        blink: bool = True,
+        poll: float = 1.0,
+        idle_timeout: float | None = None,
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.api = Api(transport)
+        self.place = place
+        self.blink = blink
+        self.poll = poll
+        self.idle_override = idle_timeout
+        self.offline = False
+        self.last_input = time.monotonic()
+        self.lang = i18n.language()
+
+    # -- life cycle -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from .screens import LoginScreen
+
+        self.title = t("app.title")
+        self.push_screen(LoginScreen())
+        self.set_interval(2.0, self._tick_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    @property
+    def idle_timeout(self) -> float:
+        if self.idle_override is not None:
+            return self.idle_override
+        return float(self.api.me.get("idle_timeout") or 900)
+
+    def _tick_idle(self) -> None:
+        if self.api.logged_in and time.monotonic() - self.last_input > self.idle_timeout:
+            self.run_worker(self._idle_logout(), exclusive=True, group="logout")
+
+    async def _idle_logout(self) -> None:
+        await self.api.logout()
+        self.to_login(t("login.expired"))
+
+    def to_login(self, message: str = "") -> None:
+        from .screens import LoginScreen
+
+        self.api.transport.token = None
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
+            self.pop_screen()
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_message(message)
+        self.sub_title = ""
+
+    def action_help(self) -> None:
+        from .screens import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- calls to the node ---------------------------------------------------------------
+
+    def set_offline(self, offline: bool) -> None:
+        if offline == self.offline:
+            return
+        self.offline = offline
+        self.sub_title = t("app.offline") if offline else self._who()
+        if offline:
+            self.notify(t("app.offline"), severity="error", timeout=4)
+
+    def _who(self) -> str:
+        me = self.api.me
+        if not me:
+            return ""
+        return t("app.subtitle", function=me.get("function", ""), node=me.get("node", ""))
+
+    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """One API call; marks the node offline or online, and ends an expired session."""
+        try:
+            doc = await self.api.call(method, path, body)
+        except NodeUnreachable:
+            self.set_offline(True)
+            raise
+        except ApiError as exc:
+            self.set_offline(False)
+            if exc.remote_code == "node.session" and self.api.logged_in:
+                self.to_login(t("login.expired"))
+            raise
+        self.set_offline(False)
+        return doc
+
+    async def get(self, path: str) -> Any:
+        return await self.call("GET", path)
+
+    async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        return await self.call("POST", path, body)
+
+    def after_login(self) -> None:
+        self.sub_title = self._who()
+        self.last_input = time.monotonic()
+
+
+def describe(exc: BaseException) -> str:
+    """A refusal in the user's words."""
+    if isinstance(exc, NodeUnreachable):
+        return t("app.offline")
+    if isinstance(exc, ApiError):
+        code = exc.remote_code
+        if code == "node.forbidden":
+            return t("error.forbidden")
+        if code == "chain.not_chair":
+            return t("error.not_chair")
+        if code == "node.not_allowed":
+            return t("error.not_allowed", detail=exc.detail or exc.message)
+        text = exc.message or code
+        if exc.detail:
+            text += f" ({exc.detail})"
+        return t("error.generic", message=text)
+    return t("error.generic", message=type(exc).__name__)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="casusnet tui", description="the meeting instrument")
+    p.add_argument("--node", "--data", dest="node", help="the node's data dir (CASUSNET_DATA)")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default=os.environ.get("CASUSNET_LANG"))
+    return p
+
+
+def run(node_dir: str | Path | None, lang: str | None = None) -> int:
+    directory = Path(node_dir or os.environ.get("CASUSNET_DATA") or ".").expanduser()
+    socket_path = directory / "api.sock"
+    i18n.set_language(lang or "nl")
+    if not socket_path.exists():
+        print(
+            f"casusnet tui: no node socket at {socket_path}: start the node with "
+            f"`casusnet --data {directory} run`, or give --node DIR",
+            file=sys.stderr,
+        )
+        return 2
+    app = CasusnetApp(SocketTransport(socket_path), place=directory.resolve().name)
+    app.run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return run(args.node, args.lang)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,468 @@
+"""Every string the TUI shows, in Dutch (the default) and English.
+
+``t(key, **fields)`` looks a key up in the language chosen with ``set_language``.
+A key missing from the catalogue is a programming error and raises ``KeyError``
+(a test checks that every key used in ``tui/`` exists in both languages).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("nl", "en")
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- general ------------------------------------------------------------------
+    "app.title": ("casusnet", "casusnet"),
+    "app.subtitle": ("{function} · {node}", "{function} · {node}"),
+    "app.offline": (
+        "GEEN VERBINDING met de node, opnieuw proberen…",
+        "NO CONNECTION to the node, retrying…",
+    ),
+    "app.back": ("Terug", "Back"),
+    "app.quit": ("Afsluiten", "Quit"),
+    "app.help": ("Help", "Help"),
+    "app.cancel": ("Annuleren", "Cancel"),
+    "app.ok": ("OK", "OK"),
+    "app.yes": ("ja", "yes"),
+    "app.no": ("nee", "no"),
+    "app.none": ("geen", "none"),
+    "app.saved": ("Opgeslagen.", "Saved."),
+    "app.working": ("Bezig…", "Working…"),
+    "app.unknown": ("onbekend", "unknown"),
+    # -- login --------------------------------------------------------------------
+    "login.title": ("Inloggen", "Log in"),
+    "login.intro": (
+        "Inloggen bij de node van {node}. Gebruik uw eigen naam en wachtwoordzin.",
+        "Log in to the node of {node}. Use your own name and passphrase.",
+    ),
+    "login.intro_unknown": (
+        "Inloggen bij uw organisatie-node.",
+        "Log in to your organisation's node.",
+    ),
+    "login.name": ("Naam", "Name"),
+    "login.passphrase": ("Wachtwoordzin", "Passphrase"),
+    "login.submit": ("Inloggen", "Log in"),
+    "login.failed": (
+        "Inloggen mislukt: onbekende naam of verkeerde wachtwoordzin.",
+        "Login failed: unknown name or wrong passphrase.",
+    ),
+    "login.expired": (
+        "Uw sessie is verlopen (te lang niet gebruikt). Log opnieuw in.",
+        "Your session has ended (idle too long). Log in again.",
+    ),
+    "login.logged_out": ("U bent uitgelogd.", "You are logged out."),
+    "login.checking": ("Wachtwoordzin controleren…", "Checking passphrase…"),
+    "login.missing": ("Vul naam en wachtwoordzin in.", "Enter name and passphrase."),
+    # -- rooms --------------------------------------------------------------------
+    "rooms.title": ("Mijn casussen", "My cases"),
+    "rooms.empty": (
+        "Geen casussen. Druk n om een casusoverleg bijeen te roepen.",
+        "No cases. Press n to convene a case meeting.",
+    ),
+    "rooms.col.case": ("Casus", "Case"),
+    "rooms.col.status": ("Status", "Status"),
+    "rooms.col.chair": ("Voorzitter", "Chair"),
+    "rooms.col.meeting": ("Overleg", "Meeting"),
+    "rooms.col.unread": ("Ongelezen", "Unread"),
+    "rooms.col.pending": ("Onderweg", "Pending"),
+    "rooms.open": ("Openen", "Open"),
+    "rooms.convene": ("Bijeenroepen", "Convene"),
+    "rooms.partners": ("Partners", "Partners"),
+    "rooms.audit": ("Audit", "Audit"),
+    "rooms.logout": ("Uitloggen", "Log out"),
+    "rooms.count": ("{n} casussen", "{n} cases"),
+    # -- status words ---------------------------------------------------------------
+    "status.intake": ("intake", "intake"),
+    "status.open": ("open", "open"),
+    "status.closed": ("gesloten", "closed"),
+    "status.shielded": ("afgeschermd", "shielded"),
+    "role.deelnemer": ("deelnemer", "participant"),
+    "role.derde": ("incidentele derde", "incidental third party"),
+    "delivery.pending": ("onderweg", "pending"),
+    "delivery.delivered": ("ontvangen", "delivered"),
+    "delivery.revoked": ("ingetrokken", "revoked"),
+    "delivery.deleted": ("verwijderd ✓", "deleted ✓"),
+    "verdict.opnemen": ("opnemen", "take up"),
+    "verdict.niet_opnemen": ("niet opnemen", "do not take up"),
+    "outcome.afgeschaald": ("afgeschaald", "scaled down"),
+    "outcome.overgedragen": ("overgedragen", "handed over"),
+    "outcome.afgesloten": ("afgesloten", "closed"),
+    "outcome.niet_opgenomen": ("niet opgenomen", "not taken up"),
+    "measure.strafrechtelijk": ("strafrechtelijk", "criminal law"),
+    "measure.bestuurlijk": ("bestuurlijk", "administrative"),
+    "measure.zorg": ("zorg", "care"),
+    "criterion.geweldsbereidheid": ("Geweldsbereidheid", "Willingness to use violence"),
+    "criterion.ideologie": ("Extremistische ideologie", "Extremist ideology"),
+    "criterion.sociale_relaties": ("Sociale relaties", "Social relations"),
+    "criterion.identificatie": ("Identificatie met groep", "Identification with a group"),
+    "criterion.zelfredzaamheid": ("Zelfredzaamheid", "Self-reliance"),
+    "score.0": ("0 geen", "0 none"),
+    "score.1": ("1 laag", "1 low"),
+    "score.2": ("2 midden", "2 medium"),
+    "score.3": ("3 hoog", "3 high"),
+    # -- convene wizard ---------------------------------------------------------------
+    "convene.title": ("Casusoverleg bijeenroepen", "Convene a case meeting"),
+    "convene.case": (
+        "Casusreferentie (pseudoniem, nooit een naam), bijv. RAD-2026-017",
+        "Case reference (a pseudonym, never a name), e.g. RAD-2026-017",
+    ),
+    "convene.purpose": ("Doel van het overleg", "Purpose of the meeting"),
+    "convene.purpose_default": ("Weging en aanpak", "Weging en aanpak"),
+    "convene.bases": (
+        "Grondslagen: precies één kamergrondslag, plus de verstrekkingsgrondslagen",
+        "Legal bases: exactly one room basis, plus the supply bases",
+    ),
+    "convene.deelnemers": ("Deelnemers uitnodigen", "Invite participants"),
+    "convene.derden": ("Incidentele derden uitnodigen", "Invite incidental third parties"),
+    "convene.meeting": (
+        "Datum en tijd van het overleg (JJJJ-MM-DD UU:MM)",
+        "Meeting date and time (YYYY-MM-DD HH:MM)",
+    ),
+    "convene.submit": ("Bijeenroepen", "Convene"),
+    "convene.bad_time": (
+        "Datum en tijd: gebruik JJJJ-MM-DD UU:MM, bijv. 2026-12-01 10:00.",
+        "Date and time: use YYYY-MM-DD HH:MM, e.g. 2026-12-01 10:00.",
+    ),
+    "convene.no_case": ("Vul een casusreferentie in.", "Enter a case reference."),
+    "convene.done": (
+        "Casus {case} bijeengeroepen; {n} partners uitgenodigd.",
+        "Case {case} convened; {n} partners invited.",
+    ),
+    "convene.invite_failed": (
+        "Uitnodiging voor {node} mislukt: {error}",
+        "Inviting {node} failed: {error}",
+    ),
+    "basis.kind.room": ("kamer", "room"),
+    "basis.kind.supply": ("verstrekking", "supply"),
+    # -- room ---------------------------------------------------------------------------
+    "room.header": (
+        "{case} · {status}{outcome}\nvoorzitter {chair} · epoch {epoch} · overleg {meeting}",
+        "{case} · {status}{outcome}\nchair {chair} · epoch {epoch} · meeting {meeting}",
+    ),
+    "room.outcome": (" · uitkomst: {outcome}", " · outcome: {outcome}"),
+    "room.tab.members": ("Deelnemers", "Members"),
+    "room.tab.intake": ("Intake", "Intake"),
+    "room.tab.timeline": ("Tijdlijn", "Timeline"),
+    "room.tab.shares": ("Delingen", "Shares"),
+    "room.tab.plan": ("Plan van aanpak", "Action plan"),
+    "room.tab.revocation": ("Intrekking", "Revocation"),
+    "room.col.node": ("Partner", "Partner"),
+    "room.col.org": ("Organisatie", "Organisation"),
+    "room.col.role": ("Rol", "Role"),
+    "room.col.fingerprint": ("Vingerafdruk", "Fingerprint"),
+    "room.col.epoch": ("Sinds", "Since"),
+    "room.invited": ("uitgenodigd", "invited"),
+    "room.share": ("Delen", "Share"),
+    "room.assess": ("Weging", "Assess"),
+    "room.invite": ("Uitnodigen", "Invite"),
+    "room.consent": ("Instemmen", "Consent"),
+    "room.plan": ("Plan-item", "Plan item"),
+    "room.export": ("Plan exporteren", "Export plan"),
+    "room.close": ("Sluiten", "Close"),
+    "room.revoke": ("Intrekken", "Revoke"),
+    "room.view": ("Lezen", "Read"),
+    "room.audit": ("Audit", "Audit"),
+    "room.not_chair": (
+        "Alleen de voorzitter ({chair}) kan dit.",
+        "Only the chair ({chair}) can do this.",
+    ),
+    "room.not_open": ("De casus is niet open.", "The case is not open."),
+    "room.closed_note": (
+        "Gesloten: inhoud wordt ingetrokken en verwijderd.",
+        "Closed: content is being revoked and deleted.",
+    ),
+    # intake
+    "intake.who": ("Weging door {orgs}", "Assessment by {orgs}"),
+    "intake.col.org": ("Organisatie", "Organisation"),
+    "intake.col.verdict": ("Oordeel", "Verdict"),
+    "intake.waiting": ("nog niet gewogen", "not yet assessed"),
+    "intake.open_when": (
+        "De casus gaat open voor delen zodra {orgs} allen 'opnemen' hebben gewogen.",
+        "The case opens for sharing once {orgs} have all assessed 'take up'.",
+    ),
+    "intake.is_open": ("Intake afgerond: de casus is open.", "Intake complete: the case is open."),
+    "intake.no_intake": ("Deze grondslag kent geen intake.", "This basis has no intake."),
+    "intake.consents": ("Instemming voor derden", "Consent for third parties"),
+    "intake.consent_line": (
+        "{subject} ({role}): instemming van {given}; nodig: {needed}",
+        "{subject} ({role}): consent from {given}; needed: {needed}",
+    ),
+    "assess.title": ("Weging vastleggen: {case}", "Record the assessment: {case}"),
+    "assess.criteria": ("Vijf criteria (0 geen – 3 hoog)", "Five criteria (0 none – 3 high)"),
+    "assess.verdict": ("Oordeel", "Verdict"),
+    "assess.submit": ("Weging versturen", "Send assessment"),
+    "assess.done": ("Weging verstuurd.", "Assessment sent."),
+    "assess.not_yours": (
+        "Uw organisatie ({org}) weegt niet bij deze casus.",
+        "Your organisation ({org}) does not assess this case.",
+    ),
+    "consent.none": (
+        "Er wacht geen derde op uw instemming.",
+        "No third party awaits your consent.",
+    ),
+    "consent.done": ("Instemming voor {subject} verstuurd.", "Consent for {subject} sent."),
+    "consent.ask": ("Instemmen met toelating van {subject}?", "Consent to admitting {subject}?"),
+    "invite.title": ("Partner uitnodigen", "Invite a partner"),
+    "invite.node": ("Partner", "Partner"),
+    "invite.role": ("Rol", "Role"),
+    "invite.done": ("{node} uitgenodigd als {role}.", "{node} invited as {role}."),
+    # timeline
+    "timeline.col.seq": ("#", "#"),
+    "timeline.col.at": ("Tijd", "Time"),
+    "timeline.col.by": ("Door", "By"),
+    "timeline.col.what": ("Gebeurtenis", "Event"),
+    "event.convene": ("casus bijeengeroepen", "case convened"),
+    "event.invite": ("{node} uitgenodigd ({role})", "{node} invited ({role})"),
+    "event.join": ("toegetreden", "joined"),
+    "event.epoch": ("nieuwe epoch {epoch}", "new epoch {epoch}"),
+    "event.assess": ("weging: {verdict}", "assessment: {verdict}"),
+    "event.consent": ("instemming voor {subject}", "consent for {subject}"),
+    "event.remove": ("{node} verwijderd", "{node} removed"),
+    "event.plan": ("plan-item toegevoegd", "plan item added"),
+    "event.close": ("gesloten: {outcome}", "closed: {outcome}"),
+    "event.other": ("{kind}", "{kind}"),
+    "event.share": ("deling {id} ({basis})", "share {id} ({basis})"),
+    # shares
+    "shares.col.id": ("Deling", "Share"),
+    "shares.col.sender": ("Van", "From"),
+    "shares.col.basis": ("Grondslag", "Basis"),
+    "shares.col.categories": ("Categorieën", "Categories"),
+    "shares.col.state": ("Stand", "State"),
+    "shares.unread": ("nieuw", "new"),
+    "shares.read": ("gelezen", "read"),
+    "shares.gone": ("verwijderd", "deleted"),
+    "shares.own_state": ("{done}/{total} ontvangen", "{done}/{total} delivered"),
+    "shares.own_revoked": (
+        "ingetrokken, {done}/{total} verwijderd",
+        "revoked, {done}/{total} deleted",
+    ),
+    "shares.empty": ("Nog geen delingen.", "No shares yet."),
+    "view.title": ("Deling {id} van {sender}", "Share {id} from {sender}"),
+    "view.meta": (
+        "Grondslag {basis} · categorieën {categories} · door {function} · {created}",
+        "Basis {basis} · categories {categories} · by {function} · {created}",
+    ),
+    "view.justification": ("Onderbouwing", "Justification"),
+    "view.decision_ref": ("Besluitreferentie", "Decision reference"),
+    "view.consent": ("Toestemming", "Consent"),
+    "view.conditions": ("Voorwaarden", "Conditions"),
+    "view.audited": (
+        "Dit lezen is vastgelegd in het auditlog.",
+        "This reading is recorded in the audit log.",
+    ),
+    "view.revoked": (
+        "Deze deling is ingetrokken of de casus is gesloten: de inhoud is verwijderd.",
+        "This share was revoked or the case closed: its content is deleted.",
+    ),
+    # compose
+    "compose.title": ("Delen in {case}", "Share in {case}"),
+    "compose.basis": ("Grondslag", "Legal basis"),
+    "compose.categories": ("Categorieën gegevens", "Data categories"),
+    "compose.recipients": ("Ontvangers", "Recipients"),
+    "compose.justification": (
+        "Onderbouwing (noodzaak, proportionaliteit, subsidiariteit)",
+        "Justification (necessity, proportionality, subsidiarity)",
+    ),
+    "compose.decision_ref": (
+        "Referentie schriftelijk besluit",
+        "Reference of the written decision",
+    ),
+    "compose.consent": ("Referentie toestemming betrokkene", "Reference of the person's consent"),
+    "compose.conditions": ("Voorwaarden voor verder gebruik", "Conditions on further use"),
+    "compose.summary": ("Samenvatting (geen namen van melders)", "Summary (no names of reporters)"),
+    "compose.required": ("verplicht", "required"),
+    "compose.check": ("Controleren", "Check"),
+    "compose.send": ("Versturen", "Send"),
+    "compose.no_basis": (
+        "Uw organisatie mag in deze casus onder geen van de verklaarde grondslagen delen.",
+        "Your organisation may not share under any basis this case declared.",
+    ),
+    "compose.ok": ("Toegestaan: gaat naar {recipients}.", "Allowed: goes to {recipients}."),
+    "compose.sent": ("Gedeeld: {id}. Bezorging volgt.", "Shared: {id}. Delivery follows."),
+    "compose.empty_summary": ("De samenvatting is leeg.", "The summary is empty."),
+    "compose.no_categories": ("Kies ten minste één categorie.", "Choose at least one category."),
+    "compose.derde_note": (
+        "Een incidentele derde ontvangt alleen wat u hem uitdrukkelijk stuurt.",
+        "An incidental third party receives only what you address to it.",
+    ),
+    # policy errors, in the words of the rule
+    "policy.refused": ("Niet toegestaan: {reason}", "Not allowed: {reason}"),
+    "policy.field_required": (
+        "{law} ({articles}) vereist: {fields}.",
+        "{law} ({articles}) requires: {fields}.",
+    ),
+    "policy.category": (
+        "onder {law} mag {org} deze categorieën niet delen: {detail}",
+        "under {law}, {org} may not share these categories: {detail}",
+    ),
+    "policy.organisation": (
+        "onder {law} mag {org} niet delen.",
+        "under {law}, {org} may not share.",
+    ),
+    "policy.basis": (
+        "deze grondslag is niet door de casus verklaard of niet van kracht.",
+        "this basis is not declared by the case or not in force.",
+    ),
+    "policy.room_state": ("de casus is niet open voor delen.", "the case is not open for sharing."),
+    "policy.recipient": (
+        "een ontvanger is geen lid van de casus.",
+        "a recipient is not a member of the case.",
+    ),
+    "policy.conditions": (
+        "onder {law} mogen geen voorwaarden worden gesteld.",
+        "{law} does not allow conditions.",
+    ),
+    "policy.other": ("{message}", "{message}"),
+    # plan
+    "plan.col.title": ("Maatregel", "Measure"),
+    "plan.col.kind": ("Soort", "Kind"),
+    "plan.col.owner": ("Eigenaar", "Owner"),
+    "plan.col.due": ("Datum", "Date"),
+    "plan.empty": ("Nog geen maatregelen.", "No measures yet."),
+    "plan.add_title": ("Maatregel toevoegen", "Add a measure"),
+    "plan.title_field": ("Omschrijving", "Description"),
+    "plan.measure": ("Soort maatregel", "Kind of measure"),
+    "plan.owner": ("Eigenaar (partner)", "Owner (partner)"),
+    "plan.due": ("Datum (JJJJ-MM-DD)", "Date (YYYY-MM-DD)"),
+    "plan.bad_due": ("Datum: gebruik JJJJ-MM-DD.", "Date: use YYYY-MM-DD."),
+    "plan.added": ("Maatregel toegevoegd.", "Measure added."),
+    "plan.exported": ("Plan geëxporteerd naar {path}", "Plan exported to {path}"),
+    "plan.md_title": ("Plan van aanpak: {case}", "Action plan: {case}"),
+    "plan.md_meta": (
+        "Casus {case} · voorzitter {chair} · grondslagen {bases} · geëxporteerd {at}",
+        "Case {case} · chair {chair} · bases {bases} · exported {at}",
+    ),
+    "plan.md_note": (
+        "Dit plan bevat geen namen; de casusreferentie is een pseudoniem.",
+        "This plan holds no names; the case reference is a pseudonym.",
+    ),
+    # close and revocation
+    "close.title": ("Casus sluiten: {case}", "Close the case: {case}"),
+    "close.outcome": ("Uitkomst", "Outcome"),
+    "close.warning": (
+        "Na sluiten trekt elke partner in wat hij deelde, verwijdert wat hij ontving en vernietigt de sleutels. Dit kan niet ongedaan worden gemaakt.",
+        "After closing, every partner revokes what it shared, deletes what it received and destroys the keys. This cannot be undone.",
+    ),
+    "close.submit": ("Sluiten", "Close"),
+    "close.done": ("Casus gesloten; intrekking loopt.", "Case closed; revocation under way."),
+    "revoke.confirm": (
+        "Deling {id} intrekken bij alle ontvangers?",
+        "Revoke share {id} at every recipient?",
+    ),
+    "revoke.done": ("{n} deling(en) ingetrokken.", "{n} share(s) revoked."),
+    "revoke.pick": (
+        "Kies een eigen deling op het tabblad Delingen.",
+        "Pick an own share on the Shares tab.",
+    ),
+    "matrix.title": ("Intrekkingsmatrix", "Revocation matrix"),
+    "matrix.col.share": ("Eigen deling", "Own share"),
+    "matrix.closed_row": ("Gesloten", "Closed"),
+    "matrix.closed_yes": ("✓ gesl.", "✓ closed"),
+    "matrix.closed_no": ("open", "open"),
+    "matrix.pending": ("wacht", "pending"),
+    "matrix.delivered": ("ontv.", "recvd"),
+    "matrix.revoked": ("ingetr.", "revoked"),
+    "matrix.deleted": ("✓ verw.", "✓ deleted"),
+    "matrix.legend": (
+        "ontv. = ontvangen · ingetr. = intrekking verstuurd · ✓ verw. = verwijdering bevestigd · ✓ gesl. = sluiting bevestigd",
+        "recvd = delivered · revoked = revocation sent · ✓ deleted = deletion confirmed · ✓ closed = closure confirmed",
+    ),
+    "matrix.progress": (
+        "{done} van {total} bevestigingen binnen",
+        "{done} of {total} confirmations in",
+    ),
+    "matrix.outstanding": ("Nog openstaand: {nodes}", "Still outstanding: {nodes}"),
+    "matrix.complete": (
+        "Alles bevestigd: elke partner heeft verwijderd en gesloten.",
+        "All confirmed: every partner deleted and closed.",
+    ),
+    "matrix.not_closed": (
+        "De casus is nog niet gesloten. Eigen delingen en hun stand:",
+        "The case is not closed yet. Own shares and their state:",
+    ),
+    "matrix.none": ("geen eigen delingen", "no own shares"),
+    # audit
+    "audit.title": ("Auditlog: {scope}", "Audit log: {scope}"),
+    "audit.scope_me": ("mijn handelingen", "my actions"),
+    "audit.filter": ("Filter (actie, door, casus)", "Filter (action, actor, case)"),
+    "audit.verify": ("Verifiëren", "Verify"),
+    "audit.ok": ("Auditketen intact: {n} regels.", "Audit chain intact: {n} entries."),
+    "audit.broken": ("AUDITKETEN GEBROKEN: {detail}", "AUDIT CHAIN BROKEN: {detail}"),
+    "audit.col.seq": ("#", "#"),
+    "audit.col.at": ("Tijd", "Time"),
+    "audit.col.actor": ("Door", "Actor"),
+    "audit.col.action": ("Actie", "Action"),
+    "audit.col.case": ("Casus", "Case"),
+    "audit.count": ("{shown} van {total} regels", "{shown} of {total} entries"),
+    # partners
+    "partners.title": (
+        "Partners in de federatie (roster v{version})",
+        "Federation partners (roster v{version})",
+    ),
+    "partners.col.node": ("Node", "Node"),
+    "partners.col.name": ("Naam", "Name"),
+    "partners.col.org": ("Soort", "Type"),
+    "partners.col.fingerprint": ("Vingerafdruk", "Fingerprint"),
+    "partners.col.reach": ("Bereikbaar", "Reachable"),
+    "partners.self": ("deze node", "this node"),
+    "partners.reach_yes": ("ja", "yes"),
+    "partners.reach_no": ("nee ({n} mislukt)", "no ({n} failed)"),
+    "partners.reach_unknown": ("nog geen contact", "no contact yet"),
+    "partners.compare": (
+        "Lees vingerafdrukken hardop voor aan de partner (telefoon) om ze te vergelijken.",
+        "Read fingerprints aloud to the partner (by phone) to compare them.",
+    ),
+    # errors
+    "error.generic": ("Fout: {message}", "Error: {message}"),
+    "error.forbidden": (
+        "U bent niet aan deze casus toegewezen.",
+        "You are not assigned to this case.",
+    ),
+    "error.not_allowed": (
+        "Niet toegestaan voor deze node: {detail}",
+        "Not allowed for this node: {detail}",
+    ),
+    "error.not_chair": ("Alleen de voorzitter kan dit.", "Only the chair can do this."),
+    # help
+    "help.title": ("Help: toetsen", "Help: keys"),
+    "help.body": (
+        "Overal:  ? help · Esc terug · Ctrl+Q afsluiten\n"
+        "Casussen:  Enter openen · n bijeenroepen · p partners · a audit · u uitloggen\n"
+        "Casus:  d delen · w weging · t instemmen · i uitnodigen · m plan-item\n"
+        "        x plan exporteren · s sluiten · r intrekken · Enter lezen · a audit\n"
+        "        1-6 tabbladen (deelnemers, intake, tijdlijn, delingen, plan, intrekking)\n"
+        "Formulieren:  Tab volgende veld · Spatie kiezen · Ctrl+S versturen · Esc annuleren\n"
+        "Audit:  / filter · v verifiëren\n\n"
+        "Namen van medewerkers verlaten nooit uw eigen node; partners zien alleen uw functie.\n"
+        "Elke keer dat u een deling leest, wordt dat vastgelegd in het auditlog.",
+        "Everywhere:  ? help · Esc back · Ctrl+Q quit\n"
+        "Cases:  Enter open · n convene · p partners · a audit · u log out\n"
+        "Case:  d share · w assess · t consent · i invite · m plan item\n"
+        "       x export plan · s close · r revoke · Enter read · a audit\n"
+        "       1-6 tabs (members, intake, timeline, shares, plan, revocation)\n"
+        "Forms:  Tab next field · Space pick · Ctrl+S send · Esc cancel\n"
+        "Audit:  / filter · v verify\n\n"
+        "Staff names never leave your own node; partners see only your function.\n"
+        "Every time you read a share, it is recorded in the audit log.",
+    ),
+}
+
+_lang = "nl"
+
+
+def set_language(lang: str) -> None:
+    global _lang
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    _lang = lang
+
+
+def language() -> str:
+    return _lang
+
+
+def t(key: str, **fields: Any) -> str:
+    nl, en = CATALOGUE[key]
+    text = nl if _lang == "nl" else en
+    return text.format(**fields) if fields else text
