@@ -557,6 +557,12 @@ async def roster(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     }
 
 
+async def registry(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    """The grondslagen registry this node applies (as in ``protocol/grondslagen.json``)."""
+    node = request.app[NODE]
+    return {"node": node.me, "org": node.config.org, "registry": json.loads(node.registry.source)}
+
+
 def create_local_app(node: Node) -> web.Application:
     app = web.Application(client_max_size=2 << 20)
     app[NODE] = node
@@ -584,4 +590,5 @@ def create_local_app(node: Node) -> web.Application:
     r.add_get("/v1/audit", route(audit_list))
     r.add_get("/v1/audit/verify", route(audit_verify))
     r.add_get("/v1/roster", route(roster))
+    r.add_get("/v1/registry", route(registry))
     return app

@@ -68,6 +68,8 @@ class Registry:
     criteria: Mapping[str, str]
     hash: bytes
     version: int
+    #: the registry document as read (JSON bytes), for clients that show the rules
+    source: bytes = b""
 
     def get(self, basis_id: str) -> Grondslag:
         """The basis with this id; refuses unknown bases and bases not in force."""
@@ -100,6 +102,7 @@ class Registry:
             criteria=MappingProxyType(dict(doc["criteria"])),
             hash=registry_hash(doc),
             version=int(doc["version"]),
+            source=bytes(raw),
         )
 
 
