@@ -16,7 +16,7 @@ from . import fmt
 from .api import ApiError, NodeUnreachable
 from .i18n import t
 from .screens import Base
-from .widgets import Field, Text, translate_bindings
+from .widgets import Field, Text, choice, translate_bindings
 
 if TYPE_CHECKING:
     from .app import CasusnetApp
@@ -181,10 +181,10 @@ class AssessScreen(Modal):
             for c in CRITERIA:
                 with Horizontal(classes="row"):
                     yield Label(t(f"criterion.{c}"), classes="criterion")
-                    yield Select(scores, value=0, allow_blank=False, id=f"c-{c}")
+                    yield choice(scores, value=0, allow_blank=False, id=f"c-{c}")
             with Horizontal(classes="row"):
                 yield Label(t("assess.verdict"), classes="criterion")
-                yield Select(
+                yield choice(
                     [
                         (t("verdict.opnemen"), "opnemen"),
                         (t("verdict.niet_opnemen"), "niet_opnemen"),
@@ -225,7 +225,7 @@ class ConsentScreen(Modal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(t("room.consent"), classes="title")
-            yield Select(
+            yield choice(
                 [(n, n) for n in self.waiting],
                 value=self.waiting[0],
                 allow_blank=False,
@@ -271,9 +271,9 @@ class InviteScreen(Modal):
         with Vertical(classes="dialog"):
             yield Static(t("invite.title"), classes="title")
             yield Label(t("invite.node"))
-            yield Select(nodes, id="node", prompt=t("invite.node"))
+            yield choice(nodes, id="node", prompt=t("invite.node"))
             yield Label(t("invite.role"))
-            yield Select(
+            yield choice(
                 [(t("role.deelnemer"), "deelnemer"), (t("role.derde"), "derde")],
                 value="deelnemer",
                 allow_blank=False,
@@ -353,7 +353,7 @@ class ComposeScreen(Base):
                 yield Static(t("compose.no_basis"), id="form-message")
                 return
             yield Label(t("compose.basis"))
-            yield Select(
+            yield choice(
                 [
                     (f"{b['id']}: {b.get('law', '')} ({b.get('articles', '')})", b["id"])
                     for b in bases
@@ -547,14 +547,14 @@ class PlanItemScreen(Modal):
             yield Label(t("plan.title_field"))
             yield Field(id="title")
             yield Label(t("plan.measure"))
-            yield Select(
+            yield choice(
                 [(t(f"measure.{m}"), m) for m in ("strafrechtelijk", "bestuurlijk", "zorg")],
                 value="bestuurlijk",
                 allow_blank=False,
                 id="measure",
             )
             yield Label(t("plan.owner"))
-            yield Select(owners, value=owners[0][1], allow_blank=False, id="owner")
+            yield choice(owners, value=owners[0][1], allow_blank=False, id="owner")
             yield Label(t("plan.due"))
             yield Field(id="due", placeholder="2027-01-15")
             yield Static("", id="form-message")
@@ -610,7 +610,7 @@ class CloseScreen(Modal):
             yield Static(t("close.title", case=self.room.get("case", "")), classes="title")
             yield Static(t("close.warning"), classes="warning")
             yield Label(t("close.outcome"))
-            yield Select(
+            yield choice(
                 [(t(f"outcome.{o}"), o) for o in outcomes],
                 value=outcomes[0],
                 allow_blank=False,

@@ -44,3 +44,10 @@ def plain(value: Any) -> Any:
     from rich.text import Text as RichText
 
     return value if isinstance(value, RichText) else RichText(str(value))
+
+
+def choice(options: Any, **kw: Any) -> Any:
+    """A one-line drop-down (no border), so a form fits 80x24."""
+    from textual.widgets import Select
+
+    return Select(options, compact=True, **kw)

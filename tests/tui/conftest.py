@@ -43,6 +43,7 @@ def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     try:
         for node, (name, function) in STAFF.items():
             cluster.add_staff(node, name, function)
+            cluster.login(node, name)
         yield cluster
     finally:
         cluster.stop_all()
@@ -50,12 +51,14 @@ def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 def screen_text(app: CasusnetApp) -> str:
     """What the current screen shows: every text widget and every table cell."""
-    from textual.widgets import Button, DataTable, Label, Static
+    from textual.widgets import Button, DataTable, Label, OptionList, Static
 
     parts: list[str] = [str(app.sub_title)]
     for w in app.screen.query("*"):
         if isinstance(w, Static | Label) and not isinstance(w, Button):
             parts.append(str(w.content))
+        elif isinstance(w, OptionList):
+            parts += [str(w.get_option_at_index(i).prompt) for i in range(w.option_count)]
         elif isinstance(w, DataTable):
             parts.append(" | ".join(str(c.label) for c in w.columns.values()))
             for i in range(w.row_count):
@@ -74,7 +77,8 @@ async def until(pilot: Any, check: Callable[[], Any], what: str, within: float =
         if last and not isinstance(last, Exception):
             return last
         await pilot.pause(0.1)
-    raise AssertionError(f"waited {within}s for {what}; last: {last!r}")
+    shown = screen_text(pilot.app)[-1500:]
+    raise AssertionError(f"waited {within}s for {what}; last: {last!r}; screen:\n{shown}")
 
 
 @asynccontextmanager
