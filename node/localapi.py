@@ -341,11 +341,22 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     for key in ("justification", "decision_ref", "consent", "conditions"):
         if key in fields and not isinstance(fields[key], str):
             raise BadRequest(f"{key}: a string")
+    if _check_only(request):
+        node = request.app[NODE]
+        return {"ok": True, "recipients": node.check_share(who, room, fields)}
     wait, timeout = _wait_args(request)  # before anything is committed
     share_id = await request.app[BATCHER].share(who, room, fields)
     if not wait:
         return {"share": share_id.hex()}
     return await _deliveries(request, room, share_id, wait, timeout)
+
+
+def _check_only(request: web.Request) -> bool:
+    """``?check=1``: run the checks of a share, send nothing."""
+    value = request.query.get("check", "0").lower()
+    if value not in ("0", "1", "false", "true"):
+        raise BadRequest("check: 1 (only check) or 0 (send)")
+    return value in ("1", "true")
 
 
 async def view(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

@@ -13,12 +13,13 @@ from importlib import resources
 from typing import Any
 
 import pytest
+import test_review
 from aiohttp.test_utils import TestClient, TestServer
-from test_review import PASS, Meeting, meeting, politie_share  # noqa: F401
+from test_review import PASS, Meeting, politie_share
 
 from node.localapi import create_local_app
 
-Call = Callable[..., Awaitable[tuple[int, Any]]]
+meeting = test_review.meeting  # the fixture
 
 
 class Local:
@@ -37,7 +38,7 @@ class Local:
 
 
 @pytest.fixture
-async def local(meeting: Meeting) -> AsyncIterator[Callable[[str], Awaitable[Local]]]:  # noqa: F811
+async def local(meeting: Meeting) -> AsyncIterator[Callable[[str], Awaitable[Local]]]:
     clients: list[TestClient] = []
 
     async def open_api(node: str, staff: str | None = None) -> Local:
@@ -57,7 +58,7 @@ async def local(meeting: Meeting) -> AsyncIterator[Callable[[str], Awaitable[Loc
 # --- the registry --------------------------------------------------------------------------
 
 
-async def test_the_registry_is_the_one_the_node_applies(meeting: Meeting, local: Any) -> None:  # noqa: F811
+async def test_the_registry_is_the_one_the_node_applies(meeting: Meeting, local: Any) -> None:
     api = await local("politie")
     status, body = await api.get("/v1/registry")
     assert status == 200
@@ -67,3 +68,75 @@ async def test_the_registry_is_the_one_the_node_applies(meeting: Meeting, local:
     assert {b["id"] for b in body["registry"]["bases"]} >= {"pga-r", "wgs", "wpg-20"}
     anonymous = await api.client.get("/v1/registry")
     assert anonymous.status == 401
+
+
+# --- checking a share without sending it ------------------------------------------------------
+
+
+def body_with(**changes: Any) -> dict[str, Any]:
+    return {**politie_share(), **changes}
+
+
+def _stored(meeting: Meeting, node: str) -> dict[str, int]:
+    store = meeting.nodes[node].store
+    tables = ("shares", "plaintext", "deliveries", "outbox", "audit", "seqs")
+    return {t: int(store.one(f"SELECT COUNT(*) FROM {t}")) for t in tables}
+
+
+async def test_a_check_answers_as_a_send_would_and_changes_nothing(
+    meeting: Meeting,
+    local: Any,
+) -> None:
+    api = await local("politie")
+    path = f"/v1/rooms/{meeting.room.hex()}/shares"
+    before = _stored(meeting, "politie")
+
+    status, body = await api.post(path + "?check=1", politie_share())
+    assert (status, body) == (200, {"ok": True, "recipients": ["gemeente", "om"]})
+    status, body = await api.post(path + "?check=1", body_with(recipients=["om"]))
+    assert (status, body["recipients"]) == (200, ["om"])
+
+    no_decision = body_with(decision_ref=None)
+    status, refusal = await api.post(path + "?check=1", no_decision)
+    assert (status, refusal["error"]) == (422, "policy.field_required")
+    answers: list[tuple[dict[str, Any], tuple[int, Any]]] = [(no_decision, (status, refusal))]
+    for bad in (
+        body_with(summary=""),  # local.invalid: the content's schema
+        body_with(recipients=["om", "om"]),  # local.invalid
+        body_with(recipients=["rvdk"]),  # policy.recipient
+        body_with(categories=["gezondheid"]),  # policy.category
+        body_with(decision_ref=""),  # the content's schema, after the policy
+        {"basis": "wpg-20", "summary": "x"},  # local.invalid: categories missing
+        {"basis": "wpg-20", "summary": 3},  # 400
+    ):
+        status, checked = await api.post(path + "?check=1", bad)
+        assert status in (400, 422), checked
+        assert checked["error"] != "ok"
+        assert (status, checked) == await api.post(path + "?check=true", bad)
+        answers.append((bad, (status, checked)))
+    assert (await api.post(path + "?check=maybe", politie_share()))[0] == 400
+    # nothing stored, sealed, queued or audited by any of these checks
+    assert _stored(meeting, "politie") == before
+
+    # a real send gives the same answers (and audits the refusals)
+    for bad, answer in answers:
+        assert await api.post(path, bad) == answer
+    status, sent = await api.post(path, politie_share())
+    assert status == 200
+    assert _stored(meeting, "politie")["shares"] == before["shares"] + 1
+
+
+async def test_a_check_refuses_what_the_room_state_refuses(
+    meeting: Meeting,
+    local: Any,
+) -> None:
+    api = await local("politie")
+    path = f"/v1/rooms/{meeting.room.hex()}/shares?check=1"
+    g = meeting.nodes["gemeente"]
+    g.close(meeting.staff["gemeente"], meeting.room, "afgeschaald")
+    meeting.pump()
+    status, body = await api.post(path, politie_share())
+    assert (status, body["error"]) == (422, "policy.room_not_open")
+    other = await local("rvdk")
+    status, body = await other.post(path, politie_share())
+    assert (status, body["error"]) == (403, "node.forbidden")
