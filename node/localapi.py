@@ -165,8 +165,8 @@ async def me(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     rows = node.store.rows(
-        "SELECT r.room, r.case_ref, r.chair, r.phase, r.epoch, r.meeting, r.updated, r.outcome"
-        " FROM rooms r JOIN assignments a ON a.room = r.room AND a.staff = ?"
+        "SELECT r.room, r.case_ref, r.chair, r.phase, r.epoch, r.meeting, r.updated, r.outcome,"
+        " r.keys_destroyed FROM rooms r JOIN assignments a ON a.room = r.room AND a.staff = ?"
         " ORDER BY r.updated DESC",
         (who.name,),
     )
@@ -189,8 +189,16 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
         r["shares_received"] = received.get(room, 0)
         r["pending"] = pending.get(room, 0)
         r["room"] = room.hex()
-        r["status"] = r["phase"]
+        r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
     return {"rooms": rows}
+
+
+def room_status(phase: str, keys_destroyed: int | None) -> str:
+    """``intake``, ``open``, ``closed`` (closure not finished here: room keys still
+    held, e.g. in the grace period) or ``shielded`` (closed, room keys destroyed)."""
+    if phase == "closed" and keys_destroyed:
+        return "shielded"
+    return phase
 
 
 async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
@@ -259,6 +267,10 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "case": state.case,
         "purpose": state.purpose,
         "phase": state.phase,
+        "status": room_status(
+            state.phase,
+            node.store.one("SELECT keys_destroyed FROM rooms WHERE room = ?", (room,)),
+        ),
         "chair": state.chair,
         "bases": list(state.bases),
         "epoch": state.epoch,

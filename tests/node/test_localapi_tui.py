@@ -7,6 +7,7 @@ served with aiohttp's test server and called as its staff member.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
@@ -17,6 +18,7 @@ import test_review
 from aiohttp.test_utils import TestClient, TestServer
 from test_review import PASS, Meeting, politie_share
 
+from node import retention
 from node.localapi import create_local_app
 
 meeting = test_review.meeting  # the fixture
@@ -140,3 +142,34 @@ async def test_a_check_refuses_what_the_room_state_refuses(
     other = await local("rvdk")
     status, body = await other.post(path, politie_share())
     assert (status, body["error"]) == (403, "node.forbidden")
+
+
+# --- room status: closed, then shielded ---------------------------------------------------------
+
+
+async def _statuses(api: Local, room: bytes) -> tuple[str, str, str]:
+    listed = (await api.get("/v1/rooms"))[1]["rooms"]
+    shown = (await api.get(f"/v1/rooms/{room.hex()}"))[1]
+    (entry,) = [r for r in listed if r["room"] == room.hex()]
+    assert entry["phase"] == shown["phase"]
+    return entry["status"], shown["status"], shown["phase"]
+
+
+async def test_a_room_is_shielded_once_this_node_destroyed_its_keys(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    om = m.nodes["om"]
+    om.config = dataclasses.replace(om.config, closure_grace=3600)
+    gemeente, om_api = await local("gemeente"), await local("om")
+    assert await _statuses(om_api, m.room) == ("open", "open", "open")
+    m.nodes["gemeente"].close(m.staff["gemeente"], m.room, "afgeschaald")
+    m.pump()
+    assert await _statuses(gemeente, m.room) == ("shielded", "shielded", "closed")
+    # OM's grace period: closed, its room keys still held
+    assert await _statuses(om_api, m.room) == ("closed", "closed", "closed")
+    later = om.now() + 3601
+    om.clock = lambda: later
+    assert retention.run_once(om)["finished"] == 1
+    om_api = await local("om")  # the session idled out in the hour that passed
+    assert await _statuses(om_api, m.room) == ("shielded", "shielded", "closed")
