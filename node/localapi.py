@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from protocol.codec import decode
 from protocol.errors import (
     CasusnetError,
     LocalProtocolError,
@@ -25,7 +26,8 @@ from protocol.errors import (
     RemoteProtocolError,
     StorageError,
 )
-from protocol.events import CRITERIA
+from protocol.events import CRITERIA, STATEMENT_SPECS, Event
+from protocol.signed import Signed
 
 from . import audit
 from . import staff as staffmod
@@ -284,10 +286,54 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "shares": shares,
         "plan": node.plan_items(room) if state.phase != "closed" else [],
         "closed_receipts": sorted(r["issuer"] for r in closed),
+        "timeline": timeline(node, room),
         "outbox_pending": node.store.one(
             "SELECT COUNT(*) FROM outbox WHERE room = ? AND done_at IS NULL", (room,)
         ),
     }
+
+
+def timeline(node: Node, room: bytes) -> list[dict[str, Any]]:
+    """The room's chain events in order, with only what is safe and useful to show.
+
+    ``by`` is the node that signed: the chair for its own events, the member for a
+    statement it signed (``assess``, ``consent``, ``join``, ``leave``) that the chair
+    put in the chain. Never content (plan items are encrypted; only their ids show),
+    keys or signatures.
+    """
+    orgs = {m.node: m.org for m in node.rooms.roster.members}
+    out = []
+    for raw in node.rooms.events_after(room, -1, limit=1 << 30):
+        wrapper = decode(raw, Signed.SPEC)
+        event = decode(wrapper.body, Event.SPEC)
+        by, data = wrapper.signer, event.data
+        detail: dict[str, Any] = {}
+        if event.kind in STATEMENT_SPECS:
+            inner = decode(data.statement, Signed.SPEC)
+            statement = decode(inner.body, STATEMENT_SPECS[event.kind])
+            by = inner.signer
+            if event.kind == "assess":
+                detail = {"org": orgs.get(by, "?"), "verdict": statement.verdict}
+            elif event.kind == "consent":
+                detail = {"org": orgs.get(by, "?"), "subject": statement.subject}
+            else:
+                detail = {"node": statement.node}
+        elif event.kind == "convene":
+            detail = {"case": data.case, "bases": list(data.bases), "meeting": data.meeting}
+        elif event.kind == "invite":
+            detail = {"node": data.node, "role": data.role}
+        elif event.kind == "epoch":
+            detail = {"epoch": data.epoch, "members": [m.node for m in data.members]}
+        elif event.kind == "remove":
+            detail = {"node": data.node}
+        elif event.kind in ("agenda", "decision"):
+            detail = {"item": data.item.hex(), "epoch": data.epoch}
+        elif event.kind == "close":
+            detail = {"outcome": data.outcome}
+        out.append(
+            {"seq": event.seq, "kind": event.kind, "by": by, "at": event.time, "detail": detail}
+        )
+    return out
 
 
 def _since_epoch(state: Any, node: str) -> int:

@@ -173,3 +173,55 @@ async def test_a_room_is_shielded_once_this_node_destroyed_its_keys(
     assert retention.run_once(om)["finished"] == 1
     om_api = await local("om")  # the session idled out in the hour that passed
     assert await _statuses(om_api, m.room) == ("shielded", "shielded", "closed")
+
+
+# --- the timeline -------------------------------------------------------------------------------
+
+
+async def test_the_timeline_shows_the_chain_without_content_or_keys(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    g, chair = m.nodes["gemeente"], m.staff["gemeente"]
+    g.invite(chair, m.room, "ggz", "derde")
+    m.pump()
+    for n in ("gemeente", "politie", "om"):
+        m.nodes[n].consent(m.staff[n], m.room, "ggz")
+        m.pump()
+    title = "Gesprek met het moskeebestuur"
+    g.plan(chair, m.room, kind="decision", title=title, measure="bestuurlijk",
+           owner="gemeente", due=g.now() + 86400)  # fmt: skip
+    g.remove(chair, m.room, "om")
+    m.pump()
+    state = m.state("politie")
+    keys = {member.key for epoch in state.epochs.values() for member in epoch.values()}
+    g.close(chair, m.room, "afgeschaald")
+    m.pump()
+
+    api = await local("politie")
+    r = await api.client.get(f"/v1/rooms/{m.room.hex()}", headers=api.auth)
+    raw = await r.text()
+    timeline = json.loads(raw)["timeline"]
+    assert [e["seq"] for e in timeline] == list(range(len(timeline)))
+    assert all(set(e) == {"seq", "kind", "by", "at", "detail"} for e in timeline)
+    events = [(e["kind"], e["by"], e["detail"]) for e in timeline]
+    assert events[0][:2] == ("convene", "gemeente")
+    assert events[0][2]["case"] == test_review.CASE
+    assert ("invite", "gemeente", {"node": "politie", "role": "deelnemer"}) in events
+    assert ("join", "politie", {"node": "politie"}) in events
+    assert ("assess", "om", {"org": "om", "verdict": "opnemen"}) in events
+    assert ("invite", "gemeente", {"node": "ggz", "role": "derde"}) in events
+    assert ("consent", "politie", {"org": "politie", "subject": "ggz"}) in events
+    assert ("join", "ggz", {"node": "ggz"}) in events
+    epochs = [d for kind, _, d in events if kind == "epoch"]
+    assert epochs[-1] == {"epoch": epochs[-1]["epoch"], "members": ["gemeente", "ggz", "politie"]}
+    assert {"epoch": epochs[-2]["epoch"], "members": ["gemeente", "ggz", "om", "politie"]} in epochs
+    (item,) = [d for kind, _, d in events if kind == "decision"]
+    assert set(item) == {"item", "epoch"}
+    assert ("remove", "gemeente", {"node": "om"}) in events
+    assert events[-1] == ("close", "gemeente", {"outcome": "afgeschaald"})
+    assert [t["at"] for t in timeline] == sorted(t["at"] for t in timeline)
+    # the plan item's title is encrypted in the chain: the timeline does not show it
+    assert title not in raw
+    assert len(keys) >= 4
+    assert not any(key.hex() in raw for key in keys)
