@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from protocol.codec import decode
 from protocol.errors import (
     CasusnetError,
     LocalProtocolError,
@@ -25,7 +26,8 @@ from protocol.errors import (
     RemoteProtocolError,
     StorageError,
 )
-from protocol.events import CRITERIA
+from protocol.events import CRITERIA, STATEMENT_SPECS, Event
+from protocol.signed import Signed
 
 from . import audit
 from . import staff as staffmod
@@ -165,8 +167,8 @@ async def me(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     rows = node.store.rows(
-        "SELECT r.room, r.case_ref, r.chair, r.phase, r.epoch, r.meeting, r.updated, r.outcome"
-        " FROM rooms r JOIN assignments a ON a.room = r.room AND a.staff = ?"
+        "SELECT r.room, r.case_ref, r.chair, r.phase, r.epoch, r.meeting, r.updated, r.outcome,"
+        " r.keys_destroyed FROM rooms r JOIN assignments a ON a.room = r.room AND a.staff = ?"
         " ORDER BY r.updated DESC",
         (who.name,),
     )
@@ -189,8 +191,16 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
         r["shares_received"] = received.get(room, 0)
         r["pending"] = pending.get(room, 0)
         r["room"] = room.hex()
-        r["status"] = r["phase"]
+        r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
     return {"rooms": rows}
+
+
+def room_status(phase: str, keys_destroyed: int | None) -> str:
+    """``intake``, ``open``, ``closed`` (closure not finished here: room keys still
+    held, e.g. in the grace period) or ``shielded`` (closed, room keys destroyed)."""
+    if phase == "closed" and keys_destroyed:
+        return "shielded"
+    return phase
 
 
 async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
@@ -259,6 +269,10 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "case": state.case,
         "purpose": state.purpose,
         "phase": state.phase,
+        "status": room_status(
+            state.phase,
+            node.store.one("SELECT keys_destroyed FROM rooms WHERE room = ?", (room,)),
+        ),
         "chair": state.chair,
         "bases": list(state.bases),
         "epoch": state.epoch,
@@ -272,10 +286,54 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "shares": shares,
         "plan": node.plan_items(room) if state.phase != "closed" else [],
         "closed_receipts": sorted(r["issuer"] for r in closed),
+        "timeline": timeline(node, room),
         "outbox_pending": node.store.one(
             "SELECT COUNT(*) FROM outbox WHERE room = ? AND done_at IS NULL", (room,)
         ),
     }
+
+
+def timeline(node: Node, room: bytes) -> list[dict[str, Any]]:
+    """The room's chain events in order, with only what is safe and useful to show.
+
+    ``by`` is the node that signed: the chair for its own events, the member for a
+    statement it signed (``assess``, ``consent``, ``join``, ``leave``) that the chair
+    put in the chain. Never content (plan items are encrypted; only their ids show),
+    keys or signatures.
+    """
+    orgs = {m.node: m.org for m in node.rooms.roster.members}
+    out = []
+    for raw in node.rooms.events_after(room, -1, limit=1 << 30):
+        wrapper = decode(raw, Signed.SPEC)
+        event = decode(wrapper.body, Event.SPEC)
+        by, data = wrapper.signer, event.data
+        detail: dict[str, Any] = {}
+        if event.kind in STATEMENT_SPECS:
+            inner = decode(data.statement, Signed.SPEC)
+            statement = decode(inner.body, STATEMENT_SPECS[event.kind])
+            by = inner.signer
+            if event.kind == "assess":
+                detail = {"org": orgs.get(by, "?"), "verdict": statement.verdict}
+            elif event.kind == "consent":
+                detail = {"org": orgs.get(by, "?"), "subject": statement.subject}
+            else:
+                detail = {"node": statement.node}
+        elif event.kind == "convene":
+            detail = {"case": data.case, "bases": list(data.bases), "meeting": data.meeting}
+        elif event.kind == "invite":
+            detail = {"node": data.node, "role": data.role}
+        elif event.kind == "epoch":
+            detail = {"epoch": data.epoch, "members": [m.node for m in data.members]}
+        elif event.kind == "remove":
+            detail = {"node": data.node}
+        elif event.kind in ("agenda", "decision"):
+            detail = {"item": data.item.hex(), "epoch": data.epoch}
+        elif event.kind == "close":
+            detail = {"outcome": data.outcome}
+        out.append(
+            {"seq": event.seq, "kind": event.kind, "by": by, "at": event.time, "detail": detail}
+        )
+    return out
 
 
 def _since_epoch(state: Any, node: str) -> int:
@@ -341,11 +399,22 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     for key in ("justification", "decision_ref", "consent", "conditions"):
         if key in fields and not isinstance(fields[key], str):
             raise BadRequest(f"{key}: a string")
+    if _check_only(request):
+        node = request.app[NODE]
+        return {"ok": True, "recipients": node.check_share(who, room, fields)}
     wait, timeout = _wait_args(request)  # before anything is committed
     share_id = await request.app[BATCHER].share(who, room, fields)
     if not wait:
         return {"share": share_id.hex()}
     return await _deliveries(request, room, share_id, wait, timeout)
+
+
+def _check_only(request: web.Request) -> bool:
+    """``?check=1``: run the checks of a share, send nothing."""
+    value = request.query.get("check", "0").lower()
+    if value not in ("0", "1", "false", "true"):
+        raise BadRequest("check: 1 (only check) or 0 (send)")
+    return value in ("1", "true")
 
 
 async def view(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

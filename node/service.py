@@ -47,7 +47,7 @@ from protocol.policy import default_recipients
 from protocol.registry import Registry, default_registry
 from protocol.revocation import make_receipt, make_revoke
 from protocol.roster import Roster, accept_roster
-from protocol.share import Draft, open_item, open_share, seal_item, seal_share
+from protocol.share import Draft, check_draft, open_item, open_share, seal_item, seal_share
 from protocol.signed import Signed
 
 from . import audit
@@ -400,6 +400,10 @@ class Node(Receiving):
         return results
 
     def _share_one(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> bytes:
+        state, draft = self._draft(staff, room, fields)
+        return self._share(staff, state, draft)
+
+    def _draft(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> tuple[RoomState, Draft]:
         state = self._state(room)
         fields = dict(fields)
         if not fields.get("recipients"):
@@ -408,7 +412,13 @@ class Node(Receiving):
             draft = Draft(author_function=staff.function, **fields)
         except TypeError as exc:
             raise LocalProtocolError(f"share fields: {exc}"[:200]) from None
-        return self._share(staff, state, draft)
+        return state, draft
+
+    def check_share(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> list[str]:
+        """Every check a share would pass through, without sealing, storing or sending
+        anything (and not audited); returns the recipients it would go to."""
+        state, draft = self._draft(staff, room, fields)
+        return list(check_draft(draft, state=state, registry=self.registry, sender=self.me))
 
     def _share(self, staff: Staff, state: RoomState, draft: Draft) -> bytes:
         room = state.room

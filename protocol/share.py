@@ -168,19 +168,7 @@ def seal_share(
     rand: Rand,
 ) -> bytes:
     """Check the draft against the policy and return the signed share's bytes."""
-    recipients = tuple(sorted(set(draft.recipients)))
-    if len(recipients) != len(draft.recipients):
-        raise LocalProtocolError("a recipient is listed twice")
-    categories = tuple(sorted(set(draft.categories)))
-    basis, member = check_header(
-        state, registry, sender=sender, epoch=state.epoch, basis_id=draft.basis,
-        categories=categories, recipients=recipients, side="sender",
-    )  # fmt: skip
-    check_content(
-        basis, member.org, categories, justification=draft.justification,
-        decision_ref=draft.decision_ref, consent=draft.consent, conditions=draft.conditions,
-        side="sender",
-    )  # fmt: skip
+    recipients, categories = _check_policy(draft, state=state, registry=registry, sender=sender)
     members = state.members
     keys = [members[r].key for r in recipients]
     content_key = rand(32)
@@ -204,6 +192,56 @@ def seal_share(
     if len(raw) > DEFAULT_LIMITS.max_size - 256:
         raise LocalProtocolError("share too large")
     return Signed(raw, sender, signer.sign("share", raw)).encode()
+
+
+def _check_policy(
+    draft: Draft, *, state: RoomState, registry: Registry, sender: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The sender's policy checks of a draft; returns its recipients and categories, sorted."""
+    recipients = tuple(sorted(set(draft.recipients)))
+    if len(recipients) != len(draft.recipients):
+        raise LocalProtocolError("a recipient is listed twice")
+    categories = tuple(sorted(set(draft.categories)))
+    basis, member = check_header(
+        state, registry, sender=sender, epoch=state.epoch, basis_id=draft.basis,
+        categories=categories, recipients=recipients, side="sender",
+    )  # fmt: skip
+    check_content(
+        basis, member.org, categories, justification=draft.justification,
+        decision_ref=draft.decision_ref, consent=draft.consent, conditions=draft.conditions,
+        side="sender",
+    )  # fmt: skip
+    return recipients, categories
+
+
+def check_draft(
+    draft: Draft, *, state: RoomState, registry: Registry, sender: str
+) -> tuple[str, ...]:
+    """Every check :func:`seal_share` makes, without sealing; returns the recipients.
+
+    The policy checks, then the schema of the content and of the header, with
+    placeholders for what sealing adds (ids, ciphertext, wraps): the same errors as
+    sealing, and nothing random, encrypted or signed.
+    """
+    recipients, categories = _check_policy(draft, state=state, registry=registry, sender=sender)
+    content = Content(
+        bytes(32), draft.summary, draft.justification, draft.decision_ref, draft.consent,
+        draft.conditions, draft.author_function,
+    ).encode()  # fmt: skip
+    body = Share.SPEC.wire(
+        Share(
+            "share", 1, state.room, state.epoch, bytes(16), sender, 1, recipients, draft.basis,
+            categories, 0, bytes(24 + 16 + len(content)),
+            tuple(bytes(WRAP_SIZE) for _ in recipients),
+        )
+    )  # fmt: skip
+    try:
+        Share.SPEC.check(body)
+    except SchemaError as exc:
+        raise LocalProtocolError(f"the share would be refused: {exc.detail}") from None
+    if len(pack(body)) > DEFAULT_LIMITS.max_size - 256:
+        raise LocalProtocolError("share too large")
+    return recipients
 
 
 def verify_share(

@@ -7,18 +7,21 @@ served with aiohttp's test server and called as its staff member.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from typing import Any
 
 import pytest
+import test_review
 from aiohttp.test_utils import TestClient, TestServer
-from test_review import PASS, Meeting, meeting, politie_share  # noqa: F401
+from test_review import PASS, Meeting, politie_share
 
+from node import retention
 from node.localapi import create_local_app
 
-Call = Callable[..., Awaitable[tuple[int, Any]]]
+meeting = test_review.meeting  # the fixture
 
 
 class Local:
@@ -37,7 +40,7 @@ class Local:
 
 
 @pytest.fixture
-async def local(meeting: Meeting) -> AsyncIterator[Callable[[str], Awaitable[Local]]]:  # noqa: F811
+async def local(meeting: Meeting) -> AsyncIterator[Callable[[str], Awaitable[Local]]]:
     clients: list[TestClient] = []
 
     async def open_api(node: str, staff: str | None = None) -> Local:
@@ -57,7 +60,7 @@ async def local(meeting: Meeting) -> AsyncIterator[Callable[[str], Awaitable[Loc
 # --- the registry --------------------------------------------------------------------------
 
 
-async def test_the_registry_is_the_one_the_node_applies(meeting: Meeting, local: Any) -> None:  # noqa: F811
+async def test_the_registry_is_the_one_the_node_applies(meeting: Meeting, local: Any) -> None:
     api = await local("politie")
     status, body = await api.get("/v1/registry")
     assert status == 200
@@ -67,3 +70,158 @@ async def test_the_registry_is_the_one_the_node_applies(meeting: Meeting, local:
     assert {b["id"] for b in body["registry"]["bases"]} >= {"pga-r", "wgs", "wpg-20"}
     anonymous = await api.client.get("/v1/registry")
     assert anonymous.status == 401
+
+
+# --- checking a share without sending it ------------------------------------------------------
+
+
+def body_with(**changes: Any) -> dict[str, Any]:
+    return {**politie_share(), **changes}
+
+
+def _stored(meeting: Meeting, node: str) -> dict[str, int]:
+    store = meeting.nodes[node].store
+    tables = ("shares", "plaintext", "deliveries", "outbox", "audit", "seqs")
+    return {t: int(store.one(f"SELECT COUNT(*) FROM {t}")) for t in tables}
+
+
+async def test_a_check_answers_as_a_send_would_and_changes_nothing(
+    meeting: Meeting,
+    local: Any,
+) -> None:
+    api = await local("politie")
+    path = f"/v1/rooms/{meeting.room.hex()}/shares"
+    before = _stored(meeting, "politie")
+
+    status, body = await api.post(path + "?check=1", politie_share())
+    assert (status, body) == (200, {"ok": True, "recipients": ["gemeente", "om"]})
+    status, body = await api.post(path + "?check=1", body_with(recipients=["om"]))
+    assert (status, body["recipients"]) == (200, ["om"])
+
+    no_decision = body_with(decision_ref=None)
+    status, refusal = await api.post(path + "?check=1", no_decision)
+    assert (status, refusal["error"]) == (422, "policy.field_required")
+    answers: list[tuple[dict[str, Any], tuple[int, Any]]] = [(no_decision, (status, refusal))]
+    for bad in (
+        body_with(summary=""),  # local.invalid: the content's schema
+        body_with(recipients=["om", "om"]),  # local.invalid
+        body_with(recipients=["rvdk"]),  # policy.recipient
+        body_with(categories=["gezondheid"]),  # policy.category
+        body_with(decision_ref=""),  # the content's schema, after the policy
+        {"basis": "wpg-20", "summary": "x"},  # local.invalid: categories missing
+        {"basis": "wpg-20", "summary": 3},  # 400
+    ):
+        status, checked = await api.post(path + "?check=1", bad)
+        assert status in (400, 422), checked
+        assert checked["error"] != "ok"
+        assert (status, checked) == await api.post(path + "?check=true", bad)
+        answers.append((bad, (status, checked)))
+    assert (await api.post(path + "?check=maybe", politie_share()))[0] == 400
+    # nothing stored, sealed, queued or audited by any of these checks
+    assert _stored(meeting, "politie") == before
+
+    # a real send gives the same answers (and audits the refusals)
+    for bad, answer in answers:
+        assert await api.post(path, bad) == answer
+    status, sent = await api.post(path, politie_share())
+    assert status == 200
+    assert _stored(meeting, "politie")["shares"] == before["shares"] + 1
+
+
+async def test_a_check_refuses_what_the_room_state_refuses(
+    meeting: Meeting,
+    local: Any,
+) -> None:
+    api = await local("politie")
+    path = f"/v1/rooms/{meeting.room.hex()}/shares?check=1"
+    g = meeting.nodes["gemeente"]
+    g.close(meeting.staff["gemeente"], meeting.room, "afgeschaald")
+    meeting.pump()
+    status, body = await api.post(path, politie_share())
+    assert (status, body["error"]) == (422, "policy.room_not_open")
+    other = await local("rvdk")
+    status, body = await other.post(path, politie_share())
+    assert (status, body["error"]) == (403, "node.forbidden")
+
+
+# --- room status: closed, then shielded ---------------------------------------------------------
+
+
+async def _statuses(api: Local, room: bytes) -> tuple[str, str, str]:
+    listed = (await api.get("/v1/rooms"))[1]["rooms"]
+    shown = (await api.get(f"/v1/rooms/{room.hex()}"))[1]
+    (entry,) = [r for r in listed if r["room"] == room.hex()]
+    assert entry["phase"] == shown["phase"]
+    return entry["status"], shown["status"], shown["phase"]
+
+
+async def test_a_room_is_shielded_once_this_node_destroyed_its_keys(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    om = m.nodes["om"]
+    om.config = dataclasses.replace(om.config, closure_grace=3600)
+    gemeente, om_api = await local("gemeente"), await local("om")
+    assert await _statuses(om_api, m.room) == ("open", "open", "open")
+    m.nodes["gemeente"].close(m.staff["gemeente"], m.room, "afgeschaald")
+    m.pump()
+    assert await _statuses(gemeente, m.room) == ("shielded", "shielded", "closed")
+    # OM's grace period: closed, its room keys still held
+    assert await _statuses(om_api, m.room) == ("closed", "closed", "closed")
+    later = om.now() + 3601
+    om.clock = lambda: later
+    assert retention.run_once(om)["finished"] == 1
+    om_api = await local("om")  # the session idled out in the hour that passed
+    assert await _statuses(om_api, m.room) == ("shielded", "shielded", "closed")
+
+
+# --- the timeline -------------------------------------------------------------------------------
+
+
+async def test_the_timeline_shows_the_chain_without_content_or_keys(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    g, chair = m.nodes["gemeente"], m.staff["gemeente"]
+    g.invite(chair, m.room, "ggz", "derde")
+    m.pump()
+    for n in ("gemeente", "politie", "om"):
+        m.nodes[n].consent(m.staff[n], m.room, "ggz")
+        m.pump()
+    title = "Gesprek met het moskeebestuur"
+    g.plan(chair, m.room, kind="decision", title=title, measure="bestuurlijk",
+           owner="gemeente", due=g.now() + 86400)  # fmt: skip
+    g.remove(chair, m.room, "om")
+    m.pump()
+    state = m.state("politie")
+    keys = {member.key for epoch in state.epochs.values() for member in epoch.values()}
+    g.close(chair, m.room, "afgeschaald")
+    m.pump()
+
+    api = await local("politie")
+    r = await api.client.get(f"/v1/rooms/{m.room.hex()}", headers=api.auth)
+    raw = await r.text()
+    timeline = json.loads(raw)["timeline"]
+    assert [e["seq"] for e in timeline] == list(range(len(timeline)))
+    assert all(set(e) == {"seq", "kind", "by", "at", "detail"} for e in timeline)
+    events = [(e["kind"], e["by"], e["detail"]) for e in timeline]
+    assert events[0][:2] == ("convene", "gemeente")
+    assert events[0][2]["case"] == test_review.CASE
+    assert ("invite", "gemeente", {"node": "politie", "role": "deelnemer"}) in events
+    assert ("join", "politie", {"node": "politie"}) in events
+    assert ("assess", "om", {"org": "om", "verdict": "opnemen"}) in events
+    assert ("invite", "gemeente", {"node": "ggz", "role": "derde"}) in events
+    assert ("consent", "politie", {"org": "politie", "subject": "ggz"}) in events
+    assert ("join", "ggz", {"node": "ggz"}) in events
+    epochs = [d for kind, _, d in events if kind == "epoch"]
+    assert epochs[-1] == {"epoch": epochs[-1]["epoch"], "members": ["gemeente", "ggz", "politie"]}
+    assert {"epoch": epochs[-2]["epoch"], "members": ["gemeente", "ggz", "om", "politie"]} in epochs
+    (item,) = [d for kind, _, d in events if kind == "decision"]
+    assert set(item) == {"item", "epoch"}
+    assert ("remove", "gemeente", {"node": "om"}) in events
+    assert events[-1] == ("close", "gemeente", {"outcome": "afgeschaald"})
+    assert [t["at"] for t in timeline] == sorted(t["at"] for t in timeline)
+    # the plan item's title is encrypted in the chain: the timeline does not show it
+    assert title not in raw
+    assert len(keys) >= 4
+    assert not any(key.hex() in raw for key in keys)
