@@ -16,7 +16,7 @@ from . import fmt
 from .api import ApiError, NodeUnreachable
 from .i18n import t
 from .screens import Base
-from .widgets import Field, Text, choice, translate_bindings
+from .widgets import Field, Picks, Text, choice, translate_bindings
 
 if TYPE_CHECKING:
     from .app import CasusnetApp
@@ -83,14 +83,14 @@ class ConveneScreen(Base):
             yield Label(t("convene.meeting"))
             yield Field(id="meeting", placeholder="2026-12-01 10:00")
             yield Label(t("convene.bases"))
-            yield SelectionList[str](*bases, id="bases")
+            yield Picks(*bases, id="bases")
             yield Label(t("convene.deelnemers"))
-            yield SelectionList[str](
+            yield Picks(
                 *(Selection(f"{m['node']}: {m.get('name', '')}", m["node"]) for m in partners),
                 id="deelnemers",
             )
             yield Label(t("convene.derden"))
-            yield SelectionList[str](
+            yield Picks(
                 *(Selection(f"{m['node']}: {m.get('name', '')}", m["node"]) for m in partners),
                 id="derden",
             )
@@ -363,9 +363,9 @@ class ComposeScreen(Base):
                 id="basis",
             )
             yield Label(t("compose.categories"))
-            yield SelectionList[str](id="categories")
+            yield Picks(id="categories")
             yield Label(t("compose.recipients"))
-            yield SelectionList[str](
+            yield Picks(
                 *(
                     Selection(
                         f"{m['node']} ({fmt.word('role', m.get('role'))})",

@@ -47,6 +47,8 @@ class RoomScreen(Base):
         super().__init__()
         self.room = room
         self.doc: dict[str, Any] = {}
+        self.stale = False
+        self.drawn: dict[str, Any] = {}  # what each part was drawn from
 
     # -- layout --------------------------------------------------------------------------
 
@@ -107,7 +109,14 @@ class RoomScreen(Base):
         self.set_interval(self.capp.poll, self.load)
 
     def on_screen_resume(self) -> None:
+        if self.stale and self.doc:
+            self.render_room()
         self.load()
+
+    @on(TabbedContent.TabActivated)
+    def tab_shown(self) -> None:
+        if self.doc:
+            self.render_room()
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
@@ -130,7 +139,10 @@ class RoomScreen(Base):
         if doc == self.doc:
             return
         self.doc = doc
-        self.render_room()
+        if self.is_current:
+            self.render_room()
+        else:  # under a form: draw when the room shows again, not now
+            self.stale = True
 
     @property
     def me(self) -> str:
@@ -166,12 +178,36 @@ class RoomScreen(Base):
             else "",
         )
         self.query_one("#room-header", Static).update(plain(header))
-        self.render_members()
-        self.render_intake()
-        self.render_timeline()
-        self.render_shares()
-        self.render_plan()
-        self.render_matrix()
+        self.stale = False
+        # Only the tab on screen is drawn, and only when what it shows changed: a
+        # room with many shares and a burst of receipts must not stall the keyboard.
+        d = self.doc
+        sources = {
+            "members": (d.get("members"), d.get("invited")),
+            "intake": (
+                d.get("phase"),
+                d.get("assessments"),
+                d.get("consents"),
+                d.get("invited"),
+                d.get("members"),
+            ),
+            "timeline": (
+                d.get("timeline"),
+                [(s["id"], s.get("created")) for s in d.get("shares", [])],
+            ),
+            "shares": d.get("shares"),
+            "plan": d.get("plan"),
+            "revocation": (
+                d.get("phase"),
+                d.get("shares"),
+                d.get("closed_receipts"),
+                d.get("members"),
+            ),
+        }
+        active = self.query_one("#tabs", TabbedContent).active or "members"
+        if self.drawn.get(active) != sources[active]:
+            getattr(self, f"render_{active}")()
+            self.drawn[active] = sources[active]
 
     @staticmethod
     def _refill(table: DataTable[Any], rows: list[tuple[str, list[Any], int]]) -> None:
@@ -407,7 +443,7 @@ class RoomScreen(Base):
             rows.append(("closed", cells))
         return others, rows, done, total, sorted(outstanding)
 
-    def render_matrix(self) -> None:
+    def render_revocation(self) -> None:
         columns, rows, done, total, outstanding = self.matrix()
         closed = self.doc.get("phase") == "closed"
         table = self.query_one("#matrix-table", DataTable)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from rich.segment import Segment
 from textual.dom import DOMNode
-from textual.widgets import Input, TextArea
+from textual.strip import Strip
+from textual.widgets import Input, SelectionList, TextArea
 
 from .i18n import CATALOGUE, t
 
@@ -51,3 +53,21 @@ def choice(options: Any, **kw: Any) -> Any:
     from textual.widgets import Select
 
     return Select(options, compact=True, **kw)
+
+
+class Picks(SelectionList[str]):
+    """A selection list whose boxes read without colour: ``X`` ticked, blank not."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 3:
+            return strip
+        meta = segments[1].style.meta if segments[1].style else {}
+        index = meta.get("option")
+        if index is None:
+            return strip
+        ticked = self.get_option_at_index(index).value in self.selected
+        text, style, control = segments[1]
+        segments[1] = Segment("X" if ticked else " ", style, control)
+        return Strip(segments, strip.cell_length)

@@ -279,9 +279,22 @@ async def test_english_and_the_help_screen(federation: Any) -> None:
 
 
 async def test_idle_session_returns_to_login(federation: Any) -> None:
-    async with tui(federation, "politie", idle_within=0.5) as (app, pilot):
+    async with tui(federation, "politie", idle_timeout=0.5) as (app, pilot):
         await until(
             pilot, lambda: isinstance(app.screen, LoginScreen), "the login after idling", within=10
         )
         assert "verlopen" in screen_text(app)
         assert not app.api.logged_in
+
+
+async def test_a_lost_node_is_shown_and_retried(federation: Any) -> None:
+    async with tui(federation, "zvh") as (app, pilot):
+        await until(pilot, lambda: CASE in screen_text(app), "the rooms")
+        federation.stop("zvh")
+        try:
+            await until(pilot, lambda: "GEEN VERBINDING" in app.sub_title, "the lost node shown")
+            assert CASE in screen_text(app)  # what was on screen stays
+        finally:
+            federation.start("zvh")
+        await until(pilot, lambda: "GEEN VERBINDING" not in app.sub_title, "the node back")
+        assert "procesregisseur" in app.sub_title
