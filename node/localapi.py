@@ -186,9 +186,17 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
             " WHERE d.state = 'pending' GROUP BY s.room"
         ).fetchall()
     )
+    # received shares still held that this staff member viewed (a partial index)
+    viewed = dict(
+        node.store.execute(
+            "SELECT room, COUNT(*) FROM views WHERE staff = ? AND held = 1 GROUP BY room",
+            (who.name,),
+        ).fetchall()
+    )
     for r in rows:
         room = r["room"]
         r["shares_received"] = received.get(room, 0)
+        r["unread"] = max(0, received.get(room, 0) - viewed.get(room, 0))
         r["pending"] = pending.get(room, 0)
         r["room"] = room.hex()
         r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
@@ -249,11 +257,18 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         " WHERE s.room = ?",
         (room,),
     )
+    viewed = {
+        (r[0], r[1])
+        for r in node.store.execute(
+            "SELECT sender, share FROM views WHERE staff = ? AND room = ?", (who.name, room)
+        )
+    }
     by_share: dict[bytes, dict[str, str]] = {}
     for d in deliveries:
         by_share.setdefault(d["share"], {})[d["peer"]] = d["state"]
     for s in shares:
         s["deliveries"] = by_share.get(s["id"], {})
+        s["viewed"] = bool(s["own"]) or (s["sender"], s["id"]) in viewed
         s["id"] = s["id"].hex()
         s["categories"] = json.loads(s["categories"])
         s["recipients"] = json.loads(s["recipients"])
