@@ -66,7 +66,7 @@ def create_app(
         app[CLIENT_KEY] = client
         app[OUTBOX_KEY] = outbox
         outbox.start()
-        local_runner = await _start_local_api(node, config) if local_api else None
+        local_runner = await _start_local_api(node, config, outbox) if local_api else None
         retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
         yield
         retention.cancel()
@@ -84,8 +84,8 @@ def create_app(
     return app
 
 
-async def _start_local_api(node: Node, config: Config) -> web.AppRunner:
-    runner = web.AppRunner(create_local_app(node), access_log=None)
+async def _start_local_api(node: Node, config: Config, outbox: Outbox) -> web.AppRunner:
+    runner = web.AppRunner(create_local_app(node, outbox), access_log=None)
     await runner.setup()
     path = config.socket_path
     with contextlib.suppress(FileNotFoundError):

@@ -302,3 +302,24 @@ def test_a_version_4_store_is_upgraded_with_views(tmp_path: Path) -> None:
         assert store.one("SELECT held FROM views") == 0
     finally:
         store.close()
+
+
+# --- the roster with the partners' reachability -----------------------------------------------
+
+
+async def test_the_roster_marks_this_node_and_counts_the_queued_envelopes(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    m.nodes["politie"].share(m.staff["politie"], m.room, politie_share())  # not delivered
+    api = await local("politie")
+    status, body = await api.get("/v1/roster")
+    assert status == 200
+    members = {p["node"]: p for p in body["members"]}
+    assert members["politie"]["self"] is True
+    assert [n for n, p in members.items() if p["self"]] == ["politie"]
+    assert (members["gemeente"]["outbox"], members["om"]["outbox"]) == (1, 1)
+    # no outbox worker runs here: no contact since the start
+    for node in ("gemeente", "om", "rvdk"):
+        assert (members[node]["reachable"], members[node]["last_contact"]) == (None, None)
+        assert members[node]["failures"] == 0
