@@ -34,6 +34,7 @@ from .federation import (
     add_routes,
 )
 from .localapi import create_local_app
+from .metrics import start_metrics
 from .retention import retention_loop
 from .service import Node
 from .store import Store
@@ -67,6 +68,11 @@ def create_app(
         app[OUTBOX_KEY] = outbox
         outbox.start()
         local_runner = await _start_local_api(node, config, outbox) if local_api else None
+        metrics_runner = (
+            await start_metrics(node, outbox, config.metrics_listen)
+            if config.metrics_listen
+            else None
+        )
         retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
         yield
         retention.cancel()
@@ -77,6 +83,8 @@ def create_app(
             task.cancel()
         if local_runner is not None:
             await local_runner.cleanup()
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         await session.close()
         node.store.close()
 
