@@ -1,7 +1,8 @@
 """One node holding 1,000 rooms and 100,000 received shares: list the rooms.
 
 The store is filled directly (rooms, assignments, received share rows with 5 KB
-envelopes) and the real node process is started on it; the time is that of
+envelopes, and views of half of them by the staff member, for the unread counts)
+and the real node process is started on it; the time is that of
 ``GET /v1/rooms`` over the local API as a staff member assigned to every room
 (median of 20), and the memory the node's peak RSS afterwards.
 
@@ -30,6 +31,7 @@ from node.store import Store  # noqa: E402
 ROOMS = int(os.environ.get("BENCH_ROOMS", "1000"))
 SHARES = int(os.environ.get("BENCH_TOTAL_SHARES", "100000"))
 SENDERS = ["politie", "om", "reclassering", "zvh"]
+VIEWED = float(os.environ.get("BENCH_VIEWED", "0.5"))  # share of the shares viewed
 
 
 def fill(db: Path, staff: str) -> None:
@@ -58,12 +60,19 @@ def fill(db: Path, staff: str) -> None:
             store.execute("INSERT INTO assignments (room, staff) VALUES (?, ?)", (room, staff))
             for i in range(per_room):
                 sender = SENDERS[i % len(SENDERS)]
+                share_id = os.urandom(16)
+                if i < per_room * VIEWED:
+                    store.execute(
+                        "INSERT INTO views (staff, room, sender, share, at, held)"
+                        " VALUES (?, ?, ?, ?, ?, 1)",
+                        (staff, room, sender, share_id, now),
+                    )
                 store.execute(
                     "INSERT INTO shares (id, room, sender, seq, epoch, basis, categories,"
                     " recipients, created, envelope, env_hash, own, received_at)"
                     " VALUES (?, ?, ?, ?, 2, 'pga-r', ?, ?, ?, ?, ?, 0, ?)",
                     (
-                        os.urandom(16),
+                        share_id,
                         room,
                         sender,
                         i // len(SENDERS) + 1,
@@ -102,6 +111,8 @@ def main() -> None:
                 times.append((time.perf_counter() - t0) * 1000)
             assert len(rooms) == ROOMS
             assert sum(r["shares_received"] for r in rooms) == SHARES // ROOMS * ROOMS
+            viewed = -(-(SHARES // ROOMS) * VIEWED // 1)  # views per room (rounded up)
+            assert sum(r["unread"] for r in rooms) == (SHARES // ROOMS - viewed) * ROOMS
             pid = c.procs["gemeente"].pid
             rss = next(
                 int(line.split()[1]) / 1024
@@ -112,7 +123,7 @@ def main() -> None:
             c.stop_all()
     median = statistics.median(times)
     print(
-        f"store: {ROOMS} rooms, {SHARES} received shares, {size_mb:.0f} MB"
+        f"store: {ROOMS} rooms, {SHARES} received shares ({VIEWED:.0%} viewed), {size_mb:.0f} MB"
         f" (filled in {filled:.1f} s)"
     )
     print(

@@ -34,6 +34,7 @@ from .federation import (
     add_routes,
 )
 from .localapi import create_local_app
+from .metrics import start_metrics
 from .retention import retention_loop
 from .service import Node
 from .store import Store
@@ -66,7 +67,12 @@ def create_app(
         app[CLIENT_KEY] = client
         app[OUTBOX_KEY] = outbox
         outbox.start()
-        local_runner = await _start_local_api(node, config) if local_api else None
+        local_runner = await _start_local_api(node, config, outbox) if local_api else None
+        metrics_runner = (
+            await start_metrics(node, outbox, config.metrics_listen)
+            if config.metrics_listen
+            else None
+        )
         retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
         yield
         retention.cancel()
@@ -77,6 +83,8 @@ def create_app(
             task.cancel()
         if local_runner is not None:
             await local_runner.cleanup()
+        if metrics_runner is not None:
+            await metrics_runner.cleanup()
         await session.close()
         node.store.close()
 
@@ -84,8 +92,8 @@ def create_app(
     return app
 
 
-async def _start_local_api(node: Node, config: Config) -> web.AppRunner:
-    runner = web.AppRunner(create_local_app(node), access_log=None)
+async def _start_local_api(node: Node, config: Config, outbox: Outbox) -> web.AppRunner:
+    runner = web.AppRunner(create_local_app(node, outbox), access_log=None)
     await runner.setup()
     path = config.socket_path
     with contextlib.suppress(FileNotFoundError):

@@ -23,6 +23,7 @@ from protocol.events import CRITERIA
 
 from . import provision
 from .apiclient import ApiClient, ApiError, NodeUnreachable
+from .config import parse_listen
 
 SESSION_FILE = "session.token"
 
@@ -131,6 +132,11 @@ def cmd_init(args: argparse.Namespace) -> None:
     base = data_dir(args)
     if ":" not in args.listen or not args.listen.rpartition(":")[2].isdigit():
         raise UsageError("--listen needs HOST:PORT, for example 127.0.0.1:8443")
+    if args.metrics:
+        try:
+            parse_listen(args.metrics)
+        except ValueError:
+            raise UsageError("--metrics needs HOST:PORT, for example 127.0.0.1:9464") from None
     if args.authority_file:
         authority = json.loads(Path(args.authority_file).read_text())["public"]
     else:
@@ -157,6 +163,7 @@ def cmd_init(args: argparse.Namespace) -> None:
         roster_path=Path(args.roster).resolve(),
         passphrase=passphrase,
         closure_grace=args.closure_grace,
+        metrics=args.metrics or "",
     )
     out(
         args,
@@ -550,6 +557,11 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="seconds after closure before own shares are revoked",
+    )
+    s.add_argument(
+        "--metrics",
+        metavar="HOST:PORT",
+        help="serve health and Prometheus metrics on this local address (default: off)",
     )
     s.set_defaults(func=cmd_init)
 

@@ -61,6 +61,7 @@ class Config:
     closure_grace: int = 0
     max_body: int = 4 << 20
     rate_per_peer: float = 200.0  # requests per second, burst of the same size
+    metrics_listen: str = ""  # HOST:PORT of the health and metrics endpoint; "" = off
     timers: Timers = field(default_factory=Timers.from_env)
 
     @property
@@ -74,6 +75,26 @@ class Config:
     @property
     def identity_path(self) -> Path:
         return self.data_dir / "identity.sealed"
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6); raises ValueError otherwise."""
+    host, sep, port = value.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r}: expected HOST:PORT")
+    return host, int(port)
+
+
+def metrics_setting(doc: dict[str, object]) -> str:
+    """``[metrics] listen``, overridden by ``CASUSNET_METRICS`` (``off``: no endpoint)."""
+    section = doc.get("metrics", {})
+    value = str(section.get("listen", "") if isinstance(section, dict) else "")
+    value = os.environ.get("CASUSNET_METRICS", value).strip()
+    if value in ("", "off"):
+        return ""
+    parse_listen(value)
+    return value
 
 
 def load(data_dir: Path) -> Config:
@@ -108,6 +129,7 @@ def load(data_dir: Path) -> Config:
             tls_cert=rel(net.get("tls_cert")),
             tls_key=rel(net.get("tls_key")),
             closure_grace=int(doc.get("policy", {}).get("closure_grace_seconds", 0)),
+            metrics_listen=metrics_setting(doc),
         )
     except (KeyError, ValueError, AssertionError) as exc:
         raise ConfigError(f"{path}: missing or invalid setting {exc}") from None
@@ -148,6 +170,12 @@ salt = "{config.salt.hex()}"
 [policy]
 # seconds after closure before own shares are revoked automatically (0: at once)
 closure_grace_seconds = {config.closure_grace}
+"""
+    if config.metrics_listen:
+        text += f"""
+[metrics]
+# health and Prometheus metrics for operations (no login: keep it on loopback)
+listen = "{config.metrics_listen}"
 """
     path = config.data_dir / CONFIG_NAME
     path.write_text(text)

@@ -422,12 +422,39 @@ _ANSWER_SPEC = Struct(Answer, (("results", List(_ResultSpec(), MAX_BATCH)),))
 # --- the outbox worker --------------------------------------------------------------------
 
 
+def outbox_depths(node: Node) -> dict[str, int]:
+    """Undelivered envelopes per peer (peers with none are left out)."""
+    return {
+        str(peer): int(n)
+        for peer, n in node.store.execute(
+            "SELECT peer, COUNT(*) FROM outbox WHERE done_at IS NULL GROUP BY peer"
+        )
+    }
+
+
+@dataclass
+class Contact:
+    """What this node has seen of one peer since it started (kept in memory only).
+
+    ``reachable``: ``True`` when the last delivery attempt to the peer or the last
+    signed request from it succeeded, ``False`` when the last delivery attempt
+    failed, ``None`` before any contact. ``last_contact``: the time of the last
+    success of either kind. ``failures``: failed delivery attempts since the last
+    successful one; ``failures_total``: all failed delivery attempts since start.
+    """
+
+    reachable: bool | None = None
+    last_contact: int | None = None
+    failures: int = 0
+    failures_total: int = 0
+
+
 class Outbox:
     """Delivers queued envelopes per peer, in order, until each is answered.
 
     One task per peer with work; a failed attempt backs off exponentially with
     jitter (``backoff_base`` doubling up to ``backoff_cap``); any request from the
-    peer resets its backoff.
+    peer resets its backoff. Each peer's :class:`Contact` is kept up to date.
     """
 
     def __init__(self, node: Node, client: FederationClient) -> None:
@@ -437,7 +464,24 @@ class Outbox:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._events: dict[str, asyncio.Event] = {}
         self._closing = False
+        self.contacts: dict[str, Contact] = {}
         node.wake = self.wake
+
+    def contact(self, peer: str) -> Contact:
+        """The peer's contact record (a fresh, empty one before any contact)."""
+        return self.contacts.get(peer) or Contact()
+
+    def _succeeded(self, peer: str, *, delivery: bool) -> None:
+        contact = self.contacts.setdefault(peer, Contact())
+        contact.reachable, contact.last_contact = True, self.node.now()
+        if delivery:
+            contact.failures = 0
+
+    def _failed(self, peer: str) -> None:
+        contact = self.contacts.setdefault(peer, Contact())
+        contact.reachable = False
+        contact.failures += 1
+        contact.failures_total += 1
 
     def wake(self, peer: str) -> None:
         if self._closing:
@@ -448,6 +492,8 @@ class Outbox:
             self._tasks[peer] = asyncio.get_running_loop().create_task(self._run(peer))
 
     def peer_contacted(self, peer: str) -> None:
+        """A signed request from ``peer`` checked out: it is up, deliver to it now."""
+        self._succeeded(peer, delivery=False)
         store = self.node.store
         if store.one(
             "SELECT 1 FROM outbox WHERE peer = ? AND done_at IS NULL AND attempts > 0", (peer,)
@@ -506,8 +552,10 @@ class Outbox:
             try:
                 results = await self.client.post_batch(peer, [r["envelope"] for r in rows])
             except CasusnetError as exc:
+                self._failed(peer)
                 self._backoff(peer, rows[0]["attempts"], str(exc.detail or exc.code))
                 continue
+            self._succeeded(peer, delivery=True)
             self._settle(peer, rows, results)
 
     def _backoff(self, peer: str, attempts: int, error: str) -> None:

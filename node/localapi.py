@@ -32,11 +32,12 @@ from protocol.signed import Signed
 from . import audit
 from . import staff as staffmod
 from .errors import NotAllowedError, NotFoundError, RevokedError
+from .federation import Outbox, outbox_depths
 from .service import Node
 from .staff import AuthError, ForbiddenError, SessionError, Staff
 
 NODE = web.AppKey("node", Node)
-OUTBOX = web.AppKey("outbox", object)
+OUTBOX = web.AppKey("outbox", Outbox)
 
 _STATUS: list[tuple[type[CasusnetError], int]] = [
     (AuthError, 401),
@@ -186,9 +187,17 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
             " WHERE d.state = 'pending' GROUP BY s.room"
         ).fetchall()
     )
+    # received shares still held that this staff member viewed (a partial index)
+    viewed = dict(
+        node.store.execute(
+            "SELECT room, COUNT(*) FROM views WHERE staff = ? AND held = 1 GROUP BY room",
+            (who.name,),
+        ).fetchall()
+    )
     for r in rows:
         room = r["room"]
         r["shares_received"] = received.get(room, 0)
+        r["unread"] = max(0, received.get(room, 0) - viewed.get(room, 0))
         r["pending"] = pending.get(room, 0)
         r["room"] = room.hex()
         r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
@@ -249,11 +258,18 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         " WHERE s.room = ?",
         (room,),
     )
+    viewed = {
+        (r[0], r[1])
+        for r in node.store.execute(
+            "SELECT sender, share FROM views WHERE staff = ? AND room = ?", (who.name, room)
+        )
+    }
     by_share: dict[bytes, dict[str, str]] = {}
     for d in deliveries:
         by_share.setdefault(d["share"], {})[d["peer"]] = d["state"]
     for s in shares:
         s["deliveries"] = by_share.get(s["id"], {})
+        s["viewed"] = bool(s["own"]) or (s["sender"], s["id"]) in viewed
         s["id"] = s["id"].hex()
         s["categories"] = json.loads(s["categories"])
         s["recipients"] = json.loads(s["recipients"])
@@ -610,19 +626,30 @@ async def roster(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     from protocol.keys import fingerprint
 
+    outbox = request.app.get(OUTBOX)
+    contacts = outbox.contacts if outbox is not None else {}
+    depths = outbox_depths(node)
+
+    def member(m: Any) -> dict[str, Any]:
+        me = m.node == node.me
+        contact = contacts.get(m.node)
+        return {
+            "node": m.node,
+            "org": m.org,
+            "name": m.name,
+            "url": m.url,
+            "fingerprint": fingerprint(m.sign),
+            "self": me,
+            "reachable": True if me else (contact.reachable if contact else None),
+            "last_contact": None if me or not contact else contact.last_contact,
+            "outbox": depths.get(m.node, 0),
+            "failures": contact.failures if contact and not me else 0,
+        }
+
     return {
         "version": node.roster.version,
         "federation": node.roster.federation,
-        "members": [
-            {
-                "node": m.node,
-                "org": m.org,
-                "name": m.name,
-                "url": m.url,
-                "fingerprint": fingerprint(m.sign),
-            }
-            for m in node.roster.members
-        ],
+        "members": [member(m) for m in node.roster.members],
     }
 
 
@@ -632,9 +659,12 @@ async def registry(request: web.Request, who: Staff, body: dict[str, Any]) -> An
     return {"node": node.me, "org": node.config.org, "registry": json.loads(node.registry.source)}
 
 
-def create_local_app(node: Node) -> web.Application:
+def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Application:
+    """The local API of ``node``; ``outbox``, when given, supplies the partners' reachability."""
     app = web.Application(client_max_size=2 << 20)
     app[NODE] = node
+    if outbox is not None:
+        app[OUTBOX] = outbox
     app[SIGNAL] = ReceiptSignal()
     app[BATCHER] = ShareBatcher(node)
     node.receipts_changed = app[SIGNAL].fire

@@ -44,6 +44,7 @@ def init_node(
     closure_grace: int = 0,
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
+    metrics: str = "",
 ) -> dict[str, Any]:
     """Create a node's data dir; returns its public roster entry (also in member.json)."""
     if (data_dir / "casusnet.toml").exists():
@@ -69,6 +70,7 @@ def init_node(
         tls_cert=tls_cert,
         tls_key=tls_key,
         closure_grace=closure_grace,
+        metrics_listen=metrics,
     )
     if passphrase:
         master = keystore.derive(passphrase, salt)

@@ -54,7 +54,15 @@ def run_once(node: Node) -> dict[str, int]:
     for row in node.store.rows("SELECT room, case_ref FROM rooms WHERE purge_after < ?", (now,)):
         room = row["room"]
         with node.store.transaction():
-            for table in ("events", "room_keys", "receipts", "assignments", "outbox", "inbox"):
+            for table in (
+                "events",
+                "room_keys",
+                "receipts",
+                "assignments",
+                "outbox",
+                "inbox",
+                "views",
+            ):
                 node.store.execute(f"DELETE FROM {table} WHERE room = ?", (room,))
             ids = [
                 r[0] for r in node.store.execute("SELECT id FROM shares WHERE room = ?", (room,))

@@ -541,6 +541,12 @@ class Node(Receiving):
                 author_function=content.author_function,
             )
         with self.store.transaction():
+            if not row["own"]:
+                self.store.execute(
+                    "INSERT OR IGNORE INTO views (staff, room, sender, share, at, held)"
+                    " VALUES (?, ?, ?, ?, ?, 1)",
+                    (staff.name, room, row["sender"], share_id, self.now()),
+                )
             self._audit(
                 actor=staff.name,
                 action="share_viewed",

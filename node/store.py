@@ -19,7 +19,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -167,12 +167,33 @@ def _v4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    """Which staff member viewed which received share, for the unread counts.
+
+    ``held`` is 1 while the share's content is held here; a trigger clears it when
+    the content is deleted (revocation, closure), so that the room list counts the
+    views of held shares from this table alone, without reading the shares.
+    """
+    db["views"].create(
+        {"staff": str, "room": bytes, "sender": str, "share": bytes, "at": int, "held": int},
+        pk=("staff", "sender", "share"),
+    )
+    db["views"].create_index(["sender", "share"])
+    db.execute("CREATE INDEX views_held ON views (staff, room) WHERE held = 1")
+    db.execute(
+        "CREATE TRIGGER views_not_held AFTER UPDATE OF envelope ON shares"
+        " WHEN NEW.envelope IS NULL AND OLD.envelope IS NOT NULL BEGIN"
+        " UPDATE views SET held = 0 WHERE sender = NEW.sender AND share = NEW.id; END"
+    )
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
     2: _v2,
     3: _v3,
     4: _v4,
+    5: _v5,
 }
 
 

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlite_utils
 import test_review
 from aiohttp.test_utils import TestClient, TestServer
 from test_review import PASS, Meeting, politie_share
 
 from node import retention
+from node import staff as staffmod
+from node import store as storemod
 from node.localapi import create_local_app
+from node.store import Store
 
 meeting = test_review.meeting  # the fixture
 
@@ -225,3 +231,95 @@ async def test_the_timeline_shows_the_chain_without_content_or_keys(
     assert title not in raw
     assert len(keys) >= 4
     assert not any(key.hex() in raw for key in keys)
+
+
+# --- unread shares ------------------------------------------------------------------------------
+
+
+async def _unread(api: Local, room: bytes) -> tuple[int, int, dict[str, bool]]:
+    (entry,) = [r for r in (await api.get("/v1/rooms"))[1]["rooms"] if r["room"] == room.hex()]
+    shown = (await api.get(f"/v1/rooms/{room.hex()}"))[1]
+    viewed = {s["id"]: s["viewed"] for s in shown["shares"]}
+    return entry["unread"], entry["shares_received"], viewed
+
+
+async def test_unread_counts_the_held_shares_this_staff_member_has_not_viewed(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    politie, g = m.nodes["politie"], m.nodes["gemeente"]
+    first = politie.share(m.staff["politie"], m.room, politie_share()).hex()
+    second = politie.share(m.staff["politie"], m.room, politie_share("Tweede.")).hex()
+    m.pump()
+    colleague = staffmod.add(g.store, "mw-collega", "regisseur", PASS, intake=False, now=g.now())
+    staffmod.assign(g.store, m.room, colleague.name)
+    anna, bert = await local("gemeente"), await local("gemeente", "mw-collega")
+    assert await _unread(anna, m.room) == (2, 2, {first: False, second: False})
+
+    assert (await anna.get(f"/v1/rooms/{m.room.hex()}/shares/{first}"))[0] == 200
+    assert await _unread(anna, m.room) == (1, 2, {first: True, second: False})
+    await anna.get(f"/v1/rooms/{m.room.hex()}/shares/{first}")  # again: counted once
+    assert (await _unread(anna, m.room))[0] == 1
+    assert await _unread(bert, m.room) == (2, 2, {first: False, second: False})  # per person
+
+    # the sender's own shares count as viewed, and never as unread
+    sender = await local("politie")
+    assert await _unread(sender, m.room) == (0, 0, {first: True, second: True})
+
+    # revoked: no longer held, so no longer unread; a view stays a view
+    politie.revoke(m.staff["politie"], m.room, [bytes.fromhex(first), bytes.fromhex(second)])
+    m.pump()
+    assert await _unread(anna, m.room) == (0, 0, {first: True, second: False})
+    assert await _unread(bert, m.room) == (0, 0, {first: False, second: False})
+
+
+def test_a_version_4_store_is_upgraded_with_views(tmp_path: Path) -> None:
+    path = tmp_path / "v4.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    for version in range(1, 5):
+        storemod.MIGRATIONS[version](db)
+    conn.execute("PRAGMA user_version=4")
+    share = (b"\x01" * 16, b"\x02" * 32, b"envelope", b"\x03" * 32)
+    conn.execute(
+        "INSERT INTO shares (id, room, sender, seq, epoch, basis, categories, recipients,"
+        " created, envelope, env_hash, own, received_at) VALUES"
+        " (?, ?, 'politie', 1, 1, 'wpg-20', '[]', '[]', 1, ?, ?, 0, 1)",
+        share,
+    )
+    conn.close()
+
+    store = Store(path)
+    try:
+        assert store.one("PRAGMA user_version") == storemod.SCHEMA_VERSION == 5
+        assert store.one("SELECT COUNT(*) FROM shares") == 1
+        store.execute(
+            "INSERT INTO views (staff, room, sender, share, at, held) VALUES (?, ?, ?, ?, 1, 1)",
+            ("anna", share[1], "politie", share[0]),
+        )
+        # deleting the content (revocation, closure) marks the view as not held
+        store.execute("UPDATE shares SET envelope = NULL WHERE id = ?", (share[0],))
+        assert store.one("SELECT held FROM views") == 0
+    finally:
+        store.close()
+
+
+# --- the roster with the partners' reachability -----------------------------------------------
+
+
+async def test_the_roster_marks_this_node_and_counts_the_queued_envelopes(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    m.nodes["politie"].share(m.staff["politie"], m.room, politie_share())  # not delivered
+    api = await local("politie")
+    status, body = await api.get("/v1/roster")
+    assert status == 200
+    members = {p["node"]: p for p in body["members"]}
+    assert members["politie"]["self"] is True
+    assert [n for n, p in members.items() if p["self"]] == ["politie"]
+    assert (members["gemeente"]["outbox"], members["om"]["outbox"]) == (1, 1)
+    # no outbox worker runs here: no contact since the start
+    for node in ("gemeente", "om", "rvdk"):
+        assert (members[node]["reachable"], members[node]["last_contact"]) == (None, None)
+        assert members[node]["failures"] == 0

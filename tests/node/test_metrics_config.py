@@ -1,0 +1,78 @@
+"""The metrics endpoint's setting (init, casusnet.toml, environment) and its health answer."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from fed import make_federation
+
+from node import cli, provision
+from node.app import open_node
+from node.config import ConfigError, load
+from node.metrics import create_metrics_app
+
+
+def init(tmp_path: Path, *more: str) -> tuple[int, Path]:
+    info = provision.create_authority(tmp_path / "authority", "testregio")
+    data = tmp_path / "gemeente"
+    code = cli.main([
+        "--data", str(data), "init", "--node", "gemeente", "--org", "gemeente",
+        "--listen", "127.0.0.1:8443", "--url", "http://127.0.0.1:8443",
+        "--roster", str(tmp_path / "roster.msgpack"), "--authority", info["public"], *more,
+    ])  # fmt: skip
+    return code, data
+
+
+def test_init_writes_the_metrics_address_and_the_environment_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CASUSNET_METRICS", raising=False)
+    code, data = init(tmp_path, "--metrics", "127.0.0.1:9464")
+    assert code == 0
+    assert "[metrics]\n# health and Prometheus metrics" in (data / "casusnet.toml").read_text()
+    assert load(data).metrics_listen == "127.0.0.1:9464"
+    monkeypatch.setenv("CASUSNET_METRICS", "127.0.0.1:9500")
+    assert load(data).metrics_listen == "127.0.0.1:9500"
+    monkeypatch.setenv("CASUSNET_METRICS", "off")
+    assert load(data).metrics_listen == ""
+    monkeypatch.setenv("CASUSNET_METRICS", "no-port")
+    with pytest.raises(ConfigError):
+        load(data)
+
+
+def test_without_the_setting_there_is_no_endpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CASUSNET_METRICS", raising=False)
+    code, data = init(tmp_path)
+    assert code == 0
+    assert "[metrics]" not in (data / "casusnet.toml").read_text()
+    assert load(data).metrics_listen == ""
+
+
+@pytest.mark.parametrize("bad", ["9464", "localhost:", "127.0.0.1:http", "127.0.0.1:70000"])
+def test_init_refuses_a_metrics_address_that_is_not_host_and_port(tmp_path: Path, bad: str) -> None:
+    code, data = init(tmp_path, "--metrics", bad)
+    assert code == 2
+    assert not (data / "casusnet.toml").exists()
+
+
+async def test_health_answers_503_when_the_database_cannot_be_read(tmp_path: Path) -> None:
+    fed = make_federation(tmp_path, {"gemeente": "gemeente"}, int(time.time()))
+    node = open_node(fed.config("gemeente"))
+    client = TestClient(TestServer(create_metrics_app(node)))
+    await client.start_server()
+    try:
+        r = await client.get("/v1/health")
+        assert r.status == 200
+        assert (await r.json())["ok"] is True
+        node.store.close()  # a database that cannot be read any more
+        r = await client.get("/v1/health")
+        body = await r.json()
+        assert (r.status, body["ok"], body["node"]) == (503, False, "gemeente")
+        assert (await client.get("/metrics")).status == 503
+    finally:
+        await client.close()
