@@ -515,6 +515,50 @@ def cmd_doctor(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from . import backup, keystore
+    from .config import load
+
+    config = load(data_dir(args))
+    phrase = (
+        secret("Passphrase: ", "CASUSNET_PASSPHRASE") if config.master == "passphrase" else None
+    )
+    master = keystore.load_master(config, phrase)
+    header = backup.make_backup(config, master, Path(args.to), now=int(time.time()))
+    out(
+        args,
+        {"file": args.to, **header},
+        f"backup of {header['node']} -> {args.to} ({header['payload_size']} bytes); "
+        "keep the master key apart from it",
+    )
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from . import backup
+
+    bundle = Path(getattr(args, "from"))
+    header, _ = backup.read_header(bundle.read_bytes()) if bundle.exists() else ({}, b"")
+    phrase = (
+        secret("Passphrase: ", "CASUSNET_PASSPHRASE")
+        if header.get("master") == "passphrase"
+        else None
+    )
+    doc = backup.restore(
+        bundle,
+        data_dir(args),
+        key_file=Path(args.master_key) if args.master_key else None,
+        passphrase=phrase,
+        force=args.force,
+    )
+    out(
+        args,
+        doc,
+        f"{doc['node']} restored into {data_dir(args)} from the backup of "
+        f"{dt.datetime.fromtimestamp(doc['created']).isoformat(timespec='seconds')}; "
+        "start it with `casusnet run`: it catches up with its partners",
+    )
+
+
 # --- the parser -------------------------------------------------------------------------------
 
 
@@ -644,6 +688,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--case")
     s.set_defaults(func=cmd_audit)
 
+    s = sub.add_parser("backup", help="a consistent backup of the node (without the master key)")
+    s.add_argument("--to", required=True, help="the bundle to write (mode 0600)")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", help="restore a backup into an empty data dir")
+    s.add_argument("--from", required=True, help="the bundle made by `casusnet backup`")
+    s.add_argument("--master-key", help="the node's master key file, kept apart")
+    s.add_argument("--force", action="store_true", help="restore into a non-empty data dir")
+    s.set_defaults(func=cmd_restore)
+
     s = sub.add_parser("doctor", help="check config, keys, roster and peers")
     s.set_defaults(func=cmd_doctor)
     return p
@@ -657,6 +711,8 @@ HINTS = {
     "roster.stale": "ask the roster authority for the newest roster",
     "transport": "the partner is unreachable; delivery is retried automatically",
     "cli.undelivered": "check the partner with `casusnet doctor`; nothing is lost",
+    "backup.key": "give the master key file (--master-key) or passphrase of this node",
+    "backup.integrity": "use another copy of the backup",
 }
 
 

@@ -449,10 +449,19 @@ class Node(Receiving):
         return bytes(share.id)
 
     def _next_seq(self, room: bytes) -> int:
+        # a restored node starts above every number its lost incarnation may have used
+        # (``seq_floor``, set by ``casusnet restore``; see node/backup.py)
+        floor = int(self.store.get_meta("seq_floor") or 0)
         seq = (
-            self.store.one("SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, self.me))
-            or 0
-        ) + 1
+            max(
+                self.store.one(
+                    "SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, self.me)
+                )
+                or 0,
+                floor,
+            )
+            + 1
+        )
         self.store.execute(
             "INSERT OR REPLACE INTO seqs (room, sender, seq) VALUES (?, ?, ?)", (room, self.me, seq)
         )
