@@ -73,6 +73,7 @@ DATA_FILES = (
     keystore.HISTORY_NAME,
     keystore.NEXT_NAME,
     "member.json",
+    "member-rotate.json",
 )
 #: meta keys a restored node keeps until its resynchronisation is complete
 RESYNC_KEY = "resync_pending"
