@@ -465,6 +465,7 @@ async def resync(node: Node, client: FederationClient) -> bool:
         with node.store.transaction():
             node.store.execute("DELETE FROM meta WHERE key = ?", (RESYNC_KEY,))
             audit.append(node.store, at=node.now(), actor=node.me, action="resynced")
+        log.info("resync after the restore complete")
     return complete
 
 
