@@ -19,7 +19,7 @@ from aiohttp import web
 
 from protocol.request import ReplayGuard
 
-from . import keystore
+from . import backup, keystore
 from .config import Config
 from .federation import (
     CLIENT_KEY,
@@ -74,7 +74,14 @@ def create_app(
             else None
         )
         retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
+        resyncing = None
+        if node.store.get_meta(backup.RESYNC_KEY) is not None:  # restored from a backup
+            resyncing = asyncio.get_running_loop().create_task(backup.resync_loop(node, client))
         yield
+        if resyncing is not None:
+            resyncing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await resyncing
         retention.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await retention

@@ -53,6 +53,9 @@ ACTIONS = frozenset(
         "roster_imported",
         "assigned",
         "received_gap",
+        "restored",
+        "resynced",
+        "key_rotated",
     }
 )
 

@@ -26,6 +26,7 @@ from .apiclient import ApiClient, ApiError, NodeUnreachable
 from .config import parse_listen
 
 SESSION_FILE = "session.token"
+ROTATE_FILE = "member-rotate.json"
 
 
 class Undelivered(CasusnetError):
@@ -182,6 +183,7 @@ def cmd_roster(args: argparse.Namespace) -> None:
         "create": ("dir",),
         "add": ("dir", "member", "name"),
         "remove": ("dir", "node"),
+        "rotate": ("dir", "member"),
         "sign": ("dir", "out"),
         "show": ("file",),
         "import": ("file",),
@@ -198,6 +200,16 @@ def cmd_roster(args: argparse.Namespace) -> None:
             {"added": entry["node"]},
             f"{entry['node']} added (fingerprint "
             f"{entry['fingerprint']}: compare it with the node's operator by phone)",
+        )
+    elif args.action == "rotate":
+        entry = json.loads(Path(args.member).read_text())
+        doc = provision.rotate_member(Path(args.dir), entry, now=now, grace=args.grace)
+        out(
+            args,
+            doc,
+            f"{entry['node']} gets the key with fingerprint {entry['fingerprint']} (compare it"
+            " with the node's operator by phone); the old key is kept for old signatures."
+            " Sign and distribute the roster",
         )
     elif args.action == "remove":
         provision.remove_member(Path(args.dir), args.node)
@@ -522,6 +534,79 @@ def cmd_doctor(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_key(args: argparse.Namespace) -> None:
+    import nacl.utils
+
+    from . import keystore
+    from .config import load
+
+    config = load(data_dir(args))
+    phrase = (
+        secret("Passphrase: ", "CASUSNET_PASSPHRASE") if config.master == "passphrase" else None
+    )
+    master = keystore.load_master(config, phrase)
+    current = keystore.load_identity(config, master)
+    identity, made = keystore.prepare_rotation(config, master, nacl.utils.random)
+    entry = provision.member_entry(config.node_id, config.org, config.public_url, identity)
+    path = data_dir(args) / ROTATE_FILE
+    path.write_text(json.dumps(entry, indent=1) + "\n")
+    doc = {**entry, "previous": current.fingerprint, "new": made, "file": str(path)}
+    out(
+        args,
+        doc,
+        lambda: (
+            f"{'new' if made else 'pending'} key for {config.node_id}\n"
+            f"fingerprint: {entry['fingerprint']} (was {current.fingerprint})\n"
+            f"give {path} to the roster authority (`casusnet roster rotate`); the node keeps"
+            " signing with the old key until it imports the roster that lists the new one"
+        ),
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    from . import backup, keystore
+    from .config import load
+
+    config = load(data_dir(args))
+    phrase = (
+        secret("Passphrase: ", "CASUSNET_PASSPHRASE") if config.master == "passphrase" else None
+    )
+    master = keystore.load_master(config, phrase)
+    header = backup.make_backup(config, master, Path(args.to), now=int(time.time()))
+    out(
+        args,
+        {"file": args.to, **header},
+        f"backup of {header['node']} -> {args.to} ({header['payload_size']} bytes); "
+        "keep the master key apart from it",
+    )
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from . import backup
+
+    bundle = Path(getattr(args, "from"))
+    header, _ = backup.read_header(bundle.read_bytes()) if bundle.exists() else ({}, b"")
+    phrase = (
+        secret("Passphrase: ", "CASUSNET_PASSPHRASE")
+        if header.get("master") == "passphrase"
+        else None
+    )
+    doc = backup.restore(
+        bundle,
+        data_dir(args),
+        key_file=Path(args.master_key) if args.master_key else None,
+        passphrase=phrase,
+        force=args.force,
+    )
+    out(
+        args,
+        doc,
+        f"{doc['node']} restored into {data_dir(args)} from the backup of "
+        f"{dt.datetime.fromtimestamp(doc['created']).isoformat(timespec='seconds')}; "
+        "start it with `casusnet run`: it catches up with its partners",
+    )
+
+
 # --- the parser -------------------------------------------------------------------------------
 
 
@@ -566,7 +651,9 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("roster", help="the roster authority's tools, and import")
-    s.add_argument("action", choices=["create", "add", "remove", "sign", "show", "import"])
+    s.add_argument(
+        "action", choices=["create", "add", "remove", "rotate", "sign", "show", "import"]
+    )
     s.add_argument("file", nargs="?")
     s.add_argument("--dir", help="the roster authority's directory")
     s.add_argument("--federation", default="casusnet")
@@ -574,6 +661,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--name", help="the organisation's display name (add)")
     s.add_argument("--node", help="node id (remove)")
     s.add_argument("--out", help="where to write the signed roster (sign)")
+    s.add_argument(
+        "--grace",
+        type=int,
+        default=7 * 86400,
+        help="seconds the old key's envelope signatures stay valid (rotate; default 7 days)",
+    )
     s.set_defaults(func=cmd_roster)
 
     s = sub.add_parser("run", help="run the node daemon")
@@ -664,6 +757,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--case")
     s.set_defaults(func=cmd_audit)
 
+    s = sub.add_parser("key", help="rotate the node's identity keys")
+    s.add_argument("action", choices=["rotate"])
+    s.set_defaults(func=cmd_key)
+
+    s = sub.add_parser("backup", help="a consistent backup of the node (without the master key)")
+    s.add_argument("--to", required=True, help="the bundle to write (mode 0600)")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", help="restore a backup into an empty data dir")
+    s.add_argument("--from", required=True, help="the bundle made by `casusnet backup`")
+    s.add_argument("--master-key", help="the node's master key file, kept apart")
+    s.add_argument("--force", action="store_true", help="restore into a non-empty data dir")
+    s.set_defaults(func=cmd_restore)
+
     s = sub.add_parser("doctor", help="check config, keys, roster and peers")
     s.set_defaults(func=cmd_doctor)
 
@@ -682,6 +789,8 @@ HINTS = {
     "roster.stale": "ask the roster authority for the newest roster",
     "transport": "the partner is unreachable; delivery is retried automatically",
     "cli.undelivered": "check the partner with `casusnet doctor`; nothing is lost",
+    "backup.key": "give the master key file (--master-key) or passphrase of this node",
+    "backup.integrity": "use another copy of the backup",
 }
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from protocol.codec import decode, decode_map
 from protocol.errors import CasusnetError, SchemaError
 from protocol.events import Event, StatementData
-from protocol.keys import digest, verify
+from protocol.keys import digest
 from protocol.revocation import make_receipt, verify_receipt, verify_revoke
 from protocol.share import Share, verify_share
 from protocol.signed import PURPOSE_OF_TYPE, Signed
@@ -121,7 +121,7 @@ class Receiving:
         wrapper = decode(envelope, Signed.SPEC)
         event = decode(wrapper.body, Event.SPEC)
         # the signature first: an unverified event never starts a catch-up
-        verify(self.roster.member(wrapper.signer).sign, "event", wrapper.body, wrapper.sig)
+        self.roster.member(wrapper.signer).verify("event", wrapper.body, wrapper.sig, event.time)
         room = digest(envelope) if event.kind == "convene" else event.room
         state = self.rooms.state(room, self.now())
         if state is not None and event.seq <= state.seq:

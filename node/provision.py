@@ -15,7 +15,14 @@ import nacl.utils
 from protocol.errors import CasusnetError
 from protocol.keys import NodeIdentity, Signer, fingerprint
 from protocol.registry import default_registry
-from protocol.roster import Roster, RosterMember, accept_roster, build_roster, sign_roster
+from protocol.roster import (
+    RetiredKey,
+    Roster,
+    RosterMember,
+    accept_roster,
+    build_roster,
+    sign_roster,
+)
 
 from . import keystore
 from .config import Config, write
@@ -131,6 +138,12 @@ def add_member(
     directory: Path, entry: dict[str, Any], *, name: str, valid_years: int = 2, now: int
 ) -> None:
     _, state = load_authority(directory)
+    old = next((m for m in state["members"] if m["node"] == entry["node"]), None)
+    if old is not None and old["sign"] != entry["sign"]:
+        raise ProvisionError(
+            f"{entry['node']} is in the roster with another key; for a new key of the same"
+            " node use `casusnet roster rotate`, which keeps the old key for old signatures"
+        )
     members = [m for m in state["members"] if m["node"] != entry["node"]]
     members.append(
         {
@@ -138,10 +151,42 @@ def add_member(
             "name": name,
             "valid_from": now - 86400,
             "valid_until": now + valid_years * YEAR,
+            "retired": old.get("retired", []) if old else [],
         }
     )
     state["members"] = sorted(members, key=lambda m: m["node"])
     (directory / "roster.json").write_text(json.dumps(state, indent=1) + "\n")
+
+
+def rotate_member(
+    directory: Path, entry: dict[str, Any], *, now: int, grace: int
+) -> dict[str, Any]:
+    """Give a member its new identity key (from ``casusnet key rotate``).
+
+    The old key is kept in the member's ``retired`` list with ``until = now + grace``:
+    envelopes it signed dated up to then (room chains, shares still in an outbox)
+    keep verifying; requests are accepted with the new key only, from the roster
+    version that lists it.
+    """
+    from protocol.roster import MAX_RETIRED
+
+    _, state = load_authority(directory)
+    old = next((m for m in state["members"] if m["node"] == entry["node"]), None)
+    if old is None:
+        raise ProvisionError(f"{entry['node']} is not in the roster; use `roster add`")
+    if grace < 0:
+        raise ProvisionError("the grace period cannot be negative")
+    if old["sign"] == entry["sign"]:
+        raise ProvisionError(f"{entry['node']} already has this key")
+    retired = [r for r in old.get("retired", []) if r["sign"] != entry["sign"]]
+    if any(r["sign"] == entry["sign"] for r in old.get("retired", [])):
+        raise ProvisionError("this key was retired before; make a new one with `key rotate`")
+    if len(retired) >= MAX_RETIRED:
+        raise ProvisionError(f"{entry['node']} has {MAX_RETIRED} retired keys already")
+    retired.append({"sign": old["sign"], "until": now + grace})
+    old.update({k: entry[k] for k in ("sign", "box", "box_sig")}, retired=retired)
+    (directory / "roster.json").write_text(json.dumps(state, indent=1) + "\n")
+    return {"node": entry["node"], "fingerprint": entry["fingerprint"], "retired": retired}
 
 
 def remove_member(directory: Path, node_id: str) -> None:
@@ -168,6 +213,9 @@ def sign(directory: Path, out: Path, *, now: int) -> Roster:
             box_sig=bytes.fromhex(m["box_sig"]),
             valid_from=m["valid_from"],
             valid_until=m["valid_until"],
+            retired=tuple(
+                RetiredKey(bytes.fromhex(r["sign"]), r["until"]) for r in m.get("retired", [])
+            ),
         )
         for m in state["members"]
     ]
@@ -196,6 +244,9 @@ def describe(data: bytes) -> dict[str, Any]:
                 "name": m.name,
                 "url": m.url,
                 "fingerprint": fingerprint(m.sign),
+                "retired": [
+                    {"fingerprint": fingerprint(r.sign), "until": r.until} for r in m.retired
+                ],
             }
             for m in roster.members
         ],

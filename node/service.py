@@ -50,7 +50,7 @@ from protocol.roster import Roster, accept_roster
 from protocol.share import Draft, check_draft, open_item, open_share, seal_item, seal_share
 from protocol.signed import Signed
 
-from . import audit
+from . import audit, keystore
 from . import staff as staffmod
 from .config import Config
 from .errors import NotAllowedError, NotFoundError, RevokedError
@@ -86,6 +86,7 @@ class Node(Receiving):
         self.rand = rand
         self.registry = registry or default_registry()
         self.roster = roster or self._load_roster()
+        self._adopt_identity()
         self.rooms = Rooms(store, master, self.registry, self.history_roster())
         store.on_rollback(lambda: self.rooms.forget_uncommitted())
         self.wake: Callable[[str], None] = lambda peer: None
@@ -134,6 +135,7 @@ class Node(Receiving):
             )
         self.roster = roster
         self.rooms.reload(self.history_roster())
+        self._adopt_identity()
         return roster
 
     def history_roster(self) -> Roster:
@@ -166,7 +168,36 @@ class Node(Receiving):
             data = self.store.one("SELECT data FROM rosters WHERE version = ?", (version,))
             self.roster = accept_roster(data, self.config.authority, self.registry)
             self.rooms.reload(self.history_roster())
+            self._adopt_identity()
         return self.roster
+
+    def _adopt_identity(self) -> None:
+        """Sign with the key the roster lists for this node (after ``key rotate``).
+
+        The roster is what partners check against: once it lists the pending key
+        made by ``casusnet key rotate``, that key becomes the identity and the old
+        one goes to the sealed key history (``keystore.adopt_rotation``). Until then
+        the node keeps signing with the key partners know.
+        """
+        mine = self.roster.by_node.get(self.me)
+        if mine is None or mine.sign == self.identity.sign_public:
+            return
+        try:
+            adopted = keystore.adopt_rotation(self.config, self.master, mine.sign, self.now())
+        except (CasusnetError, OSError):
+            return  # no identity files (an in-memory node), or they do not open
+        if adopted is None or adopted.sign_public != mine.sign:
+            return
+        old = self.identity.fingerprint
+        self.identity = adopted
+        with self.store.transaction():
+            self._audit(
+                actor="operator",
+                action="key_rotated",
+                old=old,
+                new=adopted.fingerprint,
+                roster=self.roster.version,
+            )
 
     def roster_bytes(self) -> bytes:
         data = self.store.one("SELECT data FROM rosters ORDER BY version DESC LIMIT 1")
@@ -459,10 +490,19 @@ class Node(Receiving):
         return bytes(share.id)
 
     def _next_seq(self, room: bytes) -> int:
+        # a restored node starts above every number its lost incarnation may have used
+        # (``seq_floor``, set by ``casusnet restore``; see node/backup.py)
+        floor = int(self.store.get_meta("seq_floor") or 0)
         seq = (
-            self.store.one("SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, self.me))
-            or 0
-        ) + 1
+            max(
+                self.store.one(
+                    "SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, self.me)
+                )
+                or 0,
+                floor,
+            )
+            + 1
+        )
         self.store.execute(
             "INSERT OR REPLACE INTO seqs (room, sender, seq) VALUES (?, ?, ?)", (room, self.me, seq)
         )

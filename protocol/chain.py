@@ -55,7 +55,7 @@ from .events import (
     StatementData,
 )
 from .events import Consent as ConsentStatement
-from .keys import Signer, check_box_public, digest, verify
+from .keys import Signer, check_box_public, digest
 from .registry import Grondslag, Registry
 from .roster import Roster
 from .signed import PURPOSE_OF_TYPE, Signed, sign
@@ -179,7 +179,7 @@ def apply(
     wrapper = decode(data, Signed.SPEC, limits)
     signer = roster.member(wrapper.signer)
     event = decode(wrapper.body, Event.SPEC, limits)
-    verify(signer.sign, "event", wrapper.body, wrapper.sig)
+    signer.verify("event", wrapper.body, wrapper.sig, event.time)
     if not signer.active(event.time):
         raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the event's time")
     if event.time > now + MAX_SKEW:
@@ -276,7 +276,7 @@ def _statement(
     wrapper = decode(raw.statement, Signed.SPEC, limits)
     author = roster.member(wrapper.signer)
     body = decode(wrapper.body, STATEMENT_SPECS[kind], limits)
-    verify(author.sign, PURPOSE_OF_TYPE[kind], wrapper.body, wrapper.sig)
+    author.verify(PURPOSE_OF_TYPE[kind], wrapper.body, wrapper.sig, body.time)
     if body.node != wrapper.signer:
         raise StatementError("statement names another node than its signer")
     if body.room != state.room:

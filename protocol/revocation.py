@@ -30,8 +30,8 @@ from .codec import (
 )
 from .errors import BindingError, ChainStateError, LocalProtocolError, SchemaError, SignatureError
 from .keys import Rand, Signer, digest
-from .roster import Roster
-from .signed import node_id, open_signed, sign
+from .roster import Roster, open_member_signed
+from .signed import node_id, sign
 
 MAX_ITEMS = 1000
 REASONS = ("ingetrokken", "gesloten")
@@ -136,7 +136,7 @@ def verify_revoke(
     The node then deletes only those shares whose stored sender is ``revoke.sender``.
     """
     revoke: Revoke
-    revoke, wrapper = open_signed(data, Revoke.SPEC, roster.key_of(), limits)
+    revoke, wrapper = open_member_signed(data, Revoke.SPEC, roster, limits)
     if revoke.sender != wrapper.signer:
         raise SignatureError("revoke signed by another node than its sender")
     if revoke.room != state.room:
@@ -176,7 +176,7 @@ def verify_receipt(
 ) -> Receipt:
     """Check a receipt addressed to ``me`` (and, if given, for ``envelope``)."""
     receipt: Receipt
-    receipt, wrapper = open_signed(data, Receipt.SPEC, roster.key_of(), limits)
+    receipt, wrapper = open_member_signed(data, Receipt.SPEC, roster, limits)
     if receipt.issuer != wrapper.signer:
         raise SignatureError("receipt signed by another node than its issuer")
     if receipt.to != me:

@@ -12,8 +12,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
-from .codec import Bin, Const, Int, Limits, List, Message, Str, Struct, Version, decode
+from .codec import (
+    DEFAULT_LIMITS,
+    Bin,
+    Const,
+    Int,
+    Limits,
+    List,
+    Message,
+    Str,
+    Struct,
+    Version,
+    decode,
+)
 from .errors import (
     CryptoError,
     RegistryMismatchError,
@@ -25,11 +38,31 @@ from .errors import (
 )
 from .keys import KEY_SIZE, SIG_SIZE, Signer, check_sign_public, verify, verify_box_certificate
 from .registry import Registry
-from .signed import AUTHORITY, KeyLookup, Signed, node_id
+from .signed import AUTHORITY, PURPOSE_OF_TYPE, KeyLookup, Signed, node_id
+
+M = TypeVar("M")
 
 MAX_MEMBERS = 1000
+#: retired identity keys kept per member (rotations); the authority refuses more
+MAX_RETIRED = 16
 #: a roster of MAX_MEMBERS members of the largest size fits in these limits
 ROSTER_LIMITS = Limits(max_size=4 << 20, max_bin=4 << 20, max_array=MAX_MEMBERS)
+
+
+@dataclass(frozen=True)
+class RetiredKey(Message):
+    """An identity key the member used before a rotation.
+
+    Signatures by it on envelopes dated up to ``until`` (events, statements, shares,
+    revocations, receipts) still verify, so that room chains and envelopes sent
+    before the rotation stay valid; requests are checked with ``sign`` only.
+    """
+
+    sign: bytes
+    until: int
+
+
+RetiredKey.SPEC = Struct(RetiredKey, (("sign", Bin(KEY_SIZE)), ("until", Int())))
 
 
 @dataclass(frozen=True)
@@ -43,9 +76,25 @@ class RosterMember(Message):
     box_sig: bytes
     valid_from: int
     valid_until: int
+    retired: tuple[RetiredKey, ...] = ()
 
     def active(self, now: int) -> bool:
         return self.valid_from <= now <= self.valid_until
+
+    def verify(self, purpose: str, body: bytes, sig: bytes, when: int) -> None:
+        """Check a signature on an envelope dated ``when``: by ``sign``, or by a retired
+        key whose ``until`` is not before ``when``. Raises the error of ``sign``."""
+        try:
+            verify(self.sign, purpose, body, sig)
+        except CryptoError:
+            for old in self.retired:
+                if when <= old.until:
+                    try:
+                        verify(old.sign, purpose, body, sig)
+                    except CryptoError:
+                        continue
+                    return
+            raise
 
 
 RosterMember.SPEC = Struct(
@@ -60,6 +109,7 @@ RosterMember.SPEC = Struct(
         ("box_sig", Bin(SIG_SIZE)),
         ("valid_from", Int()),
         ("valid_until", Int()),
+        ("retired", List(RetiredKey.SPEC, MAX_RETIRED)),
     ),
 )
 
@@ -112,6 +162,20 @@ Roster.SPEC = Struct(
         ("members", List(RosterMember.SPEC, MAX_MEMBERS)),
     ),
 )
+
+
+def open_member_signed(
+    data: bytes, spec: Struct[M], roster: Roster, limits: Limits = DEFAULT_LIMITS
+) -> tuple[M, Signed]:
+    """:func:`protocol.signed.open_signed` for messages dated by a ``time`` field
+    (revocations, receipts): the signer's current key, or a retired key that was
+    still valid at that time (:meth:`RosterMember.verify`)."""
+    wrapper = decode(data, Signed.SPEC, limits)
+    member = roster.member(wrapper.signer)
+    message = decode(wrapper.body, spec, limits)
+    purpose = PURPOSE_OF_TYPE[spec.message_type]
+    member.verify(purpose, wrapper.body, wrapper.sig, int(getattr(message, "time")))  # noqa: B009
+    return message, wrapper
 
 
 def build_roster(
@@ -184,3 +248,9 @@ def _check_members(roster: Roster, registry: Registry | None) -> None:
             raise RosterError(f"{m.node}: validity ends before it starts")
         check_sign_public(m.sign)
         verify_box_certificate(m.sign, m.box, m.box_sig)
+        seen = {m.sign}
+        for old in m.retired:
+            check_sign_public(old.sign)
+            if old.sign in seen:
+                raise RosterError(f"{m.node}: a retired key repeats a key of the member")
+            seen.add(old.sign)

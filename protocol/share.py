@@ -47,7 +47,7 @@ from .errors import (
     UnknownSignerError,
 )
 from .events import MAX_ROOM_MEMBERS, ItemData, PlanItem
-from .keys import BoxKeyPair, Rand, Signer, digest, seal, secretbox, secretbox_open, unseal, verify
+from .keys import BoxKeyPair, Rand, Signer, digest, seal, secretbox, secretbox_open, unseal
 from .policy import check_content, check_header
 from .registry import Registry
 from .roster import Roster
@@ -256,7 +256,7 @@ def verify_share(
     wrapper = decode(data, Signed.SPEC, limits)
     sender = roster.member(wrapper.signer)
     share: Share = decode(wrapper.body, Share.SPEC, limits)
-    verify(sender.sign, "share", wrapper.body, wrapper.sig)
+    sender.verify("share", wrapper.body, wrapper.sig, share.created)
     if share.sender != wrapper.signer:
         raise SignatureError("share signed by another node than its sender")
     if not sender.active(share.created):

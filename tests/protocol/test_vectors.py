@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from protocol import chain
 from protocol.codec import pack, unpack
-from protocol.errors import SignatureError
+from protocol.errors import RequestAuthError, SignatureError
 from protocol.keys import BoxKeyPair, Signer, fingerprint, secretbox_open, unseal, verify
 from protocol.registry import default_registry
 from protocol.request import ReplayGuard, read_request_header, verify_request
@@ -35,7 +36,10 @@ def b(h: str) -> bytes:
 
 def test_vectors_file_is_up_to_date() -> None:
     result = subprocess.run(
-        [sys.executable, str(VECTORS / "generate.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(VECTORS / "generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # this tree's protocol, not an installed one
     )
     assert result.returncode == 0, result.stderr
 
@@ -133,3 +137,35 @@ def test_federation_chain_share_revoke_receipt_request(v: dict[str, Any]) -> Non
         guard=ReplayGuard(),
     )
     assert caller == "politie"
+
+
+def test_key_rotation(v: dict[str, Any]) -> None:
+    """After a rotation old signatures verify up to `until`; requests need the new key."""
+    registry = default_registry()
+    fed, rv, cv = v["federation"], v["rotation"], v["chain"]
+    first = accept_roster(b(fed["roster"]), b(fed["authority_public"]), registry)
+    roster = accept_roster(b(rv["roster"]), b(fed["authority_public"]), registry, current=first)
+    politie = roster.member("politie")
+    assert politie.sign.hex() == rv["politie_sign_public"]
+    assert [(k.sign.hex(), k.until) for k in politie.retired] == [
+        (fed["nodes"]["politie"]["sign_public"], rv["retired_until"])
+    ]
+    state = chain.replay(
+        [b(e) for e in cv["events"]], roster=roster, registry=registry, now=cv["verify_time"]
+    )
+    verify_share(b(v["share"]["envelope"]), state=state, roster=roster, registry=registry)
+    verify_revoke(b(v["revoke"]["envelope"]), state=state, roster=roster)
+    with pytest.raises(SignatureError):
+        verify_revoke(b(rv["late_revoke_by_old_key"]), state=state, roster=roster)
+    req = v["request"]
+    with pytest.raises(RequestAuthError):
+        verify_request(
+            read_request_header(req["header"]),
+            me=req["to"],
+            method=req["method"],
+            path=req["path"],
+            body=b(v["share"]["envelope"]),
+            roster=roster,
+            now=req["time"],
+            guard=ReplayGuard(),
+        )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,17 @@ sys.path.insert(0, str(HERE.parent / "protocol"))
 from world import World  # noqa: E402
 
 from protocol.codec import pack  # noqa: E402
-from protocol.keys import BoxKeyPair, Signer, fingerprint, seal, secretbox  # noqa: E402
+from protocol.keys import (  # noqa: E402
+    BoxKeyPair,
+    NodeIdentity,
+    Signer,
+    fingerprint,
+    seal,
+    secretbox,
+)
 from protocol.request import sign_request  # noqa: E402
 from protocol.revocation import make_receipt, make_revoke  # noqa: E402
+from protocol.roster import RetiredKey, build_roster, sign_roster  # noqa: E402
 
 SEED = b"casusnet/v1/known-answer-vectors"
 NODES = {
@@ -190,6 +199,46 @@ def build() -> dict[str, Any]:
         "path": "/v1/inbox",
         "body": "the share envelope",
         "time": w.now,
+    }
+
+    # key rotation: roster version 2 gives politie a new key and keeps the old one,
+    # valid for envelopes dated up to `until`; chain, share and revoke above still
+    # verify against it, requests only with the new key
+    new_politie = NodeIdentity.generate(w.rand)
+    until = w.now + 60
+    members = [
+        replace(
+            m,
+            sign=new_politie.sign_public,
+            box=new_politie.box.public,
+            box_sig=new_politie.box_certificate(),
+            retired=(RetiredKey(m.sign, until),),
+        )
+        if m.node == "politie"
+        else m
+        for m in w.roster.members
+    ]
+    rotated = sign_roster(w.authority, build_roster("testregio", 2, w.now, w.registry, members))
+    late = make_revoke(
+        w.signer("politie"),
+        "politie",
+        room=state.room,
+        seq=3,
+        revoke_all=True,
+        now=until + 1,
+        rand=w.rand,
+    )
+    out["rotation"] = {
+        "roster": hx(rotated),
+        "politie_sign_seed": hx(new_politie.signer.seed),
+        "politie_sign_public": hx(new_politie.sign_public),
+        "retired_until": until,
+        "late_revoke_by_old_key": hx(late),
+        "note": (
+            "with this roster the chain, share, revoke and receipt above verify; the "
+            "request above is refused (request.auth); late_revoke_by_old_key, dated after "
+            "until, is refused (crypto.signature)"
+        ),
     }
     return out
 

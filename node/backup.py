@@ -1,0 +1,501 @@
+"""Backup and restore of a node, and the resynchronisation a restored node needs.
+
+A bundle (``casusnet backup``) is one file, mode 0600::
+
+    MAGIC                          16 bytes, b"CASUSNET-BACKUP\\n"
+    header length                  4 bytes, big endian
+    header                         canonical JSON (sorted keys, no spaces)
+    payload                        SecretBox(master.derive("casusnet/backup"))
+
+The header is public (format, node id, creation time, schema version, how the master
+key is obtained and the Argon2 salt, the payload's SHA-256 and size); the payload is
+msgpack ``{"header": bytes, "files": {name: bytes}}`` with a consistent copy of
+``node.db`` (SQLite's online backup API, so the node may keep running), the
+configuration, the sealed identity and its key history, and the newest roster. It
+never holds the master key: the operator keeps the key file (or the passphrase)
+apart, and a restore needs it. The payload repeats the header, so an edited header
+is found when the payload opens.
+
+A restore is to an older state of the node while its partners moved on. What the
+node does about that (``resync``; the decision is in ``docs/decisions.md``):
+
+- its own per-sender ``seq`` in every room jumps to a floor above anything the lost
+  incarnation can have used (:func:`seq_floor`), so no number is used twice for
+  different envelopes; receivers treat the jump as a gap and ask, which is harmless;
+- its outbox continues as it was at the backup: what was already delivered is
+  answered as a duplicate with the same receipt, the rest is delivered;
+- at start it fetches each room's chain from the chair (or, for rooms it chairs,
+  from the members) and asks every other sender for what it sent after the last
+  ``seq`` seen, so events, shares and revocations received after the backup are
+  applied again;
+- a room whose member key was made after the backup (and so is lost) gets a fresh
+  key through a new join.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import struct
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgpack
+from nacl.exceptions import CryptoError as NaclCryptoError
+from nacl.secret import SecretBox
+
+from protocol.errors import CasusnetError
+
+from . import audit, keystore
+from .config import CONFIG_NAME, Config, load
+
+if TYPE_CHECKING:
+    from .federation import FederationClient
+    from .service import Node
+
+log = logging.getLogger("casusnet.backup")
+
+MAGIC = b"CASUSNET-BACKUP\n"
+FORMAT = 1
+MAX_HEADER = 64 << 10
+#: the files of a data dir a restore needs besides node.db (those that exist)
+DATA_FILES = (
+    CONFIG_NAME,
+    "identity.sealed",
+    keystore.HISTORY_NAME,
+    keystore.NEXT_NAME,
+    "member.json",
+    "member-rotate.json",
+)
+#: meta keys a restored node keeps until its resynchronisation is complete
+RESYNC_KEY = "resync_pending"
+RESTORED_KEY = "restored_at"
+SEQ_FLOOR_KEY = "seq_floor"
+SEQ_SHIFT = 20
+
+
+class BackupError(CasusnetError):
+    """The backup could not be made or restored."""
+
+    code = "backup"
+
+
+class BackupFormatError(BackupError):
+    """This file is not a casusnet backup, or it is truncated."""
+
+    code = "backup.format"
+
+
+class BackupVersionError(BackupError):
+    """This backup was made in a format or schema this software does not read."""
+
+    code = "backup.version"
+
+
+class BackupIntegrityError(BackupError):
+    """The backup is damaged or was changed after it was made; nothing was restored."""
+
+    code = "backup.integrity"
+
+
+class BackupKeyError(BackupError):
+    """The backup does not open with this master key (key file or passphrase)."""
+
+    code = "backup.key"
+
+
+class RestoreTargetError(BackupError):
+    """The data dir for the restore is not empty; give an empty one, or --force."""
+
+    code = "backup.target"
+
+
+# --- making a backup ---------------------------------------------------------------------
+
+
+def _copy_db(db_path: Path, dest: Path) -> None:
+    """A consistent copy of the live database (SQLite online backup; WAL included)."""
+    src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        src.execute("PRAGMA busy_timeout=5000")
+        dst = sqlite3.connect(str(dest))
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"copying node.db: {exc}") from None
+    finally:
+        src.close()
+
+
+def _bundle_key(master: keystore.MasterKey) -> bytes:
+    return master.derive("casusnet/backup")
+
+
+def make_backup(
+    config: Config, master: keystore.MasterKey, out: Path, *, now: int
+) -> dict[str, Any]:
+    """Write a bundle of the node to ``out`` (mode 0600); returns its header."""
+    files: dict[str, bytes] = {}
+    for name in DATA_FILES:
+        path = config.data_dir / name
+        if path.exists():
+            files[name] = path.read_bytes()
+    if "identity.sealed" not in files:
+        raise BackupError("no identity in the data dir")
+    keystore.load_identity(config, master)  # the master key given is this node's
+    for label, path in (("tls_cert", config.tls_cert), ("tls_key", config.tls_key)):
+        if path is not None and path.exists():
+            files[label] = path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="casusnet-backup-") as tmp:
+        os.chmod(tmp, 0o700)
+        copy = Path(tmp) / "node.db"
+        _copy_db(config.db_path, copy)
+        with sqlite3.connect(str(copy)) as conn:
+            schema = conn.execute("PRAGMA user_version").fetchone()[0]
+            row = conn.execute("SELECT data FROM rosters ORDER BY version DESC LIMIT 1").fetchone()
+        conn.close()
+        files["node.db"] = copy.read_bytes()
+    if row is not None:
+        files["roster"] = bytes(row[0])
+    header = {
+        "format": FORMAT,
+        "node": config.node_id,
+        "org": config.org,
+        "created": now,
+        "schema": schema,
+        "master": config.master,
+        "salt": config.salt.hex(),
+    }
+    header_bytes = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    plain = msgpack.packb({"header": header_bytes, "files": files}, use_bin_type=True)
+    payload = bytes(SecretBox(_bundle_key(master)).encrypt(plain))
+    header["payload_sha256"] = hashlib.sha256(payload).hexdigest()
+    header["payload_size"] = len(payload)
+    outer = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    tmp_out = out.with_name(out.name + ".part")
+    fd = os.open(tmp_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(MAGIC + struct.pack(">I", len(outer)) + outer + payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp_out, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_out.unlink()
+        raise
+    os.chmod(out, 0o600)
+    return header
+
+
+# --- reading and restoring -------------------------------------------------------------------
+
+
+def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
+    """The public header and the payload; checks format, version, size and hash."""
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
+        raise BackupFormatError("no casusnet backup header")
+    (size,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
+    start = len(MAGIC) + 4
+    if size > MAX_HEADER or len(data) < start + size:
+        raise BackupFormatError("truncated header")
+    try:
+        header = json.loads(data[start : start + size])
+        if not isinstance(header, dict):
+            raise ValueError
+        version = header["format"]
+        expected_size = int(header["payload_size"])
+        expected_hash = str(header["payload_sha256"])
+    except (ValueError, KeyError, TypeError):
+        raise BackupFormatError("unreadable header") from None
+    if version != FORMAT:
+        raise BackupVersionError(f"format {version!r}; this software reads {FORMAT}")
+    from .store import SCHEMA_VERSION
+
+    if not isinstance(header.get("schema"), int) or header["schema"] > SCHEMA_VERSION:
+        raise BackupVersionError(f"schema {header.get('schema')!r} is newer than this software")
+    payload = data[start + size :]
+    if len(payload) != expected_size:
+        raise BackupFormatError(f"payload is {len(payload)} bytes, expected {expected_size}")
+    if hashlib.sha256(payload).hexdigest() != expected_hash:
+        raise BackupIntegrityError("payload hash does not match")
+    return header, payload
+
+
+def open_payload(
+    header: dict[str, Any], payload: bytes, master: keystore.MasterKey
+) -> dict[str, bytes]:
+    try:
+        plain = SecretBox(_bundle_key(master)).decrypt(payload)
+    except NaclCryptoError:
+        raise BackupKeyError() from None
+    try:
+        doc = msgpack.unpackb(plain, raw=False)
+        inner = json.loads(doc["header"])
+        files = doc["files"]
+        if not isinstance(files, dict) or not all(
+            isinstance(k, str) and isinstance(v, bytes) for k, v in files.items()
+        ):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, msgpack.UnpackException):
+        raise BackupIntegrityError("payload does not decode") from None
+    outer = {k: v for k, v in header.items() if k not in ("payload_sha256", "payload_size")}
+    if inner != outer:
+        raise BackupIntegrityError("the header was changed")
+    for name in ("node.db", CONFIG_NAME, "identity.sealed"):
+        if name not in files:
+            raise BackupIntegrityError(f"{name} missing from the bundle")
+    return files
+
+
+def master_for(
+    header: dict[str, Any], *, key_file: Path | None, passphrase: str | None
+) -> keystore.MasterKey:
+    """The master key a restore uses: the operator's kept key file, or the passphrase."""
+    if header.get("master") == "passphrase":
+        if not passphrase:
+            raise keystore.KeyError_("this node's master key needs its passphrase")
+        try:
+            salt = bytes.fromhex(str(header.get("salt", "")))
+        except ValueError:
+            raise BackupFormatError("bad salt") from None
+        return keystore.derive(passphrase, salt)
+    cred = os.environ.get("CREDENTIALS_DIRECTORY")
+    if key_file is None and cred and (Path(cred) / "master.key").exists():
+        key_file = Path(cred) / "master.key"
+    if key_file is None:
+        raise keystore.KeyError_("give the node's master key file with --master-key")
+    return keystore.read_key_file(key_file, check_mode=True)
+
+
+def _is_empty(target: Path, keep: set[Path]) -> bool:
+    if not target.exists():
+        return True
+    return all(p.resolve() in keep for p in target.iterdir())
+
+
+def restore(
+    bundle: Path,
+    target: Path,
+    *,
+    key_file: Path | None = None,
+    passphrase: str | None = None,
+    force: bool = False,
+    now: int | None = None,
+) -> dict[str, Any]:
+    """Restore a bundle into ``target``; checks everything before writing anything."""
+    now = int(time.time()) if now is None else now
+    try:
+        data = bundle.read_bytes()
+    except OSError as exc:
+        raise BackupFormatError(f"cannot read {bundle.name}: {exc.strerror}") from None
+    header, payload = read_header(data)
+    master = master_for(header, key_file=key_file, passphrase=passphrase)
+    files = open_payload(header, payload, master)
+    keep = {key_file.resolve()} if key_file is not None else set()
+    if not _is_empty(target, keep) and not force:
+        raise RestoreTargetError(str(target))
+    # check the contents in a private scratch dir before touching the target
+    with tempfile.TemporaryDirectory(prefix="casusnet-restore-") as tmp:
+        scratch = Path(tmp)
+        os.chmod(scratch, 0o700)
+        db = scratch / "node.db"
+        db.write_bytes(files["node.db"])
+        try:
+            with contextlib.closing(sqlite3.connect(str(db))) as conn:
+                ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.Error:
+            ok = "unreadable"
+        if ok != "ok":
+            raise BackupIntegrityError("node.db fails SQLite's integrity check")
+        (scratch / CONFIG_NAME).write_bytes(files[CONFIG_NAME])
+        (scratch / "identity.sealed").write_bytes(files["identity.sealed"])
+        config = load(scratch)
+        if config.node_id != header.get("node"):
+            raise BackupIntegrityError("the bundle's configuration is for another node")
+        keystore.load_identity(config, master)  # the identity opens with this key
+        _check_audit(db, master)
+        _prepare_db(db, master, now, int(header["created"]))
+        target.mkdir(parents=True, exist_ok=True)
+        os.chmod(target, 0o700)
+        if force:
+            for name in ("node.db", "node.db-wal", "node.db-shm", "api.sock", "session.token"):
+                with contextlib.suppress(FileNotFoundError):
+                    (target / name).unlink()
+        for name, content in files.items():
+            if name in DATA_FILES:
+                _write_private(target / name, content)
+        shutil.copyfile(db, target / "node.db")
+        os.chmod(target / "node.db", 0o600)
+    restored = load(target)
+    master_file = restored.master_file
+    if key_file is not None and restored.master == "file" and master_file is not None:
+        if not master_file.exists():
+            _write_private(master_file, key_file.read_bytes())
+    for label, path in (("tls_cert", restored.tls_cert), ("tls_key", restored.tls_key)):
+        if label in files and path is not None and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(path, files[label])
+    if "roster" in files and not restored.roster_path.exists():
+        with contextlib.suppress(OSError):  # the database holds it too
+            restored.roster_path.parent.mkdir(parents=True, exist_ok=True)
+            restored.roster_path.write_bytes(files["roster"])
+    return {"node": header["node"], "created": header["created"], "restored_at": now}
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+
+
+def _check_audit(db: Path, master: keystore.MasterKey) -> None:
+    from .store import Store
+
+    store = Store(db)
+    try:
+        store.audit_key = master.derive("casusnet/audit")
+        try:
+            audit.verify(store)
+        except CasusnetError as exc:
+            raise BackupIntegrityError(f"the audit log does not verify ({exc.code})") from None
+    finally:
+        store.close()
+
+
+def _prepare_db(db: Path, master: keystore.MasterKey, now: int, created: int) -> None:
+    """What the restored database changes before it first runs (see the module doc).
+
+    Own sequence numbers start above any the lost incarnation used (``seq_floor`` in
+    ``meta``, read by ``Node._next_seq``); staff sessions from before the backup end;
+    the node remembers to resynchronise at start.
+    """
+    from .store import Store
+
+    store = Store(db)
+    try:
+        store.audit_key = master.derive("casusnet/audit")
+        with store.transaction():
+            store.execute("DELETE FROM sessions")
+            store.set_meta(RESYNC_KEY, "1")
+            store.set_meta(RESTORED_KEY, str(now))
+            store.set_meta(SEQ_FLOOR_KEY, str(seq_floor(now)))
+            audit.append(store, at=now, actor="operator", action="restored", backup=created)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        store.close()
+
+
+def seq_floor(now: int) -> int:
+    """The lowest own ``seq`` a node restored at ``now`` may use in any room.
+
+    ``now * 2**20``: above every number a previous incarnation restored earlier can
+    have reached unless it sent more than a million envelopes per second in one room,
+    and far below the protocol's limit (2**63) for the next 8 million years.
+    """
+    return now << SEQ_SHIFT
+
+
+# --- resynchronising after a restore ---------------------------------------------------------
+
+
+async def resync(node: Node, client: FederationClient) -> bool:
+    """One round of catching up with the partners; True when nothing is left to do."""
+    from .inbox import RetryLater
+    from .service import followers
+
+    if node.store.get_meta(RESYNC_KEY) is None:
+        return True
+    complete = True
+    now = node.now()
+    rooms = [r[0] for r in node.store.execute("SELECT room FROM rooms").fetchall()]
+    for room in rooms:
+        state = node.rooms.state(room, now)
+        if state is None:
+            continue
+        # 1. the chain: from the chair, or (for rooms this node chairs) from the members
+        try:
+            if state.chair != node.me:
+                await client.catch_up(state.chair, room, state.seq)
+            else:
+                for peer in sorted(followers(node.registry, state) - {node.me}):
+                    events = await client.fetch_events(peer, room, state.seq)
+                    with node.store.transaction():
+                        for raw in events:
+                            try:
+                                node.receive(peer, raw)
+                            except (RetryLater, CasusnetError):
+                                break
+                    node.flush_wakeups()
+                    state = node.rooms.state(room, node.now()) or state
+        except CasusnetError as exc:
+            log.info("resync: chain of a room not complete now: %s", exc.code)
+            complete = False
+        state = node.rooms.state(room, node.now()) or state
+        # 2. what other senders sent to this node after the last seq it has
+        senders = {n for members in state.epochs.values() for n in members} - {node.me}
+        for sender in sorted(senders):
+            last = node.store.one(
+                "SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, sender)
+            )
+            try:
+                envelopes = await client.fetch_sent(sender, room, int(last or 0))
+            except CasusnetError:
+                complete = False
+                continue
+            for envelope in envelopes:
+                with contextlib.suppress(CasusnetError):
+                    node.receive(sender, envelope)
+            node.take_gaps()  # asked just now
+        # 3. a member key made after the backup is lost: join again with a fresh one
+        _rekey(node, room)
+    if complete:
+        with node.store.transaction():
+            node.store.execute("DELETE FROM meta WHERE key = ?", (RESYNC_KEY,))
+            audit.append(node.store, at=node.now(), actor=node.me, action="resynced")
+        log.info("resync after the restore complete")
+    return complete
+
+
+def _rekey(node: Node, room: bytes) -> None:
+    from protocol import chain
+
+    state = node.rooms.state(room, node.now())
+    if state is None or state.phase == chain.CLOSED or state.chair == node.me:
+        return
+    key = state.joins.get(node.me)
+    member = state.members.get(node.me)
+    if key is None and member is not None:
+        key = member.key
+    if key is None and node.me not in state.invited:
+        return
+    if key is not None and node.rooms.key(room, key) is not None:
+        return
+    with node.store.transaction():
+        node._join(state)
+    node.flush_wakeups()
+
+
+async def resync_loop(node: Node, client: FederationClient) -> None:
+    """Resynchronise a restored node, retrying (with backoff) until it is complete."""
+    delay = node.config.timers.backoff_base
+    while True:
+        try:
+            if await resync(node, client):
+                return
+        except CasusnetError as exc:
+            log.warning("resync round failed: %s", exc.code)
+        await asyncio.sleep(delay)
+        delay = min(node.config.timers.backoff_cap, delay * 2)
