@@ -646,6 +646,10 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("doctor", help="check config, keys, roster and peers")
     s.set_defaults(func=cmd_doctor)
+
+    from .demo import add_parser as add_demo_parser
+
+    add_demo_parser(sub)  # casusnet demo: node/demo.py
     return p
 
 
