@@ -908,6 +908,7 @@ def main(args: argparse.Namespace) -> int:
     directory = Path(args.dir).resolve()
     if args.addr and not args.setup_only:
         raise DemoError("--addr goes with --setup-only")
+    addrs = parse_addrs(args.addr)  # before anything is changed
 
     if args.attach:
         state = load_state(directory)
@@ -936,7 +937,7 @@ def main(args: argparse.Namespace) -> int:
         print(t["reused"].format(dir=directory), flush=True)
     else:
         start = time.monotonic()
-        state = setup(directory, parse_addrs(args.addr))
+        state = setup(directory, addrs)
         print(t["created"].format(dir=directory, secs=time.monotonic() - start), flush=True)
     if args.setup_only:
         print(staff_table(state, passphrases=False))
