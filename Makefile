@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/protocol_bench.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/demo.py
 
 test-fast: $(STAMP) lint typecheck
 	$(BIN)/pytest -q -m "not slow"

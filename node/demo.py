@@ -98,7 +98,7 @@ TEXT = {
         "reused": "bestaande demo in {dir}",
         "starting": "zes nodes starten ...",
         "ready": "zes nodes draaien ({secs:.1f} s); logs in {dir}/<node>/node.log",
-        "table": "Inloggen bij elke partner (node, naam, functie, wachtwoord):",
+        "table": "Demo-accounts (node, naam, functie, wachtwoord):",
         "others": "De TUI van een andere partner: casusnet tui --node {dir}/<node>, bv.",
         "no_tui": (
             "De TUI (`casusnet tui`) is in deze versie nog niet beschikbaar. De zes nodes "
@@ -125,7 +125,7 @@ TEXT = {
         "reused": "existing demo in {dir}",
         "starting": "starting six nodes ...",
         "ready": "six nodes running ({secs:.1f} s); logs in {dir}/<node>/node.log",
-        "table": "Log in at each partner (node, name, function, passphrase):",
+        "table": "Demo accounts (node, name, function, passphrase):",
         "others": "Another partner's TUI: casusnet tui --node {dir}/<node>, e.g.",
         "no_tui": (
             "The TUI (`casusnet tui`) is not available in this version yet. The six nodes "
