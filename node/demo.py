@@ -99,7 +99,7 @@ TEXT = {
         "starting": "zes nodes starten ...",
         "ready": "zes nodes draaien ({secs:.1f} s); logs in {dir}/<node>/node.log",
         "table": "Demo-accounts (node, naam, functie, wachtwoord):",
-        "others": "De TUI van een andere partner: casusnet tui --node {dir}/<node>, bv.",
+        "others": "De TUI van een andere partner, in een tweede terminal:",
         "no_tui": (
             "De TUI (`casusnet tui`) is in deze versie nog niet beschikbaar. De zes nodes "
             "draaien; gebruik de CLI (docs/cli.md, hoofdstuk 5) met --data {dir}/<node>. "
@@ -126,7 +126,7 @@ TEXT = {
         "starting": "starting six nodes ...",
         "ready": "six nodes running ({secs:.1f} s); logs in {dir}/<node>/node.log",
         "table": "Demo accounts (node, name, function, passphrase):",
-        "others": "Another partner's TUI: casusnet tui --node {dir}/<node>, e.g.",
+        "others": "Another partner's TUI, in a second terminal:",
         "no_tui": (
             "The TUI (`casusnet tui`) is not available in this version yet. The six nodes "
             "are running; use the CLI (docs/cli.md, section 5) with --data {dir}/<node>. "
@@ -955,8 +955,8 @@ def main(args: argparse.Namespace) -> int:
             return headless(directory, state, args.lang, args.timeout)
         print(t["table"])
         print(staff_table(state))
-        print(t["others"].format(dir=directory))
-        for node in NODES[1:3]:
+        print(t["others"])
+        for node in NODES[1:]:
             print(f"  casusnet tui --node {directory / node}")
         if args.no_tui or not tui_available():
             print(t["serving"] if args.no_tui else t["no_tui"].format(dir=directory), flush=True)
