@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -91,6 +93,29 @@ def test_headless_meeting_then_a_reuse(tmp_path: Path) -> None:
     assert not processes_of(directory)
 
 
+@pytest.fixture(autouse=True)
+def no_node_left_behind(tmp_path: Path) -> Iterator[None]:
+    """Whatever a failed test left running under its folder is stopped."""
+    yield
+    for pid in processes_of(tmp_path):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def stop_leftovers(proc: subprocess.Popen[str], directory: Path) -> None:
+    """After a failed test: let the demo stop its nodes, else stop them here."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for pid in processes_of(directory):  # the nodes run in a session of their own
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_every_node(tmp_path: Path) -> None:
     directory = tmp_path / "demo"
@@ -128,9 +153,7 @@ def test_ctrl_c_stops_every_node(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop_leftovers(proc, directory)
     assert proc.returncode == 130, rest
     assert "alle nodes gestopt" in rest
     assert not processes_of(directory)
