@@ -337,6 +337,7 @@ class Federation:
                 # a session of its own: Ctrl-C at the terminal reaches the demo (and the
                 # TUI), which then stops the nodes in order
                 start_new_session=True,
+                preexec_fn=_stop_with_parent,
             )
 
     def wait_ready(self, timeout: float) -> None:
@@ -383,6 +384,15 @@ class Federation:
             self.logs.clear()
         finally:
             signal.signal(signal.SIGINT, old)
+
+
+def _stop_with_parent() -> None:
+    """Linux: a node gets SIGTERM when the demo dies without stopping it (SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _api_answers(path: Path) -> bool:
