@@ -778,6 +778,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--node", help="the node's data dir (default: --data or CASUSNET_DATA)")
     s.add_argument("--lang", choices=["nl", "en"], help="language (default nl)")
     s.set_defaults(func=cmd_tui)
+
+    from .demo import add_parser as add_demo_parser
+
+    add_demo_parser(sub)  # casusnet demo: node/demo.py
     return p
 
 
