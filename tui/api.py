@@ -57,13 +57,16 @@ class Api:
         return dict(doc)
 
     async def load_context(self) -> None:
-        """What every screen needs: the registry and the roster."""
+        """What the forms need: the registry and the roster (errors leave them empty)."""
         try:
-            reg = await self.get("/v1/registry")
-        except ApiError:  # a node older than this TUI: the forms then offer less
-            reg = {}
-        self.registry = reg.get("registry", {})
-        self.roster = await self.get("/v1/roster")
+            self.registry = (await self.get("/v1/registry")).get("registry", {})
+            self.roster = await self.get("/v1/roster")
+        except (ApiError, NodeUnreachable):
+            pass
+
+    async def ensure_context(self) -> None:
+        if not self.registry or not self.roster:
+            await self.load_context()
 
     async def logout(self) -> None:
         if self.transport.token:

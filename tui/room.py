@@ -127,6 +127,7 @@ class RoomScreen(Base):
     async def load(self) -> None:
         if not self.capp.api.logged_in:
             return
+        await self.capp.api.ensure_context()
         try:
             doc = await self.capp.get(f"/v1/rooms/{self.room}")
         except NodeUnreachable:
@@ -477,7 +478,9 @@ class RoomScreen(Base):
             return False
         return True
 
-    def action_share(self) -> None:
+    @work(exclusive=True, group="form")
+    async def action_share(self) -> None:
+        await self.capp.api.ensure_context()
         from .forms import ComposeScreen
 
         if self.doc.get("phase") != "open":
@@ -510,7 +513,9 @@ class RoomScreen(Base):
             return
         self.app.push_screen(ConsentScreen(self.doc, waiting), lambda _: self.load())
 
-    def action_invite(self) -> None:
+    @work(exclusive=True, group="form")
+    async def action_invite(self) -> None:
+        await self.capp.api.ensure_context()
         from .forms import InviteScreen
 
         if self._chair_only():

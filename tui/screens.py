@@ -82,7 +82,6 @@ class LoginScreen(Base):
         app = self.capp
         try:
             await app.api.login(name, passphrase)
-            await app.api.load_context()
         except NodeUnreachable:
             app.set_offline(True)
             self.show_message(t("app.offline"))
@@ -98,6 +97,8 @@ class LoginScreen(Base):
         self.show_message("")
         app.after_login()
         app.push_screen(RoomsScreen())
+        # the registry and roster (for the forms) load while the rooms list draws
+        app.run_worker(app.api.load_context(), group="context")
 
 
 class RoomsScreen(Base):
@@ -173,9 +174,11 @@ class RoomsScreen(Base):
         if event.row_key.value:
             self.app.push_screen(RoomScreen(event.row_key.value))
 
-    def action_convene(self) -> None:
+    @work(exclusive=True, group="form")
+    async def action_convene(self) -> None:
         from .forms import ConveneScreen
 
+        await self.capp.api.ensure_context()
         self.app.push_screen(ConveneScreen(), lambda _: self.refresh_rooms())
 
     def action_partners(self) -> None:
