@@ -52,6 +52,8 @@ class Api:
     async def login(self, name: str, passphrase: str) -> dict[str, Any]:
         self.transport.token = None
         doc = await self.post("/v1/login", {"name": name, "passphrase": passphrase})
+        if not isinstance(doc, dict) or not isinstance(doc.get("token"), str):
+            raise ApiError("api.bad_answer", "the node gave an unreadable answer")
         self.transport.token = doc["token"]
         self.me = doc
         return dict(doc)

@@ -78,7 +78,9 @@ class CasusnetApp(App[None]):
 
     def _tick_idle(self) -> None:
         if self.api.logged_in and time.monotonic() - self.last_input > self.idle_timeout:
-            self.run_worker(self._idle_logout(), exclusive=True, group="logout")
+            self.run_worker(
+                self._idle_logout(), exclusive=True, group="logout", exit_on_error=False
+            )
 
     async def _idle_logout(self) -> None:
         await self.api.logout()
@@ -108,7 +110,7 @@ class CasusnetApp(App[None]):
         self.offline = offline
         self.sub_title = t("app.offline") if offline else self._who()
         if offline:
-            self.notify(t("app.offline"), severity="error", timeout=4)
+            self.notify(markup=False, message=t("app.offline"), severity="error", timeout=4)
 
     def _who(self) -> str:
         me = self.api.me

@@ -16,7 +16,7 @@ from . import fmt
 from .api import ApiError, NodeUnreachable
 from .i18n import t
 from .screens import Base
-from .widgets import Field, Picks, Text, choice, translate_bindings
+from .widgets import Field, Picks, Text, choice, plain, translate_bindings
 
 if TYPE_CHECKING:
     from .app import CasusnetApp
@@ -43,7 +43,7 @@ class Modal(ModalScreen[Any]):
         self.dismiss(None)
 
     def message(self, text: str) -> None:
-        self.query_one("#form-message", Static).update(text)
+        self.query_one("#form-message", Static).update(plain(text))
 
 
 def buttons(submit: str) -> ComposeResult:
@@ -66,8 +66,10 @@ class ConveneScreen(Base):
         me = api.me.get("node")
         bases = [
             Selection(
-                f"{b['id']}: {b.get('law', '')} ({b.get('articles', '')})"
-                f" [{t('basis.kind.' + str(b.get('kind')))}]",
+                plain(
+                    f"{b['id']}: {b.get('law', '')} ({b.get('articles', '')})"
+                    f" [{t('basis.kind.' + str(b.get('kind')))}]"
+                ),
                 b["id"],
             )
             for b in api.registry.get("bases", [])
@@ -86,12 +88,18 @@ class ConveneScreen(Base):
             yield Picks(*bases, id="bases")
             yield Label(t("convene.deelnemers"))
             yield Picks(
-                *(Selection(f"{m['node']}: {m.get('name', '')}", m["node"]) for m in partners),
+                *(
+                    Selection(plain(f"{m['node']}: {m.get('name', '')}"), m["node"])
+                    for m in partners
+                ),
                 id="deelnemers",
             )
             yield Label(t("convene.derden"))
             yield Picks(
-                *(Selection(f"{m['node']}: {m.get('name', '')}", m["node"]) for m in partners),
+                *(
+                    Selection(plain(f"{m['node']}: {m.get('name', '')}"), m["node"])
+                    for m in partners
+                ),
                 id="derden",
             )
             yield Static("", id="form-message")
@@ -104,7 +112,7 @@ class ConveneScreen(Base):
         self.dismiss(None)
 
     def message(self, text: str) -> None:
-        self.query_one("#form-message", Static).update(text)
+        self.query_one("#form-message", Static).update(plain(text))
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
@@ -134,7 +142,7 @@ class ConveneScreen(Base):
         self.message(t("app.working"))
         self.convene(body, invites)
 
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def convene(self, body: dict[str, Any], invites: list[tuple[str, str]]) -> None:
         try:
             doc = await self.capp.post("/v1/rooms", body)
@@ -148,9 +156,11 @@ class ConveneScreen(Base):
                 await self.capp.post(f"/v1/rooms/{room}/invite", {"node": node, "role": role})
             except (ApiError, NodeUnreachable) as exc:
                 failed.append(t("convene.invite_failed", node=node, error=describe(exc)))
-        self.notify(t("convene.done", case=doc["case"], n=len(invites) - len(failed)))
+        self.notify(
+            markup=False, message=t("convene.done", case=doc["case"], n=len(invites) - len(failed))
+        )
         for f in failed:
-            self.notify(f, severity="error", timeout=10)
+            self.notify(markup=False, message=f, severity="error", timeout=10)
         self.dismiss(room)
 
 
@@ -201,7 +211,7 @@ class AssessScreen(Modal):
         self.dismiss(None)
 
     @on(Button.Pressed, "#submit")
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def action_submit(self) -> None:
         body = {
             "verdict": self.query_one("#verdict", Select).value,
@@ -212,7 +222,7 @@ class AssessScreen(Modal):
         except (ApiError, NodeUnreachable) as exc:
             self.message(describe(exc))
             return
-        self.notify(t("assess.done"))
+        self.notify(markup=False, message=t("assess.done"))
         self.dismiss(True)
 
 
@@ -244,7 +254,7 @@ class ConsentScreen(Modal):
         self.dismiss(None)
 
     @on(Button.Pressed, "#submit")
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def submit(self) -> None:
         subject = str(self.query_one("#subject", Select).value)
         try:
@@ -252,7 +262,7 @@ class ConsentScreen(Modal):
         except (ApiError, NodeUnreachable) as exc:
             self.message(describe(exc))
             return
-        self.notify(t("consent.done", subject=subject))
+        self.notify(markup=False, message=t("consent.done", subject=subject))
         self.dismiss(True)
 
 
@@ -264,7 +274,7 @@ class InviteScreen(Modal):
     def compose(self) -> ComposeResult:
         taken = {m["node"] for m in [*self.room.get("members", []), *self.room.get("invited", [])]}
         nodes = [
-            (f"{m['node']}: {m.get('name', '')}", m["node"])
+            (plain(f"{m['node']}: {m.get('name', '')}"), m["node"])
             for m in self.capp.api.roster.get("members", [])
             if m["node"] not in taken
         ]
@@ -287,7 +297,7 @@ class InviteScreen(Modal):
         self.dismiss(None)
 
     @on(Button.Pressed, "#submit")
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def submit(self) -> None:
         node = self.query_one("#node", Select).value
         role = str(self.query_one("#role", Select).value)
@@ -301,7 +311,7 @@ class InviteScreen(Modal):
         except (ApiError, NodeUnreachable) as exc:
             self.message(describe(exc))
             return
-        self.notify(t("invite.done", node=node, role=fmt.word("role", role)))
+        self.notify(markup=False, message=t("invite.done", node=node, role=fmt.word("role", role)))
         self.dismiss(True)
 
 
@@ -404,7 +414,10 @@ class ComposeScreen(Base):
         cats = self.query_one("#categories", SelectionList)
         cats.clear_options()
         cats.add_options(
-            [Selection(f"{c}: {api.category_label(c)}", c) for c in self.categories_for(basis)]
+            [
+                Selection(plain(f"{c}: {api.category_label(c)}"), c)
+                for c in self.categories_for(basis)
+            ]
         )
         required = self.required_fields(basis)
         for name, label in FIELD_LABELS.items():
@@ -488,7 +501,7 @@ class ComposeScreen(Base):
         return ""
 
     def message(self, text: str) -> None:
-        self.query_one("#form-message", Static).update(text)
+        self.query_one("#form-message", Static).update(plain(text))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -504,7 +517,7 @@ class ComposeScreen(Base):
         if self.usable_bases():
             self.check_or_send(send=True)
 
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def check_or_send(self, send: bool) -> None:
         body = self.body()
         problem = self.local_problem(body)
@@ -526,7 +539,7 @@ class ComposeScreen(Base):
         except (ApiError, NodeUnreachable) as exc:
             self.message(self.explain(exc, body))
             return
-        self.notify(t("compose.sent", id=fmt.short(doc["share"])))
+        self.notify(markup=False, message=t("compose.sent", id=fmt.short(doc["share"])))
         self.dismiss(doc["share"])
 
 
@@ -585,14 +598,14 @@ class PlanItemScreen(Modal):
             }
         )
 
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def send(self, body: dict[str, Any]) -> None:
         try:
             await self.capp.post(f"/v1/rooms/{self.room['room']}/plan", body)
         except (ApiError, NodeUnreachable) as exc:
             self.message(describe(exc))
             return
-        self.notify(t("plan.added"))
+        self.notify(markup=False, message=t("plan.added"))
         self.dismiss(True)
 
 
@@ -624,7 +637,7 @@ class CloseScreen(Modal):
         self.dismiss(None)
 
     @on(Button.Pressed, "#submit")
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def submit(self) -> None:
         outcome = self.query_one("#outcome", Select).value
         try:
@@ -632,7 +645,7 @@ class CloseScreen(Modal):
         except (ApiError, NodeUnreachable) as exc:
             self.message(describe(exc))
             return
-        self.notify(t("close.done"))
+        self.notify(markup=False, message=t("close.done"))
         self.dismiss(True)
 
 
@@ -657,7 +670,7 @@ class ViewScreen(Modal):
     def cancel(self) -> None:
         self.dismiss(None)
 
-    @work(exclusive=True, group="action")
+    @work(exit_on_error=False, exclusive=True, group="action")
     async def load(self) -> None:
         body = self.query_one("#view-body", Static)
         try:
@@ -665,10 +678,12 @@ class ViewScreen(Modal):
                 f"/v1/rooms/{self.room}/shares/{self.share}?sender={self.sender}"
             )
         except ApiError as exc:
-            body.update(t("view.revoked") if exc.remote_code == "node.revoked" else describe(exc))
+            body.update(
+                plain(t("view.revoked") if exc.remote_code == "node.revoked" else describe(exc))
+            )
             return
         except NodeUnreachable as exc:
-            body.update(describe(exc))
+            body.update(plain(describe(exc)))
             return
         lines = [
             t(

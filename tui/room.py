@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -123,7 +124,7 @@ class RoomScreen(Base):
 
     # -- data ------------------------------------------------------------------------------
 
-    @work(exclusive=True, group="poll")
+    @work(exit_on_error=False, exclusive=True, group="poll")
     async def load(self) -> None:
         if not self.capp.api.logged_in:
             return
@@ -135,7 +136,7 @@ class RoomScreen(Base):
         except ApiError as exc:
             from .app import describe
 
-            self.query_one("#room-header", Static).update(describe(exc))
+            self.query_one("#room-header", Static).update(plain(describe(exc)))
             return
         if doc == self.doc:
             return
@@ -474,17 +475,21 @@ class RoomScreen(Base):
 
     def _chair_only(self) -> bool:
         if self.doc.get("chair") != self.me:
-            self.notify(t("room.not_chair", chair=self.doc.get("chair", "?")), severity="warning")
+            self.notify(
+                markup=False,
+                message=t("room.not_chair", chair=self.doc.get("chair", "?")),
+                severity="warning",
+            )
             return False
         return True
 
-    @work(exclusive=True, group="form")
+    @work(exit_on_error=False, exclusive=True, group="form")
     async def action_share(self) -> None:
         await self.capp.api.ensure_context()
         from .forms import ComposeScreen
 
         if self.doc.get("phase") != "open":
-            self.notify(t("room.not_open"), severity="warning")
+            self.notify(markup=False, message=t("room.not_open"), severity="warning")
             return
         self.app.push_screen(ComposeScreen(self.doc), lambda _: self.load())
 
@@ -492,7 +497,9 @@ class RoomScreen(Base):
         from .forms import AssessScreen
 
         if self.my_org not in self.intake_orgs():
-            self.notify(t("assess.not_yours", org=self.my_org), severity="warning")
+            self.notify(
+                markup=False, message=t("assess.not_yours", org=self.my_org), severity="warning"
+            )
             return
         self.app.push_screen(AssessScreen(self.doc), lambda _: self.load())
 
@@ -509,11 +516,11 @@ class RoomScreen(Base):
             and self.my_org not in consents.get(m["node"], [])
         ]
         if not waiting:
-            self.notify(t("consent.none"))
+            self.notify(markup=False, message=t("consent.none"))
             return
         self.app.push_screen(ConsentScreen(self.doc, waiting), lambda _: self.load())
 
-    @work(exclusive=True, group="form")
+    @work(exit_on_error=False, exclusive=True, group="form")
     async def action_invite(self) -> None:
         await self.capp.api.ensure_context()
         from .forms import InviteScreen
@@ -527,7 +534,7 @@ class RoomScreen(Base):
         if not self._chair_only():
             return
         if self.doc.get("phase") != "open":
-            self.notify(t("room.not_open"), severity="warning")
+            self.notify(markup=False, message=t("room.not_open"), severity="warning")
             return
         self.app.push_screen(PlanItemScreen(self.doc), lambda _: self.load())
 
@@ -559,7 +566,7 @@ class RoomScreen(Base):
         share = self.selected_share()
         if not share or not share.get("own") or share.get("revoked_at"):
             self.action_tab("shares")
-            self.notify(t("revoke.pick"), severity="warning")
+            self.notify(markup=False, message=t("revoke.pick"), severity="warning")
             return
 
         def confirmed(yes: Any) -> None:
@@ -570,16 +577,16 @@ class RoomScreen(Base):
             ConfirmScreen(t("revoke.confirm", id=fmt.short(share["id"]))), confirmed
         )
 
-    @work(group="action")
+    @work(exit_on_error=False, group="action")
     async def revoke(self, share_id: str) -> None:
         from .app import describe
 
         try:
             doc = await self.capp.post(f"/v1/rooms/{self.room}/revoke", {"shares": [share_id]})
         except (ApiError, NodeUnreachable) as exc:
-            self.notify(describe(exc), severity="error")
+            self.notify(markup=False, message=describe(exc), severity="error")
             return
-        self.notify(t("revoke.done", n=doc.get("revoked", 0)))
+        self.notify(markup=False, message=t("revoke.done", n=doc.get("revoked", 0)))
         self.load()
 
     @on(DataTable.RowSelected, "#shares-table")
@@ -594,8 +601,14 @@ class RoomScreen(Base):
         self.app.push_screen(AuditScreen(self.room, str(self.doc.get("case", ""))))
 
     def action_export(self) -> None:
-        path = self.export_plan(Path.cwd())
-        self.notify(t("plan.exported", path=path))
+        try:
+            path = self.export_plan(Path.cwd())
+        except OSError as exc:
+            self.notify(
+                markup=False, message=t("error.generic", message=str(exc)), severity="error"
+            )
+            return
+        self.notify(markup=False, message=t("plan.exported", path=path))
 
     def export_plan(self, folder: Path) -> Path:
         """The plan van aanpak as Markdown for the ZVH's file: case reference, no names."""
@@ -624,5 +637,8 @@ class RoomScreen(Base):
                 f" | {p.get('owner') or ''} | {fmt.day(p.get('due'))} |"
             )
         lines += ["", f"_{t('plan.md_note')}_", ""]
-        path.write_text("\n".join(lines), encoding="utf-8")
+        # plan titles are free text: readable by this user only
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
         return path

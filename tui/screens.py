@@ -60,7 +60,7 @@ class LoginScreen(Base):
         self.query_one("#name", Field).focus()
 
     def show_message(self, message: str) -> None:
-        self.query_one("#message", Static).update(message)
+        self.query_one("#message", Static).update(plain(message))
 
     @on(Field.Submitted, "#name")
     def next_field(self) -> None:
@@ -77,7 +77,7 @@ class LoginScreen(Base):
         self.show_message(t("login.checking"))
         self.login(name, passphrase)
 
-    @work(exclusive=True, group="login")
+    @work(exit_on_error=False, exclusive=True, group="login")
     async def login(self, name: str, passphrase: str) -> None:
         app = self.capp
         try:
@@ -87,9 +87,11 @@ class LoginScreen(Base):
             self.show_message(t("app.offline"))
             return
         except ApiError as exc:
+            from .app import describe
+
             app.set_offline(False)
             self.show_message(
-                t("login.failed") if exc.remote_code == "node.auth" else str(exc.message)
+                t("login.failed") if exc.remote_code == "node.auth" else describe(exc)
             )
             return
         app.set_offline(False)
@@ -98,7 +100,7 @@ class LoginScreen(Base):
         app.after_login()
         app.push_screen(RoomsScreen())
         # the registry and roster (for the forms) load while the rooms list draws
-        app.run_worker(app.api.load_context(), group="context")
+        app.run_worker(app.api.load_context(), group="context", exit_on_error=False)
 
 
 class RoomsScreen(Base):
@@ -132,7 +134,7 @@ class RoomsScreen(Base):
     def on_screen_resume(self) -> None:
         self.refresh_rooms()
 
-    @work(exclusive=True, group="poll")
+    @work(exit_on_error=False, exclusive=True, group="poll")
     async def refresh_rooms(self) -> None:
         if not self.capp.api.logged_in:
             return
@@ -140,7 +142,7 @@ class RoomsScreen(Base):
             doc = await self.capp.get("/v1/rooms")
         except (ApiError, NodeUnreachable):
             return
-        rooms = doc.get("rooms", [])
+        rooms = [r for r in doc.get("rooms", []) if "room" in r and "case_ref" in r]
         if rooms == self.rooms:
             return
         self.rooms = rooms
@@ -174,7 +176,7 @@ class RoomsScreen(Base):
         if event.row_key.value:
             self.app.push_screen(RoomScreen(event.row_key.value))
 
-    @work(exclusive=True, group="form")
+    @work(exit_on_error=False, exclusive=True, group="form")
     async def action_convene(self) -> None:
         from .forms import ConveneScreen
 
@@ -209,7 +211,7 @@ class PartnersScreen(Base):
         self.load()
         self.set_interval(max(self.capp.poll * 3, 1.0), self.load)
 
-    @work(exclusive=True, group="poll")
+    @work(exit_on_error=False, exclusive=True, group="poll")
     async def load(self) -> None:
         try:
             doc = await self.capp.get("/v1/roster")
@@ -275,7 +277,7 @@ class AuditScreen(Base):
         self.query_one("#audit", DataTable).focus()
         self.load()
 
-    @work(exclusive=True, group="poll")
+    @work(exit_on_error=False, exclusive=True, group="poll")
     async def load(self) -> None:
         path = "/v1/audit?limit=5000" + (f"&room={self.room}" if self.room else "")
         try:
@@ -283,7 +285,7 @@ class AuditScreen(Base):
         except (ApiError, NodeUnreachable) as exc:
             from .app import describe
 
-            self.query_one("#audit-note", Static).update(describe(exc))
+            self.query_one("#audit-note", Static).update(plain(describe(exc)))
             return
         self.entries = doc.get("entries", [])
         self.show()
@@ -316,14 +318,14 @@ class AuditScreen(Base):
     def action_filter(self) -> None:
         self.query_one("#filter", Field).focus()
 
-    @work(exclusive=True, group="verify")
+    @work(exit_on_error=False, exclusive=True, group="verify")
     async def action_verify(self) -> None:
         note = self.query_one("#audit-note", Static)
         note.update(t("app.working"))
         try:
             doc = await self.capp.get("/v1/audit/verify")
         except ApiError as exc:
-            note.update(t("audit.broken", detail=exc.detail or exc.message))
+            note.update(plain(t("audit.broken", detail=exc.detail or exc.message)))
             return
         except NodeUnreachable:
             note.update(t("app.offline"))

@@ -257,6 +257,7 @@ class CannedTransport:
     def __init__(self, closed: bool = False) -> None:
         self.token: str | None = None
         self.closed = closed
+        self.roster: dict[str, Any] = ROSTER
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         if path == "/v1/login":
@@ -274,7 +275,7 @@ class CannedTransport:
         if path == "/v1/registry":
             return {"node": "gemeente", "org": "gemeente", "registry": REGISTRY}
         if path == "/v1/roster":
-            return ROSTER
+            return self.roster
         if path == "/v1/rooms":
             return ROOMS
         if path.startswith("/v1/rooms/") and path.count("/") == 3:

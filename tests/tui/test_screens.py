@@ -126,3 +126,31 @@ def test_help(snap_compare: Any) -> None:
         await pilot.pause(0.2)
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+async def test_a_partners_text_is_never_read_as_markup() -> None:
+    transport = CannedTransport()
+    hostile = "GGZ [/Noord] [bold]Zuid"
+    import canned
+
+    roster = dict(canned.ROSTER, members=[dict(m) for m in canned.ROSTER["members"]])
+    roster["members"][-1]["name"] = hostile
+    transport.roster = roster
+    app_ = CasusnetApp(transport, place="gemeente", blink=False, poll=3600)
+    async with app_.run_test(size=SIZE) as pilot:
+        await logged_in(pilot)
+        await pilot.press("n")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if type(app_.screen).__name__ == "ConveneScreen":
+                break
+        prompts = [
+            str(app_.screen.query_one("#derden").get_option_at_index(i).prompt)
+            for i in range(app_.screen.query_one("#derden").option_count)
+        ]
+        assert f"ggz: {hostile}" in prompts
+        bases = app_.screen.query_one("#bases")
+        assert any(
+            "[kamer]" in str(bases.get_option_at_index(i).prompt) for i in range(bases.option_count)
+        )
+        assert app_.is_running
