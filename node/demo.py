@@ -17,7 +17,6 @@ import argparse
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -98,7 +97,7 @@ TEXT = {
         "reused": "bestaande demo in {dir}",
         "starting": "zes nodes starten ...",
         "ready": "zes nodes draaien ({secs:.1f} s); logs in {dir}/<node>/node.log",
-        "table": "Demo-accounts (node, naam, functie, wachtwoord):",
+        "table": "Demo-accounts (node, naam, functie, wachtwoord; ook in {dir}/demo.json):",
         "others": "De TUI van een andere partner, in een tweede terminal:",
         "no_tui": (
             "De TUI (`casusnet tui`) is in deze versie nog niet beschikbaar. De zes nodes "
@@ -125,7 +124,7 @@ TEXT = {
         "reused": "existing demo in {dir}",
         "starting": "starting six nodes ...",
         "ready": "six nodes running ({secs:.1f} s); logs in {dir}/<node>/node.log",
-        "table": "Demo accounts (node, name, function, passphrase):",
+        "table": "Demo accounts (node, name, function, passphrase; also in {dir}/demo.json):",
         "others": "Another partner's TUI, in a second terminal:",
         "no_tui": (
             "The TUI (`casusnet tui`) is not available in this version yet. The six nodes "
@@ -231,8 +230,9 @@ def setup(directory: Path, addrs: dict[str, str] | None = None) -> dict[str, Any
             "url": f"http://{addrs[p.node]}",
             "staff": p.staff,
             "function": p.function,
-            # short enough to type at the TUI's login; a new one for every demo
-            "passphrase": f"demo-{p.staff}-{secrets.randbelow(9000) + 1000}",
+            # easy to remember once the TUI covers the table (as in docs/cli.md 5.1);
+            # only the user running the demo can reach a node's socket to log in
+            "passphrase": f"wachtwoord-van-{p.staff}",
         }
     provision.sign(authority, roster, now=now)
     # each node takes the roster in and gets its staff member (an Argon2id hash each:
@@ -963,7 +963,7 @@ def main(args: argparse.Namespace) -> int:
         print(t["ready"].format(dir=directory, secs=time.monotonic() - start), flush=True)
         if args.headless:
             return headless(directory, state, args.lang, args.timeout)
-        print(t["table"])
+        print(t["table"].format(dir=directory))
         print(staff_table(state))
         print(t["others"])
         for node in NODES[1:]:

@@ -6,6 +6,8 @@ import contextlib
 import json
 import os
 import re
+import shlex
+import shutil
 import signal
 import subprocess
 import time
@@ -202,3 +204,64 @@ def test_a_demo_is_not_attached_where_none_exists(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "[demo.failed]" in result.stderr
     assert time.monotonic() - start < 30
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux for a terminal")
+def test_the_chair_tui_opens_and_quitting_it_stops_every_node(tmp_path: Path) -> None:
+    directory = tmp_path / "demo"
+    socket = f"casusnet-test-{os.getpid()}"
+    tmux = ["tmux", "-L", socket]
+    command = " ".join(shlex.quote(p) for p in [*CASUSNET, "demo", "--dir", str(directory)])
+    subprocess.run(
+        [
+            *tmux,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "demo",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            f"cd {shlex.quote(str(ROOT))} && {command}; echo DEMO-EXIT $?; sleep 600",
+        ],
+        check=True,
+        env=env(),
+    )
+
+    def screen() -> str:
+        return subprocess.run(
+            [*tmux, "capture-pane", "-p", "-t", "demo"], capture_output=True, text=True
+        ).stdout
+
+    def until(what: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = screen()
+            if what in text:
+                return text
+            time.sleep(0.1)
+        pytest.fail(f"no {what!r} on the screen:\n{screen()}")
+
+    try:
+        login = until("Wachtwoordzin")  # the chair's TUI, at its login screen
+        assert "gemeente" in login
+        assert len([p for p in processes_of(directory) if " run" in _cmdline(p)]) == 6
+        subprocess.run([*tmux, "send-keys", "-t", "demo", "C-q"], check=True)
+        after = until("DEMO-EXIT")
+        assert "DEMO-EXIT 0" in after
+        assert "wachtwoord-van-anna" in after  # the accounts table, back after the TUI
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    assert not [p for p in processes_of(directory) if " run" in _cmdline(p)]
+    assert not list(directory.glob("*/api.sock"))
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
