@@ -90,6 +90,8 @@ def create_app(
             task.cancel()
         if local_runner is not None:
             await local_runner.cleanup()
+            with contextlib.suppress(FileNotFoundError):  # no stale socket for clients
+                config.socket_path.unlink()
         if metrics_runner is not None:
             await metrics_runner.cleanup()
         await session.close()

@@ -40,6 +40,7 @@ ACTIONS = frozenset(
         "remove",
         "leave",
         "plan",
+        "plan_exported",
         "close",
         "share_sent",
         "share_received",

@@ -967,7 +967,11 @@ def main(args: argparse.Namespace) -> int:
         print(staff_table(state))
         print(t["others"])
         for node in NODES[1:]:
-            print(f"  casusnet tui --node {directory / node}")
+            who = state["nodes"][node]
+            print(
+                f"  casusnet tui --node {directory / node}"
+                f"    ({who['staff']} / {who['passphrase']})"
+            )
         if args.no_tui or not tui_available():
             print(t["serving"] if args.no_tui else t["no_tui"].format(dir=directory), flush=True)
             while True:
@@ -976,8 +980,11 @@ def main(args: argparse.Namespace) -> int:
                         raise DemoError(f"{node} stopped (exit {proc.returncode})")
                 time.sleep(0.5)
         lang = ["--lang", args.lang]
+        chair = state["nodes"][CHAIR]
+        hint = {"CASUSNET_LOGIN_HINT": f"demo: {chair['staff']} / {chair['passphrase']}"}
         tui = subprocess.Popen(
-            [*CASUSNET, "tui", "--node", str(directory / CHAIR), *lang], env=node_env()
+            [*CASUSNET, "tui", "--node", str(directory / CHAIR), *lang],
+            env={**node_env(), **hint},
         )
         try:
             return tui.wait()

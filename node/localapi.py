@@ -558,6 +558,11 @@ async def share_status(request: web.Request, who: Staff, body: dict[str, Any]) -
     return await _deliveries(request, room, share_id, wait, timeout)
 
 
+async def plan_export(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    return node.export_plan(who, _room(request, who))
+
+
 async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
@@ -683,6 +688,7 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_get("/v1/rooms/{room}/shares/{share}", route(view))
     r.add_get("/v1/rooms/{room}/shares/{share}/status", route(share_status))
     r.add_post("/v1/rooms/{room}/plan", route(plan))
+    r.add_post("/v1/rooms/{room}/plan/export", route(plan_export))
     r.add_post("/v1/rooms/{room}/close", route(close))
     r.add_post("/v1/rooms/{room}/revoke", route(revoke))
     r.add_post("/v1/rooms/{room}/assign", route(assign))

@@ -624,6 +624,26 @@ class Node(Receiving):
         self.flush_wakeups()
         return bytes(data.item)
 
+    def export_plan(self, staff: Staff, room: bytes) -> dict[str, Any]:
+        """The plan van aanpak for the ZVH's file; the export is audited like a view."""
+        state = self._state(room)
+        items = self.plan_items(room) if state.phase != "closed" else []
+        with self.store.transaction():
+            self._audit(
+                actor=staff.name,
+                action="plan_exported",
+                room=room,
+                case_ref=state.case,
+                items=len(items),
+            )
+        return {
+            "case": state.case,
+            "chair": state.chair,
+            "bases": list(state.bases),
+            "phase": state.phase,
+            "plan": items,
+        }
+
     def plan_items(self, room: bytes) -> list[dict[str, Any]]:
         state = self._state(room)
         items = []

@@ -32,8 +32,9 @@ class CasusnetApp(App[None]):
     TITLE = "casusnet"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("ctrl+q", "quit", "app.quit", priority=True),
-        Binding("question_mark", "help", "app.help"),
+        Binding("ctrl+q", "quit", "app.quit", priority=True, show=False),
+        Binding("f1", "help", "app.help"),  # works inside text fields too
+        Binding("question_mark", "help", "app.help", show=False),
     ]
 
     def __init__(

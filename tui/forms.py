@@ -67,8 +67,8 @@ class ConveneScreen(Base):
         bases = [
             Selection(
                 plain(
-                    f"{b['id']}: {b.get('law', '')} ({b.get('articles', '')})"
-                    f" [{t('basis.kind.' + str(b.get('kind')))}]"
+                    f"{b['id']} [{t('basis.kind.' + str(b.get('kind')))}]:"
+                    f" {b.get('law', '')} ({b.get('articles', '')})"
                 ),
                 b["id"],
             )

@@ -427,7 +427,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # help
     "help.title": ("Help: toetsen", "Help: keys"),
     "help.body": (
-        "Overal:  ? help · Esc terug · Ctrl+Q afsluiten\n"
+        "Overal:  F1 of ? help · Esc terug · Ctrl+Q afsluiten\n"
         "Casussen:  Enter openen · n bijeenroepen · p partners · a audit · u uitloggen\n"
         "Casus:  d delen · w weging · t instemmen · i uitnodigen · m plan-item\n"
         "        x plan exporteren · s sluiten · r intrekken · Enter lezen · a audit\n"
@@ -436,7 +436,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Audit:  / filter · v verifiëren\n\n"
         "Namen van medewerkers verlaten nooit uw eigen node; partners zien alleen uw functie.\n"
         "Elke keer dat u een deling leest, wordt dat vastgelegd in het auditlog.",
-        "Everywhere:  ? help · Esc back · Ctrl+Q quit\n"
+        "Everywhere:  F1 or ? help · Esc back · Ctrl+Q quit\n"
         "Cases:  Enter open · n convene · p partners · a audit · u log out\n"
         "Case:  d share · w assess · t consent · i invite · m plan item\n"
         "       x export plan · s close · r revoke · Enter read · a audit\n"

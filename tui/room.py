@@ -35,12 +35,12 @@ class RoomScreen(Base):
         Binding("d", "share", "room.share"),
         Binding("w", "assess", "room.assess"),
         Binding("t", "consent", "room.consent"),
-        Binding("i", "invite", "room.invite"),
+        Binding("i", "invite", "room.invite", show=False),
         Binding("m", "plan", "room.plan"),
-        Binding("x", "export", "room.export"),
+        Binding("x", "export", "room.export", show=False),
         Binding("s", "close_room", "room.close"),
-        Binding("r", "revoke", "room.revoke"),
-        Binding("a", "audit", "room.audit"),
+        Binding("r", "revoke", "room.revoke", show=False),
+        Binding("a", "audit", "room.audit", show=False),
         *(Binding(str(n + 1), f"tab('{tab}')", show=False) for n, tab in enumerate(TABS)),
     ]
 
@@ -563,7 +563,8 @@ class RoomScreen(Base):
     def action_revoke(self) -> None:
         from .forms import ConfirmScreen
 
-        share = self.selected_share()
+        on_shares = self.query_one("#tabs", TabbedContent).active == "shares"
+        share = self.selected_share() if on_shares else None
         if not share or not share.get("own") or share.get("revoked_at"):
             self.action_tab("shares")
             self.notify(markup=False, message=t("revoke.pick"), severity="warning")
@@ -600,9 +601,16 @@ class RoomScreen(Base):
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self.room, str(self.doc.get("case", ""))))
 
-    def action_export(self) -> None:
-        try:
-            path = self.export_plan(Path.cwd())
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_export(self) -> None:
+        from .app import describe
+
+        try:  # the node records the export in its audit log
+            doc = await self.capp.post(f"/v1/rooms/{self.room}/plan/export")
+            path = self.export_plan(Path.cwd(), doc)
+        except (ApiError, NodeUnreachable) as exc:
+            self.notify(markup=False, message=describe(exc), severity="error")
+            return
         except OSError as exc:
             self.notify(
                 markup=False, message=t("error.generic", message=str(exc)), severity="error"
@@ -610,9 +618,9 @@ class RoomScreen(Base):
             return
         self.notify(markup=False, message=t("plan.exported", path=path))
 
-    def export_plan(self, folder: Path) -> Path:
+    @staticmethod
+    def export_plan(folder: Path, d: dict[str, Any]) -> Path:
         """The plan van aanpak as Markdown for the ZVH's file: case reference, no names."""
-        d = self.doc
         case = str(d.get("case", "casus"))
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", case)
         path = folder / f"plan-van-aanpak-{safe}.md"

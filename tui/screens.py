@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -55,6 +56,9 @@ class LoginScreen(Base):
             yield Field(id="passphrase", password=True)
             yield Button(t("login.submit"), id="submit", variant="primary")
             yield Static("", id="message")
+            hint = os.environ.get("CASUSNET_LOGIN_HINT", "")
+            if hint:  # only the demo sets it: its accounts are public
+                yield Static(plain(hint[:80]), classes="note")
 
     def on_mount(self) -> None:
         self.query_one("#name", Field).focus()

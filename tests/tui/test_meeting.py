@@ -204,8 +204,12 @@ async def test_plan_van_aanpak_and_markdown_export(
         await pilot.press("5")
         await until(pilot, lambda: "Exitbegeleiding" in screen_text(app), "the plan")
         await pilot.press("x")
-        await pilot.pause(0.2)
-    exported = (tmp_path / f"plan-van-aanpak-{CASE}.md").read_text()
+        target = tmp_path / f"plan-van-aanpak-{CASE}.md"
+        await until(pilot, target.exists, "the exported file")
+        await pilot.press("a")
+        await until(pilot, lambda: "plan_exported" in screen_text(app), "the export audited")
+    assert target.stat().st_mode & 0o077 == 0
+    exported = target.read_text()
     assert CASE in exported
     assert "Meldplicht bij de reclassering" in exported
     assert "| strafrechtelijk | reclassering | 2027-01-15 |" in exported
