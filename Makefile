@@ -12,7 +12,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-test: $(STAMP) lint typecheck pytest
+# System tools some tests drive for real (a terminal, the proxies, network
+# namespaces, systemd's unit checker). Installed with apt when missing and root;
+# elsewhere the tests that need them skip with the reason.
+SYSDEPS := tmux:tmux nginx:nginx caddy:caddy ip:iproute2 systemd-analyze:systemd
+SYSSTAMP := $(VENV)/.sysdeps
+
+$(SYSSTAMP): $(STAMP)
+	@missing=""; for pair in $(SYSDEPS); do cmd=$${pair%%:*}; pkg=$${pair##*:}; \
+	  command -v $$cmd >/dev/null 2>&1 || [ -x /usr/sbin/$$cmd ] || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing system packages:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing >/dev/null) || echo "could not install$$missing"; \
+	  else echo "not installed:$$missing (the tests that need them are skipped)"; fi; fi
+	@touch $@
+
+test: $(STAMP) $(SYSSTAMP) lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check protocol node tui tests bench
