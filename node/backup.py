@@ -306,6 +306,14 @@ def restore(
     keep = {key_file.resolve()} if key_file is not None else set()
     if not _is_empty(target, keep) and not force:
         raise RestoreTargetError(str(target))
+    if force:  # never overwrite keys the bundle does not hold: a rotation may be newer
+        for name in ("identity.sealed", keystore.HISTORY_NAME, keystore.NEXT_NAME):
+            existing = target / name
+            if existing.exists() and existing.read_bytes() != files.get(name):
+                raise RestoreTargetError(
+                    f"{target / name} differs from the backup's (keys newer than the backup?);"
+                    " move the directory aside and restore into an empty one"
+                )
     # check the contents in a private scratch dir before touching the target
     with tempfile.TemporaryDirectory(prefix="casusnet-restore-") as tmp:
         scratch = Path(tmp)
@@ -330,7 +338,9 @@ def restore(
         target.mkdir(parents=True, exist_ok=True)
         os.chmod(target, 0o700)
         if force:
-            for name in ("node.db", "node.db-wal", "node.db-shm", "api.sock", "session.token"):
+            stale = ("node.db", "node.db-wal", "node.db-shm", "api.sock", "session.token")
+            stale += tuple(n for n in DATA_FILES if n not in files)
+            for name in stale:
                 with contextlib.suppress(FileNotFoundError):
                     (target / name).unlink()
         for name, content in files.items():

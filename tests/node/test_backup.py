@@ -119,3 +119,18 @@ def test_wrong_master_key_and_nonempty_target_are_refused(
                "--force") == 0  # fmt: skip
     assert (busy / "something").exists()
     assert (busy / "node.db").exists()
+
+
+def test_force_never_overwrites_keys_newer_than_the_backup(
+    bundle: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, key, _ = bundle
+    target = tmp_path / "rotated"
+    assert run("--data", str(target), "restore", "--from", str(out), "--master-key",
+               str(key)) == 0  # fmt: skip
+    newer = (target / "identity.sealed").read_bytes()[::-1]  # stands for a rotated identity
+    (target / "identity.sealed").write_bytes(newer)
+    assert run("--data", str(target), "restore", "--from", str(out), "--master-key",
+               str(key), "--force") == 1  # fmt: skip
+    assert "backup.target" in capsys.readouterr().err
+    assert (target / "identity.sealed").read_bytes() == newer
