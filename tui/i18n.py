@@ -427,24 +427,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # help
     "help.title": ("Help: toetsen", "Help: keys"),
     "help.body": (
-        "Overal:  F1 of ? help · Esc terug · Ctrl+Q afsluiten\n"
-        "Casussen:  Enter openen · n bijeenroepen · p partners · a audit · u uitloggen\n"
-        "Casus:  d delen · w weging · t instemmen · i uitnodigen · m plan-item\n"
-        "        x plan exporteren · s sluiten · r intrekken · Enter lezen · a audit\n"
-        "        1-6 tabbladen (deelnemers, intake, tijdlijn, delingen, plan, intrekking)\n"
-        "Formulieren:  Tab volgende veld · Spatie kiezen · Ctrl+S versturen · Esc annuleren\n"
-        "Audit:  / filter · v verifiëren\n\n"
-        "Namen van medewerkers verlaten nooit uw eigen node; partners zien alleen uw functie.\n"
-        "Elke keer dat u een deling leest, wordt dat vastgelegd in het auditlog.",
-        "Everywhere:  F1 or ? help · Esc back · Ctrl+Q quit\n"
-        "Cases:  Enter open · n convene · p partners · a audit · u log out\n"
-        "Case:  d share · w assess · t consent · i invite · m plan item\n"
-        "       x export plan · s close · r revoke · Enter read · a audit\n"
-        "       1-6 tabs (members, intake, timeline, shares, plan, revocation)\n"
-        "Forms:  Tab next field · Space pick · Ctrl+S send · Esc cancel\n"
-        "Audit:  / filter · v verify\n\n"
-        "Staff names never leave your own node; partners see only your function.\n"
-        "Every time you read a share, it is recorded in the audit log.",
+        "Overal\n"
+        "  F1 of ?  help      Esc  terug        Ctrl+Q  afsluiten\n"
+        "Casussen\n"
+        "  Enter  openen    n  bijeenroepen   p  partners   a  audit\n"
+        "  u  uitloggen\n"
+        "Casus\n"
+        "  1-6  tabbladen: deelnemers, intake, tijdlijn, delingen, plan,\n"
+        "       intrekking\n"
+        "  d  delen         w  weging          t  instemmen   i  uitnodigen\n"
+        "  m  plan-item     x  plan exporteren s  sluiten     r  intrekken\n"
+        "  Enter  deling lezen                 a  audit\n"
+        "Formulieren\n"
+        "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
+        "Audit\n"
+        "  /  filter   v  verifiëren\n\n"
+        "Namen van medewerkers verlaten uw node nooit; partners zien alleen\n"
+        "uw functie. Elke keer dat u een deling leest, legt het auditlog vast.",
+        "Everywhere\n"
+        "  F1 or ?  help      Esc  back         Ctrl+Q  quit\n"
+        "Cases\n"
+        "  Enter  open      n  convene        p  partners   a  audit\n"
+        "  u  log out\n"
+        "Case\n"
+        "  1-6  tabs: members, intake, timeline, shares, plan, revocation\n"
+        "  d  share         w  assess          t  consent     i  invite\n"
+        "  m  plan item     x  export plan     s  close       r  revoke\n"
+        "  Enter  read a share                 a  audit\n"
+        "Forms\n"
+        "  Tab  next field     Space  pick      Ctrl+S  send\n"
+        "Audit\n"
+        "  /  filter   v  verify\n\n"
+        "Staff names never leave your node; partners see only your\n"
+        "function. Every time you read a share, the audit log records it.",
     ),
 }
 
