@@ -42,8 +42,22 @@ class Modal(ModalScreen[Any]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
     def message(self, text: str) -> None:
         self.query_one("#form-message", Static).update(plain(text))
+
+    async def send(self, path: str, body: dict[str, Any], done: str) -> None:
+        """Post the form; show a refusal in the form, or close it with a notice."""
+        try:
+            await self.capp.post(path, body)
+        except (ApiError, NodeUnreachable) as exc:
+            self.message(describe(exc))
+            return
+        self.notify(markup=False, message=done)
+        self.dismiss(True)
 
 
 def buttons(submit: str) -> ComposeResult:
@@ -206,10 +220,6 @@ class AssessScreen(Modal):
             yield Static("", id="form-message")
             yield from buttons(t("assess.submit"))
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def action_submit(self) -> None:
@@ -217,13 +227,7 @@ class AssessScreen(Modal):
             "verdict": self.query_one("#verdict", Select).value,
             "criteria": {c: self.query_one(f"#c-{c}", Select).value for c in CRITERIA},
         }
-        try:
-            await self.capp.post(f"/v1/rooms/{self.room['room']}/assess", body)
-        except (ApiError, NodeUnreachable) as exc:
-            self.message(describe(exc))
-            return
-        self.notify(markup=False, message=t("assess.done"))
-        self.dismiss(True)
+        await self.send(f"/v1/rooms/{self.room['room']}/assess", body, t("assess.done"))
 
 
 class ConsentScreen(Modal):
@@ -249,21 +253,15 @@ class ConsentScreen(Modal):
     def subject_changed(self, event: Select.Changed) -> None:
         self.query_one("#ask", Static).update(t("consent.ask", subject=event.value))
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def submit(self) -> None:
         subject = str(self.query_one("#subject", Select).value)
-        try:
-            await self.capp.post(f"/v1/rooms/{self.room['room']}/consent", {"subject": subject})
-        except (ApiError, NodeUnreachable) as exc:
-            self.message(describe(exc))
-            return
-        self.notify(markup=False, message=t("consent.done", subject=subject))
-        self.dismiss(True)
+        await self.send(
+            f"/v1/rooms/{self.room['room']}/consent",
+            {"subject": subject},
+            t("consent.done", subject=subject),
+        )
 
 
 class InviteScreen(Modal):
@@ -292,10 +290,6 @@ class InviteScreen(Modal):
             yield Static("", id="form-message")
             yield from buttons(t("room.invite"))
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def submit(self) -> None:
@@ -304,15 +298,11 @@ class InviteScreen(Modal):
         if node is Select.NULL:
             self.message(t("invite.node"))
             return
-        try:
-            await self.capp.post(
-                f"/v1/rooms/{self.room['room']}/invite", {"node": node, "role": role}
-            )
-        except (ApiError, NodeUnreachable) as exc:
-            self.message(describe(exc))
-            return
-        self.notify(markup=False, message=t("invite.done", node=node, role=fmt.word("role", role)))
-        self.dismiss(True)
+        await self.send(
+            f"/v1/rooms/{self.room['room']}/invite",
+            {"node": node, "role": role},
+            t("invite.done", node=node, role=fmt.word("role", role)),
+        )
 
 
 # -- compose a share ----------------------------------------------------------------------
@@ -576,10 +566,6 @@ class PlanItemScreen(Modal):
     def on_mount(self) -> None:
         self.query_one("#title", Field).focus()
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
         title = self.query_one("#title", Field).value.strip()
@@ -588,7 +574,7 @@ class PlanItemScreen(Modal):
         except ValueError:
             self.message(t("plan.bad_due"))
             return
-        self.send(
+        self.post_item(
             {
                 "kind": "decision",
                 "title": title,
@@ -599,14 +585,8 @@ class PlanItemScreen(Modal):
         )
 
     @work(exit_on_error=False, exclusive=True, group="action")
-    async def send(self, body: dict[str, Any]) -> None:
-        try:
-            await self.capp.post(f"/v1/rooms/{self.room['room']}/plan", body)
-        except (ApiError, NodeUnreachable) as exc:
-            self.message(describe(exc))
-            return
-        self.notify(markup=False, message=t("plan.added"))
-        self.dismiss(True)
+    async def post_item(self, body: dict[str, Any]) -> None:
+        await self.send(f"/v1/rooms/{self.room['room']}/plan", body, t("plan.added"))
 
 
 class CloseScreen(Modal):
@@ -632,21 +612,13 @@ class CloseScreen(Modal):
             yield Static("", id="form-message")
             yield from buttons(t("close.submit"))
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def submit(self) -> None:
         outcome = self.query_one("#outcome", Select).value
-        try:
-            await self.capp.post(f"/v1/rooms/{self.room['room']}/close", {"outcome": outcome})
-        except (ApiError, NodeUnreachable) as exc:
-            self.message(describe(exc))
-            return
-        self.notify(markup=False, message=t("close.done"))
-        self.dismiss(True)
+        await self.send(
+            f"/v1/rooms/{self.room['room']}/close", {"outcome": outcome}, t("close.done")
+        )
 
 
 class ViewScreen(Modal):
@@ -665,10 +637,6 @@ class ViewScreen(Modal):
 
     def on_mount(self) -> None:
         self.load()
-
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
 
     @work(exit_on_error=False, exclusive=True, group="action")
     async def load(self) -> None:

@@ -107,7 +107,17 @@ async def log_in(app: CasusnetApp, pilot: Any, name: str, secret: str | None = N
 
     await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
     app.screen.query_one("#name").value = name
-    app.screen.query_one("#passphrase").value = secret or passphrase(name)
-    await pilot.click("#submit")
+    field = app.screen.query_one("#passphrase")
+    field.value = secret or passphrase(name)
+    field.focus()
+    await pilot.pause()
+    await pilot.press("enter")  # as a person does: Enter in the passphrase field
     if secret is None:
         await until(pilot, lambda: isinstance(app.screen, RoomsScreen), "the rooms screen")
+
+
+async def press_button(app: CasusnetApp, pilot: Any, selector: str) -> None:
+    """Focus a button and press Enter, as a keyboard user does."""
+    app.screen.query_one(selector).focus()
+    await pilot.pause()
+    await pilot.press("enter")

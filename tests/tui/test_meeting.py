@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import STAFF, log_in, screen_text, tui, until
+from conftest import STAFF, log_in, press_button, screen_text, tui, until
 
 from tui.room import RoomScreen
 from tui.screens import LoginScreen, RoomsScreen
@@ -90,7 +90,7 @@ async def test_intake_each_assessor_records_the_five_criteria(federation: Any, n
         form = app.screen
         form.query_one("#c-ideologie").value = 3
         form.query_one("#c-geweldsbereidheid").value = 2
-        await pilot.click("#submit")
+        await press_button(app, pilot, "#submit")
         await until(pilot, lambda: app.screen is screen, "the form to close")
         org = federation.nodes[node]
         await until(
@@ -112,7 +112,7 @@ async def test_consent_for_the_third_party(federation: Any, node: str) -> None:
         await pilot.press("t")
         await until(pilot, lambda: app.screen.query_one("#subject"), "the consent form")
         assert "ggz" in screen_text(app)
-        await pilot.click("#submit")
+        await press_button(app, pilot, "#submit")
         await until(pilot, lambda: app.screen is screen, "the form to close")
     if node == "om":
         federation.wait_for(
@@ -145,7 +145,7 @@ async def test_share_refused_by_policy_then_sent(federation: Any) -> None:
         form.query_one("#categories").select("signalen")
         form.query_one("#justification").value = "Noodzakelijk voor de weging."
         form.query_one("#summary").text = "Drie meldingen over uitingen op sociale media."
-        await pilot.click("#check")
+        await press_button(app, pilot, "#check")
         await until(pilot, lambda: "Niet toegestaan" in screen_text(app), "the policy refusal")
         text = screen_text(app)
         assert "Wet politiegegevens" in text
@@ -175,7 +175,7 @@ async def test_a_recipient_reads_the_share_and_it_is_audited(federation: Any) ->
         await until(pilot, lambda: "Drie meldingen" in screen_text(app), "the share's text")
         assert "wijkagent" in screen_text(app)  # the function, never the name
         assert "piet" not in screen_text(app)
-        await pilot.click("#cancel")
+        await press_button(app, pilot, "#cancel")
         await until(pilot, lambda: "gelezen" in screen_text(app), "the share marked read")
         await pilot.press("a")
         await until(pilot, lambda: "share_viewed" in screen_text(app), "the view in the audit")
@@ -199,7 +199,7 @@ async def test_plan_van_aanpak_and_markdown_export(
             form.query_one("#measure").value = measure
             form.query_one("#owner").value = owner
             form.query_one("#due").value = "2027-01-15"
-            await pilot.click("#submit")
+            await press_button(app, pilot, "#submit")
             await until(pilot, lambda: app.screen is screen, "the form to close")
         await pilot.press("5")
         await until(pilot, lambda: "Exitbegeleiding" in screen_text(app), "the plan")
@@ -232,7 +232,7 @@ async def test_close_and_the_revocation_matrix_fills_up(federation: Any) -> None
         await pilot.press("s")
         await until(pilot, lambda: app.screen.query_one("#outcome"), "the close dialog")
         app.screen.query_one("#outcome").value = "afgeschaald"
-        await pilot.click("#submit")
+        await press_button(app, pilot, "#submit")
         await until(pilot, lambda: screen.query_one("#tabs").active == "revocation", "the matrix")
         await until(
             pilot,
