@@ -417,6 +417,17 @@ def tui_available() -> bool:
     return False
 
 
+def tui_command() -> str:
+    """How to call ``casusnet`` from another terminal: by name when it is on PATH."""
+    beside = Path(sys.executable).parent / "casusnet"
+    if shutil.which("casusnet") or not beside.exists():
+        return "casusnet"
+    try:
+        return str(beside.relative_to(Path.cwd()))
+    except ValueError:
+        return str(beside)
+
+
 def staff_table(state: dict[str, Any], passphrases: bool = True) -> str:
     rows = [
         (node, doc["staff"], doc["function"], doc["passphrase"] if passphrases else "")
@@ -966,10 +977,11 @@ def main(args: argparse.Namespace) -> int:
         print(t["table"].format(dir=directory))
         print(staff_table(state))
         print(t["others"])
+        command = tui_command()
         for node in NODES[1:]:
             who = state["nodes"][node]
             print(
-                f"  casusnet tui --node {directory / node}"
+                f"  {command} tui --node {directory / node}"
                 f"    ({who['staff']} / {who['passphrase']})"
             )
         if args.no_tui or not tui_available():
