@@ -491,7 +491,9 @@ class ComposeScreen(Base):
         return ""
 
     def message(self, text: str) -> None:
-        self.query_one("#form-message", Static).update(plain(text))
+        note = self.query_one("#form-message", Static)
+        note.update(plain(text))
+        note.scroll_visible()  # at 80x24 the form scrolls: bring the verdict into view
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
