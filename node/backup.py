@@ -183,19 +183,7 @@ def make_backup(
     header["payload_sha256"] = hashlib.sha256(payload).hexdigest()
     header["payload_size"] = len(payload)
     outer = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
-    tmp_out = out.with_name(out.name + ".part")
-    fd = os.open(tmp_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + struct.pack(">I", len(outer)) + outer + payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_out, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp_out.unlink()
-        raise
-    os.chmod(out, 0o600)
+    keystore.write_private(out, MAGIC + struct.pack(">I", len(outer)) + outer + payload)
     return header
 
 
@@ -345,29 +333,23 @@ def restore(
                     (target / name).unlink()
         for name, content in files.items():
             if name in DATA_FILES:
-                _write_private(target / name, content)
+                keystore.write_private(target / name, content)
         shutil.copyfile(db, target / "node.db")
         os.chmod(target / "node.db", 0o600)
     restored = load(target)
     master_file = restored.master_file
     if key_file is not None and restored.master == "file" and master_file is not None:
         if not master_file.exists():
-            _write_private(master_file, key_file.read_bytes())
+            keystore.write_private(master_file, key_file.read_bytes())
     for label, path in (("tls_cert", restored.tls_cert), ("tls_key", restored.tls_key)):
         if label in files and path is not None and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_private(path, files[label])
+            keystore.write_private(path, files[label])
     if "roster" in files and not restored.roster_path.exists():
         with contextlib.suppress(OSError):  # the database holds it too
             restored.roster_path.parent.mkdir(parents=True, exist_ok=True)
             restored.roster_path.write_bytes(files["roster"])
     return {"node": header["node"], "created": header["created"], "restored_at": now}
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(content)
 
 
 def _check_audit(db: Path, master: keystore.MasterKey) -> None:

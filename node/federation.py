@@ -427,7 +427,8 @@ def outbox_depths(node: Node) -> dict[str, int]:
     return {
         str(peer): int(n)
         for peer, n in node.store.execute(
-            "SELECT peer, COUNT(*) FROM outbox WHERE done_at IS NULL GROUP BY peer"
+            "SELECT peer, COUNT(*) FROM outbox INDEXED BY outbox_open_peer"
+            " WHERE done_at IS NULL GROUP BY peer"
         )
     }
 

@@ -9,6 +9,7 @@ Argon2id (``nacl.pwhash.argon2id``; the salt is in the config). Everything priva
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -117,15 +118,20 @@ def read_key_file(path: Path, check_mode: bool) -> MasterKey:
     return MasterKey(key)
 
 
-def _write_sealed(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (a temporary file renamed), mode 0600."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _pack_identity(identity: NodeIdentity) -> bytes:
@@ -138,7 +144,7 @@ def _unpack_identity(plain: bytes) -> NodeIdentity:
 
 
 def save_identity(config: Config, master: MasterKey, identity: NodeIdentity) -> None:
-    _write_sealed(config.identity_path, master.seal("identity", _pack_identity(identity)))
+    write_private(config.identity_path, master.seal("identity", _pack_identity(identity)))
 
 
 def load_identity(config: Config, master: MasterKey) -> NodeIdentity:
@@ -184,7 +190,7 @@ def load_history(config: Config, master: MasterKey) -> list[RetiredIdentity]:
 
 def _save_history(config: Config, master: MasterKey, history: list[RetiredIdentity]) -> None:
     raw = msgpack.packb([[_pack_identity(h.identity), h.retired_at] for h in history])
-    _write_sealed(config.data_dir / HISTORY_NAME, master.seal("identity-history", raw))
+    write_private(config.data_dir / HISTORY_NAME, master.seal("identity-history", raw))
 
 
 def load_next(config: Config, master: MasterKey) -> NodeIdentity | None:
@@ -208,7 +214,7 @@ def prepare_rotation(
     if pending is not None:
         return pending, False
     identity = NodeIdentity.generate(rand)
-    _write_sealed(
+    write_private(
         config.data_dir / NEXT_NAME, master.seal("identity-next", _pack_identity(identity))
     )
     return identity, True

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import math
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -280,6 +281,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
     closed = node.store.rows(
         "SELECT issuer FROM receipts WHERE room = ? AND kind = 'closed'", (room,)
     )
+    plan_items, events = request.app[CHAIN_VIEWS].get(node, room, state)
     return {
         "room": room.hex(),
         "case": state.case,
@@ -300,13 +302,41 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "assessments": {org: v for org, (v, _) in state.assessments.items()},
         "consents": {n: sorted(c) for n, c in state.consents.items()},
         "shares": shares,
-        "plan": node.plan_items(room) if state.phase != "closed" else [],
+        "plan": plan_items,
         "closed_receipts": sorted(r["issuer"] for r in closed),
-        "timeline": timeline(node, room),
+        "timeline": events,
         "outbox_pending": node.store.one(
             "SELECT COUNT(*) FROM outbox WHERE room = ? AND done_at IS NULL", (room,)
         ),
     }
+
+
+class ChainViews:
+    """A room's plan and timeline, read from its chain once per chain position.
+
+    The TUI polls a room every second; both lists change only when the chain does,
+    so they are kept for the last few (room, seq) pairs instead of decoding (and
+    decrypting) the whole chain on every poll.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._views: OrderedDict[tuple[bytes, int], tuple[list[Any], list[Any]]] = OrderedDict()
+
+    def get(self, node: Node, room: bytes, state: Any) -> tuple[list[Any], list[Any]]:
+        key = (room, state.seq)
+        views = self._views.get(key)
+        if views is None:
+            plan = node.plan_items(room) if state.phase != "closed" else []
+            views = self._views[key] = (plan, timeline(node, room))
+            while len(self._views) > self.size:
+                self._views.popitem(last=False)
+        else:
+            self._views.move_to_end(key)
+        return views
+
+
+CHAIN_VIEWS = web.AppKey("chain_views", ChainViews)
 
 
 def timeline(node: Node, room: bytes) -> list[dict[str, Any]]:
@@ -672,6 +702,7 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
         app[OUTBOX] = outbox
     app[SIGNAL] = ReceiptSignal()
     app[BATCHER] = ShareBatcher(node)
+    app[CHAIN_VIEWS] = ChainViews()
     node.receipts_changed = app[SIGNAL].fire
     r = app.router
     r.add_post("/v1/login", route(login, login=False))

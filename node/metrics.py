@@ -92,9 +92,9 @@ def collect(node: Node, outbox: Outbox | None) -> list[tuple[str, str, str, list
             [({"state": s}, n) for s, n in rooms.items()],
         ),
         (
-            "casusnet_inbox_envelopes_total",
-            "counter",
-            "envelopes from partner nodes accepted into the inbox (as kept; a purge lowers it)",
+            "casusnet_inbox_envelopes",
+            "gauge",
+            "envelopes from partner nodes held in the inbox (a retention purge lowers it)",
             [({}, inbox)],
         ),
     ]

@@ -141,8 +141,9 @@ def add_member(
     old = next((m for m in state["members"] if m["node"] == entry["node"]), None)
     if old is not None and old["sign"] != entry["sign"]:
         raise ProvisionError(
-            f"{entry['node']} is in the roster with another key; for a new key of the same"
-            " node use `casusnet roster rotate`, which keeps the old key for old signatures"
+            f"{entry['node']} is in the roster with another key: for a planned rotation use"
+            " `casusnet roster rotate`; after a lost or stolen key, `roster rotate --grace 0`"
+            " or `roster remove` (docs/operations.md section 12)"
         )
     members = [m for m in state["members"] if m["node"] != entry["node"]]
     members.append(
@@ -178,8 +179,8 @@ def rotate_member(
         raise ProvisionError("the grace period cannot be negative")
     if old["sign"] == entry["sign"]:
         raise ProvisionError(f"{entry['node']} already has this key")
-    retired = [r for r in old.get("retired", []) if r["sign"] != entry["sign"]]
-    if any(r["sign"] == entry["sign"] for r in old.get("retired", [])):
+    retired = list(old.get("retired", []))
+    if any(r["sign"] == entry["sign"] for r in retired):
         raise ProvisionError("this key was retired before; make a new one with `key rotate`")
     if len(retired) >= MAX_RETIRED:
         raise ProvisionError(f"{entry['node']} has {MAX_RETIRED} retired keys already")

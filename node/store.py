@@ -19,7 +19,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -187,6 +187,13 @@ def _v5(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6(db: sqlite_utils.Database) -> None:
+    """Indexes for what is polled: the open outbox per peer (partners screen, metrics)
+    and one staff member's views in one room (the room screen, every second)."""
+    db.execute("CREATE INDEX outbox_open_peer ON outbox (peer) WHERE done_at IS NULL")
+    db.execute("CREATE INDEX views_staff_room ON views (staff, room)")
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -194,6 +201,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     3: _v3,
     4: _v4,
     5: _v5,
+    6: _v6,
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import STAFF, log_in, press_button, screen_text, tui, until
+from tuikit import STAFF, log_in, press_button, screen_text, tui, until
 
 from tui.room import RoomScreen
 from tui.screens import LoginScreen, RoomsScreen

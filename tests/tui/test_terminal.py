@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cluster import ROOT, Cluster
-from conftest import passphrase
+from tuikit import passphrase
 
 pytestmark = [
     pytest.mark.slow,
