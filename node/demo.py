@@ -34,6 +34,7 @@ from protocol.errors import CasusnetError
 
 from . import provision
 from .apiclient import ApiClient, ApiError, NodeUnreachable
+from .ports import free_port
 
 T = TypeVar("T")
 
@@ -171,16 +172,7 @@ def save_state(directory: Path, state: dict[str, Any]) -> None:
 
 
 def free_ports(count: int) -> list[int]:
-    socks = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        return [int(s.getsockname()[1]) for s in socks]
-    finally:
-        for s in socks:
-            s.close()
+    return [free_port() for _ in range(count)]
 
 
 def parse_addrs(values: list[str] | None) -> dict[str, str] | None:
