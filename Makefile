@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/protocol_bench.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/tui_start.py
 	$(BIN)/python bench/demo.py
 
 test-fast: $(STAMP) lint typecheck
