@@ -205,5 +205,21 @@ class Cluster:
             time.sleep(every)
         raise TimeoutError(f"waited {timeout}s for {what}; last: {last!r}")
 
+    def open_pga_room(self, case: str, staff: dict[str, str]) -> None:
+        """Staff at every node, a PGA-R room convened by gemeente with politie and OM
+        invited, and the intake done: the room is open at every node."""
+        for node, name in staff.items():
+            self.add_staff(node, name, f"functie {node}")
+            self.login(node, name)
+        self.cli("gemeente", "room", "convene", "--case", case, "--bases", "pga-r,wpg-20,wjsg-39fb")
+        self.cli("gemeente", "room", "invite", case, "politie")
+        self.cli("gemeente", "room", "invite", case, "om")
+        self.wait_for("members", lambda: len(self.room("om", case)["members"]) == 3)
+        for node in staff:
+            self.cli(node, "room", "assess", case, "--verdict", "opnemen")
+        self.wait_for(
+            "open room", lambda: all(self.room(n, case)["phase"] == "open" for n in staff)
+        )
+
     def room(self, node: str, room: str) -> dict[str, Any]:
         return dict(self.json(node, "room", "show", room))

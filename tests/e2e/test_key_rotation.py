@@ -49,16 +49,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     c.setup()
     c.start_all()
     try:
-        for node, name in STAFF.items():
-            c.add_staff(node, name, f"functie {node}")
-            c.login(node, name)
-        c.cli("gemeente", "room", "convene", "--case", CASE, "--bases", "pga-r,wpg-20,wjsg-39fb")
-        c.cli("gemeente", "room", "invite", CASE, "politie")
-        c.cli("gemeente", "room", "invite", CASE, "om")
-        c.wait_for("members", lambda: len(c.room("om", CASE)["members"]) == 3)
-        for node in NODES:
-            c.cli(node, "room", "assess", CASE, "--verdict", "opnemen")
-        c.wait_for("open room", lambda: all(c.room(n, CASE)["phase"] == "open" for n in NODES))
+        c.open_pga_room(CASE, STAFF)
         yield c
     finally:
         c.stop_all()
