@@ -153,8 +153,12 @@ class Cluster:
         self.wait_healthy(node)
 
     def start_all(self) -> None:
-        for node in self.nodes:
-            self.start(node)
+        try:
+            for node in self.nodes:
+                self.start(node)
+        except BaseException:  # the fixtures' finally is not reached yet: leave none running
+            self.stop_all()
+            raise
 
     def wait_healthy(self, node: str, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
