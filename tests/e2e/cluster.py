@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,3 +229,19 @@ class Cluster:
 
     def room(self, node: str, room: str) -> dict[str, Any]:
         return dict(self.json(node, "room", "show", room))
+
+
+@contextlib.contextmanager
+def pga_room(
+    root: Path, nodes: dict[str, str], case: str, staff: dict[str, str]
+) -> Iterator[Cluster]:
+    """A running federation with an open PGA-R room (``Cluster.open_pga_room``),
+    stopped afterwards whatever happens."""
+    c = Cluster(root, dict(nodes))
+    c.setup()
+    c.start_all()
+    try:
+        c.open_pga_room(case, staff)
+        yield c
+    finally:
+        c.stop_all()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cluster import Cluster
+from cluster import Cluster, pga_room
 
 pytestmark = pytest.mark.slow
 
@@ -32,14 +32,8 @@ SHARE = [
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    c = Cluster(tmp_path, dict(NODES))
-    c.setup()
-    c.start_all()
-    try:
-        c.open_pga_room(CASE, STAFF)
+    with pga_room(tmp_path, NODES, CASE, STAFF) as c:
         yield c
-    finally:
-        c.stop_all()
 
 
 def received(c: Cluster, node: str) -> list[tuple[str, int]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nacl.utils
 import pytest
-from cluster import Cluster
+from cluster import Cluster, pga_room
 
 from node import keystore
 from node.config import load
@@ -45,14 +45,8 @@ POLITIE = [
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    c = Cluster(tmp_path, dict(NODES))
-    c.setup()
-    c.start_all()
-    try:
-        c.open_pga_room(CASE, STAFF)
+    with pga_room(tmp_path, NODES, CASE, STAFF) as c:
         yield c
-    finally:
-        c.stop_all()
 
 
 def share(c: Cluster, text: str, to: str) -> str:
