@@ -145,25 +145,6 @@ class CasusnetApp(App[None]):
         self.last_input = time.monotonic()
 
 
-def describe(exc: BaseException) -> str:
-    """A refusal in the user's words."""
-    if isinstance(exc, NodeUnreachable):
-        return t("app.offline")
-    if isinstance(exc, ApiError):
-        code = exc.remote_code
-        if code == "node.forbidden":
-            return t("error.forbidden")
-        if code == "chain.not_chair":
-            return t("error.not_chair")
-        if code == "node.not_allowed":
-            return t("error.not_allowed", detail=exc.detail or exc.message)
-        text = exc.message or code
-        if exc.detail:
-            text += f" ({exc.detail})"
-        return t("error.generic", message=text)
-    return t("error.generic", message=type(exc).__name__)
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="casusnet tui", description="the meeting instrument")
     p.add_argument("--node", "--data", dest="node", help="the node's data dir (CASUSNET_DATA)")

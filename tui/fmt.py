@@ -7,6 +7,7 @@ import os
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .api import ApiError, NodeUnreachable
 from .i18n import t
 
 
@@ -68,3 +69,22 @@ def word(prefix: str, value: Any) -> str:
         return t(f"{prefix}.{value}")
     except KeyError:
         return str(value)
+
+
+def describe(exc: BaseException) -> str:
+    """A refusal in the user's words."""
+    if isinstance(exc, NodeUnreachable):
+        return t("app.offline")
+    if isinstance(exc, ApiError):
+        code = exc.remote_code
+        if code == "node.forbidden":
+            return t("error.forbidden")
+        if code == "chain.not_chair":
+            return t("error.not_chair")
+        if code == "node.not_allowed":
+            return t("error.not_allowed", detail=exc.detail or exc.message)
+        text = exc.message or code
+        if exc.detail:
+            text += f" ({exc.detail})"
+        return t("error.generic", message=text)
+    return t("error.generic", message=type(exc).__name__)

@@ -14,18 +14,13 @@ from textual.widgets.selection_list import Selection
 
 from . import fmt
 from .api import ApiError, NodeUnreachable
+from .fmt import describe
 from .i18n import t
 from .screens import Base
 from .widgets import Field, Picks, Text, choice, plain, translate_bindings
 
 if TYPE_CHECKING:
     from .app import CasusnetApp
-
-
-def describe(exc: BaseException) -> str:
-    from .app import describe as _describe
-
-    return _describe(exc)
 
 
 class Modal(ModalScreen[Any]):

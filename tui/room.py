@@ -15,6 +15,7 @@ from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPa
 
 from . import fmt
 from .api import ApiError, NodeUnreachable
+from .fmt import describe
 from .i18n import t
 from .screens import AuditScreen, Base
 from .widgets import plain
@@ -134,8 +135,6 @@ class RoomScreen(Base):
         except NodeUnreachable:
             return
         except ApiError as exc:
-            from .app import describe
-
             self.query_one("#room-header", Static).update(plain(describe(exc)))
             return
         if doc == self.doc:
@@ -580,8 +579,6 @@ class RoomScreen(Base):
 
     @work(exit_on_error=False, group="action")
     async def revoke(self, share_id: str) -> None:
-        from .app import describe
-
         try:
             doc = await self.capp.post(f"/v1/rooms/{self.room}/revoke", {"shares": [share_id]})
         except (ApiError, NodeUnreachable) as exc:
@@ -603,8 +600,6 @@ class RoomScreen(Base):
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_export(self) -> None:
-        from .app import describe
-
         try:  # the node records the export in its audit log
             doc = await self.capp.post(f"/v1/rooms/{self.room}/plan/export")
             path = self.export_plan(Path.cwd(), doc)

@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 
 from . import fmt
 from .api import ApiError, NodeUnreachable
+from .fmt import describe
 from .i18n import t
 from .widgets import Field, plain, translate_bindings
 
@@ -91,8 +92,6 @@ class LoginScreen(Base):
             self.show_message(t("app.offline"))
             return
         except ApiError as exc:
-            from .app import describe
-
             app.set_offline(False)
             self.show_message(
                 t("login.failed") if exc.remote_code == "node.auth" else describe(exc)
@@ -287,8 +286,6 @@ class AuditScreen(Base):
         try:
             doc = await self.capp.get(path)
         except (ApiError, NodeUnreachable) as exc:
-            from .app import describe
-
             self.query_one("#audit-note", Static).update(plain(describe(exc)))
             return
         self.entries = doc.get("entries", [])
