@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASUSNET = [sys.executable, "-m", "node.cli"]
+CASUSNET = [sys.executable, "-m", "node.tools.cli"]
 FIRST_SCREEN = "Inloggen"
 NO_TUI = "nog niet beschikbaar"
 READY = re.compile(r"zes nodes draaien \(([\d.]+) s\)")

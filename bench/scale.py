@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from cluster import Cluster  # noqa: E402
 
 from node.apiclient import ApiClient  # noqa: E402
-from node.store import Store  # noqa: E402
+from node.store.db import Store  # noqa: E402
 
 ROOMS = int(os.environ.get("BENCH_ROOMS", "1000"))
 SHARES = int(os.environ.get("BENCH_TOTAL_SHARES", "100000"))

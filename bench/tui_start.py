@@ -46,7 +46,7 @@ def capture(session: str) -> str:
 
 def launch(data: Path, login: bool) -> tuple[float, float]:
     session = f"bench-{uuid.uuid4().hex[:6]}"
-    command = f"{sys.executable} -m node.cli tui --node {data}"
+    command = f"{sys.executable} -m node.tools.cli tui --node {data}"
     start = time.perf_counter()
     subprocess.run(
         [

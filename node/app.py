@@ -17,11 +17,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from protocol.request import ReplayGuard
-
-from . import backup, keystore
-from .config import Config
-from .federation import (
+from node.config import Config
+from node.domain.node import Node
+from node.domain.retention import retention_loop
+from node.http.federation import (
     CLIENT_KEY,
     GUARD_KEY,
     LIMITER_KEY,
@@ -33,11 +32,12 @@ from .federation import (
     RateLimiter,
     add_routes,
 )
-from .localapi import create_local_app
-from .metrics import start_metrics
-from .retention import retention_loop
-from .service import Node
-from .store import Store
+from node.http.localapi import create_local_app
+from node.http.metrics import start_metrics
+from node.store import keystore
+from node.store.db import Store
+from node.tools import backup
+from protocol.request import ReplayGuard
 
 log = logging.getLogger("casusnet.node")
 

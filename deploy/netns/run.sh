@@ -103,15 +103,15 @@ done
 say "bridge $BRIDGE, namespaces ${P}-ns-{$(IFS=,; echo "${NODES[*]}")} on $SUBNET.0/24"
 
 # the demo's set-up with those addresses, then each node in its own namespace
-"$PY" -m node.cli demo --setup-only --dir "$DIR" "${ADDRS[@]}" >&2 || fail "set-up failed"
+"$PY" -m node.tools.cli demo --setup-only --dir "$DIR" "${ADDRS[@]}" >&2 || fail "set-up failed"
 for node in "${NODES[@]}"; do
   ip netns exec "${P}-ns-$node" env \
     CASUSNET_BACKOFF_BASE=0.2 CASUSNET_BACKOFF_CAP=1.0 CASUSNET_RETENTION_EVERY=0.5 \
-    "$PY" -m node.cli --data "$DIR/$node" run >>"$DIR/$node/node.log" 2>&1 </dev/null &
+    "$PY" -m node.tools.cli --data "$DIR/$node" run >>"$DIR/$node/node.log" 2>&1 </dev/null &
   PIDS+=($!)
 done
 
 # the meeting, from outside the namespaces, over the nodes' unix sockets
-"$PY" -m node.cli demo --headless --attach --dir "$DIR"
+"$PY" -m node.tools.cli demo --headless --attach --dir "$DIR"
 RC=$?
 exit $RC

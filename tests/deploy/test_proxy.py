@@ -25,8 +25,8 @@ from pathlib import Path
 import nacl.utils
 import pytest
 
-from node import keystore
 from node.config import load
+from node.store import keystore
 from protocol.request import HEADER, sign_request
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from node import keystore
 from node.config import Config
+from node.store import keystore
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD = ROOT / "deploy" / "systemd"

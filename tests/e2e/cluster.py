@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CASUSNET = [sys.executable, "-m", "node.cli"]
+CASUSNET = [sys.executable, "-m", "node.tools.cli"]
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the benchmarks import this module too
     sys.path.insert(0, str(ROOT))

@@ -21,8 +21,8 @@ import nacl.utils
 import pytest
 from cluster import Cluster, pga_room
 
-from node import keystore
 from node.config import load
+from node.store import keystore
 from protocol.keys import Signer
 from protocol.request import HEADER, sign_request
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from node import ports, provision
+from node import ports
 from node.config import load
+from node.tools import provision
 
 NOW = None
 

@@ -23,11 +23,11 @@ import pytest_asyncio
 from aiohttp.test_utils import TestServer
 from fed import Federation, make_federation
 
-from node import staff as staffmod
 from node.app import create_app, open_node
-from node.federation import Batch
-from node.service import Node
-from node.staff import Staff
+from node.domain import staff as staffmod
+from node.domain.node import Node
+from node.domain.staff import Staff
+from node.http.federation import Batch
 from protocol.codec import decode, pack
 from protocol.errors import (
     BasisNotDeclaredError,

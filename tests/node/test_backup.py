@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from fed import make_federation
 
-from node import backup, keystore
-from node.cli import main
 from node.config import load
+from node.store import keystore
+from node.tools import backup
+from node.tools.cli import main
 
 NOW = 1_770_000_000
 
@@ -53,7 +54,7 @@ def test_restore_round_trip(bundle: tuple[Path, Path, Path], tmp_path: Path) -> 
         == keystore.load_identity(load(original), keystore.load_master(load(original))).sign_public
     )
     assert stat.S_IMODE((target / "node.db").stat().st_mode) == 0o600
-    from node.store import Store
+    from node.store.db import Store
 
     store = Store(target / "node.db")
     assert store.get_meta(backup.RESYNC_KEY) == "1"

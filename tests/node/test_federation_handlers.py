@@ -23,10 +23,10 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 from fed import Federation, make_federation
 
-from node import staff as staffmod
 from node.app import create_app, open_node
-from node.federation import Batch, Events
-from node.service import Node
+from node.domain import staff as staffmod
+from node.domain.node import Node
+from node.http.federation import Batch, Events
 from protocol.codec import decode
 from protocol.keys import digest
 from protocol.request import HEADER, sign_request

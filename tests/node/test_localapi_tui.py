@@ -21,11 +21,11 @@ import test_review
 from aiohttp.test_utils import TestClient, TestServer
 from test_review import PASS, Meeting, politie_share
 
-from node import retention
-from node import staff as staffmod
-from node import store as storemod
-from node.localapi import create_local_app
-from node.store import Store
+from node.domain import retention
+from node.domain import staff as staffmod
+from node.http.localapi import create_local_app
+from node.store import db as storemod
+from node.store.db import Store
 
 meeting = test_review.meeting  # the fixture
 

@@ -9,10 +9,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from fed import make_federation
 
-from node import cli, provision
 from node.app import open_node
 from node.config import ConfigError, load
-from node.metrics import create_metrics_app
+from node.http.metrics import create_metrics_app
+from node.tools import cli, provision
 
 
 def init(tmp_path: Path, *more: str) -> tuple[int, Path]:

@@ -12,10 +12,11 @@ import pytest_asyncio
 from aiohttp.test_utils import TestServer
 from fed import make_federation
 
-from node import audit, retention
-from node import staff as staffmod
 from node.app import create_app, open_node
-from node.service import Node
+from node.domain import retention
+from node.domain import staff as staffmod
+from node.domain.node import Node
+from node.store import audit
 
 NODES = {"zvh": "zvh", "ggz": "ggz"}
 

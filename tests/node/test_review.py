@@ -28,15 +28,17 @@ from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 from fed import Federation, make_federation
 
-from node import audit, provision, retention
-from node import staff as staffmod
 from node.app import create_app, open_node
+from node.domain import retention
+from node.domain import staff as staffmod
+from node.domain.inbox import RetryLater
+from node.domain.node import Node
+from node.domain.staff import Staff
 from node.errors import NotAllowedError
-from node.federation import Batch, Events
-from node.inbox import RetryLater
-from node.localapi import create_local_app
-from node.service import Node
-from node.staff import Staff
+from node.http.federation import Batch, Events
+from node.http.localapi import create_local_app
+from node.store import audit
+from node.tools import provision
 from protocol import chain
 from protocol.codec import decode, pack
 from protocol.errors import CasusnetError

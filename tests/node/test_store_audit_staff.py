@@ -14,17 +14,18 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from fed import Federation, make_federation
 
-from node import audit, keystore, provision
-from node import staff as staffmod
-from node import store as storemod
 from node.app import open_node
-from node.audit import AuditError
 from node.config import load
-from node.keystore import BadPassphraseError, KeyError_
-from node.localapi import create_local_app
-from node.service import Node
-from node.staff import AuthError, SessionError, Staff
-from node.store import SCHEMA_VERSION, Store
+from node.domain import staff as staffmod
+from node.domain.node import Node
+from node.domain.staff import AuthError, SessionError, Staff
+from node.http.localapi import create_local_app
+from node.store import audit, keystore
+from node.store import db as storemod
+from node.store.audit import AuditError
+from node.store.db import SCHEMA_VERSION, Store
+from node.store.keystore import BadPassphraseError, KeyError_
+from node.tools import provision
 from protocol.errors import StorageError
 
 NODES = {"gemeente": "gemeente", "politie": "politie", "om": "om"}
@@ -386,7 +387,7 @@ def test_a_master_key_file_readable_by_others_is_refused(fed: Federation) -> Non
 
 def test_a_rewritten_tail_with_a_rewritten_head_marker_is_still_detected(tmp_path: Path) -> None:
     """Without the master key, nobody can make a shortened log look whole again."""
-    from node import audit as auditmod
+    from node.store import audit as auditmod
 
     fed = make_federation(tmp_path, {"gemeente": "gemeente"}, int(time.time()))
     node = open_node(fed.config("gemeente"))

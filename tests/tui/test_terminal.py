@@ -56,7 +56,7 @@ def wait_for(session: str, text: str, within: float = 20) -> str:
 def test_log_in_and_read_the_rooms_in_a_real_terminal(pair: Cluster) -> None:
     session = f"casusnet-{uuid.uuid4().hex[:8]}"
     data: Path = pair.data("gemeente")
-    command = f"{sys.executable} -m node.cli tui --node {data}"
+    command = f"{sys.executable} -m node.tools.cli tui --node {data}"
     env = ["-e", f"PYTHONPATH={ROOT}", "-e", "TERM=xterm-256color"]
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", *env, command],

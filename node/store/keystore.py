@@ -23,10 +23,9 @@ import nacl.utils
 from nacl.exceptions import CryptoError as NaclCryptoError
 from nacl.secret import SecretBox
 
+from node.config import Config
 from protocol.errors import CasusnetError
 from protocol.keys import BoxKeyPair, NodeIdentity, Signer
-
-from .config import Config
 
 HISTORY_NAME = "identity.history.sealed"
 NEXT_NAME = "identity.next.sealed"

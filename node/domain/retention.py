@@ -13,12 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from node.config import Config
+from node.domain.node import Node
+from node.store import audit
 from protocol.errors import CasusnetError
 from protocol.retention import add_years
-
-from . import audit
-from .config import Config
-from .service import Node
 
 log = logging.getLogger("casusnet.retention")
 

@@ -3,7 +3,7 @@
 ``Receiving.receive`` applies one envelope (event, member statement, share,
 revocation, receipt) in a savepoint of the caller's transaction: idempotent by the
 envelope's hash, every refusal audited, every accepted envelope answered with the
-signed receipt it asks for. Mixed into :class:`node.service.Node`.
+signed receipt it asks for. Mixed into :class:`node.domain.node.Node`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from node.domain import staff as staffmod
+from node.errors import NotAllowedError
 from protocol.codec import decode, decode_map
 from protocol.errors import CasusnetError, SchemaError
 from protocol.events import Event, StatementData
@@ -18,9 +20,6 @@ from protocol.keys import digest
 from protocol.revocation import make_receipt, verify_receipt, verify_revoke
 from protocol.share import Share, verify_share
 from protocol.signed import PURPOSE_OF_TYPE, Signed
-
-from . import staff as staffmod
-from .errors import NotAllowedError
 
 if TYPE_CHECKING:
     pass
@@ -63,7 +62,7 @@ def message_type(envelope: bytes) -> tuple[str, Signed, Any]:
 
 
 class Receiving:
-    """The receiving half of :class:`node.service.Node`."""
+    """The receiving half of :class:`node.domain.node.Node`."""
 
     def receive(self, caller: str, envelope: bytes) -> Result:
         """Apply one envelope from ``caller``; idempotent by the envelope's hash.
@@ -325,7 +324,7 @@ class Receiving:
 
     def events_for(self, caller: str, room: bytes, after: int) -> list[bytes]:
         """A room's events for a caller that is (or was invited as) a member."""
-        from .service import followers
+        from node.domain.node import followers
 
         state = self.rooms.state(room, self.now())
         # the same answer for an unknown room and one the caller may not follow

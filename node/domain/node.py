@@ -16,6 +16,15 @@ from typing import Any
 
 import nacl.utils
 
+from node.config import Config
+from node.domain import staff as staffmod
+from node.domain.inbox import _SHARE_SPEC, Receiving, _audit_action
+from node.domain.rooms import Rooms, require
+from node.domain.staff import Staff
+from node.errors import NotAllowedError, NotFoundError, RevokedError
+from node.store import audit, keystore
+from node.store.db import Store
+from node.store.keystore import MasterKey
 from protocol import chain
 from protocol.chain import RoomState
 from protocol.codec import decode
@@ -49,16 +58,6 @@ from protocol.revocation import make_receipt, make_revoke
 from protocol.roster import Roster, accept_roster
 from protocol.share import Draft, check_draft, open_item, open_share, seal_item, seal_share
 from protocol.signed import Signed
-
-from . import audit, keystore
-from . import staff as staffmod
-from .config import Config
-from .errors import NotAllowedError, NotFoundError, RevokedError
-from .inbox import _SHARE_SPEC, Receiving, _audit_action
-from .keystore import MasterKey
-from .rooms import Rooms, require
-from .staff import Staff
-from .store import Store
 
 STATEMENT_KINDS = ("assess", "consent", "join", "leave")
 

@@ -28,6 +28,9 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from node.domain.inbox import RetryLater
+from node.domain.node import Node
+from node.store import audit
 from protocol.codec import Bin, Limits, List, Message, Str, Struct, decode, pack
 from protocol.errors import CasusnetError, TransportError, UnknownSignerError
 from protocol.request import (
@@ -38,10 +41,6 @@ from protocol.request import (
     verify_request,
 )
 from protocol.revocation import verify_receipt
-
-from . import audit
-from .inbox import RetryLater
-from .service import Node
 
 log = logging.getLogger("casusnet.federation")
 

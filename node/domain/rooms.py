@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
+from node.errors import NotFoundError
+from node.store.db import Store
+from node.store.keystore import MasterKey
 from protocol import chain
 from protocol.chain import RoomState
 from protocol.keys import BoxKeyPair
 from protocol.registry import Registry
 from protocol.retention import purge_after
 from protocol.roster import Roster
-
-from .errors import NotFoundError
-from .keystore import MasterKey
-from .store import Store
 
 
 class RoomCache:

@@ -18,12 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from node.apiclient import ApiClient, ApiError, NodeUnreachable
+from node.config import parse_listen
+from node.tools import provision
 from protocol.errors import CasusnetError
 from protocol.events import CRITERIA
-
-from . import provision
-from .apiclient import ApiClient, ApiError, NodeUnreachable
-from .config import parse_listen
 
 SESSION_FILE = "session.token"
 ROTATE_FILE = "member-rotate.json"
@@ -237,8 +236,8 @@ def cmd_roster(args: argparse.Namespace) -> None:
 
 
 def _offline_node(args: argparse.Namespace) -> Any:
-    from .app import open_node
-    from .config import load
+    from node.app import open_node
+    from node.config import load
 
     config = load(data_dir(args))
     phrase = (
@@ -248,8 +247,8 @@ def _offline_node(args: argparse.Namespace) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    from .app import run
-    from .config import load
+    from node.app import run
+    from node.config import load
 
     config = load(data_dir(args))
     phrase = (
@@ -259,8 +258,8 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_staff(args: argparse.Namespace) -> None:
-    from . import audit
-    from . import staff as staffmod
+    from node.domain import staff as staffmod
+    from node.store import audit
 
     node = _offline_node(args)
     passphrase = secret(f"Passphrase for {args.name}: ", "CASUSNET_STAFF_PASSPHRASE")
@@ -458,9 +457,9 @@ def cmd_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from . import audit, keystore
-    from .config import load
-    from .store import Store
+    from node.config import load
+    from node.store import audit, keystore
+    from node.store.db import Store
 
     config = load(data_dir(args))
     phrase = (
@@ -512,14 +511,14 @@ def export_case(store: Any, case_ref: str) -> dict[str, Any]:
                 "shares": shares,
             }
         )
-    from . import audit
+    from node.store import audit
 
     result["audit"] = audit.entries(store, case_ref=case_ref, limit=1_000_000)
     return result
 
 
 def cmd_doctor(args: argparse.Namespace) -> None:
-    from .doctor import doctor
+    from node.tools.doctor import doctor
 
     checks = doctor(data_dir(args))
     ok = all(c["ok"] for c in checks)
@@ -537,8 +536,8 @@ def cmd_doctor(args: argparse.Namespace) -> None:
 def cmd_key(args: argparse.Namespace) -> None:
     import nacl.utils
 
-    from . import keystore
-    from .config import load
+    from node.config import load
+    from node.store import keystore
 
     config = load(data_dir(args))
     phrase = (
@@ -564,8 +563,9 @@ def cmd_key(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    from . import backup, keystore
-    from .config import load
+    from node.config import load
+    from node.store import keystore
+    from node.tools import backup
 
     config = load(data_dir(args))
     phrase = (
@@ -582,7 +582,7 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
-    from . import backup
+    from node.tools import backup
 
     bundle = Path(getattr(args, "from"))
     header, _ = backup.read_header(bundle.read_bytes()) if bundle.exists() else ({}, b"")
@@ -779,7 +779,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=["nl", "en"], help="language (default nl)")
     s.set_defaults(func=cmd_tui)
 
-    from .demo import add_parser as add_demo_parser
+    from node.tools.demo import add_parser as add_demo_parser
 
     add_demo_parser(sub)  # casusnet demo: node/demo.py
     return p

@@ -8,12 +8,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from node.config import load
+from node.store import audit, keystore
+from node.store.db import Store
 from protocol.errors import CasusnetError
 from protocol.keys import fingerprint
-
-from . import audit, keystore
-from .config import load
-from .store import Store
 
 
 def doctor(data_dir: Path, timeout: float = 2.0) -> list[dict[str, Any]]:
@@ -42,7 +41,7 @@ def doctor(data_dir: Path, timeout: float = 2.0) -> list[dict[str, Any]]:
         return checks
     store = Store(config.db_path)
     try:
-        from .service import Node
+        from node.domain.node import Node
 
         node = Node(config, master, identity, store)
         roster = node.roster

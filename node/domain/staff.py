@@ -16,9 +16,8 @@ from dataclasses import dataclass
 import nacl.pwhash
 from nacl.exceptions import InvalidkeyError
 
+from node.store.db import Store
 from protocol.errors import CasusnetError
-
-from .store import Store
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,40}")
 MIN_PASSPHRASE = 10

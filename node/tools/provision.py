@@ -12,6 +12,9 @@ from typing import Any
 
 import nacl.utils
 
+from node.config import Config, write
+from node.store import keystore
+from node.store.db import Store
 from protocol.errors import CasusnetError
 from protocol.keys import NodeIdentity, Signer, fingerprint
 from protocol.registry import default_registry
@@ -23,10 +26,6 @@ from protocol.roster import (
     build_roster,
     sign_roster,
 )
-
-from . import keystore
-from .config import Config, write
-from .store import Store
 
 MEMBER_FILE = "member.json"
 YEAR = 365 * 86400

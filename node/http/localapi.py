@@ -18,6 +18,12 @@ from typing import Any
 
 from aiohttp import web
 
+from node.domain import staff as staffmod
+from node.domain.node import Node
+from node.domain.staff import AuthError, ForbiddenError, SessionError, Staff
+from node.errors import NotAllowedError, NotFoundError, RevokedError
+from node.http.federation import Outbox, outbox_depths
+from node.store import audit
 from protocol.codec import decode
 from protocol.errors import (
     CasusnetError,
@@ -29,13 +35,6 @@ from protocol.errors import (
 )
 from protocol.events import CRITERIA, STATEMENT_SPECS, Event
 from protocol.signed import Signed
-
-from . import audit
-from . import staff as staffmod
-from .errors import NotAllowedError, NotFoundError, RevokedError
-from .federation import Outbox, outbox_depths
-from .service import Node
-from .staff import AuthError, ForbiddenError, SessionError, Staff
 
 NODE = web.AppKey("node", Node)
 OUTBOX = web.AppKey("outbox", Outbox)

@@ -17,10 +17,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from node.store.db import Store
 from protocol.codec import pack
 from protocol.errors import CasusnetError
-
-from .store import Store
 
 GENESIS = bytes(32)
 

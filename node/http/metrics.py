@@ -15,12 +15,11 @@ from typing import Any
 
 from aiohttp import web
 
+from node.config import parse_listen
+from node.domain.node import Node
+from node.http.federation import Outbox, outbox_depths
+from node.http.localapi import room_status
 from protocol.errors import CasusnetError
-
-from .config import parse_listen
-from .federation import Outbox, outbox_depths
-from .localapi import room_status
-from .service import Node
 
 log = logging.getLogger("casusnet.metrics")
 

@@ -52,14 +52,13 @@ import msgpack
 from nacl.exceptions import CryptoError as NaclCryptoError
 from nacl.secret import SecretBox
 
+from node.config import CONFIG_NAME, Config, load
+from node.store import audit, keystore
 from protocol.errors import CasusnetError
 
-from . import audit, keystore
-from .config import CONFIG_NAME, Config, load
-
 if TYPE_CHECKING:
-    from .federation import FederationClient
-    from .service import Node
+    from node.domain.node import Node
+    from node.http.federation import FederationClient
 
 log = logging.getLogger("casusnet.backup")
 
@@ -209,7 +208,7 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
         raise BackupFormatError("unreadable header") from None
     if version != FORMAT:
         raise BackupVersionError(f"format {version!r}; this software reads {FORMAT}")
-    from .store import SCHEMA_VERSION
+    from node.store.db import SCHEMA_VERSION
 
     if not isinstance(header.get("schema"), int) or header["schema"] > SCHEMA_VERSION:
         raise BackupVersionError(f"schema {header.get('schema')!r} is newer than this software")
@@ -353,7 +352,7 @@ def restore(
 
 
 def _check_audit(db: Path, master: keystore.MasterKey) -> None:
-    from .store import Store
+    from node.store.db import Store
 
     store = Store(db)
     try:
@@ -373,7 +372,7 @@ def _prepare_db(db: Path, master: keystore.MasterKey, now: int, created: int) ->
     ``meta``, read by ``Node._next_seq``); staff sessions from before the backup end;
     the node remembers to resynchronise at start.
     """
-    from .store import Store
+    from node.store.db import Store
 
     store = Store(db)
     try:
@@ -405,8 +404,8 @@ def seq_floor(now: int) -> int:
 
 async def resync(node: Node, client: FederationClient) -> bool:
     """One round of catching up with the partners; True when nothing is left to do."""
-    from .inbox import RetryLater
-    from .service import followers
+    from node.domain.inbox import RetryLater
+    from node.domain.node import followers
 
     if node.store.get_meta(RESYNC_KEY) is None:
         return True

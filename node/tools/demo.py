@@ -30,16 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from node.apiclient import ApiClient, ApiError, NodeUnreachable
+from node.ports import free_port
+from node.tools import provision
 from protocol.errors import CasusnetError
-
-from . import provision
-from .apiclient import ApiClient, ApiError, NodeUnreachable
-from .ports import free_port
 
 T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
-CASUSNET = [sys.executable, "-m", "node.cli"]
+CASUSNET = [sys.executable, "-m", "node.tools.cli"]
 STATE = "demo.json"
 MARKER = ".casusnet-demo"  # written first: a folder with it may be deleted by --reset
 FEDERATION = "demoregio"
@@ -240,10 +239,10 @@ def setup(directory: Path, addrs: dict[str, str] | None = None) -> dict[str, Any
 
 
 def _node_setup(data: Path, partner: Partner, passphrase: str) -> None:
-    from . import audit
-    from . import staff as staffmod
-    from .app import open_node
-    from .config import load
+    from node.app import open_node
+    from node.config import load
+    from node.domain import staff as staffmod
+    from node.store import audit
 
     node = open_node(load(data))  # reads the signed roster into the node's database
     try:
@@ -401,7 +400,7 @@ def _api_answers(path: Path) -> bool:
 
 
 def tui_available() -> bool:
-    from .cli import parser
+    from node.tools.cli import parser
 
     for action in parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
