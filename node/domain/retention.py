@@ -16,6 +16,7 @@ import logging
 from node.config import Config
 from node.domain.node import Node
 from node.store import audit
+from node.store import rooms as room_tables
 from protocol.errors import CasusnetError
 from protocol.retention import add_years
 
@@ -23,71 +24,47 @@ log = logging.getLogger("casusnet.retention")
 
 
 def run_once(node: Node) -> dict[str, int]:
-    node.refresh_roster()
+    """One pass of the job; returns how many closures it finished and rooms it purged."""
+    node.rosters.refresh_roster()
     now = node.now()
-    finished = purged = 0
-    grace = node.config.closure_grace
-    for row in node.store.rows(
-        "SELECT room FROM rooms WHERE phase = 'closed' AND closed_receipt_sent = 0"
-        " AND closed_at <= ?",
-        (now - grace,),
-    ):
-        try:
-            state = node.rooms.state(row["room"], now)
-            if state is not None:
-                with node.store.transaction():
-                    node.finish_closure(state)
-                finished += 1
-        except CasusnetError as exc:  # one room that fails does not stop the others
-            log.warning("closure of a room could not be finished: %s", exc.code)
-            with node.store.transaction():
-                audit.append(
-                    node.store,
-                    at=now,
-                    actor=node.me,
-                    action="refused",
-                    room=row["room"],
-                    code=exc.code,
-                    detail="closure not finished",
-                )
-    for row in node.store.rows("SELECT room, case_ref FROM rooms WHERE purge_after < ?", (now,)):
-        room = row["room"]
+    finished = _finish_closures(node, now)
+    purged = 0
+    for room, case_ref in room_tables.due_for_purge(node.store, now):
         with node.store.transaction():
-            for table in (
-                "events",
-                "room_keys",
-                "receipts",
-                "assignments",
-                "outbox",
-                "inbox",
-                "views",
-            ):
-                node.store.execute(f"DELETE FROM {table} WHERE room = ?", (room,))
-            ids = [
-                r[0] for r in node.store.execute("SELECT id FROM shares WHERE room = ?", (room,))
-            ]
-            for share_id in ids:
-                node.store.execute("DELETE FROM deliveries WHERE share = ?", (share_id,))
-                node.store.execute("DELETE FROM plaintext WHERE share = ?", (share_id,))
-            node.store.execute("DELETE FROM shares WHERE room = ?", (room,))
-            node.store.execute("DELETE FROM rooms WHERE room = ?", (room,))
-            audit.append(
-                node.store,
-                at=now,
-                actor=node.me,
-                action="purge",
-                case_ref=row["case_ref"],
-                shares=len(ids),
-            )
+            shares = room_tables.purge(node.store, room)
+            node.ctx.audit(actor=node.me, action="purge", case_ref=case_ref, shares=shares)
         node.rooms.cache.drop(room)
         purged += 1
     if purged:
         purge_audit(node, now)
     if finished or purged:
-        node.flush_wakeups()
-    if finished or purged or node.shred_pending:
-        node._shred()
+        node.ctx.flush_wakeups()
+    if finished or purged or node.closure.shred_pending:
+        node.closure.shred()
     return {"finished": finished, "purged": purged}
+
+
+def _finish_closures(node: Node, now: int) -> int:
+    """Finish the closures whose grace period has ended; returns how many."""
+    finished = 0
+    for room in room_tables.due_for_closure(node.store, now - node.config.closure_grace):
+        try:
+            state = node.rooms.state(room, now)
+            if state is not None:
+                with node.store.transaction():
+                    node.closure.finish(state)
+                finished += 1
+        except CasusnetError as exc:  # one room that fails does not stop the others
+            log.warning("closure of a room could not be finished: %s", exc.code)
+            with node.store.transaction():
+                node.ctx.audit(
+                    actor=node.me,
+                    action="refused",
+                    room=room,
+                    code=exc.code,
+                    detail="closure not finished",
+                )
+    return finished
 
 
 def purge_audit(node: Node, now: int) -> int:
@@ -101,15 +78,10 @@ def purge_audit(node: Node, now: int) -> int:
         [b.retention_years or 0 for b in node.registry.bases.values()]
         + [b.log_min_years for b in node.registry.bases.values()]
     )
-    horizon = add_years(now, -longest)
-    keep_from = node.store.one(
-        "SELECT MIN(seq) FROM audit WHERE room IN (SELECT room FROM rooms)"
-        " OR case_ref IN (SELECT case_ref FROM rooms) OR at >= ?",
-        (horizon,),
-    )
+    keep_from = audit.first_needed(node.store, add_years(now, -longest))
     if keep_from is None:
         return 0
-    return audit.purge_before(node.store, int(keep_from))
+    return audit.purge_before(node.store, keep_from)
 
 
 async def retention_loop(node: Node, config: Config) -> None:

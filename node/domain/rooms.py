@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 
 from node.errors import NotFoundError
+from node.store import rooms as tables
 from node.store.db import Store
 from node.store.keystore import MasterKey
 from protocol import chain
@@ -55,12 +55,7 @@ class Rooms:
         cached = self.cache.get(room)
         if cached is not None:
             return cached
-        events = [
-            r[0]
-            for r in self.store.execute(
-                "SELECT data FROM events WHERE room = ? ORDER BY seq", (room,)
-            )
-        ]
+        events = tables.events(self.store, room)
         if not events:
             return None
         state = chain.replay(events, roster=self.roster, registry=self.registry, now=now)
@@ -69,45 +64,32 @@ class Rooms:
 
     def events_after(self, room: bytes, after: int, limit: int = 500) -> list[bytes]:
         """The room's events with seq > ``after`` (at most ``limit``)."""
-        return [
-            r[0]
-            for r in self.store.execute(
-                "SELECT data FROM events WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?",
-                (room, after, limit),
-            )
-        ]
+        return tables.events_after(self.store, room, after, limit)
 
     def apply(self, state: RoomState | None, event: bytes, now: int) -> RoomState:
         """Check an event and store it with the room's summary (caller's transaction)."""
         new = chain.apply(state, event, roster=self.roster, registry=self.registry, now=now)
-        self.store.execute(
-            "INSERT INTO events (room, seq, data) VALUES (?, ?, ?)", (new.room, new.seq, event)
-        )
+        tables.insert_event(self.store, new.room, new.seq, event)
         purge = purge_after(
             new.bases, self.registry, first_processing=new.first_time, last_processing=new.time
         )
-        self.store.execute(
-            "INSERT INTO rooms (room, case_ref, chair, phase, epoch, seq, created, updated,"
-            " closed_at, outcome, meeting, bases, purge_after, keys_destroyed,"
-            " closed_receipt_sent) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0,0)"
-            " ON CONFLICT(room) DO UPDATE SET phase=excluded.phase, epoch=excluded.epoch,"
-            " seq=excluded.seq, updated=excluded.updated, closed_at=excluded.closed_at,"
-            " outcome=excluded.outcome, purge_after=excluded.purge_after",
-            (
-                new.room,
-                new.case,
-                new.chair,
-                new.phase,
-                new.epoch,
-                new.seq,
-                new.first_time,
-                now,
-                new.closed_at,
-                new.outcome,
-                new.meeting,
-                json.dumps(list(new.bases)),
-                purge,
-            ),
+        tables.upsert_summary(
+            self.store,
+            {
+                "room": new.room,
+                "case_ref": new.case,
+                "chair": new.chair,
+                "phase": new.phase,
+                "epoch": new.epoch,
+                "seq": new.seq,
+                "created": new.first_time,
+                "updated": now,
+                "closed_at": new.closed_at,
+                "outcome": new.outcome,
+                "meeting": new.meeting,
+                "bases": new.bases,
+                "purge_after": purge,
+            },
         )
         self.cache.put(new)
         if not self._touched:
@@ -124,24 +106,19 @@ class Rooms:
     # -- room keys ------------------------------------------------------------------
 
     def new_key(self, room: bytes, pair: BoxKeyPair, now: int) -> None:
-        self.store.execute(
-            "INSERT INTO room_keys (room, public, sealed, created) VALUES (?, ?, ?, ?)",
-            (room, pair.public, self.master.seal("room-key", pair.private), now),
+        tables.insert_key(
+            self.store, room, pair.public, self.master.seal("room-key", pair.private), now
         )
 
     def key(self, room: bytes, public: bytes) -> BoxKeyPair | None:
-        sealed = self.store.one(
-            "SELECT sealed FROM room_keys WHERE room = ? AND public = ?", (room, public)
-        )
+        sealed = tables.sealed_key(self.store, room, public)
         if sealed is None:
             return None
         return BoxKeyPair(private=self.master.open("room-key", sealed), public=public)
 
     def destroy_keys(self, room: bytes) -> int:
         """Crypto-shredding: remove the room's private keys (caller's transaction)."""
-        n = self.store.execute("DELETE FROM room_keys WHERE room = ?", (room,)).rowcount
-        self.store.execute("UPDATE rooms SET keys_destroyed = 1 WHERE room = ?", (room,))
-        return int(n)
+        return tables.destroy_keys(self.store, room)
 
     def reload(self, roster: Roster) -> None:
         self.roster = roster

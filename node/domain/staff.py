@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import nacl.pwhash
 from nacl.exceptions import InvalidkeyError
 
+from node.store import staff as tables
 from node.store.db import Store
 from protocol.errors import CasusnetError
 
@@ -68,21 +69,18 @@ def add(
         raise StaffError("the function label needs 1-80 characters")
     if len(passphrase) < MIN_PASSPHRASE:
         raise StaffError(f"the passphrase needs at least {MIN_PASSPHRASE} characters")
-    if store.one("SELECT 1 FROM staff WHERE name = ?", (name,)):
+    if tables.exists(store, name):
         raise StaffError(f"{name} already exists")
     pwhash = nacl.pwhash.argon2id.str(
         passphrase.encode(), opslimit=ARGON_OPS, memlimit=ARGON_MEM
     ).decode()
     with store.transaction():
-        store.execute(
-            "INSERT INTO staff (name, function, pwhash, intake, created) VALUES (?, ?, ?, ?, ?)",
-            (name, function, pwhash, int(intake), now),
-        )
+        tables.insert(store, name, function, pwhash, intake, now)
     return Staff(name, function, intake)
 
 
 def get(store: Store, name: str) -> Staff | None:
-    row = store.row("SELECT name, function, intake FROM staff WHERE name = ?", (name,))
+    row = tables.account(store, name)
     return None if row is None else Staff(row["name"], row["function"], bool(row["intake"]))
 
 
@@ -94,8 +92,7 @@ def login(store: Store, name: str, passphrase: str, *, now: int) -> str:
 
 
 def password_hash(store: Store, name: str) -> str | None:
-    value = store.one("SELECT pwhash FROM staff WHERE name = ?", (name,))
-    return None if value is None else str(value)
+    return tables.pwhash(store, name)
 
 
 def check_passphrase(pwhash: str | None, passphrase: str) -> bool:
@@ -111,23 +108,18 @@ def check_passphrase(pwhash: str | None, passphrase: str) -> bool:
 def new_session(store: Store, name: str, *, now: int) -> str:
     token = secrets.token_urlsafe(32)
     with store.transaction():
-        store.execute(
-            "INSERT INTO sessions (token_hash, staff, expires, last_seen) VALUES (?, ?, ?, ?)",
-            (_hash(token), name, 0, now),
-        )
+        tables.insert_session(store, _hash(token), name, now)
     return token
 
 
 def session(store: Store, token: str, *, now: int, idle: int) -> Staff:
     """The staff member of a live session; refreshes it."""
-    row = store.row("SELECT staff, last_seen FROM sessions WHERE token_hash = ?", (_hash(token),))
+    row = tables.session(store, _hash(token))
     if row is None or now - row["last_seen"] > idle:
         raise SessionError()
     if now - row["last_seen"] >= SEEN_EVERY:  # bookkeeping: no need to wait for the disk
         with store.transaction(durable=False):
-            store.execute(
-                "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (now, _hash(token))
-            )
+            tables.touch_session(store, _hash(token), now)
     staff = get(store, row["staff"])
     if staff is None:
         raise SessionError()
@@ -135,25 +127,25 @@ def session(store: Store, token: str, *, now: int, idle: int) -> Staff:
 
 
 def logout(store: Store, token: str) -> None:
-    store.execute("DELETE FROM sessions WHERE token_hash = ?", (_hash(token),))
+    tables.delete_session(store, _hash(token))
 
 
 def assign(store: Store, room: bytes, name: str) -> None:
     if get(store, name) is None:
         raise StaffError(f"no staff member {name}")
-    store.execute("INSERT OR IGNORE INTO assignments (room, staff) VALUES (?, ?)", (room, name))
+    tables.assign(store, room, name)
 
 
 def assign_intake(store: Store, room: bytes) -> list[str]:
     """New rooms go to the staff members marked for intake."""
-    names = [r[0] for r in store.execute("SELECT name FROM staff WHERE intake = 1")]
+    names = tables.intake_names(store)
     for name in names:
         assign(store, room, name)
     return names
 
 
 def may_see(store: Store, room: bytes, name: str) -> bool:
-    return bool(store.one("SELECT 1 FROM assignments WHERE room = ? AND staff = ?", (room, name)))
+    return tables.is_assigned(store, room, name)
 
 
 def require_room(store: Store, room: bytes, staff: Staff) -> None:

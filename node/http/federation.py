@@ -98,7 +98,7 @@ Handler = Callable[[web.Request, str, bytes], Awaitable[web.StreamResponse]]
 def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def wrapped(request: web.Request) -> web.StreamResponse:
         node = request.app[NODE_KEY]
-        node.refresh_roster()
+        node.rosters.refresh_roster()
         try:
             pending = read_request_header(request.headers.get(HEADER))
         except CasusnetError as exc:
@@ -174,7 +174,7 @@ async def rx_inbox(request: web.Request, caller: str, body: bytes) -> web.Stream
     with node.store.transaction():
         for envelope in batch.envelopes:
             try:
-                result = node.receive(caller, envelope)
+                result = node.inbox.receive(caller, envelope)
             except RetryLater:
                 break
             except CasusnetError as exc:
@@ -190,7 +190,7 @@ async def rx_inbox(request: web.Request, caller: str, body: bytes) -> web.Stream
             continue
         results.append(await _receive_one(node, client, caller, envelope))
     if client is not None:
-        for room, sender, after in node.take_gaps():
+        for room, sender, after in node.inbox.take_gaps():
             _background(request.app, fill_gap(node, client, sender, room, after))
     return web.Response(body=pack({"results": results}), content_type="application/msgpack")
 
@@ -200,7 +200,7 @@ async def _receive_one(
 ) -> list[Any]:
     for attempt in range(2):
         try:
-            result = node.receive(caller, envelope)
+            result = node.inbox.receive(caller, envelope)
             return ["ok", result.receipt, None]
         except RetryLater as later:
             if attempt or client is None or not later.chair or later.chair == node.me:
@@ -233,7 +233,7 @@ async def fill_gap(
     filled = 0
     for envelope in envelopes:
         try:
-            result = node.receive(sender, envelope)
+            result = node.inbox.receive(sender, envelope)
         except CasusnetError:
             continue
         if result.kind != "duplicate":
@@ -248,7 +248,7 @@ async def fill_gap(
                 room=room,
                 filled=filled,
             )
-    node.take_gaps()  # the envelopes just applied may have noted the same gap again
+    node.inbox.take_gaps()  # the envelopes just applied may have noted the same gap again
     return filled
 
 
@@ -261,7 +261,7 @@ async def rx_sent(request: web.Request, caller: str, body: bytes) -> web.StreamR
             raise ValueError("after out of range")
     except ValueError:
         return _error(400, CasusnetError("bad room or after"))
-    envelopes = node.sent_to(caller, room, after)
+    envelopes = node.inbox.sent_to(caller, room, after)
     return web.Response(body=Events(tuple(envelopes)).encode(), content_type="application/msgpack")
 
 
@@ -272,7 +272,7 @@ async def rx_events(request: web.Request, caller: str, body: bytes) -> web.Strea
         after = int(request.query.get("after", "-1"))
         if not -1 <= after < 2**62:
             raise ValueError("after out of range")
-        events = node.events_for(caller, room, after)
+        events = node.members.events_for(caller, room, after)
     except (ValueError, CasusnetError) as exc:
         err = exc if isinstance(exc, CasusnetError) else CasusnetError("bad room or after")
         _audit_refusal(node, caller, err, request.path)
@@ -282,7 +282,7 @@ async def rx_events(request: web.Request, caller: str, body: bytes) -> web.Strea
 
 async def rx_roster(request: web.Request, caller: str, body: bytes) -> web.StreamResponse:
     node = request.app[NODE_KEY]
-    return web.Response(body=node.roster_bytes(), content_type="application/msgpack")
+    return web.Response(body=node.rosters.roster_bytes(), content_type="application/msgpack")
 
 
 async def health(request: web.Request) -> web.StreamResponse:
@@ -321,7 +321,7 @@ class FederationClient:
             path=path,
             body=body,
             now=node.now(),
-            rand=node.rand,
+            rand=node.ctx.rand,
         )
         return {HEADER: header, "Content-Type": "application/msgpack"}
 
@@ -358,7 +358,7 @@ class FederationClient:
             events = await self.fetch_events(chair, room, after)
             for raw in events:
                 try:
-                    self.node.receive(chair, raw)
+                    self.node.inbox.receive(chair, raw)
                 except (RetryLater, CasusnetError):
                     break
             state = self.node.rooms.state(room, self.node.now())
@@ -465,7 +465,7 @@ class Outbox:
         self._events: dict[str, asyncio.Event] = {}
         self._closing = False
         self.contacts: dict[str, Contact] = {}
-        node.wake = self.wake
+        node.ctx.wake = self.wake
 
     def contact(self, peer: str) -> Contact:
         """The peer's contact record (a fresh, empty one before any contact)."""
@@ -613,7 +613,7 @@ class Outbox:
                     (node.now(), None if status == "ok" else code, row["id"]),
                 )
             if verified:
-                node.record_receipts(verified)
+                node.receipts.record_receipts(verified)
         if retry_from is not None:
             self._backoff(peer, retry_from, "retry")
 

@@ -87,7 +87,7 @@ def route(
                     raise BadRequest("body is not JSON") from None
                 if not isinstance(body, dict):
                     raise BadRequest("body must be a JSON object")
-            node.refresh_roster()  # a roster imported by the CLI counts at once
+            node.rosters.refresh_roster()  # a roster imported by the CLI counts at once
             who = _session(request, node) if login else Staff("", "", False)
             result = await handler(request, who, body)
         except CasusnetError as exc:
@@ -214,7 +214,7 @@ def room_status(phase: str, keys_destroyed: int | None) -> str:
 
 async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
-    state = node.convene(
+    state = node.members.convene(
         who,
         case=str(body["case"]),
         purpose=str(body.get("purpose") or "Weging en aanpak"),
@@ -227,7 +227,7 @@ async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any
 async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    state = node._state(room)
+    state = node.ctx.state(room)
     roster = node.roster
     from protocol.keys import fingerprint
 
@@ -326,7 +326,7 @@ class ChainViews:
         key = (room, state.seq)
         views = self._views.get(key)
         if views is None:
-            plan = node.plan_items(room) if state.phase != "closed" else []
+            plan = node.plan.items(room) if state.phase != "closed" else []
             views = self._views[key] = (plan, timeline(node, room))
             while len(self._views) > self.size:
                 self._views.popitem(last=False)
@@ -388,14 +388,14 @@ def _since_epoch(state: Any, node: str) -> int:
 async def invite(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    state = node.invite(who, room, str(body["node"]), str(body.get("role", "deelnemer")))
+    state = node.members.invite(who, room, str(body["node"]), str(body.get("role", "deelnemer")))
     return {"room": room.hex(), "seq": state.seq}
 
 
 async def remove(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    state = node.remove(who, room, str(body["node"]))
+    state = node.members.remove(who, room, str(body["node"]))
     return {"room": room.hex(), "seq": state.seq}
 
 
@@ -408,14 +408,14 @@ async def assess(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     criteria = {c: int(given.get(c, 0)) for c in CRITERIA}
     if not all(0 <= v <= 3 for v in criteria.values()):
         raise BadRequest("criteria: each 0 (geen) to 3 (hoog)")
-    node.assess(who, room, str(body["verdict"]), criteria)
+    node.intake.assess(who, room, str(body["verdict"]), criteria)
     return {"room": room.hex(), "ok": True}
 
 
 async def consent(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    node.consent(who, room, str(body["subject"]))
+    node.intake.consent(who, room, str(body["subject"]))
     return {"room": room.hex(), "ok": True}
 
 
@@ -446,7 +446,7 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
             raise BadRequest(f"{key}: a string")
     if _check_only(request):
         node = request.app[NODE]
-        return {"ok": True, "recipients": node.check_share(who, room, fields)}
+        return {"ok": True, "recipients": node.shares.check_share(who, room, fields)}
     wait, timeout = _wait_args(request)  # before anything is committed
     share_id = await request.app[BATCHER].share(who, room, fields)
     if not wait:
@@ -466,7 +466,7 @@ async def view(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
     sender = request.query.get("sender")  # ids are the sender's: name it if two collide
-    return node.view_share(who, room, bytes.fromhex(request.match_info["share"]), sender)
+    return node.shares.view_share(who, room, bytes.fromhex(request.match_info["share"]), sender)
 
 
 class ShareBatcher:
@@ -487,7 +487,7 @@ class ShareBatcher:
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
         try:
-            results = self.node.share_many([(w, r, f) for w, r, f, _ in batch])
+            results = self.node.shares.share_many([(w, r, f) for w, r, f, _ in batch])
         except CasusnetError as exc:
             results = [exc] * len(batch)
         except Exception as exc:  # never leave a waiting request without an answer
@@ -589,13 +589,13 @@ async def share_status(request: web.Request, who: Staff, body: dict[str, Any]) -
 
 async def plan_export(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
-    return node.export_plan(who, _room(request, who))
+    return node.plan.export(who, _room(request, who))
 
 
 async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    item = node.plan(
+    item = node.plan.add(
         who,
         room,
         kind=str(body.get("kind", "decision")),
@@ -610,7 +610,7 @@ async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 async def close(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = _room(request, who)
-    state = node.close(who, room, str(body["outcome"]))
+    state = node.closure.close(who, room, str(body["outcome"]))
     return {"room": room.hex(), "phase": state.phase}
 
 
@@ -620,7 +620,7 @@ async def revoke(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     ids = [bytes.fromhex(s) for s in body.get("shares", [])]
     if not ids and body.get("all") is not True:
         raise BadRequest('name the shares to revoke, or send "all": true')
-    return {"revoked": node.revoke(who, room, ids)}
+    return {"revoked": node.closure.revoke(who, room, ids)}
 
 
 async def assign(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
@@ -702,7 +702,7 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     app[SIGNAL] = ReceiptSignal()
     app[BATCHER] = ShareBatcher(node)
     app[CHAIN_VIEWS] = ChainViews()
-    node.receipts_changed = app[SIGNAL].fire
+    node.ctx.receipts_changed = app[SIGNAL].fire
     r = app.router
     r.add_post("/v1/login", route(login, login=False))
     r.add_post("/v1/logout", route(logout))

@@ -223,3 +223,13 @@ def entries(
         r["room"] = r["room"].hex() if r["room"] else None
         r["detail"] = json.loads(r["detail"])
     return rows
+
+
+def first_needed(store: Store, horizon: int) -> int | None:
+    """The first audit entry that names a room still kept, or is younger than ``horizon``."""
+    seq = store.one(
+        "SELECT MIN(seq) FROM audit WHERE room IN (SELECT room FROM rooms)"
+        " OR case_ref IN (SELECT case_ref FROM rooms) OR at >= ?",
+        (horizon,),
+    )
+    return None if seq is None else int(seq)

@@ -23,9 +23,9 @@ SCHEMA_VERSION = 6
 
 
 def _v1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["rosters"].create({"version": int, "data": bytes, "accepted_at": int}, pk="version")
-    db["rooms"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("rosters").create({"version": int, "data": bytes, "accepted_at": int}, pk="version")
+    db.table("rooms").create(
         {
             "room": bytes,
             "case_ref": str,
@@ -45,11 +45,11 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="room",
     )
-    db["events"].create({"room": bytes, "seq": int, "data": bytes}, pk=("room", "seq"))
-    db["room_keys"].create(
+    db.table("events").create({"room": bytes, "seq": int, "data": bytes}, pk=("room", "seq"))
+    db.table("room_keys").create(
         {"room": bytes, "public": bytes, "sealed": bytes, "created": int}, pk=("room", "public")
     )
-    db["shares"].create(
+    db.table("shares").create(
         {
             "id": bytes,
             "room": bytes,
@@ -70,13 +70,13 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["shares"].create_index(["room", "sender", "seq"])
-    db["shares"].create_index(["env_hash"])
-    db["plaintext"].create({"share": bytes, "sealed": bytes}, pk="share")
-    db["deliveries"].create(
+    db.table("shares").create_index(["room", "sender", "seq"])
+    db.table("shares").create_index(["env_hash"])
+    db.table("plaintext").create({"share": bytes, "sealed": bytes}, pk="share")
+    db.table("deliveries").create(
         {"share": bytes, "peer": str, "state": str, "updated": int}, pk=("share", "peer")
     )
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "peer": str,
@@ -92,8 +92,8 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["outbox"].create_index(["peer", "done_at", "id"])
-    db["inbox"].create(
+    db.table("outbox").create_index(["peer", "done_at", "id"])
+    db.table("inbox").create(
         {
             "env_hash": bytes,
             "sender": str,
@@ -104,20 +104,20 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="env_hash",
     )
-    db["receipts"].create(
+    db.table("receipts").create(
         {"env_hash": bytes, "issuer": str, "kind": str, "room": bytes, "data": bytes, "at": int},
         pk=("env_hash", "issuer", "kind"),
     )
-    db["receipts"].create_index(["room", "kind"])
-    db["seqs"].create({"room": bytes, "sender": str, "seq": int}, pk=("room", "sender"))
-    db["staff"].create(
+    db.table("receipts").create_index(["room", "kind"])
+    db.table("seqs").create({"room": bytes, "sender": str, "seq": int}, pk=("room", "sender"))
+    db.table("staff").create(
         {"name": str, "function": str, "pwhash": str, "intake": int, "created": int}, pk="name"
     )
-    db["sessions"].create(
+    db.table("sessions").create(
         {"token_hash": bytes, "staff": str, "expires": int, "last_seen": int}, pk="token_hash"
     )
-    db["assignments"].create({"room": bytes, "staff": str}, pk=("room", "staff"))
-    db["audit"].create(
+    db.table("assignments").create({"room": bytes, "staff": str}, pk=("room", "staff"))
+    db.table("audit").create(
         {
             "seq": int,
             "at": int,
@@ -131,7 +131,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         },
         pk="seq",
     )
-    db["audit"].create_index(["case_ref"])
+    db.table("audit").create_index(["case_ref"])
 
 
 def _v2(db: sqlite_utils.Database) -> None:
@@ -150,18 +150,18 @@ def _v3(db: sqlite_utils.Database) -> None:
 def _v4(db: sqlite_utils.Database) -> None:
     """Shares are keyed by (sender, id): a share id is only the sender's to choose, so
     another member re-using it (to have the real share refused) finds no collision."""
-    columns = {c.name: c.type for c in db["shares"].columns}
+    columns = {c.name: c.type for c in db.table("shares").columns}
     kinds = {"BLOB": bytes, "TEXT": str, "INTEGER": int}
-    db["shares_v4"].create(
+    db.table("shares_v4").create(
         {n: kinds.get(t.upper(), str) for n, t in columns.items()}, pk=("sender", "id")
     )
     names = ", ".join(columns)
     db.execute(f"INSERT INTO shares_v4 ({names}) SELECT {names} FROM shares")
     db.execute("DROP TABLE shares")
     db.execute("ALTER TABLE shares_v4 RENAME TO shares")
-    db["shares"].create_index(["room", "sender", "seq"])
-    db["shares"].create_index(["env_hash"])
-    db["shares"].create_index(["id"])
+    db.table("shares").create_index(["room", "sender", "seq"])
+    db.table("shares").create_index(["env_hash"])
+    db.table("shares").create_index(["id"])
     db.execute(
         "CREATE INDEX shares_readable ON shares (room) WHERE own = 0 AND envelope IS NOT NULL"
     )
@@ -174,11 +174,11 @@ def _v5(db: sqlite_utils.Database) -> None:
     the content is deleted (revocation, closure), so that the room list counts the
     views of held shares from this table alone, without reading the shares.
     """
-    db["views"].create(
+    db.table("views").create(
         {"staff": str, "room": bytes, "sender": str, "share": bytes, "at": int, "held": int},
         pk=("staff", "sender", "share"),
     )
-    db["views"].create_index(["sender", "share"])
+    db.table("views").create_index(["sender", "share"])
     db.execute("CREATE INDEX views_held ON views (staff, room) WHERE held = 1")
     db.execute(
         "CREATE TRIGGER views_not_held AFTER UPDATE OF envelope ON shares"

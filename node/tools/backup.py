@@ -426,10 +426,10 @@ async def resync(node: Node, client: FederationClient) -> bool:
                     with node.store.transaction():
                         for raw in events:
                             try:
-                                node.receive(peer, raw)
+                                node.inbox.receive(peer, raw)
                             except (RetryLater, CasusnetError):
                                 break
-                    node.flush_wakeups()
+                    node.ctx.flush_wakeups()
                     state = node.rooms.state(room, node.now()) or state
         except CasusnetError as exc:
             log.info("resync: chain of a room not complete now: %s", exc.code)
@@ -448,8 +448,8 @@ async def resync(node: Node, client: FederationClient) -> bool:
                 continue
             for envelope in envelopes:
                 with contextlib.suppress(CasusnetError):
-                    node.receive(sender, envelope)
-            node.take_gaps()  # asked just now
+                    node.inbox.receive(sender, envelope)
+            node.inbox.take_gaps()  # asked just now
         # 3. a member key made after the backup is lost: join again with a fresh one
         _rekey(node, room)
     if complete:
@@ -475,8 +475,8 @@ def _rekey(node: Node, room: bytes) -> None:
     if key is not None and node.rooms.key(room, key) is not None:
         return
     with node.store.transaction():
-        node._join(state)
-    node.flush_wakeups()
+        node.members.join(state)
+    node.ctx.flush_wakeups()
 
 
 async def resync_loop(node: Node, client: FederationClient) -> None:

@@ -231,7 +231,7 @@ def cmd_roster(args: argparse.Namespace) -> None:
         )
     elif args.action == "import":
         node = _offline_node(args)
-        roster = node.import_roster(Path(args.file).read_bytes())
+        roster = node.rosters.import_roster(Path(args.file).read_bytes())
         out(args, {"version": roster.version}, f"roster version {roster.version} imported")
 
 

@@ -149,7 +149,7 @@ async def meeting(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Mee
             for n in MEMBERS
         }
         g = nodes["gemeente"]
-        state = g.convene(
+        state = g.members.convene(
             staff["gemeente"],
             case=CASE,
             purpose="Weging en aanpak van zorgen over radicalisering",
@@ -158,13 +158,15 @@ async def meeting(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Mee
         )
         m = Meeting(fed, nodes, staff, state.room, session)
         for n in ("politie", "om"):
-            g.invite(staff["gemeente"], m.room, n, "deelnemer")
+            g.members.invite(staff["gemeente"], m.room, n, "deelnemer")
         await until(
             "politie and om in the room",
             lambda: all(m.state(n) and set(m.state(n).members) == set(MEMBERS) for n in MEMBERS),
         )
         for n in MEMBERS:
-            nodes[n].assess(staff[n], m.room, "opnemen", {"ideologie": 2, "sociale_relaties": 1})
+            nodes[n].intake.assess(
+                staff[n], m.room, "opnemen", {"ideologie": 2, "sociale_relaties": 1}
+            )
         await until("the room to open", lambda: all(m.state(n).phase == "open" for n in MEMBERS))
         await m.settled()
         yield m
@@ -195,7 +197,7 @@ def politie_share() -> dict[str, Any]:
 async def test_the_meeting_works_for_its_members(meeting: Meeting) -> None:
     """The baseline the attacks are measured against: a member's share reaches the others."""
     m = meeting
-    share_id = m.nodes["politie"].share(m.staff["politie"], m.room, politie_share())
+    share_id = m.nodes["politie"].shares.share(m.staff["politie"], m.room, politie_share())
     await until(
         "delivery",
         lambda: (
@@ -205,7 +207,7 @@ async def test_the_meeting_works_for_its_members(meeting: Meeting) -> None:
             == 2
         ),
     )
-    seen = m.nodes["om"].view_share(m.staff["om"], m.room, share_id)
+    seen = m.nodes["om"].shares.view_share(m.staff["om"], m.room, share_id)
     assert seen["summary"] == politie_share()["summary"]
     assert seen["author_function"] == "politie · casusregisseur"
     assert m.state("rvdk") is None
@@ -234,21 +236,21 @@ async def test_a_roster_member_outside_the_room_cannot_open_a_leaked_share(
 ) -> None:
     m = meeting
     rvdk = m.nodes["rvdk"]
-    share_id = m.nodes["politie"].share(m.staff["politie"], m.room, politie_share())
+    share_id = m.nodes["politie"].shares.share(m.staff["politie"], m.room, politie_share())
     envelope = m.nodes["politie"].store.one("SELECT envelope FROM shares WHERE id = ?", (share_id,))
 
     # the envelope alone: rvdk does not know the room and stores nothing
     with pytest.raises(CasusnetError):
-        rvdk.receive("politie", envelope)
+        rvdk.inbox.receive("politie", envelope)
     assert counts(rvdk)["shares"] == 0
 
     # with the whole chain leaked as well, rvdk follows the room but is no recipient
     for event in m.chain():
-        rvdk.receive("gemeente", event)
+        rvdk.inbox.receive("gemeente", event)
     assert m.state("rvdk").seq == m.state("gemeente").seq
     assert "rvdk" not in m.state("rvdk").members
     with pytest.raises(CasusnetError) as info:
-        rvdk.receive("politie", envelope)
+        rvdk.inbox.receive("politie", envelope)
     assert info.value.code == "node.not_allowed"
     assert counts(rvdk)["shares"] == 0
     assert refusals(rvdk)[-1]["code"] == "node.not_allowed"
@@ -321,7 +323,7 @@ async def test_a_share_outside_the_policy_is_refused_at_the_sender(
     node = m.nodes[sender]
     before = {n: counts(m.nodes[n]) for n in MEMBERS}
     with pytest.raises(error) as info:
-        node.share(m.staff[sender], m.room, draft_fields(sender, change))
+        node.shares.share(m.staff[sender], m.room, draft_fields(sender, change))
     assert info.value.side == "sender"
     await asyncio.sleep(0.1)
     # nothing stored, nothing queued in the outbox, nothing arrived anywhere
@@ -336,7 +338,7 @@ async def test_a_share_refused_at_the_sender_is_audited_there(
     node = m.nodes[sender]
     known = len(refusals(node))
     with pytest.raises(error):
-        node.share(m.staff[sender], m.room, draft_fields(sender, change))
+        node.shares.share(m.staff[sender], m.room, draft_fields(sender, change))
     new = [(e["actor"], e["code"]) for e in refusals(node)[known:]]
     assert new == [(m.staff[sender].name, error.code)]
 
@@ -396,7 +398,7 @@ async def test_a_forged_share_outside_the_policy_is_refused_at_the_recipient(
     assert (entry["actor"], entry["code"], entry["kind"]) == (sender, error.code, "share")
     # the same error as the sender's own check would have raised
     with pytest.raises(error):
-        m.nodes[sender].share(m.staff[sender], m.room, draft_fields(sender, change))
+        m.nodes[sender].shares.share(m.staff[sender], m.room, draft_fields(sender, change))
 
 
 async def test_a_share_changed_in_transit_is_refused_and_stores_nothing(meeting: Meeting) -> None:
@@ -498,10 +500,12 @@ async def test_a_share_addressed_to_others_is_not_a_missing_gap(meeting: Meeting
     m = meeting
     om = m.nodes["om"]
     politie = m.nodes["politie"]
-    only_gemeente = politie.share(
+    only_gemeente = politie.shares.share(
         m.staff["politie"], m.room, dict(politie_share(), recipients=["gemeente"])
     )
-    to_om = politie.share(m.staff["politie"], m.room, dict(politie_share(), recipients=["om"]))
+    to_om = politie.shares.share(
+        m.staff["politie"], m.room, dict(politie_share(), recipients=["om"])
+    )
     await until("delivery to om", lambda: to_om in shares_from(om, "politie").values())
     await m.settled()
     await asyncio.sleep(0.2)  # the gap question goes to politie in the background
@@ -514,7 +518,9 @@ async def test_a_lost_envelope_is_fetched_from_its_sender(meeting: Meeting) -> N
     from politie shows the gap, and om fetches what it is missing from politie."""
     m = meeting
     om, politie = m.nodes["om"], m.nodes["politie"]
-    first = politie.share(m.staff["politie"], m.room, dict(politie_share(), recipients=["om"]))
+    first = politie.shares.share(
+        m.staff["politie"], m.room, dict(politie_share(), recipients=["om"])
+    )
     await until("first delivery", lambda: first in shares_from(om, "politie").values())
     await m.settled()
     seq = next(s for s, i in shares_from(om, "politie").items() if i == first)
@@ -523,7 +529,9 @@ async def test_a_lost_envelope_is_fetched_from_its_sender(meeting: Meeting) -> N
         om.store.execute("DELETE FROM shares WHERE id = ?", (first,))
         om.store.execute("DELETE FROM inbox WHERE env_hash = ?", (env_hash,))
         om.store.execute("UPDATE seqs SET seq = ? WHERE sender = 'politie'", (seq - 1,))
-    second = politie.share(m.staff["politie"], m.room, dict(politie_share(), recipients=["om"]))
+    second = politie.shares.share(
+        m.staff["politie"], m.room, dict(politie_share(), recipients=["om"])
+    )
     await until(
         "the lost share fetched again",
         lambda: {first, second} <= set(shares_from(om, "politie").values()),
@@ -545,7 +553,7 @@ async def test_a_room_pushed_at_a_node_without_an_invite_reaches_none_of_its_sta
         now=rvdk.now(),
     )
     g = m.nodes["gemeente"]
-    other = g.convene(
+    other = g.members.convene(
         m.staff["gemeente"], case="RAD-2026-099", purpose="Weging", bases=["pga-r"], meeting=g.now()
     )
     convene = g.rooms.events_after(other.room, -1)[0]

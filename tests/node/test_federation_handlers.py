@@ -96,7 +96,7 @@ class World:
     async def serve(self, **config: Any) -> TestClient:
         """Serve politie, with ``config`` changed (e.g. ``rate_per_peer``, ``max_body``)."""
         cfg = replace(self.fed.config(SERVED), **config)
-        self.served.config = cfg
+        self.served.ctx.config = cfg
         client = TestClient(TestServer(create_app(cfg, self.served, local_api=False)))
         await client.start_server()
         self.clients.append(client)
@@ -132,8 +132,10 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     anna = staffmod.add(
         g.store, "anna", "casusregisseur", "lange-wachtzin-1", intake=True, now=g.now()
     )
-    state = g.convene(anna, case="RAD-2026-017", purpose="Weging", bases=["pga-r"], meeting=g.now())
-    g.invite(anna, state.room, SERVED, "deelnemer")
+    state = g.members.convene(
+        anna, case="RAD-2026-017", purpose="Weging", bases=["pga-r"], meeting=g.now()
+    )
+    g.members.invite(anna, state.room, SERVED, "deelnemer")
     w = World(fed, nodes, state.room, g.rooms.events_after(state.room, -1))
     assert len(w.chain) == 2
     yield w

@@ -141,7 +141,7 @@ async def test_a_check_refuses_what_the_room_state_refuses(
     api = await local("politie")
     path = f"/v1/rooms/{meeting.room.hex()}/shares?check=1"
     g = meeting.nodes["gemeente"]
-    g.close(meeting.staff["gemeente"], meeting.room, "afgeschaald")
+    g.closure.close(meeting.staff["gemeente"], meeting.room, "afgeschaald")
     meeting.pump()
     status, body = await api.post(path, politie_share())
     assert (status, body["error"]) == (422, "policy.room_not_open")
@@ -166,16 +166,16 @@ async def test_a_room_is_shielded_once_this_node_destroyed_its_keys(
 ) -> None:
     m = meeting
     om = m.nodes["om"]
-    om.config = dataclasses.replace(om.config, closure_grace=3600)
+    om.ctx.config = dataclasses.replace(om.config, closure_grace=3600)
     gemeente, om_api = await local("gemeente"), await local("om")
     assert await _statuses(om_api, m.room) == ("open", "open", "open")
-    m.nodes["gemeente"].close(m.staff["gemeente"], m.room, "afgeschaald")
+    m.nodes["gemeente"].closure.close(m.staff["gemeente"], m.room, "afgeschaald")
     m.pump()
     assert await _statuses(gemeente, m.room) == ("shielded", "shielded", "closed")
     # OM's grace period: closed, its room keys still held
     assert await _statuses(om_api, m.room) == ("closed", "closed", "closed")
     later = om.now() + 3601
-    om.clock = lambda: later
+    om.ctx.clock = lambda: later
     assert retention.run_once(om)["finished"] == 1
     om_api = await local("om")  # the session idled out in the hour that passed
     assert await _statuses(om_api, m.room) == ("shielded", "shielded", "closed")
@@ -189,19 +189,19 @@ async def test_the_timeline_shows_the_chain_without_content_or_keys(
 ) -> None:
     m = meeting
     g, chair = m.nodes["gemeente"], m.staff["gemeente"]
-    g.invite(chair, m.room, "ggz", "derde")
+    g.members.invite(chair, m.room, "ggz", "derde")
     m.pump()
     for n in ("gemeente", "politie", "om"):
-        m.nodes[n].consent(m.staff[n], m.room, "ggz")
+        m.nodes[n].intake.consent(m.staff[n], m.room, "ggz")
         m.pump()
     title = "Gesprek met het moskeebestuur"
-    g.plan(chair, m.room, kind="decision", title=title, measure="bestuurlijk",
+    g.plan.add(chair, m.room, kind="decision", title=title, measure="bestuurlijk",
            owner="gemeente", due=g.now() + 86400)  # fmt: skip
-    g.remove(chair, m.room, "om")
+    g.members.remove(chair, m.room, "om")
     m.pump()
     state = m.state("politie")
     keys = {member.key for epoch in state.epochs.values() for member in epoch.values()}
-    g.close(chair, m.room, "afgeschaald")
+    g.closure.close(chair, m.room, "afgeschaald")
     m.pump()
 
     api = await local("politie")
@@ -248,8 +248,8 @@ async def test_unread_counts_the_held_shares_this_staff_member_has_not_viewed(
 ) -> None:
     m = meeting
     politie, g = m.nodes["politie"], m.nodes["gemeente"]
-    first = politie.share(m.staff["politie"], m.room, politie_share()).hex()
-    second = politie.share(m.staff["politie"], m.room, politie_share("Tweede.")).hex()
+    first = politie.shares.share(m.staff["politie"], m.room, politie_share()).hex()
+    second = politie.shares.share(m.staff["politie"], m.room, politie_share("Tweede.")).hex()
     m.pump()
     colleague = staffmod.add(g.store, "mw-collega", "regisseur", PASS, intake=False, now=g.now())
     staffmod.assign(g.store, m.room, colleague.name)
@@ -267,7 +267,9 @@ async def test_unread_counts_the_held_shares_this_staff_member_has_not_viewed(
     assert await _unread(sender, m.room) == (0, 0, {first: True, second: True})
 
     # revoked: no longer held, so no longer unread; a view stays a view
-    politie.revoke(m.staff["politie"], m.room, [bytes.fromhex(first), bytes.fromhex(second)])
+    politie.closure.revoke(
+        m.staff["politie"], m.room, [bytes.fromhex(first), bytes.fromhex(second)]
+    )
     m.pump()
     assert await _unread(anna, m.room) == (0, 0, {first: True, second: False})
     assert await _unread(bert, m.room) == (0, 0, {first: False, second: False})
@@ -311,7 +313,7 @@ async def test_the_roster_marks_this_node_and_counts_the_queued_envelopes(
     meeting: Meeting, local: Any
 ) -> None:
     m = meeting
-    m.nodes["politie"].share(m.staff["politie"], m.room, politie_share())  # not delivered
+    m.nodes["politie"].shares.share(m.staff["politie"], m.room, politie_share())  # not delivered
     api = await local("politie")
     status, body = await api.get("/v1/roster")
     assert status == 200

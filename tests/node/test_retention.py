@@ -42,10 +42,10 @@ async def pair(tmp_path: Path) -> AsyncIterator[tuple[dict[str, Node], Clock]]:
     fed = make_federation(tmp_path, NODES, int(time.time()))
     clock = Clock()
     nodes = {n: open_node(fed.config(n)) for n in NODES}
-    nodes["ggz"].config = dataclasses.replace(nodes["ggz"].config, closure_grace=3600)
+    nodes["ggz"].ctx.config = dataclasses.replace(nodes["ggz"].config, closure_grace=3600)
     servers = []
     for n, node in nodes.items():
-        node.clock = clock
+        node.ctx.clock = clock
         staffmod.add(
             node.store, f"staf-{n}", f"{n} functie", "lange-wachtzin-1", intake=True, now=node.now()
         )
@@ -69,20 +69,20 @@ async def test_closure_waits_for_the_grace_period_then_revokes_and_shreds(
     chair, member = staffmod.get(zvh.store, "staf-zvh"), staffmod.get(ggz.store, "staf-ggz")
     assert chair is not None
     assert member is not None
-    room = zvh.convene(
+    room = zvh.members.convene(
         chair,
         case="ZVH-2026-031",
         purpose="Afstemming zorg en veiligheid",
         bases=["wgs"],
         meeting=zvh.now(),
     ).room
-    zvh.invite(chair, room, "ggz", "deelnemer")
-    await until("ggz in the room", lambda: "ggz" in zvh._state(room).members)
+    zvh.members.invite(chair, room, "ggz", "deelnemer")
+    await until("ggz in the room", lambda: "ggz" in zvh.ctx.state(room).members)
     await until(
         "ggz knows",
         lambda: (s := ggz.rooms.state(room, ggz.now())) is not None and "ggz" in s.members,
     )
-    share = ggz.share(
+    share = ggz.shares.share(
         member,
         room,
         {
@@ -101,7 +101,7 @@ async def test_closure_waits_for_the_grace_period_then_revokes_and_shreds(
             == 1
         ),
     )
-    zvh.close(chair, room, "afgeschaald")
+    zvh.closure.close(chair, room, "afgeschaald")
     await until("ggz sees the close", lambda: ggz.rooms.state(room, ggz.now()).phase == "closed")
 
     retention.run_once(ggz)  # within the grace period: nothing happens yet

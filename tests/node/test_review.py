@@ -75,7 +75,7 @@ def pump(nodes: dict[str, Node], rounds: int = 50) -> None:
                 if peer is None or row["peer"] in held:
                     continue
                 try:
-                    receipt = peer.receive(name, row["envelope"]).receipt
+                    receipt = peer.inbox.receive(name, row["envelope"]).receipt
                 except RetryLater:
                     held.add(row["peer"])
                     continue
@@ -86,7 +86,7 @@ def pump(nodes: dict[str, Node], rounds: int = 50) -> None:
                         checked = verify_receipt(
                             receipt, roster=node.roster, me=node.me, envelope=row["envelope"]
                         )
-                        node.record_receipt(checked, receipt)
+                        node.receipts.record_receipt(checked, receipt)
                     node.store.execute(
                         "UPDATE outbox SET done_at = ? WHERE id = ?", (node.now(), row["id"])
                     )
@@ -130,7 +130,7 @@ def meeting(tmp_path: Path) -> Iterator[Meeting]:
         for n in NODES
     }
     g = nodes["gemeente"]
-    state = g.convene(
+    state = g.members.convene(
         staff["gemeente"],
         case=CASE,
         purpose="Weging en aanpak",
@@ -139,11 +139,11 @@ def meeting(tmp_path: Path) -> Iterator[Meeting]:
     )
     m = Meeting(fed, nodes, staff, state.room)
     for n in ("politie", "om"):
-        g.invite(staff["gemeente"], m.room, n, "deelnemer")
+        g.members.invite(staff["gemeente"], m.room, n, "deelnemer")
     m.pump()
     scores = {"geweldsbereidheid": 3, "ideologie": 2, "identificatie": 3}
     for n in MEMBERS:
-        nodes[n].assess(staff[n], m.room, "opnemen", scores)
+        nodes[n].intake.assess(staff[n], m.room, "opnemen", scores)
     m.pump()
     assert all(m.state(n).phase == "open" for n in MEMBERS)
     yield m
@@ -172,24 +172,24 @@ def ciphertext(envelope: bytes) -> bytes:
 def test_a_removed_member_cannot_fetch_what_happens_after_its_removal(meeting: Meeting) -> None:
     m = meeting
     g = m.nodes["gemeente"]
-    g.remove(m.staff["gemeente"], m.room, "om")
+    g.members.remove(m.staff["gemeente"], m.room, "om")
     m.pump()
     seen_by_om = m.state("om").seq
     assert "om" not in m.state("om").members
     # the meeting goes on without OM: RvdK is invited
-    g.invite(m.staff["gemeente"], m.room, "rvdk", "deelnemer")
+    g.members.invite(m.staff["gemeente"], m.room, "rvdk", "deelnemer")
     m.pump()
     assert m.state("gemeente").seq > seen_by_om
     # what GET /v1/rooms/{room}/events?after=N answers OM
     with pytest.raises(NotAllowedError):
-        g.events_for("om", m.room, seen_by_om)
+        g.members.events_for("om", m.room, seen_by_om)
 
 
 def test_a_third_party_sees_no_intake_scores_before_the_joint_consent(meeting: Meeting) -> None:
     """Until gemeente, politie and OM have all consented, a third party invited under
     pga-r receives nothing of the room: not the intake, not even that it exists."""
     m = meeting
-    m.nodes["gemeente"].invite(m.staff["gemeente"], m.room, "ggz", "derde")
+    m.nodes["gemeente"].members.invite(m.staff["gemeente"], m.room, "ggz", "derde")
     m.pump()
     ggz = m.nodes["ggz"]
     assert ggz.rooms.state(m.room, ggz.now()) is None
@@ -200,13 +200,13 @@ def test_a_statement_relayed_by_another_node_is_refused_by_the_chair(meeting: Me
     """Statements are bound to their caller: OM cannot hand the chair politie's leave."""
     m = meeting
     politie, g = m.nodes["politie"], m.nodes["gemeente"]
-    politie.leave(m.staff["politie"], m.room)
+    politie.members.leave(m.staff["politie"], m.room)
     leave = politie.store.one(
         "SELECT envelope FROM outbox WHERE kind = 'leave' AND done_at IS NULL"
     )
     before = m.state("gemeente").seq
     with pytest.raises(NotAllowedError):
-        g.receive("om", leave)
+        g.inbox.receive("om", leave)
     assert m.state("gemeente").seq == before
     assert "politie" in m.state("gemeente").members
 
@@ -217,11 +217,11 @@ def test_a_statement_relayed_by_another_node_is_refused_by_the_chair(meeting: Me
 def test_a_revoked_share_leaves_no_ciphertext_in_the_recipients_files(meeting: Meeting) -> None:
     m = meeting
     politie, om = m.nodes["politie"], m.nodes["om"]
-    share_id = politie.share(m.staff["politie"], m.room, politie_share())
+    share_id = politie.shares.share(m.staff["politie"], m.room, politie_share())
     m.pump()
     ct = ciphertext(om.store.one("SELECT envelope FROM shares WHERE id = ?", (share_id,)))
     assert om.store.one("SELECT COUNT(*) FROM room_keys") == 1  # the room stays open
-    politie.revoke(m.staff["politie"], m.room, [share_id])
+    politie.closure.revoke(m.staff["politie"], m.room, [share_id])
     m.pump()
     states = dict(politie.store.execute("SELECT peer, state FROM deliveries").fetchall())
     assert states["om"] == "deleted"  # OM signed that it deleted the share
@@ -234,9 +234,9 @@ def test_closure_after_the_grace_period_leaves_no_key_or_content_on_disk(
     """OM finishes closure in the retention job, after its grace period: nothing survives."""
     m = meeting
     om, politie = m.nodes["om"], m.nodes["politie"]
-    om.config = dataclasses.replace(om.config, closure_grace=3600)
-    received = politie.share(m.staff["politie"], m.room, politie_share())
-    own = om.share(
+    om.ctx.config = dataclasses.replace(om.config, closure_grace=3600)
+    received = politie.shares.share(m.staff["politie"], m.room, politie_share())
+    own = om.shares.share(
         m.staff["om"],
         m.room,
         dict(basis="pga-r", categories=["justitieel"], summary="Lopend onderzoek.",
@@ -246,12 +246,12 @@ def test_closure_after_the_grace_period_leaves_no_key_or_content_on_disk(
     ct = ciphertext(om.store.one("SELECT envelope FROM shares WHERE id = ?", (received,)))
     keys = [r[0] for r in om.store.execute("SELECT sealed FROM room_keys")]
     plain = om.store.one("SELECT sealed FROM plaintext WHERE share = ?", (own,))
-    m.nodes["gemeente"].close(m.staff["gemeente"], m.room, "afgesloten")
+    m.nodes["gemeente"].closure.close(m.staff["gemeente"], m.room, "afgesloten")
     m.pump()
     assert om.store.one("SELECT COUNT(*) FROM room_keys") == 1  # within the grace period
     assert retention.run_once(om) == {"finished": 0, "purged": 0}
     later = om.now() + 3601
-    om.clock = lambda: later
+    om.ctx.clock = lambda: later
     assert retention.run_once(om) == {"finished": 1, "purged": 0}
     m.pump()
     raw = m.files("om")
@@ -263,16 +263,16 @@ def test_closure_after_the_grace_period_leaves_no_key_or_content_on_disk(
 
 
 def _past_retention(m: Meeting) -> None:
-    m.nodes["gemeente"].close(m.staff["gemeente"], m.room, "afgesloten")
+    m.nodes["gemeente"].closure.close(m.staff["gemeente"], m.room, "afgesloten")
     m.pump()
     far = int(time.time()) + 6 * 366 * 86400  # pga-r: five years after the last processing
     for node in m.nodes.values():
-        node.clock = lambda: far
+        node.ctx.clock = lambda: far
 
 
 def test_the_purge_removes_the_rooms_envelopes_from_the_outbox(meeting: Meeting) -> None:
     m = meeting
-    share_id = m.nodes["politie"].share(m.staff["politie"], m.room, politie_share())
+    share_id = m.nodes["politie"].shares.share(m.staff["politie"], m.room, politie_share())
     m.pump()
     ct = ciphertext(
         m.nodes["politie"].store.one("SELECT envelope FROM shares WHERE id = ?", (share_id,))
@@ -308,12 +308,12 @@ def _roster_without(m: Meeting, node: str) -> bytes:
 def test_a_revoke_still_deletes_after_the_roster_drops_a_former_member(meeting: Meeting) -> None:
     m = meeting
     g, politie = m.nodes["gemeente"], m.nodes["politie"]
-    share_id = politie.share(m.staff["politie"], m.room, politie_share())
+    share_id = politie.shares.share(m.staff["politie"], m.room, politie_share())
     m.pump()
     roster = _roster_without(m, "om")  # OM leaves the federation
     for n in ("gemeente", "politie"):
-        m.nodes[n].import_roster(roster)
-    politie.revoke(m.staff["politie"], m.room, [share_id])
+        m.nodes[n].rosters.import_roster(roster)
+    politie.closure.revoke(m.staff["politie"], m.room, [share_id])
     pump({n: m.nodes[n] for n in ("gemeente", "politie")})
     assert g.store.one("SELECT envelope FROM shares WHERE id = ?", (share_id,)) is None
 
@@ -323,15 +323,15 @@ def test_one_room_that_does_not_replay_does_not_stop_closure_of_the_others(
 ) -> None:
     m = meeting
     g = m.nodes["gemeente"]
-    g.config = dataclasses.replace(g.config, closure_grace=60)
-    other = g.convene(
+    g.ctx.config = dataclasses.replace(g.config, closure_grace=60)
+    other = g.members.convene(
         m.staff["gemeente"], case="RAD-2026-018", purpose="Weging", bases=["wgs"], meeting=g.now()
     ).room
     for room in (m.room, other):
-        g.close(m.staff["gemeente"], room, "afgesloten")
-    g.import_roster(_roster_without(m, "om"))
+        g.closure.close(m.staff["gemeente"], room, "afgesloten")
+    g.rosters.import_roster(_roster_without(m, "om"))
     later = g.now() + 61
-    g.clock = lambda: later
+    g.ctx.clock = lambda: later
     try:
         retention.run_once(g)
     except CasusnetError:
@@ -346,9 +346,13 @@ def test_one_room_that_does_not_replay_does_not_stop_closure_of_the_others(
 def test_a_share_to_some_members_logs_no_false_gap_at_the_others(meeting: Meeting) -> None:
     m = meeting
     politie, om = m.nodes["politie"], m.nodes["om"]
-    politie.share(m.staff["politie"], m.room, politie_share("een", recipients=["gemeente", "om"]))
-    politie.share(m.staff["politie"], m.room, politie_share("twee", recipients=["gemeente"]))
-    politie.share(m.staff["politie"], m.room, politie_share("drie", recipients=["gemeente", "om"]))
+    politie.shares.share(
+        m.staff["politie"], m.room, politie_share("een", recipients=["gemeente", "om"])
+    )
+    politie.shares.share(m.staff["politie"], m.room, politie_share("twee", recipients=["gemeente"]))
+    politie.shares.share(
+        m.staff["politie"], m.room, politie_share("drie", recipients=["gemeente", "om"])
+    )
     m.pump()
     assert om.store.one("SELECT COUNT(*) FROM shares WHERE own = 0") == 2  # nothing missing
     refused = om.store.rows("SELECT detail FROM audit WHERE action = 'refused'")
@@ -359,12 +363,14 @@ def test_a_member_cannot_block_anothers_share_by_reusing_its_id(meeting: Meeting
     m = meeting
     g, politie, om = m.nodes["gemeente"], m.nodes["politie"], m.nodes["om"]
     fields = dict(basis="pga-r", categories=["signalen"], summary="Melding van de school.")
-    share_id = g.share(m.staff["gemeente"], m.room, dict(fields, justification=JUSTIFICATION))
+    share_id = g.shares.share(
+        m.staff["gemeente"], m.room, dict(fields, justification=JUSTIFICATION)
+    )
     to = {
         r["peer"]: r["envelope"]
         for r in g.store.rows("SELECT peer, envelope FROM outbox WHERE kind = 'share'")
     }
-    politie.receive("gemeente", to["politie"])  # politie has it before OM does
+    politie.inbox.receive("gemeente", to["politie"])  # politie has it before OM does
 
     def same_id(n: int) -> bytes:
         return share_id if n == 16 else nacl.utils.random(n)
@@ -374,7 +380,7 @@ def test_a_member_cannot_block_anothers_share_by_reusing_its_id(meeting: Meeting
         state=m.state("politie"), registry=politie.registry, sender="politie",
         signer=politie.identity.signer, seq=1, now=politie.now(), rand=same_id,
     )  # fmt: skip
-    om.receive("politie", decoy)
+    om.inbox.receive("politie", decoy)
     m.pump()  # gemeente's own delivery to OM comes after
     senders = [r[0] for r in om.store.execute("SELECT sender FROM shares WHERE own = 0")]
     assert "gemeente" in senders
@@ -578,13 +584,13 @@ async def test_refused_envelopes_do_not_force_a_chain_replay_each(
 def test_the_pump_delivers_like_the_outbox(meeting: Meeting) -> None:
     """The synchronous harness above: a share reaches both members with signed receipts."""
     m = meeting
-    share_id = m.nodes["politie"].share(m.staff["politie"], m.room, politie_share())
+    share_id = m.nodes["politie"].shares.share(m.staff["politie"], m.room, politie_share())
     m.pump()
     states = m.nodes["politie"].store.rows("SELECT peer, state FROM deliveries")
     assert {(r["peer"], r["state"]) for r in states} == {
         ("gemeente", "delivered"),
         ("om", "delivered"),
     }
-    seen = m.nodes["om"].view_share(m.staff["om"], m.room, share_id)
+    seen = m.nodes["om"].shares.view_share(m.staff["om"], m.room, share_id)
     assert seen["author_function"] == "politie · regisseur"
     assert json.dumps(seen).find("mw-politie") == -1  # the name stays at politie

@@ -57,7 +57,9 @@ def add_staff(node: Node, name: str, *, intake: bool = False) -> Staff:
 
 
 def convene(node: Node, staff: Staff) -> bytes:
-    state = node.convene(staff, case=CASE, purpose="Weging", bases=["pga-r"], meeting=node.now())
+    state = node.members.convene(
+        staff, case=CASE, purpose="Weging", bases=["pga-r"], meeting=node.now()
+    )
     return state.room
 
 
@@ -70,8 +72,8 @@ def logged(fed: Federation, nodes: dict[str, Node]) -> tuple[Node, Path]:
     g = nodes["gemeente"]
     anna = add_staff(g, "anna")
     room = convene(g, anna)
-    g.invite(anna, room, "politie", "deelnemer")
-    g.invite(anna, room, "om", "deelnemer")
+    g.members.invite(anna, room, "politie", "deelnemer")
+    g.members.invite(anna, room, "om", "deelnemer")
     assert audit.verify(g.store) == 5
     return g, fed.config("gemeente").db_path
 
@@ -82,7 +84,7 @@ def test_verify_passes_on_a_fresh_and_on_a_growing_log(nodes: dict[str, Node]) -
     anna = add_staff(g, "anna")
     room = convene(g, anna)
     assert audit.verify(g.store) == 1
-    g.invite(anna, room, "politie", "deelnemer")
+    g.members.invite(anna, room, "politie", "deelnemer")
     assert audit.verify(g.store) == 3
     entries = audit.entries(g.store)
     assert [e["action"] for e in entries] == ["invite", "invite", "convene"]
@@ -224,10 +226,10 @@ async def test_an_idle_session_is_refused_by_the_local_api(
     add_staff(g, "anna")
     local = await api("gemeente")
     t = time.time()
-    g.clock = lambda: t
+    g.ctx.clock = lambda: t
     token = await local.token("anna")
     assert (await local.get(token, "/v1/me"))[0] == 200
-    g.clock = lambda: t + g.config.timers.session_idle + 1
+    g.ctx.clock = lambda: t + g.config.timers.session_idle + 1
     status, body = await local.get(token, "/v1/rooms")
     assert status == 401
     assert body["error"] == "node.session"
@@ -273,9 +275,9 @@ async def test_incoming_rooms_go_to_the_intake_staff_only(
     add_staff(p, "rik", intake=False)
     anna = add_staff(g, "anna")
     room = convene(g, anna)
-    g.invite(anna, room, "politie", "deelnemer")
+    g.members.invite(anna, room, "politie", "deelnemer")
     for event in g.rooms.events_after(room, -1):
-        p.receive("gemeente", event)
+        p.inbox.receive("gemeente", event)
 
     local = await api("politie")
     ilse, rik = await local.token("ilse"), await local.token("rik")

@@ -1,0 +1,211 @@
+"""Room chains and membership: convening, inviting, removing, leaving, joining,
+epochs, and who follows a room.
+
+The chair's node is the one writer of a room's chain (:meth:`Membership.chair_event`);
+members send it signed statements (:meth:`Membership.statement`). Owns the audit
+actions of chain events (``convene``, ``invite``, ``join``, ...) and the staff
+assignment of a new room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from node.domain import staff as staffmod
+from node.domain.context import Context
+from node.domain.staff import Staff
+from node.errors import NotAllowedError
+from protocol import chain
+from protocol.chain import RoomState
+from protocol.errors import NotChairError
+from protocol.events import (
+    ConveneData,
+    EpochData,
+    EpochMember,
+    InviteData,
+    Join,
+    Leave,
+    RemoveData,
+    StatementData,
+)
+from protocol.keys import BoxKeyPair
+from protocol.registry import Grondslag, Registry
+
+MEMBERSHIP_KINDS = ("join", "consent", "remove", "leave", "assess")
+"""Events after which the chair checks whether a new epoch is due."""
+
+
+def followers(registry: Registry, state: RoomState) -> set[str]:
+    """Who may receive and fetch a room's chain.
+
+    The members, those leaving (they learn they are removed), and invitees; but a
+    third party invited under a basis that asks for joint consent only once that
+    consent is complete, so that it never sees the intake before it is admitted. A
+    node removed earlier follows no more.
+    """
+    basis = registry.bases[state.room_basis]
+    invited = {
+        node
+        for node, invite in state.invited.items()
+        if invite.role != "derde"
+        or basis.third_party_consent <= state.consents.get(node, frozenset())
+    }
+    return set(state.members) | set(state.leaving) | invited
+
+
+def audit_action(kind: str) -> str:
+    """The audit action of a chain event kind (plan items are audited as ``plan``)."""
+    return {"agenda": "plan", "decision": "plan"}.get(kind, kind)
+
+
+class Membership:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # -- the chair's side of the chain -------------------------------------------------
+
+    def as_chair(self, room: bytes) -> RoomState:
+        state = self.ctx.state(room)
+        if state.chair != self.ctx.me:
+            raise NotChairError("only the chair's node can do this")
+        return state
+
+    def chair_event(self, state: RoomState, kind: str, data: Any) -> RoomState:
+        """Sign, apply, store and send one event; then cut an epoch if membership moved."""
+        ctx = self.ctx
+        event = chain.next_event(ctx.identity.signer, state, kind, data, ctx.now())
+        before = self._audience(state)
+        new = ctx.rooms.apply(state, event, ctx.now())
+        for peer in sorted(self._audience(new) | before):
+            if peer not in before:  # a new follower gets the whole chain
+                for old in ctx.rooms.events_after(new.room, -1, limit=1 << 30):
+                    ctx.enqueue(peer, "event", new.room, old)
+            else:
+                ctx.enqueue(peer, "event", new.room, event)
+        ctx.audit(
+            actor=ctx.me, action=audit_action(kind), room=new.room, case_ref=new.case, seq=new.seq
+        )
+        if kind in MEMBERSHIP_KINDS and new.phase != chain.CLOSED:
+            new = self._maybe_epoch(new)
+        return new
+
+    def _maybe_epoch(self, state: RoomState) -> RoomState:
+        basis = self.ctx.registry.bases[state.room_basis]
+        admitted = chain.admitted(state, basis)
+        if admitted == dict(state.members) and not state.leaving:
+            return state
+        members = tuple(EpochMember(n, m.role, m.key) for n, m in sorted(admitted.items()))
+        return self.chair_event(state, "epoch", EpochData(state.epoch + 1, members))
+
+    def _audience(self, state: RoomState) -> set[str]:
+        """Who receives the room's events (see :func:`followers`), but this node."""
+        return followers(self.ctx.registry, state) - {self.ctx.me}
+
+    # -- staff actions -----------------------------------------------------------------
+
+    def convene(
+        self, staff: Staff, *, case: str, purpose: str, bases: Sequence[str], meeting: int
+    ) -> RoomState:
+        ctx = self.ctx
+        basis_objs = [ctx.registry.get(b) for b in bases]
+        room_bases = [b for b in basis_objs if b.kind == "room"]
+        if room_bases and ctx.config.org not in room_bases[0].conveners:
+            raise NotAllowedError(
+                f"a {ctx.config.org} node cannot convene under "
+                f"{room_bases[0].id}; ask the gemeente or the ZVH"
+            )
+        pair = BoxKeyPair.generate(ctx.rand)
+        data = ConveneData(
+            case,
+            purpose,
+            tuple(sorted(set(bases))),
+            chain.retention_years(basis_objs),
+            meeting,
+            pair.public,
+        )
+        event = chain.convene(ctx.identity.signer, ctx.me, data, ctx.now())
+        with ctx.store.transaction():
+            state = ctx.rooms.apply(None, event, ctx.now())
+            ctx.rooms.new_key(state.room, pair, ctx.now())
+            staffmod.assign(ctx.store, state.room, staff.name)
+            ctx.audit(
+                actor=staff.name,
+                action="convene",
+                room=state.room,
+                case_ref=state.case,
+                bases=list(data.bases),
+            )
+        return state
+
+    def invite(self, staff: Staff, room: bytes, node: str, role: str) -> RoomState:
+        ctx = self.ctx
+        if node not in ctx.roster.by_node:
+            raise NotAllowedError(f"{node} is not in the federation roster")
+        with ctx.store.transaction():
+            state = self.as_chair(room)
+            new = self.chair_event(state, "invite", InviteData(node, role, state.epoch + 1))
+            ctx.audit(
+                actor=staff.name,
+                action="invite",
+                room=room,
+                case_ref=state.case,
+                node=node,
+                role=role,
+            )
+        ctx.flush_wakeups()
+        return new
+
+    def remove(self, staff: Staff, room: bytes, node: str) -> RoomState:
+        with self.ctx.store.transaction():
+            new = self.chair_event(self.as_chair(room), "remove", RemoveData(node))
+        self.ctx.flush_wakeups()
+        return new
+
+    def leave(self, staff: Staff, room: bytes) -> None:
+        ctx = self.ctx
+        state = ctx.state(room)
+        body = Leave("leave", 1, room, state.seq, ctx.me, ctx.now())
+        self.statement(staff, state, "leave", body)
+
+    def basis_as_member(self, state: RoomState) -> Grondslag:
+        """The room's basis, for an action only a member may take."""
+        if self.ctx.me not in state.members:
+            raise NotAllowedError("this node is not (yet) a member of the room")
+        return self.ctx.registry.bases[state.room_basis]
+
+    def statement(
+        self, staff: Staff, state: RoomState, kind: str, body: Any, **detail: Any
+    ) -> None:
+        """Sign a member statement and apply it (as chair) or send it to the chair."""
+        ctx = self.ctx
+        signed = chain.statement(ctx.identity.signer, ctx.me, body)
+        with ctx.store.transaction():
+            if state.chair == ctx.me:
+                self.chair_event(state, kind, StatementData(signed))
+            else:
+                ctx.enqueue(state.chair, kind, state.room, signed)
+            ctx.audit(actor=staff.name, action=kind, room=state.room, case_ref=state.case, **detail)
+        ctx.flush_wakeups()
+
+    # -- the member's side -----------------------------------------------------------------
+
+    def join(self, state: RoomState) -> None:
+        """Answer an invite (or rotate the room key): a fresh room key and a join."""
+        ctx = self.ctx
+        pair = BoxKeyPair.generate(ctx.rand)
+        ctx.rooms.new_key(state.room, pair, ctx.now())
+        body = Join("join", 1, state.room, state.seq, ctx.me, pair.public, ctx.now())
+        ctx.enqueue(
+            state.chair, "join", state.room, chain.statement(ctx.identity.signer, ctx.me, body)
+        )
+        ctx.audit(actor=ctx.me, action="join", room=state.room, case_ref=state.case)
+
+    def events_for(self, caller: str, room: bytes, after: int) -> list[bytes]:
+        """A room's events for a caller that is (or was invited as) a member."""
+        ctx = self.ctx
+        state = ctx.rooms.state(room, ctx.now())
+        # the same answer for an unknown room and one the caller may not follow
+        if state is None or caller not in followers(ctx.registry, state):
+            raise NotAllowedError("only the room's members may fetch its events")
+        return ctx.rooms.events_after(room, after)

@@ -1,0 +1,63 @@
+"""The tables of local staff: accounts, sessions and room assignments.
+
+Nothing here leaves the node (staff names are local; see ``node.domain.staff``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from node.store.db import Store
+
+
+def exists(store: Store, name: str) -> bool:
+    return bool(store.one("SELECT 1 FROM staff WHERE name = ?", (name,)))
+
+
+def insert(store: Store, name: str, function: str, pwhash: str, intake: bool, now: int) -> None:
+    store.execute(
+        "INSERT INTO staff (name, function, pwhash, intake, created) VALUES (?, ?, ?, ?, ?)",
+        (name, function, pwhash, int(intake), now),
+    )
+
+
+def account(store: Store, name: str) -> dict[str, Any] | None:
+    """Name, function label and intake flag of one account."""
+    return store.row("SELECT name, function, intake FROM staff WHERE name = ?", (name,))
+
+
+def pwhash(store: Store, name: str) -> str | None:
+    value = store.one("SELECT pwhash FROM staff WHERE name = ?", (name,))
+    return None if value is None else str(value)
+
+
+def intake_names(store: Store) -> list[str]:
+    return [str(r[0]) for r in store.execute("SELECT name FROM staff WHERE intake = 1")]
+
+
+def insert_session(store: Store, token_hash: bytes, name: str, now: int) -> None:
+    store.execute(
+        "INSERT INTO sessions (token_hash, staff, expires, last_seen) VALUES (?, ?, ?, ?)",
+        (token_hash, name, 0, now),
+    )
+
+
+def session(store: Store, token_hash: bytes) -> dict[str, Any] | None:
+    """The staff name and last use of a session."""
+    return store.row("SELECT staff, last_seen FROM sessions WHERE token_hash = ?", (token_hash,))
+
+
+def touch_session(store: Store, token_hash: bytes, now: int) -> None:
+    store.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (now, token_hash))
+
+
+def delete_session(store: Store, token_hash: bytes) -> None:
+    store.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+
+def assign(store: Store, room: bytes, name: str) -> None:
+    store.execute("INSERT OR IGNORE INTO assignments (room, staff) VALUES (?, ?)", (room, name))
+
+
+def is_assigned(store: Store, room: bytes, name: str) -> bool:
+    return bool(store.one("SELECT 1 FROM assignments WHERE room = ? AND staff = ?", (room, name)))
