@@ -1,1 +1,2 @@
-"""casusnet terminal UI (lands with the TUI issue)."""
+"""casusnet's terminal UI for the people at the table: a textual app that talks to its
+own node only through the local API client (``node.apiclient``)."""

@@ -405,7 +405,7 @@ def seq_floor(now: int) -> int:
 async def resync(node: Node, client: FederationClient) -> bool:
     """One round of catching up with the partners; True when nothing is left to do."""
     from node.domain.inbox import RetryLater
-    from node.domain.node import followers
+    from node.domain.membership import followers
 
     if node.store.get_meta(RESYNC_KEY) is None:
         return True

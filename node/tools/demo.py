@@ -37,7 +37,7 @@ from protocol.errors import CasusnetError
 
 T = TypeVar("T")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CASUSNET = [sys.executable, "-m", "node.tools.cli"]
 STATE = "demo.json"
 MARKER = ".casusnet-demo"  # written first: a folder with it may be deleted by --reset
