@@ -40,6 +40,20 @@ def pending(store: Store, peer: str | None = None) -> int:
     return int(store.one("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL AND peer = ?", (peer,)))
 
 
+def pending_in_room(store: Store, room: bytes) -> int:
+    """Undelivered envelopes of one room, to any peer."""
+    return int(store.one("SELECT COUNT(*) FROM outbox WHERE room = ? AND done_at IS NULL", (room,)))
+
+
+def waiting_errors(store: Store, env_hash: bytes | None) -> dict[str, str]:
+    """Per peer, the last error of an envelope still undelivered (peers without one left out)."""
+    rows = store.rows(
+        "SELECT peer, last_error FROM outbox WHERE env_hash = ? AND done_at IS NULL",
+        (env_hash,),
+    )
+    return {r["peer"]: r["last_error"] for r in rows if r["last_error"]}
+
+
 def backing_off(store: Store, peer: str) -> bool:
     """Whether an undelivered envelope for ``peer`` has failed at least once."""
     return bool(
