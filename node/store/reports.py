@@ -132,3 +132,29 @@ def share_deliveries(store: Store, room: bytes, share: bytes) -> dict[str, str]:
         (share, room),
     )
     return {r["peer"]: r["state"] for r in rows}
+
+
+def rooms_by_phase(store: Store) -> list[tuple[str, int | None, int]]:
+    """``(phase, keys_destroyed, count)`` for every combination the rooms have."""
+    return [
+        (str(phase), destroyed, int(n))
+        for phase, destroyed, n in store.execute(
+            "SELECT phase, keys_destroyed, COUNT(*) FROM rooms GROUP BY phase, keys_destroyed"
+        )
+    ]
+
+
+def receipts_outstanding(store: Store) -> int:
+    """Deliveries of own shares still waiting for a receipt: pending, or revoked and not
+    yet confirmed deleted."""
+    return int(
+        store.one(
+            "SELECT COUNT(*) FROM deliveries d JOIN shares s ON s.id = d.share AND s.own = 1"
+            " WHERE d.state IN ('pending', 'revoked')"
+        )
+    )
+
+
+def inbox_envelopes(store: Store) -> int:
+    """Envelopes from partner nodes held in the inbox."""
+    return int(store.one("SELECT COUNT(*) FROM inbox"))
