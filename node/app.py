@@ -20,7 +20,7 @@ from aiohttp import web
 from node.config import Config
 from node.domain.node import Node
 from node.domain.retention import retention_loop
-from node.http.federation import (
+from node.faces.federation import (
     CLIENT_KEY,
     GUARD_KEY,
     LIMITER_KEY,
@@ -32,8 +32,8 @@ from node.http.federation import (
     RateLimiter,
     add_routes,
 )
-from node.http.localapi import create_local_app
-from node.http.metrics import start_metrics
+from node.faces.localapi import create_local_app
+from node.faces.metrics import start_metrics
 from node.store import keystore
 from node.store.db import Store
 from node.tools import backup
@@ -86,7 +86,8 @@ def create_app(
         with contextlib.suppress(asyncio.CancelledError):
             await retention
         await outbox.close()
-        for task in list(app[TASKS_KEY]):
+        tasks = app[TASKS_KEY]
+        for task in list(tasks):
             task.cancel()
         if local_runner is not None:
             await local_runner.cleanup()

@@ -2,7 +2,7 @@
 
 Every service method is synchronous and runs one store transaction: the state
 change, its audit entries and the envelopes it causes (the outbox) commit together
-or not at all. The faces (``node.http``) move envelopes and requests; nothing here
+or not at all. The faces (``node.faces``) move envelopes and requests; nothing here
 touches the network.
 """
 

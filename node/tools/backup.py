@@ -58,7 +58,7 @@ from protocol.errors import CasusnetError
 
 if TYPE_CHECKING:
     from node.domain.node import Node
-    from node.http.federation import FederationClient
+    from node.faces.federation import FederationClient
 
 log = logging.getLogger("casusnet.backup")
 

@@ -27,7 +27,7 @@ from node.app import create_app, open_node
 from node.domain import staff as staffmod
 from node.domain.node import Node
 from node.domain.staff import Staff
-from node.http.federation import Batch
+from node.faces.federation import Batch
 from protocol.codec import decode, pack
 from protocol.errors import (
     BasisNotDeclaredError,

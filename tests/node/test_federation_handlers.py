@@ -26,7 +26,7 @@ from fed import Federation, make_federation
 from node.app import create_app, open_node
 from node.domain import staff as staffmod
 from node.domain.node import Node
-from node.http.federation import Batch, Events
+from node.faces.federation import Batch, Events
 from protocol.codec import decode
 from protocol.keys import digest
 from protocol.request import HEADER, sign_request

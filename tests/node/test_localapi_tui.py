@@ -23,7 +23,7 @@ from test_review import PASS, Meeting, politie_share
 
 from node.domain import retention
 from node.domain import staff as staffmod
-from node.http.localapi import create_local_app
+from node.faces.localapi import create_local_app
 from node.store import db as storemod
 from node.store.db import Store
 

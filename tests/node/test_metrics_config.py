@@ -11,7 +11,7 @@ from fed import make_federation
 
 from node.app import open_node
 from node.config import ConfigError, load
-from node.http.metrics import create_metrics_app
+from node.faces.metrics import create_metrics_app
 from node.tools import cli, provision
 
 
@@ -76,3 +76,26 @@ async def test_health_answers_503_when_the_database_cannot_be_read(tmp_path: Pat
         assert (await client.get("/metrics")).status == 503
     finally:
         await client.close()
+
+
+async def test_two_nodes_in_one_process_each_report_their_own_metrics(tmp_path: Path) -> None:
+    nodes = {"gemeente": "gemeente", "politie": "politie"}
+    fed = make_federation(tmp_path, nodes, int(time.time()))
+    texts = {}
+    for name in ("gemeente", "politie"):
+        client = TestClient(TestServer(create_metrics_app(open_node(fed.config(name)))))
+        await client.start_server()
+        try:
+            r = await client.get("/metrics")
+            assert r.status == 200
+            assert "version=0.0.4" in r.headers["Content-Type"]
+            texts[name] = await r.text()
+        finally:
+            await client.close()
+    for me, other in (("gemeente", "politie"), ("politie", "gemeente")):
+        series = [line for line in texts[me].splitlines() if not line.startswith("#")]
+        assert len(series) == len(set(series))  # no series twice, from another app's node
+        depths = [line for line in series if line.startswith("casusnet_outbox_depth")]
+        assert depths == [f'casusnet_outbox_depth{{peer="{other}"}} 0.0']
+        assert "casusnet_up 1.0" in series
+        assert "# TYPE casusnet_delivery_failures_total counter" in texts[me]

@@ -35,8 +35,8 @@ from node.domain.inbox import RetryLater
 from node.domain.node import Node
 from node.domain.staff import Staff
 from node.errors import NotAllowedError
-from node.http.federation import Batch, Events
-from node.http.localapi import create_local_app
+from node.faces.federation import Batch, Events
+from node.faces.localapi import create_local_app
 from node.store import audit
 from node.tools import provision
 from protocol import chain

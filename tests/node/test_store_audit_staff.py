@@ -19,7 +19,7 @@ from node.config import load
 from node.domain import staff as staffmod
 from node.domain.node import Node
 from node.domain.staff import AuthError, SessionError, Staff
-from node.http.localapi import create_local_app
+from node.faces.localapi import create_local_app
 from node.store import audit, keystore
 from node.store import db as storemod
 from node.store.audit import AuditError

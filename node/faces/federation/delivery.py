@@ -1,0 +1,178 @@
+"""The outbox worker: delivers queued envelopes to each partner, in order, until answered."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from node.domain.node import Node
+from node.faces.federation.client import FederationClient
+from node.faces.federation.messages import MAX_BATCH
+from node.store import audit
+from node.store import outbox as queue
+from protocol.errors import CasusnetError
+from protocol.revocation import verify_receipt
+
+# Fault injection for the fault tests (never set in production): the batch size the
+# outbox sends.
+OUTBOX_BATCH = max(1, min(MAX_BATCH, int(os.environ.get("CASUSNET_OUTBOX_BATCH", MAX_BATCH))))
+
+
+def outbox_depths(node: Node) -> dict[str, int]:
+    """Undelivered envelopes per peer (peers with none are left out)."""
+    return queue.depths(node.store)
+
+
+@dataclass
+class Contact:
+    """What this node has seen of one peer since it started (kept in memory only).
+
+    ``reachable``: ``True`` when the last delivery attempt to the peer or the last
+    signed request from it succeeded, ``False`` when the last delivery attempt
+    failed, ``None`` before any contact. ``last_contact``: the time of the last
+    success of either kind. ``failures``: failed delivery attempts since the last
+    successful one; ``failures_total``: all failed delivery attempts since start.
+    """
+
+    reachable: bool | None = None
+    last_contact: int | None = None
+    failures: int = 0
+    failures_total: int = 0
+
+
+class Outbox:
+    """Delivers queued envelopes per peer, in order, until each is answered.
+
+    One task per peer with work; a failed attempt backs off exponentially with
+    jitter (``backoff_base`` doubling up to ``backoff_cap``); any request from the
+    peer resets its backoff. Each peer's :class:`Contact` is kept up to date.
+    """
+
+    def __init__(self, node: Node, client: FederationClient) -> None:
+        self.node = node
+        self.client = client
+        self.timers = node.config.timers
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._events: dict[str, asyncio.Event] = {}
+        self._closing = False
+        self.contacts: dict[str, Contact] = {}
+        node.ctx.wake = self.wake
+
+    def contact(self, peer: str) -> Contact:
+        """The peer's contact record (a fresh, empty one before any contact)."""
+        return self.contacts.get(peer) or Contact()
+
+    def _succeeded(self, peer: str, *, delivery: bool) -> None:
+        contact = self.contacts.setdefault(peer, Contact())
+        contact.reachable, contact.last_contact = True, self.node.now()
+        if delivery:
+            contact.failures = 0
+
+    def _failed(self, peer: str) -> None:
+        contact = self.contacts.setdefault(peer, Contact())
+        contact.reachable = False
+        contact.failures += 1
+        contact.failures_total += 1
+
+    def wake(self, peer: str) -> None:
+        if self._closing:
+            return
+        self._events.setdefault(peer, asyncio.Event()).set()
+        task = self._tasks.get(peer)
+        if task is None or task.done():
+            self._tasks[peer] = asyncio.get_running_loop().create_task(self._run(peer))
+
+    def peer_contacted(self, peer: str) -> None:
+        """A signed request from ``peer`` checked out: it is up, deliver to it now."""
+        self._succeeded(peer, delivery=False)
+        if queue.backing_off(self.node.store, peer):
+            queue.reset_backoff(self.node.store, peer)
+            self.wake(peer)
+
+    def start(self) -> None:
+        for peer in queue.peers_with_work(self.node.store):
+            self.wake(peer)
+
+    async def close(self) -> None:
+        self._closing = True
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    def pending(self, peer: str | None = None) -> int:
+        return queue.pending(self.node.store, peer)
+
+    async def _run(self, peer: str) -> None:
+        event = self._events.setdefault(peer, asyncio.Event())
+        while not self._closing:
+            event.clear()
+            rows = queue.next_batch(self.node.store, peer, OUTBOX_BATCH)
+            if not rows:
+                return
+            wait = rows[0]["next_at"] - time.time()
+            if wait > 0:
+                try:
+                    await asyncio.wait_for(event.wait(), timeout=wait)
+                except TimeoutError:
+                    pass
+                continue
+            try:
+                results = await self.client.post_batch(peer, [r["envelope"] for r in rows])
+            except CasusnetError as exc:
+                self._failed(peer)
+                self._backoff(peer, rows[0]["attempts"], str(exc.detail or exc.code))
+                continue
+            self._succeeded(peer, delivery=True)
+            self._settle(peer, rows, results)
+
+    def _backoff(self, peer: str, attempts: int, error: str) -> None:
+        delay = min(self.timers.backoff_cap, self.timers.backoff_base * 2**attempts)
+        delay *= random.uniform(0.5, 1.0)
+        queue.back_off(self.node.store, peer, next_at=time.time() + delay, error=error)
+
+    def _settle(self, peer: str, rows: list[dict[str, Any]], results: list[list[Any]]) -> None:
+        node = self.node
+        retry_from: int | None = None
+        # recording receipts promises nothing to anybody: a lost record means a re-send
+        # and the same receipt again, so this commit need not wait for the disk
+        verified: list[tuple[Any, bytes]] = []
+        with node.store.transaction(durable=False):
+            for row, (status, receipt, code) in zip(rows, results, strict=True):
+                if status == "retry":
+                    retry_from = row["attempts"]
+                    break
+                if status == "ok" and receipt is not None:
+                    try:
+                        checked = verify_receipt(
+                            receipt, roster=node.roster, me=node.me, envelope=row["envelope"]
+                        )
+                    except CasusnetError as exc:
+                        code, status = exc.code, "refused"
+                    else:
+                        if checked.issuer != peer:
+                            code, status = "crypto.signature", "refused"
+                        else:
+                            verified.append((checked, receipt))
+                if status == "refused" and row["kind"] == "share":
+                    queue.refuse_delivery(node.store, peer, row["env_hash"], at=node.now())
+                if status == "refused":
+                    audit.append(
+                        node.store,
+                        at=node.now(),
+                        actor=peer,
+                        action="refused",
+                        code=code,
+                        kind=row["kind"],
+                        outbox=row["id"],
+                        room=row["room"],
+                    )
+                error = None if status == "ok" else code
+                queue.mark_done(node.store, row["id"], at=node.now(), error=error)
+            if verified:
+                node.receipts.record_receipts(verified)
+        if retry_from is not None:
+            self._backoff(peer, retry_from, "retry")

@@ -1,0 +1,46 @@
+"""What a meeting settles: plan items and their export, closing the room, revoking shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from node.domain.staff import Staff
+from node.faces.localapi.route import NODE, BadRequest, room_of
+
+
+async def plan_export(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    return node.plan.export(who, room_of(request, who))
+
+
+async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    item = node.plan.add(
+        who,
+        room,
+        kind=str(body.get("kind", "decision")),
+        title=str(body["title"]),
+        measure=body.get("measure"),
+        owner=body.get("owner"),
+        due=body.get("due"),
+    )
+    return {"item": item.hex()}
+
+
+async def close(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    state = node.closure.close(who, room, str(body["outcome"]))
+    return {"room": room.hex(), "phase": state.phase}
+
+
+async def revoke(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    ids = [bytes.fromhex(s) for s in body.get("shares", [])]
+    if not ids and body.get("all") is not True:
+        raise BadRequest('name the shares to revoke, or send "all": true')
+    return {"revoked": node.closure.revoke(who, room, ids)}

@@ -1,0 +1,150 @@
+"""Rooms: the list, one room in full, and the chain actions (convene, invite, remove,
+assess, consent)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from node.domain.staff import Staff
+from node.faces.localapi.route import NODE, BadRequest, room_of
+from node.faces.localapi.timeline import CHAIN_VIEWS
+from node.store import outbox as queue
+from node.store import reports
+from protocol.chain import RoomState
+from protocol.events import CRITERIA
+from protocol.keys import fingerprint
+
+
+def room_status(phase: str, keys_destroyed: int | None) -> str:
+    """``intake``, ``open``, ``closed`` (closure not finished here: room keys still
+    held, e.g. in the grace period) or ``shielded`` (closed, room keys destroyed)."""
+    if phase == "closed" and keys_destroyed:
+        return "shielded"
+    return phase
+
+
+async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    rows = reports.rooms_of_staff(node.store, who.name)
+    for r in rows:
+        r["room"] = r["room"].hex()
+        r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
+    return {"rooms": rows}
+
+
+async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    state = node.members.convene(
+        who,
+        case=str(body["case"]),
+        purpose=str(body.get("purpose") or "Weging en aanpak"),
+        bases=[str(b) for b in body["bases"]],
+        meeting=int(body.get("meeting", node.now())),
+    )
+    return {"room": state.room.hex(), "case": state.case, "phase": state.phase}
+
+
+async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    state = node.ctx.state(room)
+    roster = node.roster
+
+    def node_info(n: str) -> dict[str, Any]:
+        m = roster.by_node.get(n)
+        return {
+            "node": n,
+            "org": m.org if m else "?",
+            "name": m.name if m else "?",
+            "fingerprint": fingerprint(m.sign) if m else None,
+        }
+
+    members = [
+        dict(node_info(n), role=m.role, epoch_since=_since_epoch(state, n))
+        for n, m in sorted(state.members.items())
+    ]
+    shares = _shares(request, who, room)
+    closed = reports.closed_receipts(node.store, room)
+    plan_items, events = request.app[CHAIN_VIEWS].get(node, room, state)
+    return {
+        "room": room.hex(),
+        "case": state.case,
+        "purpose": state.purpose,
+        "phase": state.phase,
+        "status": room_status(state.phase, reports.keys_destroyed(node.store, room)),
+        "chair": state.chair,
+        "bases": list(state.bases),
+        "epoch": state.epoch,
+        "meeting": state.meeting,
+        "outcome": state.outcome,
+        "closed_at": state.closed_at,
+        "members": members,
+        "invited": [dict(node_info(n), role=i.role) for n, i in sorted(state.invited.items())],
+        "assessments": {org: v for org, (v, _) in state.assessments.items()},
+        "consents": {n: sorted(c) for n, c in state.consents.items()},
+        "shares": shares,
+        "plan": plan_items,
+        "closed_receipts": closed,
+        "timeline": events,
+        "outbox_pending": queue.pending_in_room(node.store, room),
+    }
+
+
+def _shares(request: web.Request, who: Staff, room: bytes) -> list[dict[str, Any]]:
+    """The room's shares as the room view shows them, with what ``who`` has viewed."""
+    store = request.app[NODE].store
+    shares = reports.room_shares(store, room)
+    by_share = reports.room_deliveries(store, room)
+    viewed = reports.viewed_shares(store, who.name, room)
+    for s in shares:
+        s["deliveries"] = by_share.get(s["id"], {})
+        s["viewed"] = bool(s["own"]) or (s["sender"], s["id"]) in viewed
+        s["id"] = s["id"].hex()
+        s["categories"] = json.loads(s["categories"])
+        s["recipients"] = json.loads(s["recipients"])
+        s["readable"] = bool(s["readable"])
+        s["own"] = bool(s["own"])
+        if not s["own"]:
+            s.pop("author")
+    return shares
+
+
+def _since_epoch(state: RoomState, node: str) -> int:
+    return min((e for e, members in state.epochs.items() if node in members), default=0)
+
+
+async def invite(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    state = node.members.invite(who, room, str(body["node"]), str(body.get("role", "deelnemer")))
+    return {"room": room.hex(), "seq": state.seq}
+
+
+async def remove(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    state = node.members.remove(who, room, str(body["node"]))
+    return {"room": room.hex(), "seq": state.seq}
+
+
+async def assess(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    given = body.get("criteria", {})
+    if not isinstance(given, dict) or set(given) - set(CRITERIA):
+        raise BadRequest(f"criteria: a map with keys from {', '.join(CRITERIA)}")
+    criteria = {c: int(given.get(c, 0)) for c in CRITERIA}
+    if not all(0 <= v <= 3 for v in criteria.values()):
+        raise BadRequest("criteria: each 0 (geen) to 3 (hoog)")
+    node.intake.assess(who, room, str(body["verdict"]), criteria)
+    return {"room": room.hex(), "ok": True}
+
+
+async def consent(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    node.intake.consent(who, room, str(body["subject"]))
+    return {"room": room.hex(), "ok": True}

@@ -1,0 +1,110 @@
+"""How a local API request is read, authenticated and answered.
+
+:func:`route` wraps a handler ``(request, staff, body) -> JSON``: it reads the JSON
+body, checks the session token, and turns a :class:`CasusnetError` into
+``{"error": code, "message": text, "detail": detail}`` with the status of its class.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from node.domain import staff as staffmod
+from node.domain.node import Node
+from node.domain.staff import AuthError, ForbiddenError, SessionError, Staff
+from node.errors import NotAllowedError, NotFoundError, RevokedError
+from node.faces.federation import Outbox
+from protocol.errors import (
+    CasusnetError,
+    LocalProtocolError,
+    NotChairError,
+    PolicyError,
+    RemoteProtocolError,
+    StorageError,
+)
+
+NODE = web.AppKey("node", Node)
+OUTBOX = web.AppKey("outbox", Outbox)
+
+_STATUS: list[tuple[type[CasusnetError], int]] = [
+    (AuthError, 401),
+    (SessionError, 401),
+    (ForbiddenError, 403),
+    (NotChairError, 403),
+    (NotAllowedError, 403),
+    (NotFoundError, 404),
+    (RevokedError, 410),
+    (PolicyError, 422),
+    (LocalProtocolError, 422),
+    (RemoteProtocolError, 422),
+    (StorageError, 503),
+]
+
+
+def _status(exc: CasusnetError) -> int:
+    return next((s for cls, s in _STATUS if isinstance(exc, cls)), 400)
+
+
+def error(exc: CasusnetError) -> web.Response:
+    body = {"error": exc.code, "message": exc.user_text(), "detail": exc.detail}
+    return web.json_response(body, status=_status(exc))
+
+
+class BadRequest(CasusnetError):
+    """The request is incomplete or malformed."""
+
+    code = "api.bad_request"
+
+
+Route = Callable[[web.Request, Staff, dict[str, Any]], Awaitable[Any]]
+
+
+def route(
+    handler: Route, *, login: bool = True
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def wrapped(request: web.Request) -> web.Response:
+        node = request.app[NODE]
+        try:
+            body: dict[str, Any] = {}
+            if request.can_read_body:
+                raw = await request.read()  # whole body; over client_max_size is a 413
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    raise BadRequest("body is not JSON") from None
+                if not isinstance(body, dict):
+                    raise BadRequest("body must be a JSON object")
+            node.rosters.refresh_roster()  # a roster imported by the CLI counts at once
+            who = _session(request, node) if login else Staff("", "", False)
+            result = await handler(request, who, body)
+        except CasusnetError as exc:
+            return error(exc)
+        except (KeyError, TypeError, ValueError) as exc:
+            return error(BadRequest(f"missing or invalid field: {exc}"[:200]))
+        return web.json_response(result)
+
+    return wrapped
+
+
+def _session(request: web.Request, node: Node) -> Staff:
+    auth = request.headers.get("Authorization", "")
+    if not auth.startswith("Bearer "):
+        raise SessionError()
+    return staffmod.session(
+        node.store, auth[7:], now=node.now(), idle=node.config.timers.session_idle
+    )
+
+
+def room_of(request: web.Request, who: Staff) -> bytes:
+    """The ``{room}`` of the path, once ``who`` is known to be assigned to it."""
+    node = request.app[NODE]
+    try:
+        room = bytes.fromhex(request.match_info["room"])
+    except ValueError:
+        raise BadRequest("room id is not hex") from None
+    staffmod.require_room(node.store, room, who)
+    return room

@@ -1,0 +1,45 @@
+"""Staff and the audit log: assigning a colleague to a room, reading and verifying the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from node.domain import staff as staffmod
+from node.domain.staff import Staff
+from node.faces.localapi.route import NODE, room_of
+from node.store import audit
+
+
+async def assign(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    with node.store.transaction():
+        staffmod.assign(node.store, room, str(body["staff"]))
+        audit.append(
+            node.store,
+            at=node.now(),
+            actor=who.name,
+            action="assigned",
+            room=room,
+            staff=str(body["staff"]),
+        )
+    return {"ok": True}
+
+
+async def audit_list(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    """A room's audit entries (assigned staff), or else the caller's own entries."""
+    node = request.app[NODE]
+    room = request.query.get("room")
+    limit = min(int(request.query.get("limit", 500)), 5000)
+    if room:
+        room_id = bytes.fromhex(room)
+        staffmod.require_room(node.store, room_id, who)
+        return {"entries": audit.entries(node.store, room=room_id, limit=limit)}
+    return {"entries": audit.entries(node.store, actor=who.name, limit=limit)}
+
+
+async def audit_verify(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    return {"ok": True, "entries": audit.verify(node.store)}
