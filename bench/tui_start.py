@@ -102,7 +102,7 @@ async def frame_gaps(cluster: Cluster, room: str) -> float:
         await pilot.click("#submit")
         while type(app.screen).__name__ != "RoomsScreen":
             await pilot.pause(0.05)
-        from tui.room import RoomScreen
+        from tui.screens.room.screen import RoomScreen
 
         app.push_screen(RoomScreen(room))
         while not getattr(app.screen, "doc", None):

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -24,7 +24,12 @@ from textual.binding import Binding
 from . import i18n
 from .api import Api, ApiError, NodeUnreachable, SocketTransport, Transport
 from .i18n import t
+from .screens.help import HelpScreen
+from .screens.login import LoginScreen
 from .widgets import translate_bindings
+
+if TYPE_CHECKING:
+    from .screens.base import Host
 
 
 class CasusnetApp(App[None]):
@@ -60,8 +65,6 @@ class CasusnetApp(App[None]):
     # -- life cycle -------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from .screens import LoginScreen
-
         self.title = t("app.title")
         self.push_screen(LoginScreen())
         self.set_interval(2.0, self._tick_idle)
@@ -88,8 +91,6 @@ class CasusnetApp(App[None]):
         self.to_login(t("login.expired"))
 
     def to_login(self, message: str = "") -> None:
-        from .screens import LoginScreen
-
         self.api.transport.token = None
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
             self.pop_screen()
@@ -98,8 +99,6 @@ class CasusnetApp(App[None]):
         self.sub_title = ""
 
     def action_help(self) -> None:
-        from .screens import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -143,6 +142,10 @@ class CasusnetApp(App[None]):
     def after_login(self) -> None:
         self.sub_title = self._who()
         self.last_input = time.monotonic()
+
+
+if TYPE_CHECKING:
+    _: type[Host] = CasusnetApp  # mypy checks that the app is what the screens expect
 
 
 def parser() -> argparse.ArgumentParser:

@@ -8,7 +8,7 @@ from typing import Any
 from rich.segment import Segment
 from textual.dom import DOMNode
 from textual.strip import Strip
-from textual.widgets import Input, SelectionList, TextArea
+from textual.widgets import DataTable, Input, SelectionList, TextArea
 
 from .i18n import CATALOGUE, t
 
@@ -35,6 +35,14 @@ class Field(Input):
 class Text(TextArea):
     def on_mount(self) -> None:
         self.cursor_blink = bool(getattr(self.app, "blink", True))
+
+
+def table(id_: str, *columns: tuple[str, str]) -> DataTable[Any]:
+    """A table read row by row; each column a catalogue key for its title, and a key."""
+    grid: DataTable[Any] = DataTable(id=id_, cursor_type="row")
+    for label, key in columns:
+        grid.add_column(t(label), key=key)
+    return grid
 
 
 def value_of(widget: Any) -> str:

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from tuikit import STAFF, log_in, press_button, screen_text, tui, until
 
-from tui.room import RoomScreen
-from tui.screens import LoginScreen, RoomsScreen
+from tui.screens.login import LoginScreen
+from tui.screens.room.screen import RoomScreen
+from tui.screens.rooms import RoomsScreen
 
 pytestmark = pytest.mark.slow
 

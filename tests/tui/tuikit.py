@@ -103,7 +103,8 @@ async def tui(
 
 
 async def log_in(app: CasusnetApp, pilot: Any, name: str, secret: str | None = None) -> None:
-    from tui.screens import LoginScreen, RoomsScreen
+    from tui.screens.login import LoginScreen
+    from tui.screens.rooms import RoomsScreen
 
     await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
     app.screen.query_one("#name").value = name

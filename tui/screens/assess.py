@@ -1,0 +1,90 @@
+"""The intake's two dialogs: an organisation's assessment, and consent for a third party."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Select, Static
+
+from ..i18n import t
+from ..widgets import choice
+from .base import RoomModal, form_end
+
+CRITERIA = (
+    "geweldsbereidheid",
+    "ideologie",
+    "sociale_relaties",
+    "identificatie",
+    "zelfredzaamheid",
+)
+
+
+class AssessScreen(RoomModal):
+    BINDINGS = [Binding("ctrl+s", "submit", "assess.submit")]
+
+    def compose(self) -> ComposeResult:
+        scores = [(t(f"score.{n}"), n) for n in range(4)]
+        with Vertical(classes="dialog"):
+            yield Static(t("assess.title", case=self.room.get("case", "")), classes="title")
+            yield Label(t("assess.criteria"))
+            for c in CRITERIA:
+                with Horizontal(classes="row"):
+                    yield Label(t(f"criterion.{c}"), classes="criterion")
+                    yield choice(scores, value=0, allow_blank=False, id=f"c-{c}")
+            with Horizontal(classes="row"):
+                yield Label(t("assess.verdict"), classes="criterion")
+                yield choice(
+                    [
+                        (t("verdict.opnemen"), "opnemen"),
+                        (t("verdict.niet_opnemen"), "niet_opnemen"),
+                    ],
+                    value="opnemen",
+                    allow_blank=False,
+                    id="verdict",
+                )
+            yield from form_end(t("assess.submit"))
+
+    @on(Button.Pressed, "#submit")
+    @work(exit_on_error=False, exclusive=True, group="action")
+    async def action_submit(self) -> None:
+        body = {
+            "verdict": self.query_one("#verdict", Select).value,
+            "criteria": {c: self.query_one(f"#c-{c}", Select).value for c in CRITERIA},
+        }
+        await self.send(f"/v1/rooms/{self.room['room']}/assess", body, t("assess.done"))
+
+
+class ConsentScreen(RoomModal):
+    def __init__(self, room: dict[str, Any], waiting: list[str]) -> None:
+        super().__init__(room)
+        self.waiting = waiting
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("room.consent"), classes="title")
+            yield choice(
+                [(n, n) for n in self.waiting],
+                value=self.waiting[0],
+                allow_blank=False,
+                id="subject",
+            )
+            yield Static(t("consent.ask", subject=self.waiting[0]), id="ask")
+            yield from form_end(t("room.consent"))
+
+    @on(Select.Changed, "#subject")
+    def subject_changed(self, event: Select.Changed) -> None:
+        self.query_one("#ask", Static).update(t("consent.ask", subject=event.value))
+
+    @on(Button.Pressed, "#submit")
+    @work(exit_on_error=False, exclusive=True, group="action")
+    async def submit(self) -> None:
+        subject = str(self.query_one("#subject", Select).value)
+        await self.send(
+            f"/v1/rooms/{self.room['room']}/consent",
+            {"subject": subject},
+            t("consent.done", subject=subject),
+        )

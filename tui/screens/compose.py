@@ -1,0 +1,246 @@
+"""Compose a share: basis, categories, recipients, the fields the basis asks, the text.
+
+The form helps (it offers only what the basis allows this organisation); the node
+decides, and a refusal is explained here in the words of the rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from .. import fmt
+from ..api import ApiError, NodeUnreachable
+from ..fmt import describe
+from ..i18n import t
+from ..widgets import Field, Picks, Text, choice, plain
+from .base import Form
+
+FIELD_LABELS = {
+    "justification": "compose.justification",
+    "decision_ref": "compose.decision_ref",
+    "consent": "compose.consent",
+    "conditions": "compose.conditions",
+}
+
+
+class ComposeScreen(Form):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "compose.send"),
+        Binding("ctrl+k", "check", "compose.check"),
+    ]
+
+    def __init__(self, room: dict[str, Any]) -> None:
+        super().__init__()
+        self.room = room
+
+    # the bases this organisation may use in this room (the node decides; this only helps)
+    def usable_bases(self) -> list[dict[str, Any]]:
+        api = self.capp.api
+        org = api.me.get("org", "")
+        out = []
+        for basis_id in self.room.get("bases", []):
+            b = api.basis(basis_id)
+            if b.get("in_force") and org in (b.get("senders") or {}):
+                out.append(b)
+        return out
+
+    def categories_for(self, basis: dict[str, Any]) -> list[str]:
+        org = self.capp.api.me.get("org", "")
+        allowed = (basis.get("senders") or {}).get(org)
+        return list(allowed if allowed is not None else basis.get("categories", []))
+
+    def compose_body(self) -> ComposeResult:
+        me = self.capp.api.me.get("node")
+        bases = self.usable_bases()
+        members = [m for m in self.room.get("members", []) if m["node"] != me]
+        with VerticalScroll(id="form"):
+            yield Static(t("compose.title", case=self.room.get("case", "")), classes="title")
+            if not bases:
+                yield Static(t("compose.no_basis"), id="form-message")
+                return
+            yield Label(t("compose.basis"))
+            yield choice(
+                [
+                    (f"{b['id']}: {b.get('law', '')} ({b.get('articles', '')})", b["id"])
+                    for b in bases
+                ],
+                value=bases[0]["id"],
+                allow_blank=False,
+                id="basis",
+            )
+            yield Label(t("compose.categories"))
+            yield Picks(id="categories")
+            yield Label(t("compose.recipients"))
+            yield Picks(
+                *(
+                    Selection(
+                        f"{m['node']} ({fmt.word('role', m.get('role'))})",
+                        m["node"],
+                        m.get("role") != "derde",
+                    )
+                    for m in members
+                ),
+                id="recipients",
+            )
+            if any(m.get("role") == "derde" for m in members):
+                yield Static(t("compose.derde_note"), classes="note")
+            for name, label in FIELD_LABELS.items():
+                yield Label(t(label), id=f"label-{name}")
+                yield Field(id=name)
+            yield Label(t("compose.summary"))
+            yield Text(id="summary")
+            yield Static("", id="form-message")
+            with Horizontal(classes="buttons"):
+                yield Button(t("compose.check"), id="check")
+                yield Button(t("compose.send"), id="send", variant="primary")
+                yield Button(t("app.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        if self.usable_bases():
+            self.basis_changed()
+            self.query_one("#basis", Select).focus()
+
+    def current_basis(self) -> dict[str, Any]:
+        return self.capp.api.basis(str(self.query_one("#basis", Select).value))
+
+    @on(Select.Changed, "#basis")
+    def basis_changed(self) -> None:
+        basis = self.current_basis()
+        api = self.capp.api
+        cats = self.query_one("#categories", SelectionList)
+        cats.clear_options()
+        cats.add_options(
+            [
+                Selection(plain(f"{c}: {api.category_label(c)}"), c)
+                for c in self.categories_for(basis)
+            ]
+        )
+        required = self.required_fields(basis)
+        for name, label in FIELD_LABELS.items():
+            visible = (
+                name == "justification"
+                or name in required
+                or (name == "conditions" and basis.get("conditions_allowed"))
+                or (name == "consent" and basis.get("consent"))
+            )
+            text = t(label) + (f" ({t('compose.required')})" if name in required else "")
+            self.query_one(f"#label-{name}", Label).update(text)
+            self.query_one(f"#label-{name}", Label).display = bool(visible)
+            self.query_one(f"#{name}", Field).display = bool(visible)
+
+    def required_fields(
+        self, basis: dict[str, Any], categories: list[str] | None = None
+    ) -> list[str]:
+        org = self.capp.api.me.get("org", "")
+        out = []
+        if basis.get("justification"):
+            out.append("justification")
+        if basis.get("decision_ref"):
+            out.append("decision_ref")
+        consent = basis.get("consent") or None
+        if consent and org in consent.get("orgs", []):
+            if categories is None or set(categories) & set(consent.get("categories", [])):
+                out.append("consent")
+        return out
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "basis": str(self.query_one("#basis", Select).value),
+            "categories": list(self.query_one("#categories", SelectionList).selected),
+            "recipients": list(self.query_one("#recipients", SelectionList).selected),
+            "summary": self.query_one("#summary", Text).text.strip(),
+        }
+        for name in FIELD_LABELS:
+            widget = self.query_one(f"#{name}", Field)
+            if widget.display and widget.value.strip():
+                body[name] = widget.value.strip()
+        return body
+
+    def explain(self, exc: BaseException, body: dict[str, Any]) -> str:
+        """A policy refusal in plain language, naming the rule."""
+        if not isinstance(exc, ApiError) or not exc.remote_code.startswith("policy"):
+            return describe(exc)
+        basis = self.capp.api.basis(body.get("basis", ""))
+        org = self.capp.api.me.get("org", "")
+        law, articles = basis.get("law", basis.get("id", "")), basis.get("articles", "")
+        code = exc.remote_code
+        if code == "policy.field_required":
+            missing = [
+                t(FIELD_LABELS[f])
+                for f in self.required_fields(basis, body.get("categories"))
+                if not body.get(f)
+            ] or [exc.detail]
+            reason = t(
+                "policy.field_required", law=law, articles=articles, fields="; ".join(missing)
+            )
+        elif code == "policy.category":
+            reason = t("policy.category", law=law, org=org, detail=exc.detail)
+        elif code in ("policy.organisation", "policy.sender"):
+            reason = t("policy.organisation", law=law, org=org)
+        elif code.startswith("policy.basis"):
+            reason = t("policy.basis")
+        elif code == "policy.room_not_open":
+            reason = t("policy.room_state")
+        elif code == "policy.recipient":
+            reason = t("policy.recipient")
+        elif code == "policy.conditions":
+            reason = t("policy.conditions", law=law)
+        else:
+            reason = t("policy.other", message=exc.message)
+        return t("policy.refused", reason=reason) + f"\n[{code}] {exc.detail}"
+
+    def local_problem(self, body: dict[str, Any]) -> str:
+        if not body["categories"]:
+            return t("compose.no_categories")
+        if not body["summary"]:
+            return t("compose.empty_summary")
+        return ""
+
+    def message(self, text: str) -> None:
+        note = self.query_one("#form-message", Static)
+        note.update(plain(text))
+        note.scroll_visible()  # at 80x24 the form scrolls: bring the verdict into view
+
+    @on(Button.Pressed, "#check")
+    def action_check(self) -> None:
+        if self.usable_bases():
+            self.check_or_send(send=False)
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        if self.usable_bases():
+            self.check_or_send(send=True)
+
+    @work(exit_on_error=False, exclusive=True, group="action")
+    async def check_or_send(self, send: bool) -> None:
+        body = self.body()
+        problem = self.local_problem(body)
+        if problem:
+            self.message(problem)
+            return
+        room = self.room["room"]
+        self.message(t("app.working"))
+        # A real send runs the same checks and refuses before anything is sealed, so
+        # only Check asks for them alone.
+        if not send:
+            try:
+                checked = await self.capp.post(f"/v1/rooms/{room}/shares?check=1", body)
+            except (ApiError, NodeUnreachable) as exc:
+                self.message(self.explain(exc, body))
+                return
+            self.message(t("compose.ok", recipients=", ".join(checked.get("recipients", []))))
+            return
+        try:
+            doc = await self.capp.post(f"/v1/rooms/{room}/shares", body)
+        except (ApiError, NodeUnreachable) as exc:
+            self.message(self.explain(exc, body))
+            return
+        self.notify(markup=False, message=t("compose.sent", id=fmt.short(doc["share"])))
+        self.dismiss(doc["share"])

@@ -1,0 +1,109 @@
+"""Convene a case room: case reference, purpose, meeting, bases and whom to invite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from .. import fmt
+from ..api import ApiError, NodeUnreachable
+from ..fmt import describe
+from ..i18n import t
+from ..widgets import Field, Picks, plain
+from .base import Form, form_end
+
+
+class ConveneScreen(Form):
+    BINDINGS = [Binding("ctrl+s", "submit", "convene.submit")]
+
+    def compose_body(self) -> ComposeResult:
+        api = self.capp.api
+        me = api.me.get("node")
+        bases = [
+            Selection(
+                plain(
+                    f"{b['id']} [{t('basis.kind.' + str(b.get('kind')))}]:"
+                    f" {b.get('law', '')} ({b.get('articles', '')})"
+                ),
+                b["id"],
+            )
+            for b in api.registry.get("bases", [])
+            if b.get("in_force")
+        ]
+        partners = [m for m in api.roster.get("members", []) if m.get("node") != me]
+        with VerticalScroll(id="form"):
+            yield Static(t("convene.title"), classes="title")
+            yield Label(t("convene.case"))
+            yield Field(id="case")
+            yield Label(t("convene.purpose"))
+            yield Field(t("convene.purpose_default"), id="purpose")
+            yield Label(t("convene.meeting"))
+            yield Field(id="meeting", placeholder="2026-12-01 10:00")
+            yield Label(t("convene.bases"))
+            yield Picks(*bases, id="bases")
+            yield Label(t("convene.deelnemers"))
+            yield partner_picks(partners, "deelnemers")
+            yield Label(t("convene.derden"))
+            yield partner_picks(partners, "derden")
+            yield from form_end(t("convene.submit"))
+
+    def on_mount(self) -> None:
+        self.query_one("#case", Field).focus()
+
+    @on(Button.Pressed, "#submit")
+    def action_submit(self) -> None:
+        case = self.query_one("#case", Field).value.strip().upper()
+        if not case:
+            self.message(t("convene.no_case"))
+            return
+        when = self.query_one("#meeting", Field).value.strip()
+        try:
+            meeting = fmt.parse_when(when) if when else None
+        except ValueError:
+            self.message(t("convene.bad_time"))
+            return
+        body: dict[str, Any] = {
+            "case": case,
+            "purpose": self.query_one("#purpose", Field).value.strip() or None,
+            "bases": list(self.query_one("#bases", SelectionList).selected),
+        }
+        if meeting is not None:
+            body["meeting"] = meeting
+        invites = [(n, "deelnemer") for n in self.query_one("#deelnemers", SelectionList).selected]
+        invites += [(n, "derde") for n in self.query_one("#derden", SelectionList).selected]
+        self.message(t("app.working"))
+        self.convene(body, invites)
+
+    @work(exit_on_error=False, exclusive=True, group="action")
+    async def convene(self, body: dict[str, Any], invites: list[tuple[str, str]]) -> None:
+        try:
+            doc = await self.capp.post("/v1/rooms", body)
+        except (ApiError, NodeUnreachable) as exc:
+            self.message(describe(exc))
+            return
+        room = doc["room"]
+        failed = []
+        for node, role in invites:
+            try:
+                await self.capp.post(f"/v1/rooms/{room}/invite", {"node": node, "role": role})
+            except (ApiError, NodeUnreachable) as exc:
+                failed.append(t("convene.invite_failed", node=node, error=describe(exc)))
+        self.notify(
+            markup=False, message=t("convene.done", case=doc["case"], n=len(invites) - len(failed))
+        )
+        for f in failed:
+            self.notify(markup=False, message=f, severity="error", timeout=10)
+        self.dismiss(room)
+
+
+def partner_picks(partners: list[dict[str, Any]], id_: str) -> Picks:
+    return Picks(
+        *(Selection(plain(f"{m['node']}: {m.get('name', '')}"), m["node"]) for m in partners),
+        id=id_,
+    )

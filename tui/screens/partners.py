@@ -1,0 +1,72 @@
+"""The partners: the roster's nodes, their fingerprints and whether they are reachable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from .. import fmt
+from ..api import ApiError, NodeUnreachable
+from ..i18n import t
+from ..widgets import plain, table
+from .base import Base
+
+
+class PartnersScreen(Base):
+    BINDINGS = [Binding("escape", "app.pop_screen", "app.back")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="partners-title", classes="title")
+        yield table(
+            "partners",
+            ("partners.col.node", "node"),
+            ("partners.col.name", "name"),
+            ("partners.col.fingerprint", "fp"),
+            ("partners.col.reach", "reach"),
+        )
+        yield Static(t("partners.compare"), classes="note")
+
+    def on_mount(self) -> None:
+        self.load()
+        self.set_interval(max(self.capp.poll * 3, 1.0), self.load)
+
+    @work(exit_on_error=False, exclusive=True, group="poll")
+    async def load(self) -> None:
+        try:
+            doc = await self.capp.get("/v1/roster")
+        except (ApiError, NodeUnreachable):
+            return
+        self.capp.api.roster = doc
+        self.query_one("#partners-title", Static).update(
+            t("partners.title", version=doc.get("version", "?"))
+        )
+        grid = self.query_one("#partners", DataTable)
+        grid.clear()
+        for m in doc.get("members", []):
+            grid.add_row(
+                *map(
+                    plain,
+                    (
+                        m["node"],
+                        str(m.get("name", ""))[:22],
+                        fmt.fingerprint_lines(m.get("fingerprint")),
+                        reach(m),
+                    ),
+                ),
+                key=m["node"],
+                height=2,
+            )
+
+
+def reach(member: dict[str, Any]) -> str:
+    if member.get("self"):
+        return t("partners.self")
+    if member.get("reachable") is True:
+        return t("partners.reach_yes")
+    if member.get("reachable") is False:
+        return t("partners.reach_no", n=member.get("failures", 0))
+    return t("partners.reach_unknown")

@@ -1,0 +1,45 @@
+"""The plan van aanpak as a Markdown file for the ZVH's records."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from ... import fmt
+from ...i18n import t
+
+
+def export_plan(folder: Path, d: dict[str, Any]) -> Path:
+    """The plan as Markdown: the case reference, never a name; readable by this user only."""
+    case = str(d.get("case", "casus"))
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", case)
+    path = folder / f"plan-van-aanpak-{safe}.md"
+    lines = [
+        f"# {t('plan.md_title', case=case)}",
+        "",
+        t(
+            "plan.md_meta",
+            case=case,
+            chair=d.get("chair", ""),
+            bases=", ".join(d.get("bases", [])),
+            at=fmt.when(int(time.time())),
+        ),
+        "",
+        "| " + " | ".join(t(f"plan.col.{c}") for c in ("title", "kind", "owner", "due")) + " |",
+        "|---|---|---|---|",
+    ]
+    for p in d.get("plan", []):
+        title = str(p.get("title", "")).replace("|", "\\|").replace("\n", " ")
+        lines.append(
+            f"| {title} | {fmt.word('measure', p.get('measure') or p.get('kind', ''))}"
+            f" | {p.get('owner') or ''} | {fmt.day(p.get('due'))} |"
+        )
+    lines += ["", f"_{t('plan.md_note')}_", ""]
+    # plan titles are free text: readable by this user only
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    return path

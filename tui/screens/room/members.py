@@ -1,0 +1,59 @@
+"""The room's first tab: its members and those invited, with fingerprints and epochs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable
+
+from ... import fmt
+from ...i18n import t
+from ...widgets import table
+from .tab import RoomTab, Row, refill
+from .view import RoomView
+
+
+class MembersTab(RoomTab):
+    def __init__(self) -> None:
+        super().__init__(t("room.tab.members"), id="members")
+
+    def compose(self) -> ComposeResult:
+        yield table(
+            "members-table",
+            ("room.col.node", "node"),
+            ("room.col.org", "org"),
+            ("room.col.role", "role"),
+            ("room.col.fingerprint", "fp"),
+            ("room.col.epoch", "since"),
+        )
+
+    def sources(self, doc: dict[str, Any]) -> Any:
+        return (doc.get("members"), doc.get("invited"))
+
+    def draw(self, room: RoomView) -> None:
+        rows: list[Row] = [member_row(m) for m in room.doc.get("members", [])]
+        rows += [invited_row(m) for m in room.doc.get("invited", [])]
+        refill(self.query_one("#members-table", DataTable), rows)
+
+
+def member_row(m: dict[str, Any]) -> Row:
+    cells = [
+        m["node"],
+        str(m.get("name", ""))[:18],
+        fmt.word("role", m.get("role")),
+        fmt.fingerprint_lines(m.get("fingerprint")),
+        str(m.get("epoch_since", "")),
+    ]
+    return (m["node"], cells, 2)
+
+
+def invited_row(m: dict[str, Any]) -> Row:
+    cells = [
+        m["node"],
+        str(m.get("name", ""))[:18],
+        f"{t('room.invited')}: {fmt.word('role', m.get('role'))}",
+        fmt.fingerprint_lines(m.get("fingerprint")),
+        "–",
+    ]
+    return ("invited:" + m["node"], cells, 2)

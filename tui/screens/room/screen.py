@@ -1,0 +1,236 @@
+"""One case room: the header, the six tabs, and what a member can do from there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static, TabbedContent
+
+from ... import fmt
+from ...api import ApiError, NodeUnreachable
+from ...fmt import describe
+from ...i18n import t
+from ...widgets import plain
+from ..assess import AssessScreen, ConsentScreen
+from ..audit import AuditScreen
+from ..base import Base
+from ..compose import ComposeScreen
+from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, PlanItemScreen, ViewScreen
+from .export import export_plan
+from .intake import IntakeTab
+from .members import MembersTab
+from .plan import PlanTab
+from .revocation import RevocationTab
+from .shares import SharesTab
+from .tab import RoomTab
+from .timeline import TimelineTab
+from .view import RoomView
+
+TABS = ("members", "intake", "timeline", "shares", "plan", "revocation")
+
+
+class RoomScreen(Base):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "app.back"),
+        Binding("d", "share", "room.share"),
+        Binding("w", "assess", "room.assess"),
+        Binding("t", "consent", "room.consent"),
+        Binding("i", "invite", "room.invite", show=False),
+        Binding("m", "plan", "room.plan"),
+        Binding("x", "export", "room.export", show=False),
+        Binding("s", "close_room", "room.close"),
+        Binding("r", "revoke", "room.revoke", show=False),
+        Binding("a", "audit", "room.audit", show=False),
+        *(Binding(str(n + 1), f"tab('{tab}')", show=False) for n, tab in enumerate(TABS)),
+    ]
+
+    def __init__(self, room: str) -> None:
+        super().__init__()
+        self.room = room
+        self.doc: dict[str, Any] = {}
+        self.stale = False
+        self.drawn: dict[str, Any] = {}  # what each tab was drawn from
+
+    # -- layout and drawing ------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="room-header")
+        with TabbedContent(id="tabs", initial="members"):
+            yield MembersTab()
+            yield IntakeTab()
+            yield TimelineTab()
+            yield SharesTab()
+            yield PlanTab()
+            yield RevocationTab()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.set_interval(self.capp.poll, self.load)
+
+    def on_screen_resume(self) -> None:
+        if self.stale and self.doc:
+            self.render_room()
+        self.load()
+
+    @on(TabbedContent.TabActivated)
+    def tab_shown(self) -> None:
+        if self.doc:
+            self.render_room()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    @work(exit_on_error=False, exclusive=True, group="poll")
+    async def load(self) -> None:
+        if not self.capp.api.logged_in:
+            return
+        await self.capp.api.ensure_context()
+        try:
+            doc = await self.capp.get(f"/v1/rooms/{self.room}")
+        except NodeUnreachable:
+            return
+        except ApiError as exc:
+            self.query_one("#room-header", Static).update(plain(describe(exc)))
+            return
+        if doc == self.doc:
+            return
+        self.doc = doc
+        if self.is_current:
+            self.render_room()
+        else:  # under a form: draw when the room shows again, not now
+            self.stale = True
+
+    def reload(self, _result: Any = None) -> None:
+        """Load the room again (a form or dialog over it has closed)."""
+        self.load()
+
+    def view(self) -> RoomView:
+        return RoomView.of(self.doc, self.capp.api)
+
+    def render_room(self) -> None:
+        room = self.view()
+        self.query_one("#room-header", Static).update(plain(room.header()))
+        self.stale = False
+        # Only the tab on screen is drawn, and only when what it shows changed: a
+        # room with many shares and a burst of receipts must not stall the keyboard.
+        active = self.query_one("#tabs", TabbedContent).active or "members"
+        tab = self.query_one(f"#{active}", RoomTab)
+        sources = tab.sources(self.doc)
+        if self.drawn.get(active) != sources:
+            tab.draw(room)
+            self.drawn[active] = sources
+
+    # -- actions -----------------------------------------------------------------------
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_share(self) -> None:
+        await self.capp.api.ensure_context()
+        if self.doc.get("phase") != "open":
+            self.notify(markup=False, message=t("room.not_open"), severity="warning")
+            return
+        self.app.push_screen(ComposeScreen(self.doc), self.reload)
+
+    def action_assess(self) -> None:
+        room = self.view()
+        if room.my_org not in room.intake_orgs():
+            self.notify(
+                markup=False, message=t("assess.not_yours", org=room.my_org), severity="warning"
+            )
+            return
+        self.app.push_screen(AssessScreen(self.doc), self.reload)
+
+    def action_consent(self) -> None:
+        waiting = self.view().consent_waiting()
+        if not waiting:
+            self.notify(markup=False, message=t("consent.none"))
+            return
+        self.app.push_screen(ConsentScreen(self.doc, waiting), self.reload)
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_invite(self) -> None:
+        await self.capp.api.ensure_context()
+        if self.chair_only():
+            self.app.push_screen(InviteScreen(self.doc), self.reload)
+
+    def action_plan(self) -> None:
+        if not self.chair_only():
+            return
+        if self.doc.get("phase") != "open":
+            self.notify(markup=False, message=t("room.not_open"), severity="warning")
+            return
+        self.app.push_screen(PlanItemScreen(self.doc), self.reload)
+
+    def action_close_room(self) -> None:
+        if self.chair_only() and self.doc.get("phase") != "closed":
+
+            def closed(result: Any) -> None:
+                if result:
+                    self.action_tab("revocation")
+                self.load()
+
+            self.app.push_screen(CloseScreen(self.doc), closed)
+
+    def chair_only(self) -> bool:
+        """Whether this node chairs the room; tells the user who does when it does not."""
+        if self.doc.get("chair") != self.view().me:
+            self.notify(
+                markup=False,
+                message=t("room.not_chair", chair=self.doc.get("chair", "?")),
+                severity="warning",
+            )
+            return False
+        return True
+
+    def action_revoke(self) -> None:
+        on_shares = self.query_one("#tabs", TabbedContent).active == "shares"
+        share = self.query_one(SharesTab).selected(self.doc) if on_shares else None
+        if not share or not share.get("own") or share.get("revoked_at"):
+            self.action_tab("shares")
+            self.notify(markup=False, message=t("revoke.pick"), severity="warning")
+            return
+
+        def confirmed(yes: Any) -> None:
+            if yes:
+                self.revoke(share["id"])
+
+        self.app.push_screen(
+            ConfirmScreen(t("revoke.confirm", id=fmt.short(share["id"]))), confirmed
+        )
+
+    @work(exit_on_error=False, group="action")
+    async def revoke(self, share_id: str) -> None:
+        try:
+            doc = await self.capp.post(f"/v1/rooms/{self.room}/revoke", {"shares": [share_id]})
+        except (ApiError, NodeUnreachable) as exc:
+            self.notify(markup=False, message=describe(exc), severity="error")
+            return
+        self.notify(markup=False, message=t("revoke.done", n=doc.get("revoked", 0)))
+        self.load()
+
+    @on(DataTable.RowSelected, "#shares-table")
+    def view_share(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        sender, _, share_id = key.partition("/")
+        self.app.push_screen(ViewScreen(self.room, sender, share_id), self.reload)
+
+    def action_audit(self) -> None:
+        self.app.push_screen(AuditScreen(self.room, str(self.doc.get("case", ""))))
+
+    @work(exclusive=True, group="action", exit_on_error=False)
+    async def action_export(self) -> None:
+        try:  # the node records the export in its audit log
+            doc = await self.capp.post(f"/v1/rooms/{self.room}/plan/export")
+            path = export_plan(Path.cwd(), doc)
+        except (ApiError, NodeUnreachable) as exc:
+            self.notify(markup=False, message=describe(exc), severity="error")
+            return
+        except OSError as exc:
+            self.notify(
+                markup=False, message=t("error.generic", message=str(exc)), severity="error"
+            )
+            return
+        self.notify(markup=False, message=t("plan.exported", path=path))

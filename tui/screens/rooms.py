@@ -1,0 +1,116 @@
+"""My cases: the rooms this staff member is in, and the way to the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from .. import fmt
+from ..api import ApiError, NodeUnreachable
+from ..i18n import t
+from ..widgets import plain, table
+from .audit import AuditScreen
+from .base import Base
+from .partners import PartnersScreen
+
+
+class RoomsScreen(Base):
+    BINDINGS = [
+        Binding("n", "convene", "rooms.convene"),
+        Binding("p", "partners", "rooms.partners"),
+        Binding("a", "audit", "rooms.audit"),
+        Binding("u", "logout", "rooms.logout"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rooms: list[dict[str, Any]] | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("rooms.title"), classes="title")
+        yield table(
+            "rooms",
+            ("rooms.col.case", "case"),
+            ("rooms.col.status", "status"),
+            ("rooms.col.chair", "chair"),
+            ("rooms.col.meeting", "meeting"),
+            ("rooms.col.unread", "unread"),
+            ("rooms.col.pending", "pending"),
+        )
+        yield Static("", id="rooms-note")
+
+    def on_mount(self) -> None:
+        self.refresh_rooms()
+        self.set_interval(max(self.capp.poll * 2, 0.5), self.refresh_rooms)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rooms()
+
+    @work(exit_on_error=False, exclusive=True, group="poll")
+    async def refresh_rooms(self) -> None:
+        if not self.capp.api.logged_in:
+            return
+        try:
+            doc = await self.capp.get("/v1/rooms")
+        except (ApiError, NodeUnreachable):
+            return
+        rooms = [r for r in doc.get("rooms", []) if "room" in r and "case_ref" in r]
+        if rooms == self.rooms:
+            return
+        self.rooms = rooms
+        self.show(rooms)
+
+    def show(self, rooms: list[dict[str, Any]]) -> None:
+        grid = self.query_one("#rooms", DataTable)
+        row = grid.cursor_row
+        grid.clear()
+        for r in rooms:
+            grid.add_row(*map(plain, cells(r)), key=r["room"])
+        if rooms:
+            grid.move_cursor(row=min(row, len(rooms) - 1))
+        note = t("rooms.count", n=len(rooms)) if rooms else t("rooms.empty")
+        self.query_one("#rooms-note", Static).update(note)
+
+    @on(DataTable.RowSelected, "#rooms")
+    def open_room(self, event: DataTable.RowSelected) -> None:
+        # the room and the forms are imported when first opened: the login shows sooner
+        from .room.screen import RoomScreen
+
+        if event.row_key.value:
+            self.app.push_screen(RoomScreen(event.row_key.value))
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_convene(self) -> None:
+        from .convene import ConveneScreen
+
+        await self.capp.api.ensure_context()
+        self.app.push_screen(ConveneScreen(), self.convened)
+
+    def convened(self, _room: Any) -> None:
+        self.refresh_rooms()
+
+    def action_partners(self) -> None:
+        self.app.push_screen(PartnersScreen())
+
+    def action_audit(self) -> None:
+        self.app.push_screen(AuditScreen(None, ""))
+
+    async def action_logout(self) -> None:
+        await self.capp.api.logout()
+        self.capp.to_login(t("login.logged_out"))
+
+
+def cells(r: dict[str, Any]) -> tuple[str, ...]:
+    """One room's row: case, status, chair, meeting, unread and pending (blank when 0)."""
+    return (
+        r["case_ref"],
+        fmt.status_word(r.get("status", r.get("phase", ""))),
+        r.get("chair", ""),
+        fmt.when(r.get("meeting")),
+        str(r.get("unread", 0)) if r.get("unread") else "",
+        str(r.get("pending", 0)) if r.get("pending") else "",
+    )
