@@ -480,27 +480,15 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
 def export_case(store: Any, case_ref: str) -> dict[str, Any]:
     """What was shared about a case, with whom, on which basis, and its revocation state."""
-    rooms = store.rows(
-        "SELECT room, phase, chair, closed_at, outcome FROM rooms WHERE case_ref = ?", (case_ref,)
-    )
+    from node.store import audit, maintenance
+
     result: dict[str, Any] = {"case": case_ref, "rooms": []}
-    for r in rooms:
-        shares = store.rows(
-            "SELECT id, sender, own, basis, categories, recipients, created, revoked_at,"
-            " deleted_at FROM shares WHERE room = ? ORDER BY created",
-            (r["room"],),
-        )
+    for r in maintenance.case_rooms(store, case_ref):
+        shares = maintenance.room_shares(store, r["room"])
         for s in shares:
+            s["deliveries"] = maintenance.share_deliveries(store, s["id"])
             s["id"] = s["id"].hex()
-            s["categories"] = json.loads(s["categories"])
-            s["recipients"] = json.loads(s["recipients"])
             s["direction"] = "sent" if s.pop("own") else "received"
-            s["deliveries"] = {
-                d["peer"]: d["state"]
-                for d in store.rows(
-                    "SELECT peer, state FROM deliveries WHERE share = ?", (bytes.fromhex(s["id"]),)
-                )
-            }
         result["rooms"].append(
             {
                 "room": r["room"].hex(),
@@ -511,8 +499,6 @@ def export_case(store: Any, case_ref: str) -> dict[str, Any]:
                 "shares": shares,
             }
         )
-    from node.store import audit
-
     result["audit"] = audit.entries(store, case_ref=case_ref, limit=1_000_000)
     return result
 
