@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import node as node_package
 from node.apiclient import ApiClient, ApiError, NodeUnreachable
 from node.ports import free_port
 from node.tools import provision
@@ -37,7 +38,8 @@ from protocol.errors import CasusnetError
 
 T = TypeVar("T")
 
-ROOT = Path(__file__).resolve().parents[1]
+#: the source tree the node processes run (the folder that holds ``node/``)
+ROOT = Path(node_package.__file__).resolve().parents[1]
 CASUSNET = [sys.executable, "-m", "node.tools.cli"]
 STATE = "demo.json"
 MARKER = ".casusnet-demo"  # written first: a folder with it may be deleted by --reset
