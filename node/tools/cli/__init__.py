@@ -16,12 +16,13 @@ import os
 import sys
 
 from node.apiclient import ApiError, NodeUnreachable
+from node.tools import demo
 from node.tools.cli import audit, doctor, keys, meeting, setup, staff, tui
 from node.tools.cli.common import UsageError
 from protocol.errors import CasusnetError
 
 #: the command groups, in the order ``casusnet --help`` lists them
-GROUPS = (setup, staff, meeting, audit, keys, doctor, tui)
+GROUPS = (setup, staff, meeting, audit, keys, doctor, tui, demo)
 
 HINTS = {
     "node.session": "log in again with `casusnet login --name NAME`",
@@ -43,9 +44,6 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.add_parsers(sub)
-    from node.tools.demo import add_parser as add_demo_parser
-
-    add_demo_parser(sub)  # casusnet demo: node/tools/demo.py
     return p
 
 
