@@ -31,12 +31,12 @@ from node.faces.federation import (
     Outbox,
     RateLimiter,
     add_routes,
+    resync,
 )
 from node.faces.localapi import create_local_app
 from node.faces.metrics import start_metrics
 from node.store import keystore
 from node.store.db import Store
-from node.tools import backup
 from protocol.request import ReplayGuard
 
 log = logging.getLogger("casusnet.node")
@@ -75,8 +75,8 @@ def create_app(
         )
         retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
         resyncing = None
-        if node.store.get_meta(backup.RESYNC_KEY) is not None:  # restored from a backup
-            resyncing = asyncio.get_running_loop().create_task(backup.resync_loop(node, client))
+        if node.store.get_meta(resync.RESYNC_KEY) is not None:  # restored from a backup
+            resyncing = asyncio.get_running_loop().create_task(resync.resync_loop(node, client))
         yield
         if resyncing is not None:
             resyncing.cancel()

@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomli_w
+
 from protocol.errors import CasusnetError
 
 CONFIG_NAME = "casusnet.toml"
@@ -136,7 +138,11 @@ def load(data_dir: Path) -> Config:
 
 
 def write(config: Config) -> Path:
-    """Write ``casusnet.toml`` (paths relative to the data dir where possible)."""
+    """Write ``casusnet.toml`` (paths relative to the data dir where possible).
+
+    Values are written by ``tomli_w``, so a path or name holding a quote or a
+    backslash still makes a valid file; the comments are fixed text around them.
+    """
 
     def rel(p: Path | None) -> str:
         if p is None:
@@ -146,37 +152,60 @@ def write(config: Config) -> Path:
         except ValueError:
             return str(p)
 
-    text = f"""# casusnet node configuration
-[node]
-id = "{config.node_id}"
-org = "{config.org}"
-
-[network]
-listen = "{config.listen_host}:{config.listen_port}"
-public_url = "{config.public_url}"
-tls_cert = "{rel(config.tls_cert)}"
-tls_key = "{rel(config.tls_key)}"
-
-[federation]
-roster = "{rel(config.roster_path)}"
-# the roster authority's public key, pinned at init; compare its fingerprint by phone
-authority = "{config.authority.hex()}"
-
-[keys]
-master = "{config.master}"
-master_file = "{rel(config.master_file)}"
-salt = "{config.salt.hex()}"
-
-[policy]
-# seconds after closure before own shares are revoked automatically (0: at once)
-closure_grace_seconds = {config.closure_grace}
-"""
+    sections = [
+        _section("node", [("id", config.node_id), ("org", config.org)]),
+        _section(
+            "network",
+            [
+                ("listen", f"{config.listen_host}:{config.listen_port}"),
+                ("public_url", config.public_url),
+                ("tls_cert", rel(config.tls_cert)),
+                ("tls_key", rel(config.tls_key)),
+            ],
+        ),
+        _section(
+            "federation",
+            [
+                ("roster", rel(config.roster_path)),
+                "the roster authority's public key, pinned at init; compare its fingerprint"
+                " by phone",
+                ("authority", config.authority.hex()),
+            ],
+        ),
+        _section(
+            "keys",
+            [
+                ("master", config.master),
+                ("master_file", rel(config.master_file)),
+                ("salt", config.salt.hex()),
+            ],
+        ),
+        _section(
+            "policy",
+            [
+                "seconds after closure before own shares are revoked automatically (0: at once)",
+                ("closure_grace_seconds", config.closure_grace),
+            ],
+        ),
+    ]
     if config.metrics_listen:
-        text += f"""
-[metrics]
-# health and Prometheus metrics for operations (no login: keep it on loopback)
-listen = "{config.metrics_listen}"
-"""
+        sections.append(
+            _section(
+                "metrics",
+                [
+                    "health and Prometheus metrics for operations (no login: keep it on loopback)",
+                    ("listen", config.metrics_listen),
+                ],
+            )
+        )
     path = config.data_dir / CONFIG_NAME
-    path.write_text(text)
+    path.write_text("# casusnet node configuration\n" + "\n".join(sections))
     return path
+
+
+def _section(name: str, lines: list[tuple[str, str | int] | str]) -> str:
+    """A TOML table: a ``(key, value)`` is written by ``tomli_w``, a string is a comment."""
+    text = f"[{name}]\n"
+    for line in lines:
+        text += f"# {line}\n" if isinstance(line, str) else tomli_w.dumps(dict([line]))
+    return text

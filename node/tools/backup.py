@@ -17,7 +17,7 @@ apart, and a restore needs it. The payload repeats the header, so an edited head
 is found when the payload opens.
 
 A restore is to an older state of the node while its partners moved on. What the
-node does about that (``resync``; the decision is in ``docs/decisions.md``):
+node does about that (``node.faces.federation.resync``; the decision is in ``docs/decisions.md``):
 
 - its own per-sender ``seq`` in every room jumps to a floor above anything the lost
   incarnation can have used (:func:`seq_floor`), so no number is used twice for
@@ -34,7 +34,6 @@ node does about that (``resync``; the decision is in ``docs/decisions.md``):
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import json
@@ -46,19 +45,17 @@ import struct
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgpack
 from nacl.exceptions import CryptoError as NaclCryptoError
 from nacl.secret import SecretBox
 
 from node.config import CONFIG_NAME, Config, load
-from node.store import audit, keystore
+from node.faces.federation.resync import RESYNC_KEY
+from node.store import audit, keystore, maintenance
+from node.store.db import SCHEMA_VERSION, Store
 from protocol.errors import CasusnetError
-
-if TYPE_CHECKING:
-    from node.domain.node import Node
-    from node.faces.federation import FederationClient
 
 log = logging.getLogger("casusnet.backup")
 
@@ -75,7 +72,6 @@ DATA_FILES = (
     "member-rotate.json",
 )
 #: meta keys a restored node keeps until its resynchronisation is complete
-RESYNC_KEY = "resync_pending"
 RESTORED_KEY = "restored_at"
 SEQ_FLOOR_KEY = "seq_floor"
 SEQ_SHIFT = 20
@@ -122,19 +118,10 @@ class RestoreTargetError(BackupError):
 
 def _copy_db(db_path: Path, dest: Path) -> None:
     """A consistent copy of the live database (SQLite online backup; WAL included)."""
-    src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        src.execute("PRAGMA busy_timeout=5000")
-        dst = sqlite3.connect(str(dest))
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
+        maintenance.online_copy(db_path, dest)
     except sqlite3.Error as exc:
         raise BackupError(f"copying node.db: {exc}") from None
-    finally:
-        src.close()
 
 
 def _bundle_key(master: keystore.MasterKey) -> bytes:
@@ -153,20 +140,19 @@ def make_backup(
     if "identity.sealed" not in files:
         raise BackupError("no identity in the data dir")
     keystore.load_identity(config, master)  # the master key given is this node's
-    for label, path in (("tls_cert", config.tls_cert), ("tls_key", config.tls_key)):
-        if path is not None and path.exists():
-            files[label] = path.read_bytes()
+    for label, tls in (("tls_cert", config.tls_cert), ("tls_key", config.tls_key)):
+        if tls is not None and tls.exists():
+            files[label] = tls.read_bytes()
     with tempfile.TemporaryDirectory(prefix="casusnet-backup-") as tmp:
         os.chmod(tmp, 0o700)
         copy = Path(tmp) / "node.db"
         _copy_db(config.db_path, copy)
-        with sqlite3.connect(str(copy)) as conn:
-            schema = conn.execute("PRAGMA user_version").fetchone()[0]
-            row = conn.execute("SELECT data FROM rosters ORDER BY version DESC LIMIT 1").fetchone()
-        conn.close()
+        with contextlib.closing(sqlite3.connect(str(copy))) as conn:
+            schema = maintenance.schema_version(conn)
+            roster = maintenance.newest_roster(conn)
         files["node.db"] = copy.read_bytes()
-    if row is not None:
-        files["roster"] = bytes(row[0])
+    if roster is not None:
+        files["roster"] = roster
     header = {
         "format": FORMAT,
         "node": config.node_id,
@@ -208,8 +194,6 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes]:
         raise BackupFormatError("unreadable header") from None
     if version != FORMAT:
         raise BackupVersionError(f"format {version!r}; this software reads {FORMAT}")
-    from node.store.db import SCHEMA_VERSION
-
     if not isinstance(header.get("schema"), int) or header["schema"] > SCHEMA_VERSION:
         raise BackupVersionError(f"schema {header.get('schema')!r} is newer than this software")
     payload = data[start + size :]
@@ -272,6 +256,10 @@ def _is_empty(target: Path, keep: set[Path]) -> bool:
     return all(p.resolve() in keep for p in target.iterdir())
 
 
+#: what a forced restore removes from the target besides the data files it replaces
+STALE_FILES = ("node.db", "node.db-wal", "node.db-shm", "api.sock", "session.token")
+
+
 def restore(
     bundle: Path,
     target: Path,
@@ -290,6 +278,22 @@ def restore(
     header, payload = read_header(data)
     master = master_for(header, key_file=key_file, passphrase=passphrase)
     files = open_payload(header, payload, master)
+    _check_target(target, files, key_file=key_file, force=force)
+    # check the contents in a private scratch dir before touching the target
+    with tempfile.TemporaryDirectory(prefix="casusnet-restore-") as tmp:
+        scratch = Path(tmp)
+        os.chmod(scratch, 0o700)
+        db = _checked_scratch(scratch, header, files, master)
+        _prepare_db(db, master, now, int(header["created"]))
+        _place(target, db, files, force=force)
+    _place_outside(load(target), files, key_file)
+    return {"node": header["node"], "created": header["created"], "restored_at": now}
+
+
+def _check_target(
+    target: Path, files: dict[str, bytes], *, key_file: Path | None, force: bool
+) -> None:
+    """Refuse a non-empty target, and under ``force`` one with keys the bundle lacks."""
     keep = {key_file.resolve()} if key_file is not None else set()
     if not _is_empty(target, keep) and not force:
         raise RestoreTargetError(str(target))
@@ -301,41 +305,46 @@ def restore(
                     f"{target / name} differs from the backup's (keys newer than the backup?);"
                     " move the directory aside and restore into an empty one"
                 )
-    # check the contents in a private scratch dir before touching the target
-    with tempfile.TemporaryDirectory(prefix="casusnet-restore-") as tmp:
-        scratch = Path(tmp)
-        os.chmod(scratch, 0o700)
-        db = scratch / "node.db"
-        db.write_bytes(files["node.db"])
-        try:
-            with contextlib.closing(sqlite3.connect(str(db))) as conn:
-                ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        except sqlite3.Error:
-            ok = "unreadable"
-        if ok != "ok":
-            raise BackupIntegrityError("node.db fails SQLite's integrity check")
-        (scratch / CONFIG_NAME).write_bytes(files[CONFIG_NAME])
-        (scratch / "identity.sealed").write_bytes(files["identity.sealed"])
-        config = load(scratch)
-        if config.node_id != header.get("node"):
-            raise BackupIntegrityError("the bundle's configuration is for another node")
-        keystore.load_identity(config, master)  # the identity opens with this key
-        _check_audit(db, master)
-        _prepare_db(db, master, now, int(header["created"]))
-        target.mkdir(parents=True, exist_ok=True)
-        os.chmod(target, 0o700)
-        if force:
-            stale = ("node.db", "node.db-wal", "node.db-shm", "api.sock", "session.token")
-            stale += tuple(n for n in DATA_FILES if n not in files)
-            for name in stale:
-                with contextlib.suppress(FileNotFoundError):
-                    (target / name).unlink()
-        for name, content in files.items():
-            if name in DATA_FILES:
-                keystore.write_private(target / name, content)
-        shutil.copyfile(db, target / "node.db")
-        os.chmod(target / "node.db", 0o600)
-    restored = load(target)
+
+
+def _checked_scratch(
+    scratch: Path, header: dict[str, Any], files: dict[str, bytes], master: keystore.MasterKey
+) -> Path:
+    """Unpack the database, configuration and identity into ``scratch`` and check
+    them: SQLite integrity, the node named in the header, the identity and the audit
+    chain opening with this master key. Returns the scratch copy of ``node.db``."""
+    db = scratch / "node.db"
+    db.write_bytes(files["node.db"])
+    if maintenance.integrity_check(db) != "ok":
+        raise BackupIntegrityError("node.db fails SQLite's integrity check")
+    (scratch / CONFIG_NAME).write_bytes(files[CONFIG_NAME])
+    (scratch / "identity.sealed").write_bytes(files["identity.sealed"])
+    config = load(scratch)
+    if config.node_id != header.get("node"):
+        raise BackupIntegrityError("the bundle's configuration is for another node")
+    keystore.load_identity(config, master)  # the identity opens with this key
+    _check_audit(db, master)
+    return db
+
+
+def _place(target: Path, db: Path, files: dict[str, bytes], *, force: bool) -> None:
+    """Write the data files and the prepared database into the data dir."""
+    target.mkdir(parents=True, exist_ok=True)
+    os.chmod(target, 0o700)
+    if force:
+        for name in STALE_FILES + tuple(n for n in DATA_FILES if n not in files):
+            with contextlib.suppress(FileNotFoundError):
+                (target / name).unlink()
+    for name, content in files.items():
+        if name in DATA_FILES:
+            keystore.write_private(target / name, content)
+    shutil.copyfile(db, target / "node.db")
+    os.chmod(target / "node.db", 0o600)
+
+
+def _place_outside(restored: Config, files: dict[str, bytes], key_file: Path | None) -> None:
+    """What the configuration names outside the data dir, where it is missing: the
+    master key file, the TLS certificate and key, the roster file."""
     master_file = restored.master_file
     if key_file is not None and restored.master == "file" and master_file is not None:
         if not master_file.exists():
@@ -348,12 +357,9 @@ def restore(
         with contextlib.suppress(OSError):  # the database holds it too
             restored.roster_path.parent.mkdir(parents=True, exist_ok=True)
             restored.roster_path.write_bytes(files["roster"])
-    return {"node": header["node"], "created": header["created"], "restored_at": now}
 
 
 def _check_audit(db: Path, master: keystore.MasterKey) -> None:
-    from node.store.db import Store
-
     store = Store(db)
     try:
         store.audit_key = master.derive("casusnet/audit")
@@ -369,22 +375,19 @@ def _prepare_db(db: Path, master: keystore.MasterKey, now: int, created: int) ->
     """What the restored database changes before it first runs (see the module doc).
 
     Own sequence numbers start above any the lost incarnation used (``seq_floor`` in
-    ``meta``, read by ``Node._next_seq``); staff sessions from before the backup end;
+    ``meta``, read by ``node.domain.shares.next_seq``); staff sessions from before the backup end;
     the node remembers to resynchronise at start.
     """
-    from node.store.db import Store
-
     store = Store(db)
     try:
         store.audit_key = master.derive("casusnet/audit")
         with store.transaction():
-            store.execute("DELETE FROM sessions")
+            maintenance.end_all_sessions(store)
             store.set_meta(RESYNC_KEY, "1")
             store.set_meta(RESTORED_KEY, str(now))
             store.set_meta(SEQ_FLOOR_KEY, str(seq_floor(now)))
             audit.append(store, at=now, actor="operator", action="restored", backup=created)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.conn.execute("PRAGMA journal_mode=DELETE")
+        maintenance.fold_into_one_file(store)
     finally:
         store.close()
 
@@ -397,96 +400,3 @@ def seq_floor(now: int) -> int:
     and far below the protocol's limit (2**63) for the next 8 million years.
     """
     return now << SEQ_SHIFT
-
-
-# --- resynchronising after a restore ---------------------------------------------------------
-
-
-async def resync(node: Node, client: FederationClient) -> bool:
-    """One round of catching up with the partners; True when nothing is left to do."""
-    from node.domain.inbox import RetryLater
-    from node.domain.membership import followers
-
-    if node.store.get_meta(RESYNC_KEY) is None:
-        return True
-    complete = True
-    now = node.now()
-    rooms = [r[0] for r in node.store.execute("SELECT room FROM rooms").fetchall()]
-    for room in rooms:
-        state = node.rooms.state(room, now)
-        if state is None:
-            continue
-        # 1. the chain: from the chair, or (for rooms this node chairs) from the members
-        try:
-            if state.chair != node.me:
-                await client.catch_up(state.chair, room, state.seq)
-            else:
-                for peer in sorted(followers(node.registry, state) - {node.me}):
-                    events = await client.fetch_events(peer, room, state.seq)
-                    with node.store.transaction():
-                        for raw in events:
-                            try:
-                                node.inbox.receive(peer, raw)
-                            except (RetryLater, CasusnetError):
-                                break
-                    node.ctx.flush_wakeups()
-                    state = node.rooms.state(room, node.now()) or state
-        except CasusnetError as exc:
-            log.info("resync: chain of a room not complete now: %s", exc.code)
-            complete = False
-        state = node.rooms.state(room, node.now()) or state
-        # 2. what other senders sent to this node after the last seq it has
-        senders = {n for members in state.epochs.values() for n in members} - {node.me}
-        for sender in sorted(senders):
-            last = node.store.one(
-                "SELECT seq FROM seqs WHERE room = ? AND sender = ?", (room, sender)
-            )
-            try:
-                envelopes = await client.fetch_sent(sender, room, int(last or 0))
-            except CasusnetError:
-                complete = False
-                continue
-            for envelope in envelopes:
-                with contextlib.suppress(CasusnetError):
-                    node.inbox.receive(sender, envelope)
-            node.inbox.take_gaps()  # asked just now
-        # 3. a member key made after the backup is lost: join again with a fresh one
-        _rekey(node, room)
-    if complete:
-        with node.store.transaction():
-            node.store.execute("DELETE FROM meta WHERE key = ?", (RESYNC_KEY,))
-            audit.append(node.store, at=node.now(), actor=node.me, action="resynced")
-        log.info("resync after the restore complete")
-    return complete
-
-
-def _rekey(node: Node, room: bytes) -> None:
-    from protocol import chain
-
-    state = node.rooms.state(room, node.now())
-    if state is None or state.phase == chain.CLOSED or state.chair == node.me:
-        return
-    key = state.joins.get(node.me)
-    member = state.members.get(node.me)
-    if key is None and member is not None:
-        key = member.key
-    if key is None and node.me not in state.invited:
-        return
-    if key is not None and node.rooms.key(room, key) is not None:
-        return
-    with node.store.transaction():
-        node.members.join(state)
-    node.ctx.flush_wakeups()
-
-
-async def resync_loop(node: Node, client: FederationClient) -> None:
-    """Resynchronise a restored node, retrying (with backoff) until it is complete."""
-    delay = node.config.timers.backoff_base
-    while True:
-        try:
-            if await resync(node, client):
-                return
-        except CasusnetError as exc:
-            log.warning("resync round failed: %s", exc.code)
-        await asyncio.sleep(delay)
-        delay = min(node.config.timers.backoff_cap, delay * 2)

@@ -8,11 +8,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from node.config import load
-from node.store import audit, keystore
+from node.config import Config, load
+from node.store import audit, keystore, maintenance
 from node.store.db import Store
 from protocol.errors import CasusnetError
-from protocol.keys import fingerprint
+from protocol.keys import NodeIdentity, fingerprint
+from protocol.roster import Roster, RosterMember
 
 
 def doctor(data_dir: Path, timeout: float = 2.0) -> list[dict[str, Any]]:
@@ -45,41 +46,39 @@ def doctor(data_dir: Path, timeout: float = 2.0) -> list[dict[str, Any]]:
 
         node = Node(config, master, identity, store)
         roster = node.roster
-        me = roster.by_node.get(config.node_id)
-        if me is None:
-            check("roster", False, f"{config.node_id} is not in roster version {roster.version}")
-        elif me.sign != identity.sign_public:
-            check("roster", False, "the roster lists other keys for this node")
-        else:
-            check(
-                "roster",
-                True,
-                f"version {roster.version}, {len(roster.members)} members, "
-                f"authority {fingerprint(config.authority)}",
-            )
+        check("roster", *_roster_state(roster, config, identity))
         check("audit", True, f"{audit.verify(store)} entries, chain intact")
-        pending = store.one("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL")
+        pending = maintenance.pending_envelopes(store)
         check("outbox", True, f"{pending} envelopes waiting")
         for member in roster.members:
-            if member.node == config.node_id:
-                continue
-            url = member.url.rstrip("/") + "/v1/health"
-            try:
-                with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310
-                    doc = json.loads(r.read())
-                check(
-                    f"peer {member.node}",
-                    True,
-                    f"reachable, roster version {doc.get('roster_version')}",
-                )
-            except (urllib.error.URLError, OSError, ValueError) as exc:
-                check(
-                    f"peer {member.node}",
-                    False,
-                    f"unreachable at {member.url} ({type(exc).__name__})",
-                )
+            if member.node != config.node_id:
+                check(f"peer {member.node}", *_peer_state(member, timeout))
     except CasusnetError as exc:
         check("store", False, f"{exc.user_text()} {exc.detail}")
     finally:
         store.close()
     return checks
+
+
+def _roster_state(roster: Roster, config: Config, identity: NodeIdentity) -> tuple[bool, str]:
+    """Whether the node's roster lists this node with the keys it holds."""
+    me = roster.by_node.get(config.node_id)
+    if me is None:
+        return False, f"{config.node_id} is not in roster version {roster.version}"
+    if me.sign != identity.sign_public:
+        return False, "the roster lists other keys for this node"
+    return True, (
+        f"version {roster.version}, {len(roster.members)} members, "
+        f"authority {fingerprint(config.authority)}"
+    )
+
+
+def _peer_state(member: RosterMember, timeout: float) -> tuple[bool, str]:
+    """Whether a partner's health endpoint answers, and with which roster version."""
+    url = member.url.rstrip("/") + "/v1/health"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310
+            doc = json.loads(r.read())
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return False, f"unreachable at {member.url} ({type(exc).__name__})"
+    return True, f"reachable, roster version {doc.get('roster_version')}"

@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nacl.utils
 
-from node.config import Config, write
-from node.store import keystore
+from node.config import CONFIG_NAME, Config, write
+from node.domain import staff
+from node.domain.staff import Staff
+from node.store import audit, keystore
 from node.store.db import Store
 from protocol.errors import CasusnetError
 from protocol.keys import NodeIdentity, Signer, fingerprint
@@ -26,6 +28,9 @@ from protocol.roster import (
     build_roster,
     sign_roster,
 )
+
+if TYPE_CHECKING:
+    from node.domain.node import Node
 
 MEMBER_FILE = "member.json"
 YEAR = 365 * 86400
@@ -53,7 +58,7 @@ def init_node(
     metrics: str = "",
 ) -> dict[str, Any]:
     """Create a node's data dir; returns its public roster entry (also in member.json)."""
-    if (data_dir / "casusnet.toml").exists():
+    if (data_dir / CONFIG_NAME).exists():
         raise ProvisionError(f"{data_dir} already holds a node")
     if org not in default_registry().organisations:
         raise ProvisionError(f"unknown organisation type {org!r}")
@@ -103,6 +108,21 @@ def member_entry(node_id: str, org: str, url: str, identity: NodeIdentity) -> di
         "box_sig": identity.box_certificate().hex(),
         "fingerprint": identity.fingerprint,
     }
+
+
+def add_staff(node: Node, name: str, function: str, passphrase: str, *, intake: bool) -> Staff:
+    """A staff account on a node opened offline, with its ``staff_added`` audit entry."""
+    member = staff.add(node.store, name, function, passphrase, intake=intake, now=node.now())
+    with node.store.transaction():
+        audit.append(
+            node.store,
+            at=node.now(),
+            actor="operator",
+            action="staff_added",
+            staff=name,
+            function=function,
+        )
+    return member
 
 
 # --- the roster authority ---------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from fed import make_federation
 
 from node.config import load
+from node.faces.federation.resync import RESYNC_KEY
 from node.store import keystore
 from node.tools import backup
 from node.tools.cli import main
@@ -57,7 +58,7 @@ def test_restore_round_trip(bundle: tuple[Path, Path, Path], tmp_path: Path) -> 
     from node.store.db import Store
 
     store = Store(target / "node.db")
-    assert store.get_meta(backup.RESYNC_KEY) == "1"
+    assert store.get_meta(RESYNC_KEY) == "1"
     assert int(store.get_meta(backup.SEQ_FLOOR_KEY) or 0) >= backup.seq_floor(NOW)
     store.close()
 

@@ -53,6 +53,30 @@ def test_without_the_setting_there_is_no_endpoint(
     assert load(data).metrics_listen == ""
 
 
+def test_a_node_under_a_path_with_a_quote_and_a_backslash_reads_its_config_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CASUSNET_METRICS", raising=False)
+    odd = tmp_path / 'O\'Brien "zaak" \\ 2026'
+    info = provision.create_authority(odd / "authority", "testregio")
+    data, roster = odd / "gemeente", odd / 'roster "v1" \\.msgpack'
+    url = 'http://127.0.0.1:8443/"casus"\\net'
+    code = cli.main([
+        "--data", str(data), "init", "--node", "gemeente", "--org", "gemeente",
+        "--listen", "127.0.0.1:8443", "--url", url, "--roster", str(roster),
+        "--authority", info["public"], "--metrics", "127.0.0.1:9464",
+    ])  # fmt: skip
+    assert code == 0
+    config = load(data)
+    assert config.data_dir == data.resolve()
+    assert config.roster_path == roster.resolve()
+    assert config.master_file == (data / "master.key").resolve()
+    assert config.public_url == url
+    assert config.authority == bytes.fromhex(info["public"])
+    assert (config.listen_host, config.listen_port) == ("127.0.0.1", 8443)
+    assert config.metrics_listen == "127.0.0.1:9464"
+
+
 @pytest.mark.parametrize("bad", ["9464", "localhost:", "127.0.0.1:http", "127.0.0.1:70000"])
 def test_init_refuses_a_metrics_address_that_is_not_host_and_port(tmp_path: Path, bad: str) -> None:
     code, data = init(tmp_path, "--metrics", bad)

@@ -1,0 +1,82 @@
+"""casusnet: set up and run a node, and hold a casusoverleg from the command line.
+
+Every meeting command talks to the running node over its local API; every command
+takes ``--json`` for scripts. Errors are one line with what to do, and exit 1
+(2 for wrong usage). Documented in ``docs/cli.md``.
+
+The commands live in one module per group (:mod:`.setup`, :mod:`.staff`,
+:mod:`.meeting`, :mod:`.audit`, :mod:`.keys`, :mod:`.doctor`, :mod:`.tui`, and
+``casusnet demo`` in :mod:`node.tools.demo`); each adds its sub-parsers here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from node.apiclient import ApiError, NodeUnreachable
+from node.tools import demo
+from node.tools.cli import audit, doctor, keys, meeting, setup, staff, tui
+from node.tools.cli.common import UsageError
+from protocol.errors import CasusnetError
+
+#: the command groups, in the order ``casusnet --help`` lists them
+GROUPS = (setup, staff, meeting, audit, keys, doctor, tui, demo)
+
+HINTS = {
+    "node.session": "log in again with `casusnet login --name NAME`",
+    "node.auth": "check the name and passphrase",
+    "node.passphrase": "check the passphrase (CASUSNET_PASSPHRASE)",
+    "roster.authority": "compare the authority's fingerprint with the one pinned at init",
+    "roster.stale": "ask the roster authority for the newest roster",
+    "transport": "the partner is unreachable; delivery is retried automatically",
+    "cli.undelivered": "check the partner with `casusnet doctor`; nothing is lost",
+    "backup.key": "give the master key file (--master-key) or passphrase of this node",
+    "backup.integrity": "use another copy of the backup",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="casusnet", description=__doc__.splitlines()[0])
+    p.add_argument("--data", help="the node's data dir (or CASUSNET_DATA)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = p.add_subparsers(dest="command", required=True)
+    for group in GROUPS:
+        group.add_parsers(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except ApiError as exc:
+        hint = HINTS.get(exc.remote_code, "")
+        print(f"casusnet: {exc}" + (f"; {hint}" if hint else ""), file=sys.stderr)
+        return 1
+    except NodeUnreachable as exc:
+        print(f"casusnet: {exc.user_text()} ({exc.detail})", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except UsageError as exc:
+        print(f"casusnet: {exc.detail}", file=sys.stderr)
+        return 2
+    except CasusnetError as exc:
+        hint = HINTS.get(exc.code, "")
+        detail = f" ({exc.detail})" if exc.detail else ""
+        print(
+            f"casusnet: {exc.user_text()}{detail} [{exc.code}]" + (f"; {hint}" if hint else ""),
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, ValueError, KeyError) as exc:  # a file, a value or a field given wrong
+        what = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        print(f"casusnet: {what}{where}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,259 @@
+"""The casusoverleg through the local API: ``room``, ``share``, ``view``, ``plan``, ``revoke``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from node.apiclient import ApiClient
+from node.tools.cli.common import (
+    Subparsers,
+    Undelivered,
+    UsageError,
+    client,
+    csv,
+    need,
+    out,
+    parse_time,
+    resolve_room,
+)
+from protocol.events import CRITERIA
+
+#: what each ``room`` action needs besides its name (``list`` needs nothing)
+ROOM_NEEDS: dict[str, tuple[str, ...]] = {
+    "list": (),
+    "convene": ("case",),
+    "show": ("room",),
+    "assess": ("room", "verdict"),
+    "invite": ("room", "node"),
+    "remove": ("room", "node"),
+    "consent": ("room", "subject"),
+    "assign": ("room", "staff"),
+    "close": ("room", "outcome"),
+}
+
+
+def add_parsers(sub: Subparsers) -> None:
+    s = sub.add_parser("room", help="rooms: list, convene, show, assess, invite, consent, close")
+    s.add_argument("action", choices=list(ROOM_NEEDS))
+    s.add_argument("room", nargs="?", help="room id (prefix) or case reference")
+    s.add_argument("node", nargs="?", help="node to invite or remove")
+    s.add_argument("--case")
+    s.add_argument("--purpose", default="Weging en aanpak")
+    s.add_argument("--bases", default="pga-r")
+    s.add_argument("--meeting", help="meeting time, YYYY-MM-DDTHH:MM")
+    s.add_argument("--verdict", choices=["opnemen", "niet_opnemen"])
+    s.add_argument("--criteria", help=f"name=0..3, of: {', '.join(CRITERIA)}")
+    s.add_argument("--role", default="deelnemer", choices=["deelnemer", "derde"])
+    s.add_argument("--subject", help="third party to consent to")
+    s.add_argument("--staff", help="staff member to assign")
+    s.add_argument(
+        "--outcome", choices=["afgeschaald", "overgedragen", "afgesloten", "niet_opgenomen"]
+    )
+    s.set_defaults(func=cmd_room)
+
+    s = sub.add_parser("share", help="share a case summary with the room")
+    s.add_argument("room")
+    s.add_argument("--basis", required=True)
+    s.add_argument("--categories", required=True)
+    s.add_argument("--to", help="recipients (default: all deelnemers)")
+    s.add_argument("--justification")
+    s.add_argument("--decision-ref")
+    s.add_argument("--consent")
+    s.add_argument("--conditions")
+    s.add_argument("--file", help="text file (default: stdin)")
+    s.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        help="wait up to this many seconds for every delivery receipt",
+    )
+    s.set_defaults(func=cmd_share)
+
+    s = sub.add_parser("view", help="read a share (the view is audited)")
+    s.add_argument("room")
+    s.add_argument("share")
+    s.set_defaults(func=cmd_view)
+
+    s = sub.add_parser("plan", help="plan van aanpak")
+    s.add_argument("action", choices=["add"])
+    s.add_argument("room")
+    s.add_argument("--title", required=True)
+    s.add_argument("--measure", required=True, choices=["strafrechtelijk", "bestuurlijk", "zorg"])
+    s.add_argument("--owner", required=True, help="owner partner's node id")
+    s.add_argument("--due", required=True, help="YYYY-MM-DD")
+    s.set_defaults(func=cmd_plan)
+
+    s = sub.add_parser("revoke", help="revoke own shares")
+    s.add_argument("room")
+    s.add_argument("shares", nargs="*")
+    s.add_argument("--all", action="store_true")
+    s.set_defaults(func=cmd_revoke)
+
+
+# --- room ------------------------------------------------------------------------------------
+
+
+def cmd_room(args: argparse.Namespace) -> None:
+    api = client(args)
+    if args.action == "list":
+        doc = api.get("/v1/rooms")
+        out(args, doc, lambda: _rooms_text(doc))
+        return
+    need(args, *ROOM_NEEDS[args.action])
+    if args.action == "convene":
+        _convene(args, api)
+        return
+    room = resolve_room(api, args.room)
+    if args.action == "show":
+        doc = api.get(f"/v1/rooms/{room}")
+        out(args, doc, lambda: _room_text(doc))
+    elif args.action == "assess":
+        _assess(args, api, room)
+    else:
+        body, text = _room_post(args)
+        out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
+
+
+def _rooms_text(doc: dict[str, Any]) -> str:
+    return (
+        "\n".join(
+            f"{r['room'][:12]}  {r['case_ref']:<16} {r['status']:<7} chair {r['chair']}"
+            f"  received {r['shares_received']}  pending {r['pending']}"
+            for r in doc["rooms"]
+        )
+        or "no rooms"
+    )
+
+
+def _convene(args: argparse.Namespace, api: ApiClient) -> None:
+    doc = api.post(
+        "/v1/rooms",
+        {
+            "case": args.case,
+            "purpose": args.purpose,
+            "bases": csv(args.bases),
+            "meeting": parse_time(args.meeting),
+        },
+    )
+    out(args, doc, f"room {doc['room']} convened for {doc['case']} ({doc['phase']})")
+
+
+def _room_text(doc: dict[str, Any]) -> str:
+    lines = [
+        f"case {doc['case']}  phase {doc['phase']}  epoch {doc['epoch']}  chair {doc['chair']}",
+        f"bases {', '.join(doc['bases'])}",
+        "members:",
+    ]
+    for m in doc["members"]:
+        lines.append(f"  {m['node']:<14} {m['org']:<13} {m['role']:<9} {m['fingerprint']}")
+    for m in doc["invited"]:
+        lines.append(f"  {m['node']:<14} {m['org']:<13} invited as {m['role']}")
+    if doc["assessments"]:
+        lines.append("intake: " + ", ".join(f"{k} {v}" for k, v in doc["assessments"].items()))
+    lines.append("shares:")
+    for s in doc["shares"]:
+        state = " ".join(f"{p}:{st}" for p, st in sorted(s["deliveries"].items()))
+        lines.append(f"  {s['id']} from {s['sender']:<12} {s['basis']:<10} {state}")
+    for item in doc["plan"]:
+        lines.append(f"plan: {item['title']} ({item['measure']}, {item['owner']})")
+    if doc["phase"] == "closed":
+        lines.append("closed receipts from: " + ", ".join(doc["closed_receipts"]))
+    return "\n".join(lines)
+
+
+def _assess(args: argparse.Namespace, api: ApiClient, room: str) -> None:
+    try:
+        criteria = dict(kv.split("=", 1) for kv in csv(args.criteria))
+        scores = {k: int(v) for k, v in criteria.items()}
+    except ValueError:
+        raise UsageError(
+            "--criteria: name=score pairs, e.g. ideologie=2,zelfredzaamheid=1"
+        ) from None
+    unknown = set(criteria) - set(CRITERIA)
+    if unknown:
+        raise UsageError(f"unknown criteria {sorted(unknown)}; use {', '.join(CRITERIA)}")
+    doc = api.post(f"/v1/rooms/{room}/assess", {"verdict": args.verdict, "criteria": scores})
+    out(args, doc, f"assessment '{args.verdict}' sent")
+
+
+def _room_post(args: argparse.Namespace) -> tuple[dict[str, str], str]:
+    """The body and the message of a ``room`` action that is one POST to the room."""
+    match args.action:
+        case "invite":
+            return {"node": args.node, "role": args.role}, f"{args.node} invited as {args.role}"
+        case "remove":
+            return {"node": args.node}, f"{args.node} removed"
+        case "consent":
+            return {"subject": args.subject}, f"consent for {args.subject} sent"
+        case "assign":
+            return {"staff": args.staff}, f"{args.staff} assigned"
+        case "close":
+            return (
+                {"outcome": args.outcome},
+                f"room closed ({args.outcome}); shares are being revoked",
+            )
+    raise UsageError(f"room {args.action}: not an action on a room")
+
+
+# --- shares and the plan -----------------------------------------------------------------------
+
+
+def cmd_share(args: argparse.Namespace) -> None:
+    api = client(args)
+    room = resolve_room(api, args.room)
+    text = Path(args.file).read_text() if args.file else sys.stdin.read()
+    body = {
+        "basis": args.basis,
+        "categories": csv(args.categories),
+        "recipients": csv(args.to),
+        "summary": text.strip(),
+        "justification": args.justification,
+        "decision_ref": args.decision_ref,
+        "consent": args.consent,
+        "conditions": args.conditions,
+    }
+    path = f"/v1/rooms/{room}/shares"
+    if args.wait:
+        path += f"?wait=delivered&timeout={args.wait}"
+    doc = api.post(path, body)
+    out(args, doc, f"share {doc['share']} sent" + (" and delivered" if doc.get("done") else ""))
+    if args.wait and not doc.get("done"):
+        late = sorted(p for p, s in doc["deliveries"].items() if s == "pending")
+        why = "; ".join(f"{p}: {e}" for p, e in sorted(doc.get("errors", {}).items()))
+        raise Undelivered(f"not yet delivered to {', '.join(late)}" + (f" ({why})" if why else ""))
+
+
+def cmd_view(args: argparse.Namespace) -> None:
+    api = client(args)
+    room = resolve_room(api, args.room)
+    doc = api.get(f"/v1/rooms/{room}/shares/{args.share}")
+    out(args, doc, lambda: f"{doc['sender']} under {doc['basis']}:\n{doc['summary']}")
+
+
+def cmd_plan(args: argparse.Namespace) -> None:
+    api = client(args)
+    room = resolve_room(api, args.room)
+    doc = api.post(
+        f"/v1/rooms/{room}/plan",
+        {
+            "kind": "decision",
+            "title": args.title,
+            "measure": args.measure,
+            "owner": args.owner,
+            "due": parse_time(args.due),
+        },
+    )
+    out(args, doc, f"plan item {doc['item']} added")
+
+
+def cmd_revoke(args: argparse.Namespace) -> None:
+    api = client(args)
+    room = resolve_room(api, args.room)
+    if not args.all and not args.shares:
+        raise UsageError("name the shares to revoke, or --all")
+    body: dict[str, Any] = {"all": True} if args.all else {"shares": args.shares}
+    doc = api.post(f"/v1/rooms/{room}/revoke", body)
+    out(args, doc, f"{doc['revoked']} share(s) revoked; recipients confirm deletion")

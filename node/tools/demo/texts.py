@@ -1,0 +1,103 @@
+"""The demo's words, in Dutch and English: its messages and the meeting's steps."""
+
+from __future__ import annotations
+
+TEXT = {
+    "nl": {
+        "ask": "Bestaande demo hergebruiken of opnieuw beginnen? [H/o] ",
+        "created": "demo aangemaakt in {dir} ({secs:.1f} s)",
+        "reused": "bestaande demo in {dir}",
+        "starting": "zes nodes starten ...",
+        "ready": "zes nodes draaien ({secs:.1f} s); logs in {dir}/<node>/node.log",
+        "table": "Demo-accounts (node, naam, functie, wachtwoord; ook in {dir}/demo.json):",
+        "others": "De TUI van een andere partner, in een tweede terminal:",
+        "serving": "De zes nodes draaien tot Ctrl-C.",
+        "stopping": "nodes stoppen ...",
+        "stopped": "alle nodes gestopt",
+        "interrupted": "onderbroken",
+        "meeting": "casusoverleg {case} (headless)",
+        "done": "alles bevestigd: casusoverleg in {secs:.1f} s",
+        "failed": "MISLUKT bij stap: {step}",
+        "shares": "Deelberichten",
+        "nodes": "Nodes",
+        "running": "er draait al een demo-node uit {dir} ({nodes}); stop die eerst",
+        "not_demo": "{dir} bestaat en is geen demo; kies een andere --dir",
+        "no_demo": "geen demo in {dir}; maak er een met `casusnet demo --setup-only`",
+        "setup_only": "opgezet; wachtwoorden staan in {dir}/demo.json",
+    },
+    "en": {
+        "ask": "Reuse the existing demo or start afresh? [R/n] ",
+        "created": "demo created in {dir} ({secs:.1f} s)",
+        "reused": "existing demo in {dir}",
+        "starting": "starting six nodes ...",
+        "ready": "six nodes running ({secs:.1f} s); logs in {dir}/<node>/node.log",
+        "table": "Demo accounts (node, name, function, passphrase; also in {dir}/demo.json):",
+        "others": "Another partner's TUI, in a second terminal:",
+        "serving": "The six nodes run until Ctrl-C.",
+        "stopping": "stopping nodes ...",
+        "stopped": "all nodes stopped",
+        "interrupted": "interrupted",
+        "meeting": "casusoverleg {case} (headless)",
+        "done": "everything confirmed: the casusoverleg took {secs:.1f} s",
+        "failed": "FAILED at step: {step}",
+        "shares": "Shares",
+        "nodes": "Nodes",
+        "running": "a demo node is already running from {dir} ({nodes}); stop it first",
+        "not_demo": "{dir} exists and is not a demo; choose another --dir",
+        "no_demo": "no demo in {dir}; create one with `casusnet demo --setup-only`",
+        "setup_only": "set up; the passphrases are in {dir}/demo.json",
+    },
+}
+
+# the meeting's steps, in Dutch and English
+STEPS = {
+    "meeting": ("casusoverleg {case}", "casusoverleg {case}"),
+    "login": ("inloggen bij zes nodes", "logging in at six nodes"),
+    "convene": (
+        "gemeente belegt {case} (pga-r; wpg-20 en wjsg-39fb)",
+        "gemeente convenes {case} (pga-r; wpg-20 and wjsg-39fb)",
+    ),
+    "invite": (
+        "politie, om, zvh en reclassering uitgenodigd als deelnemer en toegetreden",
+        "politie, om, zvh and reclassering invited as deelnemer, and joined",
+    ),
+    "assess": (
+        "weging: gemeente, politie en om kiezen 'opnemen' (vijf criteria); kamer open",
+        "intake: gemeente, politie and om assess 'opnemen' (five criteria); room open",
+    ),
+    "derde": (
+        "ggz uitgenodigd als derde; na instemming van gemeente, politie en om lid",
+        "ggz invited as derde; a member after gemeente, politie and om consented",
+    ),
+    "share": (
+        "{node} deelt onder {basis} ({categories})",
+        "{node} shares under {basis} ({categories})",
+    ),
+    "share_to": (" aan {recipients}", " with {recipients}"),
+    "delivered": (": afgeleverd bij {n}", ": delivered to {n}"),
+    "view": (
+        "om leest het bericht van politie (gelogd); ggz alleen wat aan ggz gericht is",
+        "om reads politie's share (audited); ggz only what was addressed to it",
+    ),
+    "plan": (
+        "plan van aanpak: strafrechtelijk (om), bestuurlijk (gemeente), zorg (ggz)",
+        "plan van aanpak: strafrechtelijk (om), bestuurlijk (gemeente), zorg (ggz)",
+    ),
+    "close": (
+        "gemeente sluit het casusoverleg (afgeschaald)",
+        "gemeente closes the casusoverleg (afgeschaald)",
+    ),
+    "deleted": (
+        "elke partner trekt in: elk bericht bij elke ontvanger verwijderd",
+        "every partner revokes: every share deleted at every recipient",
+    ),
+    "receipts": (
+        "sluitingsbewijzen van alle leden bij alle nodes",
+        "closed receipts of every member at every node",
+    ),
+    "share_head": (
+        "bericht|afzender|grondslag|ontvangers|afgeleverd|verwijderd",
+        "share|sender|basis|recipients|delivered|deleted",
+    ),
+    "node_head": ("node|fase|sluitingsbewijzen", "node|phase|closed receipts"),
+}
