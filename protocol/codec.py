@@ -143,7 +143,7 @@ def _within(exc: SchemaError, part: str) -> SchemaError:
     path: list[str] = getattr(exc, "path", [])
     path.insert(0, part if part.startswith("[") else f".{part}")
     what: str = getattr(exc, "what", exc.detail)
-    exc.path, exc.what = path, what  # type: ignore[attr-defined]
+    exc.path, exc.what = path, what  # type: ignore[attr-defined]  # set only on errors that pass up
     exc.detail = f"${''.join(path)}: {what}"
     exc.args = (f"{exc.code}: {exc.user_text()} ({exc.detail})",)
     return exc
