@@ -71,6 +71,13 @@ def word(prefix: str, value: Any) -> str:
         return str(value)
 
 
+def names(items: list[str]) -> str:
+    """A list in a sentence: ``a, b en c`` (``a, b and c``)."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t('app.and')} {items[-1]}"
+
+
 def describe(exc: BaseException) -> str:
     """A refusal in the user's words."""
     if isinstance(exc, NodeUnreachable):

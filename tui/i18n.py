@@ -3,6 +3,10 @@
 ``t(key, **fields)`` looks a key up in the language chosen with ``set_language``.
 A key missing from the catalogue is a programming error and raises ``KeyError``
 (a test checks that every key used in ``tui/`` exists in both languages).
+
+The Dutch is the profession's own (``docs/tui.md``, "Strings"): casusoverleg, not
+"kamer"; verstrekking, not "deling"; samenstelling, not "epoch"; uitvoerder of a
+measure; afsluiten of a case.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "NO CONNECTION to the node, retrying…",
     ),
     "app.back": ("Terug", "Back"),
-    "app.quit": ("Afsluiten", "Quit"),
+    "app.quit": ("Stoppen", "Quit"),
     "app.help": ("Help", "Help"),
     "app.cancel": ("Annuleren", "Cancel"),
     "app.ok": ("OK", "OK"),
     "app.yes": ("ja", "yes"),
     "app.no": ("nee", "no"),
+    "app.and": ("en", "and"),
     "app.none": ("geen", "none"),
     "app.saved": ("Opgeslagen.", "Saved."),
     "app.working": ("Bezig…", "Working…"),
@@ -57,8 +62,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- rooms --------------------------------------------------------------------
     "rooms.title": ("Mijn casussen", "My cases"),
     "rooms.empty": (
-        "Geen casussen. Druk n om een casusoverleg bijeen te roepen.",
-        "No cases. Press n to convene a case meeting.",
+        "Geen casussen. Druk n om een casusoverleg aan te maken.",
+        "No cases. Press n to create a case meeting.",
     ),
     "rooms.col.case": ("Casus", "Case"),
     "rooms.col.status": ("Status", "Status"),
@@ -67,7 +72,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rooms.col.unread": ("Ongelezen", "Unread"),
     "rooms.col.pending": ("Onderweg", "Pending"),
     "rooms.open": ("Openen", "Open"),
-    "rooms.convene": ("Bijeenroepen", "Convene"),
+    "rooms.convene": ("Casusoverleg aanmaken", "Create case meeting"),
     "rooms.partners": ("Partners", "Partners"),
     "rooms.audit": ("Audit", "Audit"),
     "rooms.logout": ("Uitloggen", "Log out"),
@@ -75,7 +80,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- status words ---------------------------------------------------------------
     "status.intake": ("intake", "intake"),
     "status.open": ("open", "open"),
-    "status.closed": ("gesloten", "closed"),
+    "status.closed": ("afgesloten", "closed"),
     "status.shielded": ("afgeschermd", "shielded"),
     "role.deelnemer": ("deelnemer", "participant"),
     "role.derde": ("incidentele derde", "incidental third party"),
@@ -101,8 +106,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "score.1": ("1 laag", "1 low"),
     "score.2": ("2 midden", "2 medium"),
     "score.3": ("3 hoog", "3 high"),
-    # -- convene wizard ---------------------------------------------------------------
-    "convene.title": ("Casusoverleg bijeenroepen", "Convene a case meeting"),
+    # -- create a case meeting (the convene wizard) ------------------------------------
+    "convene.title": ("Casusoverleg aanmaken", "Create a case meeting"),
     "convene.case": (
         "Casusreferentie (pseudoniem, nooit een naam), bijv. RAD-2026-017",
         "Case reference (a pseudonym, never a name), e.g. RAD-2026-017",
@@ -110,8 +115,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "convene.purpose": ("Doel van het overleg", "Purpose of the meeting"),
     "convene.purpose_default": ("Weging en aanpak", "Weging en aanpak"),
     "convene.bases": (
-        "Grondslagen: precies één kamergrondslag, plus de verstrekkingsgrondslagen",
-        "Legal bases: exactly one room basis, plus the supply bases",
+        "Grondslagen: precies één voor het casusoverleg, plus die voor verstrekkingen",
+        "Legal bases: exactly one for the case meeting, plus those for shares",
     ),
     "convene.deelnemers": ("Deelnemers uitnodigen", "Invite participants"),
     "convene.derden": ("Incidentele derden uitnodigen", "Invite incidental third parties"),
@@ -119,33 +124,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Datum en tijd van het overleg (JJJJ-MM-DD UU:MM)",
         "Meeting date and time (YYYY-MM-DD HH:MM)",
     ),
-    "convene.submit": ("Bijeenroepen", "Convene"),
+    "convene.submit": ("Aanmaken", "Create"),
     "convene.bad_time": (
         "Datum en tijd: gebruik JJJJ-MM-DD UU:MM, bijv. 2026-12-01 10:00.",
         "Date and time: use YYYY-MM-DD HH:MM, e.g. 2026-12-01 10:00.",
     ),
     "convene.no_case": ("Vul een casusreferentie in.", "Enter a case reference."),
     "convene.done": (
-        "Casus {case} bijeengeroepen; {n} partners uitgenodigd.",
-        "Case {case} convened; {n} partners invited.",
+        "Casusoverleg {case} aangemaakt; {n} partners uitgenodigd.",
+        "Case meeting {case} created; {n} partners invited.",
     ),
     "convene.invite_failed": (
         "Uitnodiging voor {node} mislukt: {error}",
         "Inviting {node} failed: {error}",
     ),
-    "basis.kind.room": ("kamer", "room"),
-    "basis.kind.supply": ("verstrekking", "supply"),
+    "basis.kind.room": ("casusoverleg", "case meeting"),
+    "basis.kind.supply": ("verstrekking", "share"),
     # -- room ---------------------------------------------------------------------------
     "room.header": (
-        "{case} · {status}{outcome}\nvoorzitter {chair} · epoch {epoch} · overleg {meeting}",
-        "{case} · {status}{outcome}\nchair {chair} · epoch {epoch} · meeting {meeting}",
+        "{case} · {status}{outcome}\n"
+        "voorzitter {chair} · samenstelling {epoch} · overleg {meeting}",
+        "{case} · {status}{outcome}\nchair {chair} · composition {epoch} · meeting {meeting}",
     ),
     "room.outcome": (" · uitkomst: {outcome}", " · outcome: {outcome}"),
     "room.tab.members": ("Deelnemers", "Members"),
     "room.tab.intake": ("Intake", "Intake"),
     "room.tab.timeline": ("Tijdlijn", "Timeline"),
-    "room.tab.shares": ("Delingen", "Shares"),
-    "room.tab.plan": ("Plan van aanpak", "Action plan"),
+    "room.tab.shares": ("Verstrekkingen", "Shares"),
+    "room.tab.plan": ("Integraal plan", "Action plan"),
     "room.tab.revocation": ("Intrekking", "Revocation"),
     "room.col.node": ("Partner", "Partner"),
     "room.col.org": ("Organisatie", "Organisation"),
@@ -153,13 +159,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.col.fingerprint": ("Vingerafdruk", "Fingerprint"),
     "room.col.epoch": ("Sinds", "Since"),
     "room.invited": ("uitgenodigd", "invited"),
-    "room.share": ("Delen", "Share"),
+    "room.share": ("Verstrekken", "Share"),
     "room.assess": ("Weging", "Assess"),
     "room.invite": ("Uitnodigen", "Invite"),
     "room.consent": ("Instemmen", "Consent"),
-    "room.plan": ("Plan-item", "Plan item"),
+    "room.plan": ("Maatregel", "Measure"),
     "room.export": ("Plan exporteren", "Export plan"),
-    "room.close": ("Sluiten", "Close"),
+    "room.close": ("Afsluiten", "Close"),
     "room.revoke": ("Intrekken", "Revoke"),
     "room.view": ("Lezen", "Read"),
     "room.audit": ("Audit", "Audit"),
@@ -169,21 +175,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "room.not_open": ("De casus is niet open.", "The case is not open."),
     "room.closed_note": (
-        "Gesloten: inhoud wordt ingetrokken en verwijderd.",
+        "Afgesloten: inhoud wordt ingetrokken en verwijderd.",
         "Closed: content is being revoked and deleted.",
     ),
     # intake
-    "intake.who": ("Weging door {orgs}", "Assessment by {orgs}"),
     "intake.col.org": ("Organisatie", "Organisation"),
     "intake.col.verdict": ("Oordeel", "Verdict"),
     "intake.waiting": ("nog niet gewogen", "not yet assessed"),
     "intake.open_when": (
-        "De casus gaat open voor delen zodra {orgs} allen 'opnemen' hebben gewogen.",
+        "De casus gaat open voor verstrekkingen zodra {orgs} allen 'opnemen' hebben gewogen.",
         "The case opens for sharing once {orgs} have all assessed 'take up'.",
     ),
     "intake.is_open": ("Intake afgerond: de casus is open.", "Intake complete: the case is open."),
     "intake.no_intake": ("Deze grondslag kent geen intake.", "This basis has no intake."),
-    "intake.consents": ("Instemming voor derden", "Consent for third parties"),
+    "intake.consents": (
+        "Instemming voor derden (toets t)",
+        "Consent for third parties (key t)",
+    ),
     "intake.consent_line": (
         "{subject} ({role}): instemming van {given}; nodig: {needed}",
         "{subject} ({role}): consent from {given}; needed: {needed}",
@@ -207,24 +215,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "invite.node": ("Partner", "Partner"),
     "invite.role": ("Rol", "Role"),
     "invite.done": ("{node} uitgenodigd als {role}.", "{node} invited as {role}."),
-    # timeline
+    # timeline: one text per chain event kind (protocol/events.py EVENT_KINDS)
     "timeline.col.seq": ("#", "#"),
     "timeline.col.at": ("Tijd", "Time"),
     "timeline.col.by": ("Door", "By"),
     "timeline.col.what": ("Gebeurtenis", "Event"),
-    "event.convene": ("casus bijeengeroepen", "case convened"),
+    "event.convene": ("casusoverleg aangemaakt", "case meeting created"),
     "event.invite": ("{node} uitgenodigd ({role})", "{node} invited ({role})"),
     "event.join": ("toegetreden", "joined"),
-    "event.epoch": ("nieuwe epoch {epoch}", "new epoch {epoch}"),
+    "event.epoch": ("nieuwe samenstelling {epoch}", "new composition {epoch}"),
     "event.assess": ("weging: {verdict}", "assessment: {verdict}"),
     "event.consent": ("instemming voor {subject}", "consent for {subject}"),
     "event.remove": ("{node} verwijderd", "{node} removed"),
-    "event.plan": ("plan-item toegevoegd", "plan item added"),
-    "event.close": ("gesloten: {outcome}", "closed: {outcome}"),
-    "event.other": ("{kind}", "{kind}"),
-    "event.share": ("deling {id} ({basis})", "share {id} ({basis})"),
+    "event.leave": ("vertrokken uit het casusoverleg", "left the case meeting"),
+    "event.agenda": ("agendapunt toegevoegd", "agenda item added"),
+    "event.decision": ("maatregel toegevoegd", "measure added"),
+    "event.close": ("afgesloten: {outcome}", "closed: {outcome}"),
+    "event.other": ("andere gebeurtenis ({kind})", "other event ({kind})"),
+    "event.share": ("verstrekking {id} ({basis})", "share {id} ({basis})"),
     # shares
-    "shares.col.id": ("Deling", "Share"),
+    "shares.col.id": ("Kenmerk", "Share"),
     "shares.col.sender": ("Van", "From"),
     "shares.col.basis": ("Grondslag", "Basis"),
     "shares.col.categories": ("Categorieën", "Categories"),
@@ -237,8 +247,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ingetrokken, {done}/{total} verwijderd",
         "revoked, {done}/{total} deleted",
     ),
-    "shares.empty": ("Nog geen delingen.", "No shares yet."),
-    "view.title": ("Deling {id} van {sender}", "Share {id} from {sender}"),
+    "shares.empty": ("Nog geen verstrekkingen.", "No shares yet."),
+    "view.title": ("Verstrekking {id} van {sender}", "Share {id} from {sender}"),
     "view.meta": (
         "Grondslag {basis} · categorieën {categories} · door {function} · {created}",
         "Basis {basis} · categories {categories} · by {function} · {created}",
@@ -252,11 +262,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This reading is recorded in the audit log.",
     ),
     "view.revoked": (
-        "Deze deling is ingetrokken of de casus is gesloten: de inhoud is verwijderd.",
+        "Deze verstrekking is ingetrokken of de casus is afgesloten: de inhoud is verwijderd.",
         "This share was revoked or the case closed: its content is deleted.",
     ),
     # compose
-    "compose.title": ("Delen in {case}", "Share in {case}"),
+    "compose.title": ("Verstrekken in {case}", "Share in {case}"),
     "compose.basis": ("Grondslag", "Legal basis"),
     "compose.categories": ("Categorieën gegevens", "Data categories"),
     "compose.recipients": ("Ontvangers", "Recipients"),
@@ -275,11 +285,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "compose.check": ("Controleren", "Check"),
     "compose.send": ("Versturen", "Send"),
     "compose.no_basis": (
-        "Uw organisatie mag in deze casus onder geen van de verklaarde grondslagen delen.",
-        "Your organisation may not share under any basis this case declared.",
+        "Uw organisatie mag op geen van de grondslagen van dit casusoverleg verstrekken.",
+        "Your organisation may not share under any basis of this case meeting.",
     ),
     "compose.ok": ("Toegestaan: gaat naar {recipients}.", "Allowed: goes to {recipients}."),
-    "compose.sent": ("Gedeeld: {id}. Bezorging volgt.", "Shared: {id}. Delivery follows."),
+    "compose.sent": ("Verstrekt: {id}. Bezorging volgt.", "Shared: {id}. Delivery follows."),
     "compose.empty_summary": ("De samenvatting is leeg.", "The summary is empty."),
     "compose.no_categories": ("Kies ten minste één categorie.", "Choose at least one category."),
     "compose.derde_note": (
@@ -293,42 +303,48 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{law} ({articles}) requires: {fields}.",
     ),
     "policy.category": (
-        "onder {law} mag {org} deze categorieën niet delen: {detail}",
+        "op grond van {law} mag {org} deze categorieën niet verstrekken: {detail}",
         "under {law}, {org} may not share these categories: {detail}",
     ),
     "policy.organisation": (
-        "onder {law} mag {org} niet delen.",
+        "op grond van {law} mag {org} niet verstrekken.",
         "under {law}, {org} may not share.",
     ),
     "policy.basis": (
-        "deze grondslag is niet door de casus verklaard of niet van kracht.",
-        "this basis is not declared by the case or not in force.",
+        "deze grondslag hoort niet bij dit casusoverleg of is niet van kracht.",
+        "this basis is not one of the case meeting's or not in force.",
     ),
-    "policy.room_state": ("de casus is niet open voor delen.", "the case is not open for sharing."),
+    "policy.room_state": (
+        "de casus is niet open voor verstrekkingen.",
+        "the case is not open for sharing.",
+    ),
     "policy.recipient": (
         "een ontvanger is geen lid van de casus.",
         "a recipient is not a member of the case.",
     ),
     "policy.conditions": (
-        "onder {law} mogen geen voorwaarden worden gesteld.",
+        "op grond van {law} mogen geen voorwaarden worden gesteld.",
         "{law} does not allow conditions.",
     ),
     "policy.other": ("{message}", "{message}"),
-    # plan
+    # plan: the integraal plan van aanpak, its measures and who carries them out
     "plan.col.title": ("Maatregel", "Measure"),
     "plan.col.kind": ("Soort", "Kind"),
-    "plan.col.owner": ("Eigenaar", "Owner"),
+    "plan.col.owner": ("Uitvoerder", "Responsible"),
     "plan.col.due": ("Datum", "Date"),
     "plan.empty": ("Nog geen maatregelen.", "No measures yet."),
     "plan.add_title": ("Maatregel toevoegen", "Add a measure"),
     "plan.title_field": ("Omschrijving", "Description"),
     "plan.measure": ("Soort maatregel", "Kind of measure"),
-    "plan.owner": ("Eigenaar (partner)", "Owner (partner)"),
+    "plan.owner": ("Uitvoerder (partner)", "Responsible partner"),
     "plan.due": ("Datum (JJJJ-MM-DD)", "Date (YYYY-MM-DD)"),
     "plan.bad_due": ("Datum: gebruik JJJJ-MM-DD.", "Date: use YYYY-MM-DD."),
     "plan.added": ("Maatregel toegevoegd.", "Measure added."),
-    "plan.exported": ("Plan geëxporteerd naar {path}", "Plan exported to {path}"),
-    "plan.md_title": ("Plan van aanpak: {case}", "Action plan: {case}"),
+    "plan.exported": (
+        "Integraal plan van aanpak geëxporteerd naar {path}",
+        "Action plan exported to {path}",
+    ),
+    "plan.md_title": ("Integraal plan van aanpak: {case}", "Integrated action plan: {case}"),
     "plan.md_meta": (
         "Casus {case} · voorzitter {chair} · grondslagen {bases} · geëxporteerd {at}",
         "Case {case} · chair {chair} · bases {bases} · exported {at}",
@@ -337,35 +353,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Dit plan bevat geen namen; de casusreferentie is een pseudoniem.",
         "This plan holds no names; the case reference is a pseudonym.",
     ),
-    # close and revocation
-    "close.title": ("Casus sluiten: {case}", "Close the case: {case}"),
+    # closing the case, and revocation
+    "close.title": ("Casus afsluiten: {case}", "Close the case: {case}"),
     "close.outcome": ("Uitkomst", "Outcome"),
     "close.warning": (
-        "Na sluiten trekt elke partner in wat hij deelde, verwijdert wat hij ontving en vernietigt de sleutels. Dit kan niet ongedaan worden gemaakt.",
+        "Na het afsluiten trekt elke partner in wat hij verstrekte, verwijdert wat hij ontving en vernietigt de sleutels. Dit kan niet ongedaan worden gemaakt.",
         "After closing, every partner revokes what it shared, deletes what it received and destroys the keys. This cannot be undone.",
     ),
-    "close.submit": ("Sluiten", "Close"),
-    "close.done": ("Casus gesloten; intrekking loopt.", "Case closed; revocation under way."),
+    "close.submit": ("Afsluiten", "Close"),
+    "close.done": ("Casus afgesloten; intrekking loopt.", "Case closed; revocation under way."),
     "revoke.confirm": (
-        "Deling {id} intrekken bij alle ontvangers?",
+        "Verstrekking {id} intrekken bij alle ontvangers?",
         "Revoke share {id} at every recipient?",
     ),
-    "revoke.done": ("{n} deling(en) ingetrokken.", "{n} share(s) revoked."),
+    "revoke.done": ("{n} verstrekking(en) ingetrokken.", "{n} share(s) revoked."),
     "revoke.pick": (
-        "Kies een eigen deling op het tabblad Delingen.",
+        "Kies een eigen verstrekking op het tabblad Verstrekkingen.",
         "Pick an own share on the Shares tab.",
     ),
     "matrix.title": ("Intrekkingsmatrix", "Revocation matrix"),
-    "matrix.col.share": ("Eigen deling", "Own share"),
-    "matrix.closed_row": ("Gesloten", "Closed"),
-    "matrix.closed_yes": ("✓ gesl.", "✓ closed"),
+    "matrix.col.share": ("Eigen verstrekking", "Own share"),
+    "matrix.closed_row": ("Afgesloten", "Closed"),
+    "matrix.closed_yes": ("✓ afgesl.", "✓ closed"),
     "matrix.closed_no": ("open", "open"),
     "matrix.pending": ("wacht", "pending"),
     "matrix.delivered": ("ontv.", "recvd"),
     "matrix.revoked": ("ingetr.", "revoked"),
     "matrix.deleted": ("✓ verw.", "✓ deleted"),
     "matrix.legend": (
-        "ontv. = ontvangen · ingetr. = intrekking verstuurd · ✓ verw. = verwijdering bevestigd · ✓ gesl. = sluiting bevestigd",
+        "ontv. = ontvangen · ingetr. = intrekking verstuurd · ✓ verw. = verwijdering bevestigd · ✓ afgesl. = afsluiting bevestigd",
         "recvd = delivered · revoked = revocation sent · ✓ deleted = deletion confirmed · ✓ closed = closure confirmed",
     ),
     "matrix.progress": (
@@ -374,14 +390,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "matrix.outstanding": ("Nog openstaand: {nodes}", "Still outstanding: {nodes}"),
     "matrix.complete": (
-        "Alles bevestigd: elke partner heeft verwijderd en gesloten.",
+        "Alles bevestigd: elke partner heeft verwijderd en afgesloten.",
         "All confirmed: every partner deleted and closed.",
     ),
     "matrix.not_closed": (
-        "De casus is nog niet gesloten. Eigen delingen en hun stand:",
+        "De casus is nog niet afgesloten. Eigen verstrekkingen en hun stand:",
         "The case is not closed yet. Own shares and their state:",
     ),
-    "matrix.none": ("geen eigen delingen", "no own shares"),
+    "matrix.none": ("geen eigen verstrekkingen", "no own shares"),
     # audit
     "audit.title": ("Auditlog: {scope}", "Audit log: {scope}"),
     "audit.scope_me": ("mijn handelingen", "my actions"),
@@ -397,7 +413,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "audit.count": ("{shown} van {total} regels", "{shown} of {total} entries"),
     # partners
     "partners.title": (
-        "Partners in de federatie (roster v{version})",
+        "Partners in de federatie (ledenlijst versie {version})",
         "Federation partners (roster v{version})",
     ),
     "partners.col.node": ("Node", "Node"),
@@ -428,31 +444,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.title": ("Help: toetsen", "Help: keys"),
     "help.body": (
         "Overal\n"
-        "  F1 of ?  help      Esc  terug        Ctrl+Q  afsluiten\n"
+        "  F1 of ?  help      Esc  terug        Ctrl+Q  stoppen\n"
         "Casussen\n"
-        "  Enter  openen    n  bijeenroepen   p  partners   a  audit\n"
-        "  u  uitloggen\n"
+        "  Enter  openen    n  casusoverleg aanmaken   p  partners\n"
+        "  a  audit         u  uitloggen\n"
         "Casus\n"
-        "  1-6  tabbladen: deelnemers, intake, tijdlijn, delingen, plan,\n"
-        "       intrekking\n"
-        "  d  delen         w  weging          t  instemmen   i  uitnodigen\n"
-        "  m  plan-item     x  plan exporteren s  sluiten     r  intrekken\n"
-        "  Enter  deling lezen                 a  audit\n"
+        "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
+        "       integraal plan, intrekking\n"
+        "  d  verstrekken   w  weging          t  instemmen   i  uitnodigen\n"
+        "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
+        "  Enter  verstrekking lezen           a  audit\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
         "  /  filter   v  verifiëren\n\n"
-        "Namen van medewerkers verlaten uw node nooit; partners zien alleen\n"
-        "uw functie. Elke keer dat u een deling leest, legt het auditlog vast.",
+        "Namen van medewerkers verlaten uw node nooit; partners zien alleen uw\n"
+        "functie. Het auditlog legt elke keer vast dat u een verstrekking leest.",
         "Everywhere\n"
         "  F1 or ?  help      Esc  back         Ctrl+Q  quit\n"
         "Cases\n"
-        "  Enter  open      n  convene        p  partners   a  audit\n"
-        "  u  log out\n"
+        "  Enter  open      n  create a case meeting   p  partners\n"
+        "  a  audit         u  log out\n"
         "Case\n"
-        "  1-6  tabs: members, intake, timeline, shares, plan, revocation\n"
+        "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
+        "       revocation\n"
         "  d  share         w  assess          t  consent     i  invite\n"
-        "  m  plan item     x  export plan     s  close       r  revoke\n"
+        "  m  measure       x  export plan     s  close       r  revoke\n"
         "  Enter  read a share                 a  audit\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"

@@ -168,7 +168,7 @@ class ComposeScreen(Form):
         if not isinstance(exc, ApiError) or not exc.remote_code.startswith("policy"):
             return describe(exc)
         basis = self.capp.api.basis(body.get("basis", ""))
-        org = self.capp.api.me.get("org", "")
+        org = self.capp.api.org_name(self.capp.api.me.get("org", ""))
         law, articles = basis.get("law", basis.get("id", "")), basis.get("articles", "")
         code = exc.remote_code
         if code == "policy.field_required":
@@ -235,7 +235,8 @@ class ComposeScreen(Form):
             except (ApiError, NodeUnreachable) as exc:
                 self.message(self.explain(exc, body))
                 return
-            self.message(t("compose.ok", recipients=", ".join(checked.get("recipients", []))))
+            recipients = [self.capp.api.node_name(n) for n in checked.get("recipients", [])]
+            self.message(t("compose.ok", recipients=fmt.names(recipients)))
             return
         try:
             doc = await self.capp.post(f"/v1/rooms/{room}/shares", body)

@@ -93,7 +93,8 @@ class ConveneScreen(Form):
             try:
                 await self.capp.post(f"/v1/rooms/{room}/invite", {"node": node, "role": role})
             except (ApiError, NodeUnreachable) as exc:
-                failed.append(t("convene.invite_failed", node=node, error=describe(exc)))
+                name = self.capp.api.node_name(node)
+                failed.append(t("convene.invite_failed", node=name, error=describe(exc)))
         self.notify(
             markup=False, message=t("convene.done", case=doc["case"], n=len(invites) - len(failed))
         )

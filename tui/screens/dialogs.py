@@ -50,7 +50,7 @@ class InviteScreen(RoomModal):
         await self.send(
             f"/v1/rooms/{self.room['room']}/invite",
             {"node": node, "role": role},
-            t("invite.done", node=node, role=fmt.word("role", role)),
+            t("invite.done", node=self.capp.api.node_name(str(node)), role=fmt.word("role", role)),
         )
 
 
@@ -136,9 +136,8 @@ class ViewScreen(Modal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
-            yield Static(
-                t("view.title", id=fmt.short(self.share), sender=self.sender), classes="title"
-            )
+            sender = self.capp.api.node_name(self.sender)
+            yield Static(t("view.title", id=fmt.short(self.share), sender=sender), classes="title")
             yield Static(t("app.working"), id="view-body")
             yield Static("", id="form-message")
             yield Button(t("app.ok"), id="cancel")

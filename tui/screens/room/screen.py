@@ -38,7 +38,7 @@ class RoomScreen(Base):
         Binding("escape", "app.pop_screen", "app.back"),
         Binding("d", "share", "room.share"),
         Binding("w", "assess", "room.assess"),
-        Binding("t", "consent", "room.consent"),
+        Binding("t", "consent", "room.consent", show=False),  # named on the intake tab
         Binding("i", "invite", "room.invite", show=False),
         Binding("m", "plan", "room.plan"),
         Binding("x", "export", "room.export", show=False),
@@ -138,7 +138,9 @@ class RoomScreen(Base):
         room = self.view()
         if room.my_org not in room.intake_orgs():
             self.notify(
-                markup=False, message=t("assess.not_yours", org=room.my_org), severity="warning"
+                markup=False,
+                message=t("assess.not_yours", org=room.org(room.my_org)),
+                severity="warning",
             )
             return
         self.app.push_screen(AssessScreen(self.doc), self.reload)
@@ -179,7 +181,9 @@ class RoomScreen(Base):
         if self.doc.get("chair") != self.view().me:
             self.notify(
                 markup=False,
-                message=t("room.not_chair", chair=self.doc.get("chair", "?")),
+                message=t(
+                    "room.not_chair", chair=self.capp.api.node_name(self.doc.get("chair", "?"))
+                ),
                 severity="warning",
             )
             return False
