@@ -118,3 +118,16 @@ class Api:
         after its organisation (``om``), else the node's own id."""
         org = self.org_of(node)
         return self.org_name(org) if org == node else node
+
+    def known_ids(self) -> dict[str, str]:
+        """The ids a node's error detail may name, each with the form to show it in."""
+        known: dict[str, str] = {}
+        for cat in self.registry.get("categories", {}):
+            known[str(cat)] = str(cat)
+        for b in self.registry.get("bases", []):
+            known[str(b.get("id"))] = str(b.get("id"))
+        for org in self.registry.get("organisations", {}):
+            known[str(org)] = self.org_name(str(org))
+        for m in self.roster.get("members", []):
+            known[str(m.get("node"))] = self.node_name(str(m.get("node")))
+        return known

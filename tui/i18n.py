@@ -6,7 +6,9 @@ A key missing from the catalogue is a programming error and raises ``KeyError``
 
 The Dutch is the profession's own (``docs/tui.md``, "Strings"): casusoverleg, not
 "kamer"; verstrekking, not "deling"; samenstelling, not "epoch"; uitvoerder of a
-measure; afsluiten of a case.
+measure; afsluiten of a case. The node speaks English in its errors and audit
+log; ``ERRORS`` and ``ACTIONS`` give every error code and audit action a Dutch
+text (``tests/tui/test_dutch.py`` reads the codes from the source and checks).
 """
 
 from __future__ import annotations
@@ -296,7 +298,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Een incidentele derde ontvangt alleen wat u hem uitdrukkelijk stuurt.",
         "An incidental third party receives only what you address to it.",
     ),
-    # policy errors, in the words of the rule
+    # policy refusals, in the words of the rule (other codes: the ERRORS below)
     "policy.refused": ("Niet toegestaan: {reason}", "Not allowed: {reason}"),
     "policy.field_required": (
         "{law} ({articles}) vereist: {fields}.",
@@ -310,23 +312,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "op grond van {law} mag {org} niet verstrekken.",
         "under {law}, {org} may not share.",
     ),
-    "policy.basis": (
-        "deze grondslag hoort niet bij dit casusoverleg of is niet van kracht.",
-        "this basis is not one of the case meeting's or not in force.",
-    ),
-    "policy.room_state": (
-        "de casus is niet open voor verstrekkingen.",
-        "the case is not open for sharing.",
-    ),
-    "policy.recipient": (
-        "een ontvanger is geen lid van de casus.",
-        "a recipient is not a member of the case.",
-    ),
     "policy.conditions": (
         "op grond van {law} mogen geen voorwaarden worden gesteld.",
         "{law} does not allow conditions.",
     ),
-    "policy.other": ("{message}", "{message}"),
     # plan: the integraal plan van aanpak, its measures and who carries them out
     "plan.col.title": ("Maatregel", "Measure"),
     "plan.col.kind": ("Soort", "Kind"),
@@ -343,6 +332,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "plan.exported": (
         "Integraal plan van aanpak geëxporteerd naar {path}",
         "Action plan exported to {path}",
+    ),
+    "plan.export_failed": (
+        "Exporteren mislukt: {path} kan niet worden geschreven ({reason}).",
+        "Export failed: {path} cannot be written ({reason}).",
     ),
     "plan.md_title": ("Integraal plan van aanpak: {case}", "Integrated action plan: {case}"),
     "plan.md_meta": (
@@ -401,16 +394,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # audit
     "audit.title": ("Auditlog: {scope}", "Audit log: {scope}"),
     "audit.scope_me": ("mijn handelingen", "my actions"),
-    "audit.filter": ("Filter (actie, door, casus)", "Filter (action, actor, case)"),
+    "audit.filter": ("Filter (handeling, door, casus)", "Filter (action, actor, case)"),
     "audit.verify": ("Verifiëren", "Verify"),
     "audit.ok": ("Auditketen intact: {n} regels.", "Audit chain intact: {n} entries."),
     "audit.broken": ("AUDITKETEN GEBROKEN: {detail}", "AUDIT CHAIN BROKEN: {detail}"),
+    "audit.broken_at": (
+        "AUDITKETEN GEBROKEN bij regel {seq}: {detail}",
+        "AUDIT CHAIN BROKEN at entry {seq}: {detail}",
+    ),
     "audit.col.seq": ("#", "#"),
     "audit.col.at": ("Tijd", "Time"),
     "audit.col.actor": ("Door", "Actor"),
-    "audit.col.action": ("Actie", "Action"),
+    "audit.col.action": ("Handeling", "Action"),
     "audit.col.case": ("Casus", "Case"),
     "audit.count": ("{shown} van {total} regels", "{shown} of {total} entries"),
+    "audit.other": ("andere handeling ({action})", "other action ({action})"),
     # partners
     "partners.title": (
         "Partners in de federatie (ledenlijst versie {version})",
@@ -429,17 +427,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Lees vingerafdrukken hardop voor aan de partner (telefoon) om ze te vergelijken.",
         "Read fingerprints aloud to the partner (by phone) to compare them.",
     ),
-    # errors
-    "error.generic": ("Fout: {message}", "Error: {message}"),
-    "error.forbidden": (
-        "U bent niet aan deze casus toegewezen.",
-        "You are not assigned to this case.",
+    # errors: the node's codes are in ERRORS below, as "error.<code>"
+    "error.unknown": (
+        "De node weigerde dit; de melding is niet vertaald.",
+        "The node refused this.",
     ),
-    "error.not_allowed": (
-        "Niet toegestaan voor deze node: {detail}",
-        "Not allowed for this node: {detail}",
-    ),
-    "error.not_chair": ("Alleen de voorzitter kan dit.", "Only the chair can do this."),
+    "error.unexpected": ("Onverwachte fout ({kind}).", "Unexpected error ({kind})."),
     # help
     "help.title": ("Help: toetsen", "Help: keys"),
     "help.body": (
@@ -479,6 +472,341 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "function. Every time you read a share, the audit log records it.",
     ),
 }
+
+# Every error code the node (or the client) can send, as ``error.<code>``. The codes
+# are the ``code`` of each error class in protocol/ and node/; the English is the
+# class's docstring, which the node sends as ``message``.
+ERRORS: dict[str, tuple[str, str]] = {
+    "error": ("Er ging iets mis in casusnet.", "Something went wrong in casusnet."),
+    # protocol
+    "protocol": (
+        "Een bericht volgt het casusnet-protocol niet.",
+        "A message does not follow the casusnet protocol.",
+    ),
+    "local.invalid": (
+        "Deze node werd gevraagd een bericht te maken dat het protocol niet toestaat.",
+        "This node was asked to build a message that the protocol does not allow.",
+    ),
+    "remote.invalid": (
+        "Een bericht van een partner is ongeldig.",
+        "A message received from a partner is not valid.",
+    ),
+    "decode.malformed": (
+        "Het bericht kon niet worden gelezen: het is geen geldige casusnet-codering.",
+        "The message could not be read: it is not valid casusnet encoding.",
+    ),
+    "decode.limit": (
+        "Het bericht is groter of dieper genest dan casusnet toestaat.",
+        "The message is larger or more deeply nested than casusnet allows.",
+    ),
+    "decode.trailing": (
+        "Het bericht heeft extra bytes na het einde.",
+        "The message has extra bytes after its end.",
+    ),
+    "decode.type": (
+        "Het bericht bevat een waarde van een soort die casusnet niet gebruikt.",
+        "The message contains a value of a type casusnet does not use.",
+    ),
+    "decode.noncanonical": (
+        "Het bericht is niet in de vaste vorm (volgorde of codering van de velden wijkt af).",
+        "The message is not in canonical form (field order or encoding differs).",
+    ),
+    "decode.schema": (
+        "Een veld van het bericht ontbreekt, is onbekend, van de verkeerde soort of te groot.",
+        "A field of the message is missing, unknown, of the wrong type or out of range.",
+    ),
+    "decode.version": (
+        "Het bericht gebruikt een protocolversie die deze node niet kent.",
+        "The message uses a protocol version this node does not speak.",
+    ),
+    "crypto": ("Een cryptografische controle is mislukt.", "A cryptographic check failed."),
+    "crypto.signature": (
+        "De handtekening is niet geldig voor dit bericht, deze ondertekenaar en dit doel.",
+        "The signature is not valid for this message, signer and purpose.",
+    ),
+    "crypto.decrypt": (
+        "De inhoud kon niet worden ontsleuteld: ze is gewijzigd of niet voor deze node bestemd.",
+        "The content could not be decrypted: it was changed, or is not addressed to this node.",
+    ),
+    "crypto.weak_key": (
+        "De sleutel is misvormd of zwak en wordt geweigerd.",
+        "The key is malformed or a weak (low-order) point and is refused.",
+    ),
+    "crypto.unknown_signer": (
+        "De ondertekenaar staat niet op de huidige ledenlijst van de federatie.",
+        "The signer is not a member of the current federation roster.",
+    ),
+    "crypto.binding": (
+        "De versleutelde inhoud hoort niet bij dit bericht: ze is verplaatst of gewijzigd.",
+        "The encrypted content does not belong to this header: it was moved or changed.",
+    ),
+    "roster.invalid": (
+        "De ledenlijst van de federatie is ongeldig.",
+        "The federation roster is not valid.",
+    ),
+    "roster.authority": (
+        "De ledenlijst is niet ondertekend door de vastgelegde beheerder van de federatie. "
+        "Vergelijk de vingerafdrukken.",
+        "The roster is not signed by the pinned roster authority. Compare fingerprints.",
+    ),
+    "roster.stale": (
+        "De ledenlijst is niet nieuwer dan die deze node al heeft.",
+        "The roster is not newer than the one this node already has.",
+    ),
+    "roster.registry": (
+        "De ledenlijst verwijst naar een ander grondslagenregister dan deze software kent. "
+        "Werk de software bij.",
+        "The roster pins a different grondslag registry than this software ships. Upgrade.",
+    ),
+    "chain.invalid": (
+        "De gebeurtenis past niet in de keten van dit casusoverleg.",
+        "The room event does not fit the room's chain.",
+    ),
+    "chain.link": (
+        "De gebeurtenis sluit niet aan op de laatste gebeurtenis van het casusoverleg.",
+        "The event does not follow the last event of the room (wrong sequence or hash).",
+    ),
+    "chain.replay": (
+        "Deze gebeurtenis is al verwerkt in dit casusoverleg.",
+        "The event was already applied to this room.",
+    ),
+    "chain.not_chair": (
+        "Alleen de voorzitter van het casusoverleg kan dit.",
+        "Only the chair of the room may sign this event.",
+    ),
+    "chain.convener": (
+        "Deze organisatie mag op grond van deze grondslag geen casusoverleg aanmaken.",
+        "This organisation may not convene a room under this grondslag.",
+    ),
+    "chain.state": (
+        "Dit kan niet in de huidige stand van het casusoverleg.",
+        "This event is not allowed in the room's current state.",
+    ),
+    "chain.membership": (
+        "Deze wijziging van de samenstelling kan niet: de partner is niet uitgenodigd, "
+        "toegelaten of lid.",
+        "The membership change is not allowed: the node is not invited, admitted or a member.",
+    ),
+    "chain.intake": (
+        "De weging ontbreekt of is niet eensluidend; de casus is niet open.",
+        "The intake assessment is missing or not unanimous; the room is not open.",
+    ),
+    "chain.consent": (
+        "De incidentele derde heeft niet de gezamenlijke instemming van gemeente, politie en OM.",
+        "The third party lacks the joint consent of gemeente, politie and OM.",
+    ),
+    "chain.statement": (
+        "Een verklaring in de gebeurtenis is niet door die partner voor dit casusoverleg "
+        "ondertekend.",
+        "A member's statement inside the event is not signed by that member for this room.",
+    ),
+    "request.auth": (
+        "Het verzoek is niet juist ondertekend door een lid van de federatie.",
+        "The request is not correctly signed by a roster member.",
+    ),
+    "request.expired": (
+        "Het tijdstip van het verzoek valt buiten de toegestane marge. "
+        "Controleer de klokken van beide nodes.",
+        "The request's time is outside the accepted window. Check the clocks of both nodes.",
+    ),
+    "request.replay": (
+        "Het verzoek is al eens ontvangen en wordt als herhaling geweigerd.",
+        "The request was already received once and is refused as a replay.",
+    ),
+    "policy": (
+        "De verstrekking is niet toegestaan op grond van de opgegeven grondslag.",
+        "The share is not allowed under the declared legal basis (grondslag).",
+    ),
+    "policy.basis_unknown": (
+        "De grondslag staat niet in het register.",
+        "The grondslag is not in the registry.",
+    ),
+    "policy.basis_not_in_force": (
+        "De grondslag is niet van kracht (zoals de Wams: een wetsvoorstel, geen wet).",
+        "The grondslag is not in force (for example the Wams, which is a bill, not law).",
+    ),
+    "policy.basis_not_declared": (
+        "De grondslag hoort niet bij de grondslagen van dit casusoverleg.",
+        "The grondslag is not one of the bases this room declared.",
+    ),
+    "policy.organisation": (
+        "Dit soort organisatie mag op grond van deze grondslag niet verstrekken.",
+        "This organisation type may not share under this grondslag.",
+    ),
+    "policy.category": (
+        "Een categorie gegevens is op grond van deze grondslag niet toegestaan.",
+        "A data category is not allowed under this grondslag.",
+    ),
+    "policy.field_required": (
+        "De grondslag vereist een gegeven dat ontbreekt (onderbouwing, besluit of toestemming).",
+        "The grondslag requires a field that is missing (justification, decision or consent).",
+    ),
+    "policy.conditions": (
+        "Deze grondslag kent geen voorwaarden voor verder gebruik; laat ze weg.",
+        "This grondslag provides for no conditions on further use; leave them out.",
+    ),
+    "policy.recipient": (
+        "Een ontvanger is geen lid van het casusoverleg in de huidige samenstelling.",
+        "A recipient is not a member of the room in this composition.",
+    ),
+    "policy.sender": (
+        "De verstrekker is geen lid van het casusoverleg in de huidige samenstelling.",
+        "The sender is not a member of the room in this composition.",
+    ),
+    "policy.room_not_open": (
+        "De casus is niet open voor verstrekkingen (de intake loopt nog, of hij is afgesloten).",
+        "The room is not open for sharing (intake pending, or closed).",
+    ),
+    "storage": (
+        "De opslag van de node kon dit niet voltooien; er is niets gewijzigd.",
+        "The node's store could not complete the operation; nothing was changed.",
+    ),
+    "transport": (
+        "Een partnernode was niet bereikbaar. De bezorging wordt vanzelf opnieuw geprobeerd.",
+        "A partner node could not be reached. Delivery is retried automatically.",
+    ),
+    # node
+    "node.not_allowed": (
+        "Dit is voor deze node in dit casusoverleg niet toegestaan.",
+        "This action is not allowed for this node in this room.",
+    ),
+    "node.not_found": (
+        "Dit casusoverleg of deze verstrekking is hier niet bekend (misschien nooit aangekomen).",
+        "There is no such room or share here (it may never have reached this node).",
+    ),
+    "node.revoked": (
+        "Deze verstrekking is ingetrokken of de casus is afgesloten: de inhoud is verwijderd.",
+        "This share was revoked or its room closed: its content is deleted.",
+    ),
+    "node.retry": (
+        "Het bericht kan nog niet worden verwerkt; het wordt later opnieuw gestuurd.",
+        "The envelope cannot be applied yet (the room's chain is behind); send it again later.",
+    ),
+    "node.auth": (
+        "Inloggen mislukt: onbekende naam of verkeerde wachtwoordzin.",
+        "Login failed: unknown name or wrong passphrase.",
+    ),
+    "node.session": (
+        "Uw sessie is beëindigd (uitgelogd of te lang niet gebruikt). Log opnieuw in.",
+        "The session has ended (logged out, or idle too long). Log in again.",
+    ),
+    "node.staff": (
+        "Het account van de medewerker kan niet zo worden aangemaakt of gewijzigd.",
+        "The staff account cannot be created or changed as asked.",
+    ),
+    "node.forbidden": (
+        "U bent niet aan deze casus toegewezen.",
+        "This staff member is not assigned to that room.",
+    ),
+    "node.keys": (
+        "De sleutels van de node konden niet worden geopend: verkeerde wachtwoordzin of "
+        "hoofdsleutel.",
+        "The node's keys could not be opened: wrong passphrase or master key file.",
+    ),
+    "node.passphrase": (
+        "De wachtwoordzin klopt niet. Probeer het opnieuw; de node is niet gestart.",
+        "The passphrase is not correct. Try again; the node was not started.",
+    ),
+    "node.audit": (
+        "Het auditlog klopt niet: een regel is gewijzigd, verwijderd of verplaatst.",
+        "The audit log does not verify: an entry was edited, removed or reordered.",
+    ),
+    "node.config": (
+        "De configuratie van de node ontbreekt of is ongeldig. Draai `casusnet doctor`.",
+        "The node's configuration is missing or invalid. Run `casusnet doctor` for details.",
+    ),
+    "node.provision": (
+        "De node of de ledenlijst kon niet zo worden aangemaakt.",
+        "The node or roster could not be created as asked.",
+    ),
+    "backup": (
+        "De back-up kon niet worden gemaakt of teruggezet.",
+        "The backup could not be made or restored.",
+    ),
+    "backup.format": (
+        "Dit bestand is geen casusnet-back-up, of het is afgebroken.",
+        "This file is not a casusnet backup, or it is truncated.",
+    ),
+    "backup.version": (
+        "Deze back-up heeft een indeling die deze software niet leest.",
+        "This backup was made in a format or schema this software does not read.",
+    ),
+    "backup.integrity": (
+        "De back-up is beschadigd of na het maken gewijzigd; er is niets teruggezet.",
+        "The backup is damaged or was changed after it was made; nothing was restored.",
+    ),
+    "backup.key": (
+        "De back-up gaat niet open met deze hoofdsleutel (sleutelbestand of wachtwoordzin).",
+        "The backup does not open with this master key (key file or passphrase).",
+    ),
+    "backup.target": (
+        "De gegevensmap voor het terugzetten is niet leeg; kies een lege, of --force.",
+        "The data dir for the restore is not empty; give an empty one, or --force.",
+    ),
+    "cli.undelivered": (
+        "De verstrekking is opgeslagen en wordt bezorgd zodra de partner weer bereikbaar is.",
+        "The share is stored and will be delivered when the partner is reachable again.",
+    ),
+    "cli.usage": (
+        "De opdracht is onvolledig; zie `casusnet --help`.",
+        "The command is incomplete; see `casusnet --help`.",
+    ),
+    "demo.failed": (
+        "De demo kon niet worden opgezet of gestart.",
+        "The demo could not be set up or started as asked.",
+    ),
+    # the local API and its client
+    "api.bad_request": (
+        "Het verzoek aan de node is onvolledig of onjuist.",
+        "The request is incomplete or malformed.",
+    ),
+    "api.error": ("De node weigerde het verzoek.", "The node refused the request."),
+    "api.unreachable": (
+        "De node draait niet of is niet bereikbaar. Start hem met `casusnet run`.",
+        "The node is not running or its socket is not reachable. Start it with `casusnet run`.",
+    ),
+    "api.bad_answer": (
+        "De node gaf een onleesbaar antwoord.",
+        "The node gave an unreadable answer.",
+    ),
+}
+
+# Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
+ACTIONS: dict[str, tuple[str, str]] = {
+    "login": ("ingelogd", "logged in"),
+    "login_failed": ("inloggen mislukt", "login failed"),
+    "logout": ("uitgelogd", "logged out"),
+    "staff_added": ("medewerker toegevoegd", "staff member added"),
+    "convene": ("casusoverleg aangemaakt", "case meeting created"),
+    "assess": ("weging vastgelegd", "assessment recorded"),
+    "invite": ("partner uitgenodigd", "partner invited"),
+    "consent": ("instemming met derde", "consent for a third party"),
+    "join": ("toegetreden", "joined"),
+    "epoch": ("nieuwe samenstelling", "new composition"),
+    "remove": ("partner verwijderd", "partner removed"),
+    "leave": ("casusoverleg verlaten", "left the case meeting"),
+    "plan": ("integraal plan aangevuld", "action plan item added"),
+    "plan_exported": ("integraal plan geëxporteerd", "action plan exported"),
+    "close": ("casus afgesloten", "case closed"),
+    "share_sent": ("verstrekking verstuurd", "share sent"),
+    "share_received": ("verstrekking ontvangen", "share received"),
+    "share_viewed": ("verstrekking gelezen", "share read"),
+    "refused": ("geweigerd", "refused"),
+    "revoke_sent": ("intrekking verstuurd", "revocation sent"),
+    "revoke_received": ("intrekking ontvangen", "revocation received"),
+    "receipt": ("bevestiging ontvangen", "receipt received"),
+    "keys_destroyed": ("sleutels vernietigd", "keys destroyed"),
+    "purge": ("vernietigd na bewaartermijn", "destroyed after retention"),
+    "roster_imported": ("ledenlijst ingelezen", "roster imported"),
+    "assigned": ("medewerker toegewezen", "staff member assigned"),
+    "received_gap": ("ontbrekende berichten aangevuld", "missing messages filled in"),
+    "restored": ("back-up teruggezet", "backup restored"),
+    "resynced": ("opnieuw gelijkgetrokken", "resynchronised"),
+    "key_rotated": ("sleutel vervangen", "key rotated"),
+}
+
+CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})
+CATALOGUE.update({f"audit.action.{action}": texts for action, texts in ACTIONS.items()})
 
 _lang = "nl"
 

@@ -154,11 +154,15 @@ class ViewScreen(Modal):
             )
         except ApiError as exc:
             body.update(
-                plain(t("view.revoked") if exc.remote_code == "node.revoked" else describe(exc))
+                plain(
+                    t("view.revoked")
+                    if exc.remote_code == "node.revoked"
+                    else describe(exc, self.capp.api)
+                )
             )
             return
         except NodeUnreachable as exc:
-            body.update(plain(describe(exc)))
+            body.update(plain(describe(exc, self.capp.api)))
             return
         body.update(plain("\n".join(share_lines(doc))))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ class RoomScreen(Base):
         except NodeUnreachable:
             return
         except ApiError as exc:
-            self.query_one("#room-header", Static).update(plain(describe(exc)))
+            self.query_one("#room-header", Static).update(plain(describe(exc, self.capp.api)))
             return
         if doc == self.doc:
             return
@@ -210,7 +211,7 @@ class RoomScreen(Base):
         try:
             doc = await self.capp.post(f"/v1/rooms/{self.room}/revoke", {"shares": [share_id]})
         except (ApiError, NodeUnreachable) as exc:
-            self.notify(markup=False, message=describe(exc), severity="error")
+            self.notify(markup=False, message=describe(exc, self.capp.api), severity="error")
             return
         self.notify(markup=False, message=t("revoke.done", n=doc.get("revoked", 0)))
         self.load()
@@ -230,11 +231,15 @@ class RoomScreen(Base):
             doc = await self.capp.post(f"/v1/rooms/{self.room}/plan/export")
             path = export_plan(Path.cwd(), doc)
         except (ApiError, NodeUnreachable) as exc:
-            self.notify(markup=False, message=describe(exc), severity="error")
+            self.notify(markup=False, message=describe(exc, self.capp.api), severity="error")
             return
-        except OSError as exc:
+        except OSError as exc:  # the system's words are English: show the errno's name
+            reason = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+            where = exc.filename or Path.cwd()
             self.notify(
-                markup=False, message=t("error.generic", message=str(exc)), severity="error"
+                markup=False,
+                message=t("plan.export_failed", path=where, reason=reason),
+                severity="error",
             )
             return
         self.notify(markup=False, message=t("plan.exported", path=path))
