@@ -8,6 +8,7 @@ from ``node.apiclient``, the one module of ``node`` the TUI may import.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,3 +96,38 @@ class Api:
 
     def category_label(self, cat: str) -> str:
         return str(self.registry.get("categories", {}).get(cat, cat))
+
+    # -- names for sentences: an organisation or a node as the user knows it ------------
+
+    def org_name(self, org: str) -> str:
+        """The registry's display name of an organisation type, without its gloss.
+
+        ``om`` is "Openbaar Ministerie", ``gemeente`` "Gemeente" (the registry's
+        "(burgemeester / college)" is left out of a sentence). Without the registry a
+        short id is shown in capitals (``om`` as OM), a longer one as it is.
+        """
+        entry = self.registry.get("organisations", {}).get(org)
+        if isinstance(entry, dict):  # a registry that gives more than one name
+            entry = entry.get("short") or entry.get("name") or entry.get("label")
+        if isinstance(entry, str) and entry.strip():
+            return re.sub(r"\s*\([^()]*\)\s*$", "", entry.strip()) or entry.strip()
+        return org.upper() if 0 < len(org) <= 4 else org
+
+    def node_name(self, node: str) -> str:
+        """A partner node in a sentence: its organisation's name where the node is named
+        after its organisation (``om``), else the node's own id."""
+        org = self.org_of(node)
+        return self.org_name(org) if org == node else node
+
+    def known_ids(self) -> dict[str, str]:
+        """The ids a node's error detail may name, each with the form to show it in."""
+        known: dict[str, str] = {}
+        for cat in self.registry.get("categories", {}):
+            known[str(cat)] = str(cat)
+        for b in self.registry.get("bases", []):
+            known[str(b.get("id"))] = str(b.get("id"))
+        for org in self.registry.get("organisations", {}):
+            known[str(org)] = self.org_name(str(org))
+        for m in self.roster.get("members", []):
+            known[str(m.get("node"))] = self.node_name(str(m.get("node")))
+        return known

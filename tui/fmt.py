@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .api import ApiError, NodeUnreachable
-from .i18n import t
+from .api import Api, ApiError, NodeUnreachable
+from .i18n import CATALOGUE, language, t
 
 
 def zone() -> dt.tzinfo:
@@ -71,20 +72,68 @@ def word(prefix: str, value: Any) -> str:
         return str(value)
 
 
-def describe(exc: BaseException) -> str:
-    """A refusal in the user's words."""
+def names(items: list[str]) -> str:
+    """A list in a sentence: ``a, b en c`` (``a, b and c``)."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t('app.and')} {items[-1]}"
+
+
+def error_text(code: str, message: str = "") -> str:
+    """The catalogue's sentence for a node's error code.
+
+    An unknown code shows the node's own (English) message only in English; in Dutch
+    it shows a general Dutch sentence (the code follows it wherever it is shown).
+    """
+    key = f"error.{code}"
+    if key in CATALOGUE:
+        return t(key)
+    if language() == "en" and message:
+        return message
+    return t("error.unknown")
+
+
+def detail_text(detail: str, api: Api | None = None) -> str:
+    """A node's error detail, to follow its sentence: as it is in English; in Dutch
+    only the ids it names (bases, categories, partners, share ids), never its prose."""
+    detail = (detail or "").strip()
+    if not detail:
+        return ""
+    if language() == "en":
+        return detail
+    known = api.known_ids() if api is not None else {}
+    shown: list[str] = []
+    for token in re.findall(r"[\w.-]+", detail):
+        token = token.strip(".-")
+        if token in known:
+            word_ = known[token]
+        elif f"role.{token}" in CATALOGUE:  # deelnemer, derde
+            word_ = t(f"role.{token}")
+        elif re.fullmatch(r"[0-9a-f]{16,}", token):
+            word_ = short(token)
+        else:
+            continue
+        if word_ not in shown:
+            shown.append(word_)
+    return ", ".join(shown)
+
+
+def describe(exc: BaseException, api: Api | None = None) -> str:
+    """A refusal in the user's words: the sentence for its code, the ids of its
+    detail (in Dutch) or the detail (in English), then the code."""
     if isinstance(exc, NodeUnreachable):
         return t("app.offline")
     if isinstance(exc, ApiError):
         code = exc.remote_code
-        if code == "node.forbidden":
-            return t("error.forbidden")
-        if code == "chain.not_chair":
-            return t("error.not_chair")
-        if code == "node.not_allowed":
-            return t("error.not_allowed", detail=exc.detail or exc.message)
-        text = exc.message or code
-        if exc.detail:
-            text += f" ({exc.detail})"
-        return t("error.generic", message=text)
-    return t("error.generic", message=type(exc).__name__)
+        text = error_text(code, exc.message)
+        detail = detail_text(exc.detail, api)
+        return f"{text}{f' ({detail})' if detail else ''} [{code}]"
+    return t("error.unexpected", kind=type(exc).__name__)
+
+
+def lower_first(text: str) -> str:
+    """A sentence continued after a colon: ``De grondslag …`` as ``de grondslag …``
+    (but ``OM …`` stays)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text

@@ -3,6 +3,12 @@
 ``t(key, **fields)`` looks a key up in the language chosen with ``set_language``.
 A key missing from the catalogue is a programming error and raises ``KeyError``
 (a test checks that every key used in ``tui/`` exists in both languages).
+
+The Dutch is the profession's own (``docs/tui.md``, "Strings"): casusoverleg, not
+"kamer"; verstrekking, not "deling"; samenstelling, not "epoch"; uitvoerder of a
+measure; afsluiten of a case. The node speaks English in its errors and audit
+log; ``ERRORS`` and ``ACTIONS`` give every error code and audit action a Dutch
+text (``tests/tui/test_dutch.py`` reads the codes from the source and checks).
 """
 
 from __future__ import annotations
@@ -20,12 +26,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "NO CONNECTION to the node, retrying…",
     ),
     "app.back": ("Terug", "Back"),
-    "app.quit": ("Afsluiten", "Quit"),
+    "app.quit": ("Stoppen", "Quit"),
     "app.help": ("Help", "Help"),
     "app.cancel": ("Annuleren", "Cancel"),
     "app.ok": ("OK", "OK"),
     "app.yes": ("ja", "yes"),
     "app.no": ("nee", "no"),
+    "app.and": ("en", "and"),
     "app.none": ("geen", "none"),
     "app.saved": ("Opgeslagen.", "Saved."),
     "app.working": ("Bezig…", "Working…"),
@@ -57,8 +64,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- rooms --------------------------------------------------------------------
     "rooms.title": ("Mijn casussen", "My cases"),
     "rooms.empty": (
-        "Geen casussen. Druk n om een casusoverleg bijeen te roepen.",
-        "No cases. Press n to convene a case meeting.",
+        "Geen casussen. Druk n om een casusoverleg aan te maken.",
+        "No cases. Press n to create a case meeting.",
     ),
     "rooms.col.case": ("Casus", "Case"),
     "rooms.col.status": ("Status", "Status"),
@@ -67,7 +74,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rooms.col.unread": ("Ongelezen", "Unread"),
     "rooms.col.pending": ("Onderweg", "Pending"),
     "rooms.open": ("Openen", "Open"),
-    "rooms.convene": ("Bijeenroepen", "Convene"),
+    "rooms.convene": ("Casusoverleg aanmaken", "Create case meeting"),
     "rooms.partners": ("Partners", "Partners"),
     "rooms.audit": ("Audit", "Audit"),
     "rooms.logout": ("Uitloggen", "Log out"),
@@ -75,7 +82,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- status words ---------------------------------------------------------------
     "status.intake": ("intake", "intake"),
     "status.open": ("open", "open"),
-    "status.closed": ("gesloten", "closed"),
+    "status.closed": ("afgesloten", "closed"),
     "status.shielded": ("afgeschermd", "shielded"),
     "role.deelnemer": ("deelnemer", "participant"),
     "role.derde": ("incidentele derde", "incidental third party"),
@@ -101,8 +108,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "score.1": ("1 laag", "1 low"),
     "score.2": ("2 midden", "2 medium"),
     "score.3": ("3 hoog", "3 high"),
-    # -- convene wizard ---------------------------------------------------------------
-    "convene.title": ("Casusoverleg bijeenroepen", "Convene a case meeting"),
+    # -- create a case meeting (the convene wizard) ------------------------------------
+    "convene.title": ("Casusoverleg aanmaken", "Create a case meeting"),
     "convene.case": (
         "Casusreferentie (pseudoniem, nooit een naam), bijv. RAD-2026-017",
         "Case reference (a pseudonym, never a name), e.g. RAD-2026-017",
@@ -110,8 +117,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "convene.purpose": ("Doel van het overleg", "Purpose of the meeting"),
     "convene.purpose_default": ("Weging en aanpak", "Weging en aanpak"),
     "convene.bases": (
-        "Grondslagen: precies één kamergrondslag, plus de verstrekkingsgrondslagen",
-        "Legal bases: exactly one room basis, plus the supply bases",
+        "Grondslagen: precies één voor het casusoverleg, plus die voor verstrekkingen",
+        "Legal bases: exactly one for the case meeting, plus those for shares",
     ),
     "convene.deelnemers": ("Deelnemers uitnodigen", "Invite participants"),
     "convene.derden": ("Incidentele derden uitnodigen", "Invite incidental third parties"),
@@ -119,33 +126,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Datum en tijd van het overleg (JJJJ-MM-DD UU:MM)",
         "Meeting date and time (YYYY-MM-DD HH:MM)",
     ),
-    "convene.submit": ("Bijeenroepen", "Convene"),
+    "convene.submit": ("Aanmaken", "Create"),
     "convene.bad_time": (
         "Datum en tijd: gebruik JJJJ-MM-DD UU:MM, bijv. 2026-12-01 10:00.",
         "Date and time: use YYYY-MM-DD HH:MM, e.g. 2026-12-01 10:00.",
     ),
     "convene.no_case": ("Vul een casusreferentie in.", "Enter a case reference."),
     "convene.done": (
-        "Casus {case} bijeengeroepen; {n} partners uitgenodigd.",
-        "Case {case} convened; {n} partners invited.",
+        "Casusoverleg {case} aangemaakt; {n} partners uitgenodigd.",
+        "Case meeting {case} created; {n} partners invited.",
     ),
     "convene.invite_failed": (
         "Uitnodiging voor {node} mislukt: {error}",
         "Inviting {node} failed: {error}",
     ),
-    "basis.kind.room": ("kamer", "room"),
-    "basis.kind.supply": ("verstrekking", "supply"),
+    "basis.kind.room": ("casusoverleg", "case meeting"),
+    "basis.kind.supply": ("verstrekking", "share"),
     # -- room ---------------------------------------------------------------------------
     "room.header": (
-        "{case} · {status}{outcome}\nvoorzitter {chair} · epoch {epoch} · overleg {meeting}",
-        "{case} · {status}{outcome}\nchair {chair} · epoch {epoch} · meeting {meeting}",
+        "{case} · {status}{outcome}\n"
+        "voorzitter {chair} · samenstelling {epoch} · overleg {meeting}",
+        "{case} · {status}{outcome}\nchair {chair} · composition {epoch} · meeting {meeting}",
     ),
     "room.outcome": (" · uitkomst: {outcome}", " · outcome: {outcome}"),
     "room.tab.members": ("Deelnemers", "Members"),
     "room.tab.intake": ("Intake", "Intake"),
     "room.tab.timeline": ("Tijdlijn", "Timeline"),
-    "room.tab.shares": ("Delingen", "Shares"),
-    "room.tab.plan": ("Plan van aanpak", "Action plan"),
+    "room.tab.shares": ("Verstrekkingen", "Shares"),
+    "room.tab.plan": ("Integraal plan", "Action plan"),
     "room.tab.revocation": ("Intrekking", "Revocation"),
     "room.col.node": ("Partner", "Partner"),
     "room.col.org": ("Organisatie", "Organisation"),
@@ -153,13 +161,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.col.fingerprint": ("Vingerafdruk", "Fingerprint"),
     "room.col.epoch": ("Sinds", "Since"),
     "room.invited": ("uitgenodigd", "invited"),
-    "room.share": ("Delen", "Share"),
+    "room.share": ("Verstrekken", "Share"),
     "room.assess": ("Weging", "Assess"),
     "room.invite": ("Uitnodigen", "Invite"),
     "room.consent": ("Instemmen", "Consent"),
-    "room.plan": ("Plan-item", "Plan item"),
+    "room.plan": ("Maatregel", "Measure"),
     "room.export": ("Plan exporteren", "Export plan"),
-    "room.close": ("Sluiten", "Close"),
+    "room.close": ("Afsluiten", "Close"),
     "room.revoke": ("Intrekken", "Revoke"),
     "room.view": ("Lezen", "Read"),
     "room.audit": ("Audit", "Audit"),
@@ -169,21 +177,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "room.not_open": ("De casus is niet open.", "The case is not open."),
     "room.closed_note": (
-        "Gesloten: inhoud wordt ingetrokken en verwijderd.",
+        "Afgesloten: inhoud wordt ingetrokken en verwijderd.",
         "Closed: content is being revoked and deleted.",
     ),
     # intake
-    "intake.who": ("Weging door {orgs}", "Assessment by {orgs}"),
     "intake.col.org": ("Organisatie", "Organisation"),
     "intake.col.verdict": ("Oordeel", "Verdict"),
     "intake.waiting": ("nog niet gewogen", "not yet assessed"),
     "intake.open_when": (
-        "De casus gaat open voor delen zodra {orgs} allen 'opnemen' hebben gewogen.",
+        "De casus gaat open voor verstrekkingen zodra {orgs} allen 'opnemen' hebben gewogen.",
         "The case opens for sharing once {orgs} have all assessed 'take up'.",
     ),
     "intake.is_open": ("Intake afgerond: de casus is open.", "Intake complete: the case is open."),
     "intake.no_intake": ("Deze grondslag kent geen intake.", "This basis has no intake."),
-    "intake.consents": ("Instemming voor derden", "Consent for third parties"),
+    "intake.consents": (
+        "Instemming voor derden (toets t)",
+        "Consent for third parties (key t)",
+    ),
     "intake.consent_line": (
         "{subject} ({role}): instemming van {given}; nodig: {needed}",
         "{subject} ({role}): consent from {given}; needed: {needed}",
@@ -207,24 +217,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "invite.node": ("Partner", "Partner"),
     "invite.role": ("Rol", "Role"),
     "invite.done": ("{node} uitgenodigd als {role}.", "{node} invited as {role}."),
-    # timeline
+    # timeline: one text per chain event kind (protocol/events.py EVENT_KINDS)
     "timeline.col.seq": ("#", "#"),
     "timeline.col.at": ("Tijd", "Time"),
     "timeline.col.by": ("Door", "By"),
     "timeline.col.what": ("Gebeurtenis", "Event"),
-    "event.convene": ("casus bijeengeroepen", "case convened"),
+    "event.convene": ("casusoverleg aangemaakt", "case meeting created"),
     "event.invite": ("{node} uitgenodigd ({role})", "{node} invited ({role})"),
     "event.join": ("toegetreden", "joined"),
-    "event.epoch": ("nieuwe epoch {epoch}", "new epoch {epoch}"),
+    "event.epoch": ("nieuwe samenstelling {epoch}", "new composition {epoch}"),
     "event.assess": ("weging: {verdict}", "assessment: {verdict}"),
     "event.consent": ("instemming voor {subject}", "consent for {subject}"),
     "event.remove": ("{node} verwijderd", "{node} removed"),
-    "event.plan": ("plan-item toegevoegd", "plan item added"),
-    "event.close": ("gesloten: {outcome}", "closed: {outcome}"),
-    "event.other": ("{kind}", "{kind}"),
-    "event.share": ("deling {id} ({basis})", "share {id} ({basis})"),
+    "event.leave": ("vertrokken uit het casusoverleg", "left the case meeting"),
+    "event.agenda": ("agendapunt toegevoegd", "agenda item added"),
+    "event.decision": ("maatregel toegevoegd", "measure added"),
+    "event.close": ("afgesloten: {outcome}", "closed: {outcome}"),
+    "event.other": ("andere gebeurtenis ({kind})", "other event ({kind})"),
+    "event.share": ("verstrekking {id} ({basis})", "share {id} ({basis})"),
     # shares
-    "shares.col.id": ("Deling", "Share"),
+    "shares.col.id": ("Kenmerk", "Share"),
     "shares.col.sender": ("Van", "From"),
     "shares.col.basis": ("Grondslag", "Basis"),
     "shares.col.categories": ("Categorieën", "Categories"),
@@ -237,8 +249,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ingetrokken, {done}/{total} verwijderd",
         "revoked, {done}/{total} deleted",
     ),
-    "shares.empty": ("Nog geen delingen.", "No shares yet."),
-    "view.title": ("Deling {id} van {sender}", "Share {id} from {sender}"),
+    "shares.empty": ("Nog geen verstrekkingen.", "No shares yet."),
+    "view.title": ("Verstrekking {id} van {sender}", "Share {id} from {sender}"),
     "view.meta": (
         "Grondslag {basis} · categorieën {categories} · door {function} · {created}",
         "Basis {basis} · categories {categories} · by {function} · {created}",
@@ -252,11 +264,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This reading is recorded in the audit log.",
     ),
     "view.revoked": (
-        "Deze deling is ingetrokken of de casus is gesloten: de inhoud is verwijderd.",
+        "Deze verstrekking is ingetrokken of de casus is afgesloten: de inhoud is verwijderd.",
         "This share was revoked or the case closed: its content is deleted.",
     ),
     # compose
-    "compose.title": ("Delen in {case}", "Share in {case}"),
+    "compose.title": ("Verstrekken in {case}", "Share in {case}"),
     "compose.basis": ("Grondslag", "Legal basis"),
     "compose.categories": ("Categorieën gegevens", "Data categories"),
     "compose.recipients": ("Ontvangers", "Recipients"),
@@ -275,60 +287,57 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "compose.check": ("Controleren", "Check"),
     "compose.send": ("Versturen", "Send"),
     "compose.no_basis": (
-        "Uw organisatie mag in deze casus onder geen van de verklaarde grondslagen delen.",
-        "Your organisation may not share under any basis this case declared.",
+        "Uw organisatie mag op geen van de grondslagen van dit casusoverleg verstrekken.",
+        "Your organisation may not share under any basis of this case meeting.",
     ),
     "compose.ok": ("Toegestaan: gaat naar {recipients}.", "Allowed: goes to {recipients}."),
-    "compose.sent": ("Gedeeld: {id}. Bezorging volgt.", "Shared: {id}. Delivery follows."),
+    "compose.sent": ("Verstrekt: {id}. Bezorging volgt.", "Shared: {id}. Delivery follows."),
     "compose.empty_summary": ("De samenvatting is leeg.", "The summary is empty."),
     "compose.no_categories": ("Kies ten minste één categorie.", "Choose at least one category."),
     "compose.derde_note": (
         "Een incidentele derde ontvangt alleen wat u hem uitdrukkelijk stuurt.",
         "An incidental third party receives only what you address to it.",
     ),
-    # policy errors, in the words of the rule
+    # policy refusals, in the words of the rule (other codes: the ERRORS below)
     "policy.refused": ("Niet toegestaan: {reason}", "Not allowed: {reason}"),
     "policy.field_required": (
         "{law} ({articles}) vereist: {fields}.",
         "{law} ({articles}) requires: {fields}.",
     ),
     "policy.category": (
-        "onder {law} mag {org} deze categorieën niet delen: {detail}",
+        "op grond van {law} mag {org} deze categorieën niet verstrekken: {detail}",
         "under {law}, {org} may not share these categories: {detail}",
     ),
     "policy.organisation": (
-        "onder {law} mag {org} niet delen.",
+        "op grond van {law} mag {org} niet verstrekken.",
         "under {law}, {org} may not share.",
     ),
-    "policy.basis": (
-        "deze grondslag is niet door de casus verklaard of niet van kracht.",
-        "this basis is not declared by the case or not in force.",
-    ),
-    "policy.room_state": ("de casus is niet open voor delen.", "the case is not open for sharing."),
-    "policy.recipient": (
-        "een ontvanger is geen lid van de casus.",
-        "a recipient is not a member of the case.",
-    ),
     "policy.conditions": (
-        "onder {law} mogen geen voorwaarden worden gesteld.",
+        "op grond van {law} mogen geen voorwaarden worden gesteld.",
         "{law} does not allow conditions.",
     ),
-    "policy.other": ("{message}", "{message}"),
-    # plan
+    # plan: the integraal plan van aanpak, its measures and who carries them out
     "plan.col.title": ("Maatregel", "Measure"),
     "plan.col.kind": ("Soort", "Kind"),
-    "plan.col.owner": ("Eigenaar", "Owner"),
+    "plan.col.owner": ("Uitvoerder", "Responsible"),
     "plan.col.due": ("Datum", "Date"),
     "plan.empty": ("Nog geen maatregelen.", "No measures yet."),
     "plan.add_title": ("Maatregel toevoegen", "Add a measure"),
     "plan.title_field": ("Omschrijving", "Description"),
     "plan.measure": ("Soort maatregel", "Kind of measure"),
-    "plan.owner": ("Eigenaar (partner)", "Owner (partner)"),
+    "plan.owner": ("Uitvoerder (partner)", "Responsible partner"),
     "plan.due": ("Datum (JJJJ-MM-DD)", "Date (YYYY-MM-DD)"),
     "plan.bad_due": ("Datum: gebruik JJJJ-MM-DD.", "Date: use YYYY-MM-DD."),
     "plan.added": ("Maatregel toegevoegd.", "Measure added."),
-    "plan.exported": ("Plan geëxporteerd naar {path}", "Plan exported to {path}"),
-    "plan.md_title": ("Plan van aanpak: {case}", "Action plan: {case}"),
+    "plan.exported": (
+        "Integraal plan van aanpak geëxporteerd naar {path}",
+        "Action plan exported to {path}",
+    ),
+    "plan.export_failed": (
+        "Exporteren mislukt: {path} kan niet worden geschreven ({reason}).",
+        "Export failed: {path} cannot be written ({reason}).",
+    ),
+    "plan.md_title": ("Integraal plan van aanpak: {case}", "Integrated action plan: {case}"),
     "plan.md_meta": (
         "Casus {case} · voorzitter {chair} · grondslagen {bases} · geëxporteerd {at}",
         "Case {case} · chair {chair} · bases {bases} · exported {at}",
@@ -337,35 +346,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Dit plan bevat geen namen; de casusreferentie is een pseudoniem.",
         "This plan holds no names; the case reference is a pseudonym.",
     ),
-    # close and revocation
-    "close.title": ("Casus sluiten: {case}", "Close the case: {case}"),
+    # closing the case, and revocation
+    "close.title": ("Casus afsluiten: {case}", "Close the case: {case}"),
     "close.outcome": ("Uitkomst", "Outcome"),
     "close.warning": (
-        "Na sluiten trekt elke partner in wat hij deelde, verwijdert wat hij ontving en vernietigt de sleutels. Dit kan niet ongedaan worden gemaakt.",
+        "Na het afsluiten trekt elke partner in wat hij verstrekte, verwijdert wat hij ontving en vernietigt de sleutels. Dit kan niet ongedaan worden gemaakt.",
         "After closing, every partner revokes what it shared, deletes what it received and destroys the keys. This cannot be undone.",
     ),
-    "close.submit": ("Sluiten", "Close"),
-    "close.done": ("Casus gesloten; intrekking loopt.", "Case closed; revocation under way."),
+    "close.submit": ("Afsluiten", "Close"),
+    "close.done": ("Casus afgesloten; intrekking loopt.", "Case closed; revocation under way."),
     "revoke.confirm": (
-        "Deling {id} intrekken bij alle ontvangers?",
+        "Verstrekking {id} intrekken bij alle ontvangers?",
         "Revoke share {id} at every recipient?",
     ),
-    "revoke.done": ("{n} deling(en) ingetrokken.", "{n} share(s) revoked."),
+    "revoke.done": ("{n} verstrekking(en) ingetrokken.", "{n} share(s) revoked."),
     "revoke.pick": (
-        "Kies een eigen deling op het tabblad Delingen.",
+        "Kies een eigen verstrekking op het tabblad Verstrekkingen.",
         "Pick an own share on the Shares tab.",
     ),
     "matrix.title": ("Intrekkingsmatrix", "Revocation matrix"),
-    "matrix.col.share": ("Eigen deling", "Own share"),
-    "matrix.closed_row": ("Gesloten", "Closed"),
-    "matrix.closed_yes": ("✓ gesl.", "✓ closed"),
+    "matrix.col.share": ("Eigen verstrekking", "Own share"),
+    "matrix.closed_row": ("Afgesloten", "Closed"),
+    "matrix.closed_yes": ("✓ afgesl.", "✓ closed"),
     "matrix.closed_no": ("open", "open"),
     "matrix.pending": ("wacht", "pending"),
     "matrix.delivered": ("ontv.", "recvd"),
     "matrix.revoked": ("ingetr.", "revoked"),
     "matrix.deleted": ("✓ verw.", "✓ deleted"),
     "matrix.legend": (
-        "ontv. = ontvangen · ingetr. = intrekking verstuurd · ✓ verw. = verwijdering bevestigd · ✓ gesl. = sluiting bevestigd",
+        "ontv. = ontvangen · ingetr. = intrekking verstuurd · ✓ verw. = verwijdering bevestigd · ✓ afgesl. = afsluiting bevestigd",
         "recvd = delivered · revoked = revocation sent · ✓ deleted = deletion confirmed · ✓ closed = closure confirmed",
     ),
     "matrix.progress": (
@@ -374,30 +383,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "matrix.outstanding": ("Nog openstaand: {nodes}", "Still outstanding: {nodes}"),
     "matrix.complete": (
-        "Alles bevestigd: elke partner heeft verwijderd en gesloten.",
+        "Alles bevestigd: elke partner heeft verwijderd en afgesloten.",
         "All confirmed: every partner deleted and closed.",
     ),
     "matrix.not_closed": (
-        "De casus is nog niet gesloten. Eigen delingen en hun stand:",
+        "De casus is nog niet afgesloten. Eigen verstrekkingen en hun stand:",
         "The case is not closed yet. Own shares and their state:",
     ),
-    "matrix.none": ("geen eigen delingen", "no own shares"),
+    "matrix.none": ("geen eigen verstrekkingen", "no own shares"),
     # audit
     "audit.title": ("Auditlog: {scope}", "Audit log: {scope}"),
     "audit.scope_me": ("mijn handelingen", "my actions"),
-    "audit.filter": ("Filter (actie, door, casus)", "Filter (action, actor, case)"),
+    "audit.filter": ("Filter (handeling, door, casus)", "Filter (action, actor, case)"),
     "audit.verify": ("Verifiëren", "Verify"),
     "audit.ok": ("Auditketen intact: {n} regels.", "Audit chain intact: {n} entries."),
     "audit.broken": ("AUDITKETEN GEBROKEN: {detail}", "AUDIT CHAIN BROKEN: {detail}"),
+    "audit.broken_at": (
+        "AUDITKETEN GEBROKEN bij regel {seq}: {detail}",
+        "AUDIT CHAIN BROKEN at entry {seq}: {detail}",
+    ),
     "audit.col.seq": ("#", "#"),
     "audit.col.at": ("Tijd", "Time"),
     "audit.col.actor": ("Door", "Actor"),
-    "audit.col.action": ("Actie", "Action"),
+    "audit.col.action": ("Handeling", "Action"),
     "audit.col.case": ("Casus", "Case"),
     "audit.count": ("{shown} van {total} regels", "{shown} of {total} entries"),
+    "audit.other": ("andere handeling ({action})", "other action ({action})"),
     # partners
     "partners.title": (
-        "Partners in de federatie (roster v{version})",
+        "Partners in de federatie (ledenlijst versie {version})",
         "Federation partners (roster v{version})",
     ),
     "partners.col.node": ("Node", "Node"),
@@ -413,46 +427,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Lees vingerafdrukken hardop voor aan de partner (telefoon) om ze te vergelijken.",
         "Read fingerprints aloud to the partner (by phone) to compare them.",
     ),
-    # errors
-    "error.generic": ("Fout: {message}", "Error: {message}"),
-    "error.forbidden": (
-        "U bent niet aan deze casus toegewezen.",
-        "You are not assigned to this case.",
+    # errors: the node's codes are in ERRORS below, as "error.<code>"
+    "error.unknown": (
+        "De node weigerde dit; de melding is niet vertaald.",
+        "The node refused this.",
     ),
-    "error.not_allowed": (
-        "Niet toegestaan voor deze node: {detail}",
-        "Not allowed for this node: {detail}",
-    ),
-    "error.not_chair": ("Alleen de voorzitter kan dit.", "Only the chair can do this."),
+    "error.unexpected": ("Onverwachte fout ({kind}).", "Unexpected error ({kind})."),
     # help
     "help.title": ("Help: toetsen", "Help: keys"),
     "help.body": (
         "Overal\n"
-        "  F1 of ?  help      Esc  terug        Ctrl+Q  afsluiten\n"
+        "  F1 of ?  help      Esc  terug        Ctrl+Q  stoppen\n"
         "Casussen\n"
-        "  Enter  openen    n  bijeenroepen   p  partners   a  audit\n"
-        "  u  uitloggen\n"
+        "  Enter  openen    n  casusoverleg aanmaken   p  partners\n"
+        "  a  audit         u  uitloggen\n"
         "Casus\n"
-        "  1-6  tabbladen: deelnemers, intake, tijdlijn, delingen, plan,\n"
-        "       intrekking\n"
-        "  d  delen         w  weging          t  instemmen   i  uitnodigen\n"
-        "  m  plan-item     x  plan exporteren s  sluiten     r  intrekken\n"
-        "  Enter  deling lezen                 a  audit\n"
+        "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
+        "       integraal plan, intrekking\n"
+        "  d  verstrekken   w  weging          t  instemmen   i  uitnodigen\n"
+        "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
+        "  Enter  verstrekking lezen           a  audit\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
         "  /  filter   v  verifiëren\n\n"
-        "Namen van medewerkers verlaten uw node nooit; partners zien alleen\n"
-        "uw functie. Elke keer dat u een deling leest, legt het auditlog vast.",
+        "Namen van medewerkers verlaten uw node nooit; partners zien alleen uw\n"
+        "functie. Het auditlog legt elke keer vast dat u een verstrekking leest.",
         "Everywhere\n"
         "  F1 or ?  help      Esc  back         Ctrl+Q  quit\n"
         "Cases\n"
-        "  Enter  open      n  convene        p  partners   a  audit\n"
-        "  u  log out\n"
+        "  Enter  open      n  create a case meeting   p  partners\n"
+        "  a  audit         u  log out\n"
         "Case\n"
-        "  1-6  tabs: members, intake, timeline, shares, plan, revocation\n"
+        "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
+        "       revocation\n"
         "  d  share         w  assess          t  consent     i  invite\n"
-        "  m  plan item     x  export plan     s  close       r  revoke\n"
+        "  m  measure       x  export plan     s  close       r  revoke\n"
         "  Enter  read a share                 a  audit\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"
@@ -462,6 +472,341 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "function. Every time you read a share, the audit log records it.",
     ),
 }
+
+# Every error code the node (or the client) can send, as ``error.<code>``. The codes
+# are the ``code`` of each error class in protocol/ and node/; the English is the
+# class's docstring, which the node sends as ``message``.
+ERRORS: dict[str, tuple[str, str]] = {
+    "error": ("Er ging iets mis in casusnet.", "Something went wrong in casusnet."),
+    # protocol
+    "protocol": (
+        "Een bericht volgt het casusnet-protocol niet.",
+        "A message does not follow the casusnet protocol.",
+    ),
+    "local.invalid": (
+        "Deze node werd gevraagd een bericht te maken dat het protocol niet toestaat.",
+        "This node was asked to build a message that the protocol does not allow.",
+    ),
+    "remote.invalid": (
+        "Een bericht van een partner is ongeldig.",
+        "A message received from a partner is not valid.",
+    ),
+    "decode.malformed": (
+        "Het bericht kon niet worden gelezen: het is geen geldige casusnet-codering.",
+        "The message could not be read: it is not valid casusnet encoding.",
+    ),
+    "decode.limit": (
+        "Het bericht is groter of dieper genest dan casusnet toestaat.",
+        "The message is larger or more deeply nested than casusnet allows.",
+    ),
+    "decode.trailing": (
+        "Het bericht heeft extra bytes na het einde.",
+        "The message has extra bytes after its end.",
+    ),
+    "decode.type": (
+        "Het bericht bevat een waarde van een soort die casusnet niet gebruikt.",
+        "The message contains a value of a type casusnet does not use.",
+    ),
+    "decode.noncanonical": (
+        "Het bericht is niet in de vaste vorm (volgorde of codering van de velden wijkt af).",
+        "The message is not in canonical form (field order or encoding differs).",
+    ),
+    "decode.schema": (
+        "Een veld van het bericht ontbreekt, is onbekend, van de verkeerde soort of te groot.",
+        "A field of the message is missing, unknown, of the wrong type or out of range.",
+    ),
+    "decode.version": (
+        "Het bericht gebruikt een protocolversie die deze node niet kent.",
+        "The message uses a protocol version this node does not speak.",
+    ),
+    "crypto": ("Een cryptografische controle is mislukt.", "A cryptographic check failed."),
+    "crypto.signature": (
+        "De handtekening is niet geldig voor dit bericht, deze ondertekenaar en dit doel.",
+        "The signature is not valid for this message, signer and purpose.",
+    ),
+    "crypto.decrypt": (
+        "De inhoud kon niet worden ontsleuteld: ze is gewijzigd of niet voor deze node bestemd.",
+        "The content could not be decrypted: it was changed, or is not addressed to this node.",
+    ),
+    "crypto.weak_key": (
+        "De sleutel is misvormd of zwak en wordt geweigerd.",
+        "The key is malformed or a weak (low-order) point and is refused.",
+    ),
+    "crypto.unknown_signer": (
+        "De ondertekenaar staat niet op de huidige ledenlijst van de federatie.",
+        "The signer is not a member of the current federation roster.",
+    ),
+    "crypto.binding": (
+        "De versleutelde inhoud hoort niet bij dit bericht: ze is verplaatst of gewijzigd.",
+        "The encrypted content does not belong to this header: it was moved or changed.",
+    ),
+    "roster.invalid": (
+        "De ledenlijst van de federatie is ongeldig.",
+        "The federation roster is not valid.",
+    ),
+    "roster.authority": (
+        "De ledenlijst is niet ondertekend door de vastgelegde beheerder van de federatie. "
+        "Vergelijk de vingerafdrukken.",
+        "The roster is not signed by the pinned roster authority. Compare fingerprints.",
+    ),
+    "roster.stale": (
+        "De ledenlijst is niet nieuwer dan die deze node al heeft.",
+        "The roster is not newer than the one this node already has.",
+    ),
+    "roster.registry": (
+        "De ledenlijst verwijst naar een ander grondslagenregister dan deze software kent. "
+        "Werk de software bij.",
+        "The roster pins a different grondslag registry than this software ships. Upgrade.",
+    ),
+    "chain.invalid": (
+        "De gebeurtenis past niet in de keten van dit casusoverleg.",
+        "The room event does not fit the room's chain.",
+    ),
+    "chain.link": (
+        "De gebeurtenis sluit niet aan op de laatste gebeurtenis van het casusoverleg.",
+        "The event does not follow the last event of the room (wrong sequence or hash).",
+    ),
+    "chain.replay": (
+        "Deze gebeurtenis is al verwerkt in dit casusoverleg.",
+        "The event was already applied to this room.",
+    ),
+    "chain.not_chair": (
+        "Alleen de voorzitter van het casusoverleg kan dit.",
+        "Only the chair of the room may sign this event.",
+    ),
+    "chain.convener": (
+        "Deze organisatie mag op grond van deze grondslag geen casusoverleg aanmaken.",
+        "This organisation may not convene a room under this grondslag.",
+    ),
+    "chain.state": (
+        "Dit kan niet in de huidige stand van het casusoverleg.",
+        "This event is not allowed in the room's current state.",
+    ),
+    "chain.membership": (
+        "Deze wijziging van de samenstelling kan niet: de partner is niet uitgenodigd, "
+        "toegelaten of lid.",
+        "The membership change is not allowed: the node is not invited, admitted or a member.",
+    ),
+    "chain.intake": (
+        "De weging ontbreekt of is niet eensluidend; de casus is niet open.",
+        "The intake assessment is missing or not unanimous; the room is not open.",
+    ),
+    "chain.consent": (
+        "De incidentele derde heeft niet de gezamenlijke instemming van gemeente, politie en OM.",
+        "The third party lacks the joint consent of gemeente, politie and OM.",
+    ),
+    "chain.statement": (
+        "Een verklaring in de gebeurtenis is niet door die partner voor dit casusoverleg "
+        "ondertekend.",
+        "A member's statement inside the event is not signed by that member for this room.",
+    ),
+    "request.auth": (
+        "Het verzoek is niet juist ondertekend door een lid van de federatie.",
+        "The request is not correctly signed by a roster member.",
+    ),
+    "request.expired": (
+        "Het tijdstip van het verzoek valt buiten de toegestane marge. "
+        "Controleer de klokken van beide nodes.",
+        "The request's time is outside the accepted window. Check the clocks of both nodes.",
+    ),
+    "request.replay": (
+        "Het verzoek is al eens ontvangen en wordt als herhaling geweigerd.",
+        "The request was already received once and is refused as a replay.",
+    ),
+    "policy": (
+        "De verstrekking is niet toegestaan op grond van de opgegeven grondslag.",
+        "The share is not allowed under the declared legal basis (grondslag).",
+    ),
+    "policy.basis_unknown": (
+        "De grondslag staat niet in het register.",
+        "The grondslag is not in the registry.",
+    ),
+    "policy.basis_not_in_force": (
+        "De grondslag is niet van kracht (zoals de Wams: een wetsvoorstel, geen wet).",
+        "The grondslag is not in force (for example the Wams, which is a bill, not law).",
+    ),
+    "policy.basis_not_declared": (
+        "De grondslag hoort niet bij de grondslagen van dit casusoverleg.",
+        "The grondslag is not one of the bases this room declared.",
+    ),
+    "policy.organisation": (
+        "Dit soort organisatie mag op grond van deze grondslag niet verstrekken.",
+        "This organisation type may not share under this grondslag.",
+    ),
+    "policy.category": (
+        "Een categorie gegevens is op grond van deze grondslag niet toegestaan.",
+        "A data category is not allowed under this grondslag.",
+    ),
+    "policy.field_required": (
+        "De grondslag vereist een gegeven dat ontbreekt (onderbouwing, besluit of toestemming).",
+        "The grondslag requires a field that is missing (justification, decision or consent).",
+    ),
+    "policy.conditions": (
+        "Deze grondslag kent geen voorwaarden voor verder gebruik; laat ze weg.",
+        "This grondslag provides for no conditions on further use; leave them out.",
+    ),
+    "policy.recipient": (
+        "Een ontvanger is geen lid van het casusoverleg in de huidige samenstelling.",
+        "A recipient is not a member of the room in this composition.",
+    ),
+    "policy.sender": (
+        "De verstrekker is geen lid van het casusoverleg in de huidige samenstelling.",
+        "The sender is not a member of the room in this composition.",
+    ),
+    "policy.room_not_open": (
+        "De casus is niet open voor verstrekkingen (de intake loopt nog, of hij is afgesloten).",
+        "The room is not open for sharing (intake pending, or closed).",
+    ),
+    "storage": (
+        "De opslag van de node kon dit niet voltooien; er is niets gewijzigd.",
+        "The node's store could not complete the operation; nothing was changed.",
+    ),
+    "transport": (
+        "Een partnernode was niet bereikbaar. De bezorging wordt vanzelf opnieuw geprobeerd.",
+        "A partner node could not be reached. Delivery is retried automatically.",
+    ),
+    # node
+    "node.not_allowed": (
+        "Dit is voor deze node in dit casusoverleg niet toegestaan.",
+        "This action is not allowed for this node in this room.",
+    ),
+    "node.not_found": (
+        "Dit casusoverleg of deze verstrekking is hier niet bekend (misschien nooit aangekomen).",
+        "There is no such room or share here (it may never have reached this node).",
+    ),
+    "node.revoked": (
+        "Deze verstrekking is ingetrokken of de casus is afgesloten: de inhoud is verwijderd.",
+        "This share was revoked or its room closed: its content is deleted.",
+    ),
+    "node.retry": (
+        "Het bericht kan nog niet worden verwerkt; het wordt later opnieuw gestuurd.",
+        "The envelope cannot be applied yet (the room's chain is behind); send it again later.",
+    ),
+    "node.auth": (
+        "Inloggen mislukt: onbekende naam of verkeerde wachtwoordzin.",
+        "Login failed: unknown name or wrong passphrase.",
+    ),
+    "node.session": (
+        "Uw sessie is beëindigd (uitgelogd of te lang niet gebruikt). Log opnieuw in.",
+        "The session has ended (logged out, or idle too long). Log in again.",
+    ),
+    "node.staff": (
+        "Het account van de medewerker kan niet zo worden aangemaakt of gewijzigd.",
+        "The staff account cannot be created or changed as asked.",
+    ),
+    "node.forbidden": (
+        "U bent niet aan deze casus toegewezen.",
+        "This staff member is not assigned to that room.",
+    ),
+    "node.keys": (
+        "De sleutels van de node konden niet worden geopend: verkeerde wachtwoordzin of "
+        "hoofdsleutel.",
+        "The node's keys could not be opened: wrong passphrase or master key file.",
+    ),
+    "node.passphrase": (
+        "De wachtwoordzin klopt niet. Probeer het opnieuw; de node is niet gestart.",
+        "The passphrase is not correct. Try again; the node was not started.",
+    ),
+    "node.audit": (
+        "Het auditlog klopt niet: een regel is gewijzigd, verwijderd of verplaatst.",
+        "The audit log does not verify: an entry was edited, removed or reordered.",
+    ),
+    "node.config": (
+        "De configuratie van de node ontbreekt of is ongeldig. Draai `casusnet doctor`.",
+        "The node's configuration is missing or invalid. Run `casusnet doctor` for details.",
+    ),
+    "node.provision": (
+        "De node of de ledenlijst kon niet zo worden aangemaakt.",
+        "The node or roster could not be created as asked.",
+    ),
+    "backup": (
+        "De back-up kon niet worden gemaakt of teruggezet.",
+        "The backup could not be made or restored.",
+    ),
+    "backup.format": (
+        "Dit bestand is geen casusnet-back-up, of het is afgebroken.",
+        "This file is not a casusnet backup, or it is truncated.",
+    ),
+    "backup.version": (
+        "Deze back-up heeft een indeling die deze software niet leest.",
+        "This backup was made in a format or schema this software does not read.",
+    ),
+    "backup.integrity": (
+        "De back-up is beschadigd of na het maken gewijzigd; er is niets teruggezet.",
+        "The backup is damaged or was changed after it was made; nothing was restored.",
+    ),
+    "backup.key": (
+        "De back-up gaat niet open met deze hoofdsleutel (sleutelbestand of wachtwoordzin).",
+        "The backup does not open with this master key (key file or passphrase).",
+    ),
+    "backup.target": (
+        "De gegevensmap voor het terugzetten is niet leeg; kies een lege, of --force.",
+        "The data dir for the restore is not empty; give an empty one, or --force.",
+    ),
+    "cli.undelivered": (
+        "De verstrekking is opgeslagen en wordt bezorgd zodra de partner weer bereikbaar is.",
+        "The share is stored and will be delivered when the partner is reachable again.",
+    ),
+    "cli.usage": (
+        "De opdracht is onvolledig; zie `casusnet --help`.",
+        "The command is incomplete; see `casusnet --help`.",
+    ),
+    "demo.failed": (
+        "De demo kon niet worden opgezet of gestart.",
+        "The demo could not be set up or started as asked.",
+    ),
+    # the local API and its client
+    "api.bad_request": (
+        "Het verzoek aan de node is onvolledig of onjuist.",
+        "The request is incomplete or malformed.",
+    ),
+    "api.error": ("De node weigerde het verzoek.", "The node refused the request."),
+    "api.unreachable": (
+        "De node draait niet of is niet bereikbaar. Start hem met `casusnet run`.",
+        "The node is not running or its socket is not reachable. Start it with `casusnet run`.",
+    ),
+    "api.bad_answer": (
+        "De node gaf een onleesbaar antwoord.",
+        "The node gave an unreadable answer.",
+    ),
+}
+
+# Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
+ACTIONS: dict[str, tuple[str, str]] = {
+    "login": ("ingelogd", "logged in"),
+    "login_failed": ("inloggen mislukt", "login failed"),
+    "logout": ("uitgelogd", "logged out"),
+    "staff_added": ("medewerker toegevoegd", "staff member added"),
+    "convene": ("casusoverleg aangemaakt", "case meeting created"),
+    "assess": ("weging vastgelegd", "assessment recorded"),
+    "invite": ("partner uitgenodigd", "partner invited"),
+    "consent": ("instemming met derde", "consent for a third party"),
+    "join": ("toegetreden", "joined"),
+    "epoch": ("nieuwe samenstelling", "new composition"),
+    "remove": ("partner verwijderd", "partner removed"),
+    "leave": ("casusoverleg verlaten", "left the case meeting"),
+    "plan": ("integraal plan aangevuld", "action plan item added"),
+    "plan_exported": ("integraal plan geëxporteerd", "action plan exported"),
+    "close": ("casus afgesloten", "case closed"),
+    "share_sent": ("verstrekking verstuurd", "share sent"),
+    "share_received": ("verstrekking ontvangen", "share received"),
+    "share_viewed": ("verstrekking gelezen", "share read"),
+    "refused": ("geweigerd", "refused"),
+    "revoke_sent": ("intrekking verstuurd", "revocation sent"),
+    "revoke_received": ("intrekking ontvangen", "revocation received"),
+    "receipt": ("bevestiging ontvangen", "receipt received"),
+    "keys_destroyed": ("sleutels vernietigd", "keys destroyed"),
+    "purge": ("vernietigd na bewaartermijn", "destroyed after retention"),
+    "roster_imported": ("ledenlijst ingelezen", "roster imported"),
+    "assigned": ("medewerker toegewezen", "staff member assigned"),
+    "received_gap": ("ontbrekende berichten aangevuld", "missing messages filled in"),
+    "restored": ("back-up teruggezet", "backup restored"),
+    "resynced": ("opnieuw gelijkgetrokken", "resynchronised"),
+    "key_rotated": ("sleutel vervangen", "key rotated"),
+}
+
+CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})
+CATALOGUE.update({f"audit.action.{action}": texts for action, texts in ACTIONS.items()})
 
 _lang = "nl"
 

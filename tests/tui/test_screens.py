@@ -151,6 +151,7 @@ async def test_a_partners_text_is_never_read_as_markup() -> None:
         assert f"ggz: {hostile}" in prompts
         bases = app_.screen.query_one("#bases")
         assert any(
-            "[kamer]" in str(bases.get_option_at_index(i).prompt) for i in range(bases.option_count)
+            "[casusoverleg]" in str(bases.get_option_at_index(i).prompt)
+            for i in range(bases.option_count)
         )
         assert app_.is_running

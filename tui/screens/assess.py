@@ -72,12 +72,15 @@ class ConsentScreen(RoomModal):
                 allow_blank=False,
                 id="subject",
             )
-            yield Static(t("consent.ask", subject=self.waiting[0]), id="ask")
+            yield Static(self.ask(self.waiting[0]), id="ask")
             yield from form_end(t("room.consent"))
 
     @on(Select.Changed, "#subject")
     def subject_changed(self, event: Select.Changed) -> None:
-        self.query_one("#ask", Static).update(t("consent.ask", subject=event.value))
+        self.query_one("#ask", Static).update(self.ask(str(event.value)))
+
+    def ask(self, subject: str) -> str:
+        return t("consent.ask", subject=self.capp.api.node_name(subject))
 
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
@@ -86,5 +89,5 @@ class ConsentScreen(RoomModal):
         await self.send(
             f"/v1/rooms/{self.room['room']}/consent",
             {"subject": subject},
-            t("consent.done", subject=subject),
+            t("consent.done", subject=self.capp.api.node_name(subject)),
         )

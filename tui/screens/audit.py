@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import on, work
@@ -10,9 +11,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from .. import fmt
-from ..api import ApiError, NodeUnreachable
+from ..api import Api, ApiError, NodeUnreachable
 from ..fmt import describe
-from ..i18n import t
+from ..i18n import CATALOGUE, language, t
 from ..widgets import Field, plain, table
 from .base import Base
 
@@ -54,7 +55,7 @@ class AuditScreen(Base):
         try:
             doc = await self.capp.get(path)
         except (ApiError, NodeUnreachable) as exc:
-            self.query_one("#audit-note", Static).update(plain(describe(exc)))
+            self.query_one("#audit-note", Static).update(plain(describe(exc, self.capp.api)))
             return
         self.entries = doc.get("entries", [])
         self.show()
@@ -66,7 +67,8 @@ class AuditScreen(Base):
         shown = 0
         for e in self.entries:
             row = cells(e)
-            if needle and not any(needle in c.lower() for c in row[2:]):
+            seen = [*row[2:], str(e.get("action", ""))]  # the action's id matches too
+            if needle and not any(needle in c.lower() for c in seen):
                 continue
             grid.add_row(*map(plain, row), key=str(e.get("seq")))
             shown += 1
@@ -88,7 +90,7 @@ class AuditScreen(Base):
         try:
             doc = await self.capp.get("/v1/audit/verify")
         except ApiError as exc:
-            note.update(plain(t("audit.broken", detail=exc.detail or exc.message)))
+            note.update(plain(broken(exc, self.capp.api)))
             return
         except NodeUnreachable:
             note.update(t("app.offline"))
@@ -102,6 +104,26 @@ def cells(e: dict[str, Any]) -> list[str]:
         str(e.get("seq", "")),
         fmt.when(e.get("at")),
         str(e.get("actor", "")),
-        str(e.get("action", "")),
+        action_text(str(e.get("action", ""))),
         str(e.get("case_ref") or ""),
     ]
+
+
+def action_text(action: str) -> str:
+    """An audit action (an English id in the log) in the user's words."""
+    key = f"audit.action.{action}"
+    return t(key) if key in CATALOGUE else t("audit.other", action=action)
+
+
+def broken(exc: ApiError, api: Api) -> str:
+    """The verification's refusal: where the chain breaks, and why, in the user's words."""
+    if exc.remote_code != "node.audit":
+        return t("audit.broken", detail=fmt.describe(exc, api))
+    text = fmt.error_text(exc.remote_code, exc.message)
+    if language() == "en" and exc.detail:
+        text += f" ({exc.detail})"
+    text += f" [{exc.remote_code}]"
+    entry = re.search(r"\d+", exc.detail or "")  # "entry 17 was changed" and the like
+    if entry:
+        return t("audit.broken_at", seq=entry.group(), detail=text)
+    return t("audit.broken", detail=text)

@@ -75,7 +75,7 @@ class Form(Base):
         try:
             await self.capp.post(path, body)
         except (ApiError, NodeUnreachable) as exc:
-            self.message(describe(exc))
+            self.message(describe(exc, self.capp.api))
             return
         self.notify(markup=False, message=done)
         self.dismiss(True)

@@ -6,6 +6,7 @@ decides, and a refusal is explained here in the words of the rule.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import on, work
@@ -164,37 +165,39 @@ class ComposeScreen(Form):
         return body
 
     def explain(self, exc: BaseException, body: dict[str, Any]) -> str:
-        """A policy refusal in plain language, naming the rule."""
+        """A policy refusal in plain language, naming the rule; then its code."""
+        api = self.capp.api
         if not isinstance(exc, ApiError) or not exc.remote_code.startswith("policy"):
-            return describe(exc)
-        basis = self.capp.api.basis(body.get("basis", ""))
-        org = self.capp.api.me.get("org", "")
+            return describe(exc, api)
+        basis = api.basis(body.get("basis", ""))
+        org = api.org_name(api.me.get("org", ""))
         law, articles = basis.get("law", basis.get("id", "")), basis.get("articles", "")
         code = exc.remote_code
+        detail = fmt.detail_text(exc.detail, api)
         if code == "policy.field_required":
             missing = [
                 t(FIELD_LABELS[f])
                 for f in self.required_fields(basis, body.get("categories"))
                 if not body.get(f)
-            ] or [exc.detail]
-            reason = t(
-                "policy.field_required", law=law, articles=articles, fields="; ".join(missing)
+            ]
+            reason = (
+                t("policy.field_required", law=law, articles=articles, fields="; ".join(missing))
+                if missing
+                else fmt.lower_first(fmt.error_text(code, exc.message))
             )
         elif code == "policy.category":
-            reason = t("policy.category", law=law, org=org, detail=exc.detail)
-        elif code in ("policy.organisation", "policy.sender"):
+            chosen, allowed = body.get("categories", []), set(self.categories_for(basis))
+            refused = [c for c in chosen if c not in allowed] or [
+                c for c in chosen if re.search(rf"\b{re.escape(c)}\b", exc.detail)
+            ]
+            reason = t("policy.category", law=law, org=org, detail=", ".join(refused) or detail)
+        elif code == "policy.organisation":
             reason = t("policy.organisation", law=law, org=org)
-        elif code.startswith("policy.basis"):
-            reason = t("policy.basis")
-        elif code == "policy.room_not_open":
-            reason = t("policy.room_state")
-        elif code == "policy.recipient":
-            reason = t("policy.recipient")
         elif code == "policy.conditions":
             reason = t("policy.conditions", law=law)
         else:
-            reason = t("policy.other", message=exc.message)
-        return t("policy.refused", reason=reason) + f"\n[{code}] {exc.detail}"
+            reason = fmt.lower_first(fmt.error_text(code, exc.message))
+        return t("policy.refused", reason=reason) + f"\n[{code}]" + (f" {detail}" if detail else "")
 
     def local_problem(self, body: dict[str, Any]) -> str:
         if not body["categories"]:
@@ -235,7 +238,8 @@ class ComposeScreen(Form):
             except (ApiError, NodeUnreachable) as exc:
                 self.message(self.explain(exc, body))
                 return
-            self.message(t("compose.ok", recipients=", ".join(checked.get("recipients", []))))
+            recipients = [self.capp.api.node_name(n) for n in checked.get("recipients", [])]
+            self.message(t("compose.ok", recipients=fmt.names(recipients)))
             return
         try:
             doc = await self.capp.post(f"/v1/rooms/{room}/shares", body)

@@ -85,7 +85,7 @@ class ConveneScreen(Form):
         try:
             doc = await self.capp.post("/v1/rooms", body)
         except (ApiError, NodeUnreachable) as exc:
-            self.message(describe(exc))
+            self.message(describe(exc, self.capp.api))
             return
         room = doc["room"]
         failed = []
@@ -93,7 +93,10 @@ class ConveneScreen(Form):
             try:
                 await self.capp.post(f"/v1/rooms/{room}/invite", {"node": node, "role": role})
             except (ApiError, NodeUnreachable) as exc:
-                failed.append(t("convene.invite_failed", node=node, error=describe(exc)))
+                api = self.capp.api
+                failed.append(
+                    t("convene.invite_failed", node=api.node_name(node), error=describe(exc, api))
+                )
         self.notify(
             markup=False, message=t("convene.done", case=doc["case"], n=len(invites) - len(failed))
         )

@@ -50,7 +50,7 @@ class InviteScreen(RoomModal):
         await self.send(
             f"/v1/rooms/{self.room['room']}/invite",
             {"node": node, "role": role},
-            t("invite.done", node=node, role=fmt.word("role", role)),
+            t("invite.done", node=self.capp.api.node_name(str(node)), role=fmt.word("role", role)),
         )
 
 
@@ -136,9 +136,8 @@ class ViewScreen(Modal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
-            yield Static(
-                t("view.title", id=fmt.short(self.share), sender=self.sender), classes="title"
-            )
+            sender = self.capp.api.node_name(self.sender)
+            yield Static(t("view.title", id=fmt.short(self.share), sender=sender), classes="title")
             yield Static(t("app.working"), id="view-body")
             yield Static("", id="form-message")
             yield Button(t("app.ok"), id="cancel")
@@ -155,11 +154,15 @@ class ViewScreen(Modal):
             )
         except ApiError as exc:
             body.update(
-                plain(t("view.revoked") if exc.remote_code == "node.revoked" else describe(exc))
+                plain(
+                    t("view.revoked")
+                    if exc.remote_code == "node.revoked"
+                    else describe(exc, self.capp.api)
+                )
             )
             return
         except NodeUnreachable as exc:
-            body.update(plain(describe(exc)))
+            body.update(plain(describe(exc, self.capp.api)))
             return
         body.update(plain("\n".join(share_lines(doc))))
 

@@ -69,7 +69,7 @@ class LoginScreen(Base):
         except ApiError as exc:
             host.set_offline(False)
             self.show_message(
-                t("login.failed") if exc.remote_code == "node.auth" else describe(exc)
+                t("login.failed") if exc.remote_code == "node.auth" else describe(exc, host.api)
             )
             return
         host.set_offline(False)

@@ -38,19 +38,20 @@ class IntakeTab(RoomTab):
         if not orgs:
             text.update(t("intake.no_intake"))
         elif room.doc.get("phase") == "intake":
-            text.update(t("intake.open_when", orgs=", ".join(orgs)))
+            text.update(t("intake.open_when", orgs=fmt.names([room.org(o) for o in orgs])))
         else:
             text.update(t("intake.is_open"))
         assessments = room.doc.get("assessments", {})
-        refill(self.query_one("#intake-table", DataTable), [assessed(o, assessments) for o in orgs])
+        rows = [assessed(o, room.org(o), assessments) for o in orgs]
+        refill(self.query_one("#intake-table", DataTable), rows)
         lines = consent_lines(room)
         body = t("intake.consents") + ":\n" + "\n".join(lines) if lines else ""
         self.query_one("#consent-text", Static).update(body)
 
 
-def assessed(org: str, assessments: dict[str, Any]) -> Row:
+def assessed(org: str, name: str, assessments: dict[str, Any]) -> Row:
     verdict = fmt.word("verdict", assessments[org]) if org in assessments else t("intake.waiting")
-    return (org, [org, verdict], 1)
+    return (org, [name, verdict], 1)
 
 
 def consent_lines(room: RoomView) -> list[str]:
@@ -58,18 +59,19 @@ def consent_lines(room: RoomView) -> list[str]:
     d = room.doc
     needed = room.consent_needed()
     consents = d.get("consents", {})
+    order = {o: i for i, o in enumerate(needed)}  # those given, in the order of those needed
     lines = []
     for m in [*d.get("invited", []), *d.get("members", [])]:
         if m.get("role") != "derde":
             continue
-        given = consents.get(m["node"], [])
+        given = sorted(consents.get(m["node"], []), key=lambda o: (order.get(o, len(order)), o))
         lines.append(
             t(
                 "intake.consent_line",
-                subject=m["node"],
+                subject=room.node(m["node"]),
                 role=fmt.word("role", "derde"),
-                given=", ".join(given) or t("app.none"),
-                needed=", ".join(needed) or t("app.none"),
+                given=fmt.names([room.org(o) for o in given]) or t("app.none"),
+                needed=fmt.names([room.org(o) for o in needed]) or t("app.none"),
             )
         )
     return lines

@@ -57,7 +57,7 @@ class RevocationTab(RoomTab):
             out.update(
                 t("matrix.complete")
                 if not m.outstanding
-                else t("matrix.outstanding", nodes=", ".join(m.outstanding))
+                else t("matrix.outstanding", nodes=fmt.names([room.node(n) for n in m.outstanding]))
             )
         else:
             text.update(t("matrix.not_closed") if m.rows else t("matrix.none"))

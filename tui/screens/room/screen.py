@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ class RoomScreen(Base):
         Binding("escape", "app.pop_screen", "app.back"),
         Binding("d", "share", "room.share"),
         Binding("w", "assess", "room.assess"),
-        Binding("t", "consent", "room.consent"),
+        Binding("t", "consent", "room.consent", show=False),  # named on the intake tab
         Binding("i", "invite", "room.invite", show=False),
         Binding("m", "plan", "room.plan"),
         Binding("x", "export", "room.export", show=False),
@@ -94,7 +95,7 @@ class RoomScreen(Base):
         except NodeUnreachable:
             return
         except ApiError as exc:
-            self.query_one("#room-header", Static).update(plain(describe(exc)))
+            self.query_one("#room-header", Static).update(plain(describe(exc, self.capp.api)))
             return
         if doc == self.doc:
             return
@@ -138,7 +139,9 @@ class RoomScreen(Base):
         room = self.view()
         if room.my_org not in room.intake_orgs():
             self.notify(
-                markup=False, message=t("assess.not_yours", org=room.my_org), severity="warning"
+                markup=False,
+                message=t("assess.not_yours", org=room.org(room.my_org)),
+                severity="warning",
             )
             return
         self.app.push_screen(AssessScreen(self.doc), self.reload)
@@ -179,7 +182,9 @@ class RoomScreen(Base):
         if self.doc.get("chair") != self.view().me:
             self.notify(
                 markup=False,
-                message=t("room.not_chair", chair=self.doc.get("chair", "?")),
+                message=t(
+                    "room.not_chair", chair=self.capp.api.node_name(self.doc.get("chair", "?"))
+                ),
                 severity="warning",
             )
             return False
@@ -206,7 +211,7 @@ class RoomScreen(Base):
         try:
             doc = await self.capp.post(f"/v1/rooms/{self.room}/revoke", {"shares": [share_id]})
         except (ApiError, NodeUnreachable) as exc:
-            self.notify(markup=False, message=describe(exc), severity="error")
+            self.notify(markup=False, message=describe(exc, self.capp.api), severity="error")
             return
         self.notify(markup=False, message=t("revoke.done", n=doc.get("revoked", 0)))
         self.load()
@@ -226,11 +231,15 @@ class RoomScreen(Base):
             doc = await self.capp.post(f"/v1/rooms/{self.room}/plan/export")
             path = export_plan(Path.cwd(), doc)
         except (ApiError, NodeUnreachable) as exc:
-            self.notify(markup=False, message=describe(exc), severity="error")
+            self.notify(markup=False, message=describe(exc, self.capp.api), severity="error")
             return
-        except OSError as exc:
+        except OSError as exc:  # the system's words are English: show the errno's name
+            reason = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+            where = exc.filename or Path.cwd()
             self.notify(
-                markup=False, message=t("error.generic", message=str(exc)), severity="error"
+                markup=False,
+                message=t("plan.export_failed", path=where, reason=reason),
+                severity="error",
             )
             return
         self.notify(markup=False, message=t("plan.exported", path=path))

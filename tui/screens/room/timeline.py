@@ -33,20 +33,20 @@ class TimelineTab(RoomTab):
         return (doc.get("timeline"), [(s["id"], s.get("created")) for s in doc.get("shares", [])])
 
     def draw(self, room: RoomView) -> None:
-        entries = [event_entry(e) for e in room.doc.get("timeline", [])]
+        entries = [event_entry(e, room) for e in room.doc.get("timeline", [])]
         entries += [share_entry(s) for s in room.doc.get("shares", [])]
         entries.sort(key=lambda e: e[0])
         refill(self.query_one("#timeline-table", DataTable), [(k, c, 1) for _, k, c in entries])
 
 
-def event_entry(e: dict[str, Any]) -> Entry:
+def event_entry(e: dict[str, Any], room: RoomView) -> Entry:
     detail = dict(e.get("detail") or {})
     kind = str(e.get("kind", ""))
     cells = [
         str(e.get("seq", "")),
         fmt.when(e.get("at")),
         e.get("by", ""),
-        event_text(kind, detail),
+        event_text(kind, detail, room),
     ]
     return (int(e.get("at") or 0), f"e{e.get('seq')}", cells)
 
@@ -61,13 +61,14 @@ def share_entry(s: dict[str, Any]) -> Entry:
     return (int(s.get("created") or 0), f"s{s['sender']}/{s['id']}", cells)
 
 
-def event_text(kind: str, detail: dict[str, Any]) -> str:
+def event_text(kind: str, detail: dict[str, Any], room: RoomView) -> str:
+    """A chain event in the user's words; an unknown kind (a newer node's) by its id."""
     fields = {
-        "node": detail.get("node", "?"),
+        "node": room.node(str(detail.get("node", "?"))),
         "role": fmt.word("role", detail.get("role", "deelnemer")),
         "epoch": detail.get("epoch", "?"),
         "verdict": fmt.word("verdict", detail.get("verdict", "?")),
-        "subject": detail.get("subject", "?"),
+        "subject": room.node(str(detail.get("subject", "?"))),
         "outcome": fmt.word("outcome", detail.get("outcome", "?")),
         "kind": kind,
     }

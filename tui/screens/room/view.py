@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ... import fmt
@@ -16,6 +16,7 @@ class RoomView:
     me: str  # this node
     my_org: str
     basis: dict[str, Any]  # the room's own basis (kind "room"), or {}
+    api: Api = field(compare=False, repr=False)  # for the names of partners
 
     @classmethod
     def of(cls, doc: dict[str, Any], api: Api) -> RoomView:
@@ -24,6 +25,7 @@ class RoomView:
             me=str(api.me.get("node", "")),
             my_org=str(api.me.get("org", "")),
             basis=room_basis(doc, api),
+            api=api,
         )
 
     @property
@@ -36,13 +38,21 @@ class RoomView:
             "room.header",
             case=d.get("case", ""),
             status=fmt.status_word(self.status),
-            chair=d.get("chair", ""),
+            chair=self.api.node_name(str(d.get("chair", ""))),
             epoch=d.get("epoch", 0),
             meeting=fmt.when(d.get("meeting")),
             outcome=t("room.outcome", outcome=fmt.word("outcome", d["outcome"]))
             if d.get("outcome")
             else "",
         )
+
+    def org(self, org: str) -> str:
+        """An organisation type in a sentence (``om`` as the registry names it)."""
+        return self.api.org_name(org)
+
+    def node(self, node: str) -> str:
+        """A partner node in a sentence."""
+        return self.api.node_name(node)
 
     def intake_orgs(self) -> list[str]:
         intake = self.basis.get("intake") or {}
