@@ -7,8 +7,7 @@ arguments; nothing here touches sockets, files (but its own registry data file),
 clocks or global random state.
 """
 
+from .codec import PROTOCOL_VERSION
 from .errors import CasusnetError
-
-PROTOCOL_VERSION = 1
 
 __all__ = ["CasusnetError", "PROTOCOL_VERSION"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from .codec import DEFAULT_LIMITS, Limits, decode
+from .codec import DEFAULT_LIMITS, PROTOCOL_VERSION, Limits, decode
 from .errors import (
     ChainError,
     ChainLinkError,
@@ -56,11 +56,13 @@ from .events import (
 )
 from .events import Consent as ConsentStatement
 from .keys import Signer, check_box_public, digest
-from .registry import Grondslag, Registry
+from .registry import Grondslag, Registry, registry_for
 from .roster import Roster
 from .signed import PURPOSE_OF_TYPE, Signed, sign
+from .verblijf import acting_for_verblijf, check_verblijf
 
 MAX_SKEW = 300  # seconds an event may lie in the future of the verifier's clock
+
 
 INTAKE, OPEN, CLOSED = "intake", "open", "closed"
 
@@ -95,6 +97,8 @@ class RoomState:
     bases: tuple[str, ...]
     room_basis: str
     chair: str
+    verblijf: str | None  # the node of the gemeente van verblijf (pga-r)
+    registry: int  # the registry version the room is validated under
     meeting: int
     retention: int
     seq: int
@@ -137,7 +141,8 @@ def convene(
     time: int,
 ) -> bytes:
     """The signed ``convene`` event; its hash (``room_id``) is the room id."""
-    return sign(chair, chair_id, Event("event", 1, b"", 0, b"", "convene", time, data))
+    event = Event("event", PROTOCOL_VERSION, b"", 0, b"", "convene", time, data)
+    return sign(chair, chair_id, event)
 
 
 def room_id(convene_event: bytes) -> bytes:
@@ -146,7 +151,9 @@ def room_id(convene_event: bytes) -> bytes:
 
 def next_event(chair: Signer, state: RoomState, kind: str, data: Any, time: int) -> bytes:
     """A signed event that follows ``state``'s head (to be checked with :func:`apply`)."""
-    event = Event("event", 1, state.room, state.seq + 1, state.head, kind, time, data)
+    event = Event(
+        "event", PROTOCOL_VERSION, state.room, state.seq + 1, state.head, kind, time, data
+    )
     return sign(chair, state.chair, event)
 
 
@@ -189,7 +196,7 @@ def apply(
             raise ChainStateError("a room starts with convene")
         if event.seq != 0 or event.room or event.prev:
             raise ChainLinkError("convene must have seq 0, no room and no prev")
-        return _convene(event, wrapper.signer, signer.org, digest(data), registry)
+        return _convene(event, wrapper.signer, signer.org, digest(data), registry, roster)
     if event.room != state.room:
         raise ChainLinkError("event belongs to another room")
     if event.seq <= state.seq:
@@ -206,15 +213,16 @@ def apply(
         raise ChainStateError("convene only starts a room")
     if state.epoch_due and event.kind not in ("epoch", "remove", "leave", "close"):
         raise ChainStateError("a new epoch must follow remove or leave")
-    basis = registry.bases[state.room_basis]
+    basis = registry_for(state.registry, registry).bases[state.room_basis]
     new = _RULES[event.kind](state, event, roster, basis, limits)
     return replace(new, seq=event.seq, head=digest(data), time=event.time)
 
 
 def _convene(
-    event: Event, chair: str, chair_org: str, head: bytes, registry: Registry
+    event: Event, chair: str, chair_org: str, head: bytes, registry: Registry, roster: Roster
 ) -> RoomState:
     data: ConveneData = event.data
+    registry = registry_for(data.registry, registry)  # a stored room keeps its version
     bases = [registry.get(b) for b in data.bases]
     room_bases = [b for b in bases if b.kind == "room"]
     if len(room_bases) != 1:
@@ -225,6 +233,7 @@ def _convene(
             raise ChainStateError(f"{b.id} cannot be used in a {basis.id} room")
     if chair_org not in basis.conveners:
         raise ConvenerError(f"a {chair_org} node cannot convene under {basis.id}")
+    check_verblijf(data, basis, chair, chair_org, roster, event.time)
     if data.retention != retention_years(bases):
         raise ChainStateError("retention does not match the declared bases")
     check_box_public(data.chair_key)
@@ -236,6 +245,8 @@ def _convene(
         bases=data.bases,
         room_basis=basis.id,
         chair=chair,
+        verblijf=data.verblijf,
+        registry=data.registry,
         meeting=data.meeting,
         retention=data.retention,
         seq=0,
@@ -314,6 +325,7 @@ def _assess(
         raise IntakeError("the intake is over")
     if org not in basis.intake_by:
         raise IntakeError(f"a {org} node does not take part in the intake")
+    acting_for_verblijf(state.verblijf, basis, org, body, IntakeError)
     member = _require_member(state, body.node, "assess")
     previous = state.assessments.get(org)
     _fresh(body, max(member.since, previous[1] + 1 if previous else 0), "assessment")
@@ -350,6 +362,7 @@ def _consent(
     body, org, state = _statement(state, event, roster, "consent", limits)
     if org not in basis.third_party_consent:
         raise ConsentError(f"a {org} node does not consent to third parties under {basis.id}")
+    acting_for_verblijf(state.verblijf, basis, org, body, ConsentError)
     _require_member(state, body.node, "consent")
     invite = state.invited.get(body.subject)
     if invite is None or invite.role != "derde":

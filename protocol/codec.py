@@ -263,6 +263,10 @@ class Const(Spec[Any]):
         return value
 
 
+PROTOCOL_VERSION = 2
+"""The ``v`` of every message this software speaks (no earlier version is accepted)."""
+
+
 class Version(Const):
     """The ``v`` field: a different version is refused with its own code."""
 

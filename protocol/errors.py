@@ -293,15 +293,31 @@ class CategoryNotAllowedError(PolicyError):
 
 
 class FieldRequiredError(PolicyError):
-    """The grondslag requires a field that is missing (justification, decision or consent)."""
+    """The grondslag requires a field that is missing (justification, or the agreement with
+    the bevoegd gezag)."""
 
     code = "policy.field_required"
 
 
-class ConditionsNotAllowedError(PolicyError):
-    """This grondslag provides for no conditions on further use; leave them out."""
+class CapacityError(PolicyError):
+    """Declare the capacity the organisation supplies in (a gemeente: as burgemeester or
+    as college); other organisations act in none."""
 
-    code = "policy.conditions"
+    code = "policy.capacity"
+
+
+class CategoryBoundError(PolicyError):
+    """This category may only be supplied under its own legal basis (politiegegevens
+    under the Wet politiegegevens, justitiële gegevens under the Wjsg)."""
+
+    code = "policy.category_basis"
+
+
+class SecrecyError(PolicyError):
+    """A holder of a beroepsgeheim supplies only on a stated ground (explicit consent,
+    a legal duty or power, or goed hulpverlenerschap) with a reference to it."""
+
+    code = "policy.secrecy"
 
 
 class RecipientError(PolicyError):

@@ -5,7 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .codec import Bin, Const, Int, List, Message, Opt, Spec, Str, Struct, Tup, Version, _within
+from .codec import (
+    PROTOCOL_VERSION,
+    Bin,
+    Const,
+    Int,
+    List,
+    Message,
+    Opt,
+    Spec,
+    Str,
+    Struct,
+    Tup,
+    Version,
+    _within,
+)
 from .errors import SchemaError
 from .keys import KEY_SIZE
 from .signed import node_id
@@ -46,6 +60,9 @@ room_id = Bin(32)
 time_spec = Int()
 #: in a statement: the chain's ``seq`` the member saw when it signed (freshness)
 seq_spec = Int()
+#: the capacity a node acts in (a gemeente: "burgemeester" or "college"); absent for
+#: organisations that act as themselves
+capacity_spec = Opt(Str(16, 1, pattern=r"[a-z_]+"))
 
 
 def _struct(cls: Any, fields: tuple[tuple[str, Spec[Any]], ...]) -> Struct[Any]:
@@ -57,14 +74,15 @@ def _struct(cls: Any, fields: tuple[tuple[str, Spec[Any]], ...]) -> Struct[Any]:
 
 @dataclass(frozen=True)
 class Criteria(Message):
-    geweldsbereidheid: int
-    ideologie: int
-    sociale_relaties: int
-    identificatie: int
-    zelfredzaamheid: int
+    geweldsbereidheid: int | None
+    ideologie: int | None
+    sociale_relaties: int | None
+    identificatie: int | None
+    zelfredzaamheid: int | None
 
 
-Criteria.SPEC = _struct(Criteria, tuple((c, Int(0, 3)) for c in CRITERIA))
+#: a score per criterion: 0 (geen zorg) to 3 (ernstige zorg), or absent: onbekend
+Criteria.SPEC = _struct(Criteria, tuple((c, Opt(Int(0, 3))) for c in CRITERIA))
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,7 @@ class Assess(Message):
     room: bytes
     seq: int
     node: str
+    capacity: str | None
     criteria: Criteria
     verdict: str
     time: int
@@ -83,10 +102,11 @@ Assess.SPEC = _struct(
     Assess,
     (
         ("t", Const("assess")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("room", room_id),
         ("seq", seq_spec),
         ("node", node_id),
+        ("capacity", capacity_spec),
         ("criteria", Criteria.SPEC),
         ("verdict", Str(16, choices=VERDICTS)),
         ("time", time_spec),
@@ -101,6 +121,7 @@ class Consent(Message):
     room: bytes
     seq: int
     node: str
+    capacity: str | None
     subject: str
     time: int
 
@@ -109,10 +130,11 @@ Consent.SPEC = _struct(
     Consent,
     (
         ("t", Const("consent")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("room", room_id),
         ("seq", seq_spec),
         ("node", node_id),
+        ("capacity", capacity_spec),
         ("subject", node_id),
         ("time", time_spec),
     ),
@@ -134,7 +156,7 @@ Join.SPEC = _struct(
     Join,
     (
         ("t", Const("join")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("room", room_id),
         ("seq", seq_spec),
         ("node", node_id),
@@ -158,9 +180,36 @@ Leave.SPEC = _struct(
     Leave,
     (
         ("t", Const("leave")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("room", room_id),
         ("seq", seq_spec),
+        ("node", node_id),
+        ("time", time_spec),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Mandate(Message):
+    """The burgemeester's mandate for a ZVH procesregisseur to chair one case on the
+    burgemeester's behalf (Wet PGA art. 2; art. 12 lid 3), signed by the node of the
+    gemeente van verblijf and carried in the ``convene``."""
+
+    t: str
+    v: int
+    case: str
+    chair: str
+    node: str  # the gemeente van verblijf (the signer)
+    time: int
+
+
+Mandate.SPEC = _struct(
+    Mandate,
+    (
+        ("t", Const("mandate")),
+        ("v", Version(PROTOCOL_VERSION)),
+        ("case", Str(40, 3, pattern=CASE_REF)),
+        ("chair", node_id),
         ("node", node_id),
         ("time", time_spec),
     ),
@@ -185,6 +234,9 @@ class ConveneData(Message):
     retention: int
     meeting: int
     chair_key: bytes
+    registry: int  # the registry version the room is validated under, for good
+    verblijf: str | None  # the node of the gemeente van verblijf (pga-r)
+    mandate: bytes | None  # a signed Mandate when the chair acts on another's behalf
 
 
 ConveneData.SPEC = _struct(
@@ -196,6 +248,9 @@ ConveneData.SPEC = _struct(
         ("retention", Int(0, 100)),
         ("meeting", time_spec),
         ("chair_key", Bin(KEY_SIZE)),
+        ("registry", Int(1, 1 << 31)),
+        ("verblijf", Opt(node_id)),
+        ("mandate", Opt(statement_bytes)),
     ),
 )
 
@@ -333,7 +388,7 @@ Event.SPEC = Struct(
     Event,
     (
         ("t", Const("event")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("room", Bin(max_len=32)),
         ("seq", Int()),
         ("prev", Bin(max_len=32)),

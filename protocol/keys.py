@@ -71,20 +71,20 @@ def check_sign_public(key: bytes) -> bytes:
 def fingerprint(key: bytes) -> str:
     """A fingerprint two people can read to each other over the phone.
 
-    SHA-256 over ``b"casusnet/v1/fingerprint\\x00" || key``; the first 30 bytes,
+    SHA-256 over ``b"casusnet/v2/fingerprint\\x00" || key``; the first 30 bytes,
     as six groups of five bytes, each group read as a big-endian integer modulo
     100000 and written as five decimal digits: ``"12345 67890 13579 24680 11223 34455"``.
     """
-    digest = hashlib.sha256(b"casusnet/v1/fingerprint\x00" + key).digest()
+    digest = hashlib.sha256(b"casusnet/v2/fingerprint\x00" + key).digest()
     groups = (int.from_bytes(digest[i : i + 5], "big") % 100000 for i in range(0, 30, 5))
     return " ".join(f"{g:05d}" for g in groups)
 
 
-_PREFIX = {p: b"casusnet/v1/" + p.encode() + b"\x00" for p in PURPOSES}
+_PREFIX = {p: b"casusnet/v2/" + p.encode() + b"\x00" for p in PURPOSES}
 
 
 def signing_input(purpose: str, body: bytes) -> bytes:
-    """``b"casusnet/v1/" || purpose || 0x00 || body``: what every signature covers."""
+    """``b"casusnet/v2/" || purpose || 0x00 || body``: what every signature covers."""
     return _PREFIX[purpose] + body
 
 

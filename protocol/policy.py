@@ -3,8 +3,11 @@
 Both sides run the same functions (``side`` only labels the error), in this order:
 basis known and in force; declared by the room; room open; sender a member of
 the share's epoch and still of the room; the sender's organisation (or role, for a
-third party) allowed under the basis; categories allowed; recipients members of the
-epoch. After decryption, :func:`check_content` checks the fields the basis asks for.
+third party) allowed under the basis; the capacity it acts in (a gemeente: as
+burgemeester or college; others: none); each category not bound to another basis
+(politiegegevens only under the Wpg, justitiële gegevens only under the Wjsg) and
+allowed; recipients members of the epoch. After decryption, :func:`check_content`
+checks the fields the basis asks for.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ from collections.abc import Iterable
 from .chain import CLOSED, OPEN, Member, RoomState
 from .errors import (
     BasisNotDeclaredError,
+    CapacityError,
+    CategoryBoundError,
     CategoryNotAllowedError,
-    ConditionsNotAllowedError,
     FieldRequiredError,
     OrganisationNotAllowedError,
     PolicyError,
     RecipientError,
     RoomNotOpenError,
+    SecrecyError,
     SenderNotMemberError,
 )
 from .registry import Grondslag, Registry
@@ -33,6 +38,7 @@ def check_header(
     sender: str,
     epoch: int,
     basis_id: str,
+    capacity: str | None,
     categories: Iterable[str],
     recipients: Iterable[str],
     side: str,
@@ -58,8 +64,15 @@ def check_header(
     allowed = _allowed_categories(basis, member)
     if allowed is None:
         raise OrganisationNotAllowedError(f"{member.org} ({member.role}) under {basis.id}", side)
+    capacities = registry.capacities_of(member.org)
+    valid = capacity in capacities if capacities else capacity is None
+    if not valid:
+        raise CapacityError(f"{member.org} as {capacity or '-'}", side)
     cats = list(categories)
     for cat in cats:
+        owners = registry.bound_categories.get(cat)
+        if owners is not None and basis.id not in owners:
+            raise CategoryBoundError(f"{cat} only under {', '.join(sorted(owners))}", side)
         if cat not in allowed:
             raise CategoryNotAllowedError(f"{cat} under {basis.id} for {member.org}", side)
     epoch_members = state.epochs[epoch]
@@ -76,7 +89,9 @@ def check_header(
 
 def _allowed_categories(basis: Grondslag, member: Member) -> frozenset[str] | None:
     if member.role == "derde":
-        return basis.categories if basis.third_party_may_share else None
+        if not basis.third_party_may_share:
+            return None
+        return basis.third_party_categories or basis.categories
     if member.org not in basis.senders:
         return None
     subset = basis.senders[member.org]
@@ -85,32 +100,37 @@ def _allowed_categories(basis: Grondslag, member: Member) -> frozenset[str] | No
 
 def check_content(
     basis: Grondslag,
+    registry: Registry,
     sender_org: str,
-    categories: Iterable[str],
     *,
     justification: str | None,
-    decision_ref: str | None,
-    consent: str | None,
-    conditions: str | None,
+    agreement_ref: str | None,
+    secrecy_ground: str | None,
+    secrecy_ref: str | None,
     side: str,
 ) -> None:
-    """The fields the basis asks for: justification, decision reference, consent."""
+    """The fields the basis asks for: the justification (proportionality and
+    subsidiarity), politie's agreement with the bevoegd gezag, and the ground on which
+    a holder of a beroepsgeheim supplies. Conditions are every supplier's right."""
     if basis.justification and not (justification or "").strip():
         raise FieldRequiredError(
             f"{basis.id} asks for a justification (proportionality, subsidiarity)", side
         )
-    if basis.decision_ref and not (decision_ref or "").strip():
-        raise FieldRequiredError(f"{basis.id} asks for the reference of the written decision", side)
-    rule = basis.consent
-    if (
-        rule is not None
-        and sender_org in rule.orgs
-        and rule.categories.intersection(categories)
-        and not (consent or "").strip()
-    ):
-        raise FieldRequiredError(f"{basis.id}: {sender_org} needs the person's consent", side)
-    if conditions is not None and not basis.conditions_allowed:
-        raise ConditionsNotAllowedError(basis.id, side)
+    if basis.agreement_ref and not (agreement_ref or "").strip():
+        raise FieldRequiredError(
+            f"{basis.id} asks for the reference of the agreement with the bevoegd gezag", side
+        )
+    if basis.secrecy and sender_org in registry.secrecy_orgs:
+        if secrecy_ground not in registry.secrecy_grounds or not (secrecy_ref or "").strip():
+            raise SecrecyError(f"{sender_org} under {basis.id}", side)
+    elif secrecy_ground is not None and secrecy_ground not in registry.secrecy_grounds:
+        raise SecrecyError(f"unknown ground {secrecy_ground[:40]}", side)
+
+
+def supply_article(basis: Grondslag, room_basis: str) -> str:
+    """The article a verstrekking rests on, as recorded with it ("Wpg art. 20 lid 4")."""
+    article = basis.supply_article.get(room_basis)
+    return f"{basis.law} {article}" if article else basis.law
 
 
 def default_recipients(state: RoomState, sender: str) -> list[str]:

@@ -17,7 +17,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from .codec import Bin, Const, Int, Limits, Message, Str, Struct, Version, decode
+from .codec import PROTOCOL_VERSION, Bin, Const, Int, Limits, Message, Str, Struct, Version, decode
 from .errors import (
     CryptoError,
     DecodeError,
@@ -53,7 +53,7 @@ Request.SPEC = Struct(
     Request,
     (
         ("t", Const("request")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("node", node_id),
         ("to", node_id),
         ("method", Str(8, 3, choices=("GET", "POST", "PUT", "DELETE"))),
@@ -77,7 +77,7 @@ def sign_request(
     rand: Rand,
 ) -> str:
     """The ``Casusnet-Auth`` header value for one request."""
-    req = Request("request", 1, node, to, method, path, now, rand(16), digest(body))
+    req = Request("request", PROTOCOL_VERSION, node, to, method, path, now, rand(16), digest(body))
     raw = req.encode()
     wire = Signed(raw, node, signer.sign("request", raw)).encode()
     return base64.urlsafe_b64encode(wire).decode().rstrip("=")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .chain import RoomState
 from .codec import (
     DEFAULT_LIMITS,
+    PROTOCOL_VERSION,
     Bin,
     Bool,
     Const,
@@ -56,7 +57,7 @@ Revoke.SPEC = Struct(
     Revoke,
     (
         ("t", Const("revoke")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("room", Bin(32)),
         ("id", Bin(16)),
         ("sender", node_id),
@@ -86,7 +87,7 @@ Receipt.SPEC = Struct(
     Receipt,
     (
         ("t", Const("receipt")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("kind", Str(16, choices=RECEIPT_KINDS)),
         ("room", Bin(32)),
         ("ref", Bin(32)),
@@ -115,7 +116,7 @@ def make_revoke(
         raise LocalProtocolError("name the shares to revoke, or revoke all, not both")
     body = Revoke(
         "revoke",
-        1,
+        PROTOCOL_VERSION,
         room,
         rand(16),
         sender,
@@ -161,7 +162,15 @@ def make_receipt(
 ) -> bytes:
     """A signed receipt for ``envelope`` (the exact bytes received)."""
     body = Receipt(
-        "receipt", 1, kind, room, digest(envelope), issuer, to, tuple(sorted(set(items))), now
+        "receipt",
+        PROTOCOL_VERSION,
+        kind,
+        room,
+        digest(envelope),
+        issuer,
+        to,
+        tuple(sorted(set(items))),
+        now,
     )
     return sign(signer, issuer, body)
 

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from .codec import (
     DEFAULT_LIMITS,
+    PROTOCOL_VERSION,
     Bin,
     Const,
     Int,
@@ -154,7 +155,7 @@ Roster.SPEC = Struct(
     Roster,
     (
         ("t", Const("roster")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("federation", Str(64, 1, pattern=r"[a-z0-9][a-z0-9.-]*")),
         ("version", Int(1)),
         ("issued", Int()),
@@ -187,7 +188,7 @@ def build_roster(
 ) -> Roster:
     return Roster(
         "roster",
-        1,
+        PROTOCOL_VERSION,
         federation,
         version,
         issued,

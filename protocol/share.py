@@ -2,7 +2,7 @@
 
 Construction (``docs/protocol.md`` section 7):
 
-1. ``header_hash = SHA-256("casusnet/v1/share-header\\x00" || canonical(header))`` where
+1. ``header_hash = SHA-256("casusnet/v2/share-header\\x00" || canonical(header))`` where
    the header is the share map without ``ct`` and ``wraps``;
 2. ``content = canonical({"header": header_hash, "summary", ...})``;
 3. ``ct = nonce || crypto_secretbox(content, nonce, content_key)`` with a fresh key;
@@ -24,6 +24,7 @@ from typing import Any
 from .chain import RoomState
 from .codec import (
     DEFAULT_LIMITS,
+    PROTOCOL_VERSION,
     Bin,
     Const,
     Int,
@@ -46,10 +47,10 @@ from .errors import (
     SignatureError,
     UnknownSignerError,
 )
-from .events import MAX_ROOM_MEMBERS, ItemData, PlanItem
+from .events import MAX_ROOM_MEMBERS, ItemData, PlanItem, capacity_spec
 from .keys import BoxKeyPair, Rand, Signer, digest, seal, secretbox, secretbox_open, unseal
 from .policy import check_content, check_header
-from .registry import Registry
+from .registry import Registry, registry_for
 from .roster import Roster
 from .signed import Signed, node_id
 
@@ -70,6 +71,7 @@ class Share(Message):
     seq: int
     recipients: tuple[str, ...]
     basis: str
+    capacity: str | None
     categories: tuple[str, ...]
     created: int
     ct: bytes
@@ -83,7 +85,7 @@ Share.SPEC = Struct(
     Share,
     (
         ("t", Const("share")),
-        ("v", Version(1)),
+        ("v", Version(PROTOCOL_VERSION)),
         ("room", Bin(32)),
         ("epoch", Int()),
         ("id", Bin(16)),
@@ -91,6 +93,7 @@ Share.SPEC = Struct(
         ("seq", Int(1)),
         ("recipients", List(node_id, MAX_ROOM_MEMBERS, 1, strictly_sorted=True)),
         ("basis", Str(32, 1, pattern=r"[a-z0-9-]+")),
+        ("capacity", capacity_spec),
         ("categories", List(category, 16, 1, strictly_sorted=True)),
         ("created", Int()),
         ("ct", Bin(max_len=MAX_CT, min_len=40)),
@@ -104,10 +107,11 @@ def header_hash(share: Share) -> bytes:
     wire = {
         "t": share.t, "v": share.v, "room": share.room, "epoch": share.epoch, "id": share.id,
         "sender": share.sender, "seq": share.seq, "recipients": list(share.recipients),
-        "basis": share.basis, "categories": list(share.categories), "created": share.created,
+        "basis": share.basis, "capacity": share.capacity, "categories": list(share.categories),
+        "created": share.created,
     }  # fmt: skip
     assert tuple(wire) == _HEADER_KEYS
-    return digest(b"casusnet/v1/share-header\x00" + pack(wire))
+    return digest(b"casusnet/v2/share-header\x00" + pack(wire))
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,9 @@ class Content(Message):
     header: bytes
     summary: str
     justification: str | None
-    decision_ref: str | None
-    consent: str | None
+    agreement_ref: str | None
+    secrecy_ground: str | None
+    secrecy_ref: str | None
     conditions: str | None
     author_function: str
 
@@ -127,8 +132,9 @@ Content.SPEC = Struct(
         ("header", Bin(32)),
         ("summary", Str(MAX_SUMMARY, 1)),
         ("justification", Opt(Str(8000, 1))),
-        ("decision_ref", Opt(Str(200, 1))),
-        ("consent", Opt(Str(500, 1))),
+        ("agreement_ref", Opt(Str(200, 1))),
+        ("secrecy_ground", Opt(Str(32, 1, pattern=r"[a-z_]+"))),
+        ("secrecy_ref", Opt(Str(500, 1))),
         ("conditions", Opt(Str(2000, 1))),
         ("author_function", Str(100, 1)),
     ),
@@ -145,9 +151,11 @@ class Draft:
     summary: str
     author_function: str
     justification: str | None = None
-    decision_ref: str | None = None
-    consent: str | None = None
+    agreement_ref: str | None = None
+    secrecy_ground: str | None = None
+    secrecy_ref: str | None = None
     conditions: str | None = None
+    capacity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,13 +181,10 @@ def seal_share(
     keys = [members[r].key for r in recipients]
     content_key = rand(32)
     share = Share(
-        "share", 1, state.room, state.epoch, rand(16), sender, seq, recipients, draft.basis,
-        categories, now, b"", (),
+        "share", PROTOCOL_VERSION, state.room, state.epoch, rand(16), sender, seq, recipients,
+        draft.basis, draft.capacity, categories, now, b"", (),
     )  # fmt: skip
-    content = Content(
-        share.header_hash(), draft.summary, draft.justification, draft.decision_ref,
-        draft.consent, draft.conditions, draft.author_function,
-    )  # fmt: skip
+    content = _content(share.header_hash(), draft)
     ct = secretbox(content_key, rand(24), content.encode())
     wraps = tuple(seal(key, content_key, rand(32)) for key in keys)
     body = Share.SPEC.wire(share)
@@ -198,20 +203,28 @@ def _check_policy(
     draft: Draft, *, state: RoomState, registry: Registry, sender: str
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The sender's policy checks of a draft; returns its recipients and categories, sorted."""
+    registry = registry_for(state.registry, registry)
     recipients = tuple(sorted(set(draft.recipients)))
     if len(recipients) != len(draft.recipients):
         raise LocalProtocolError("a recipient is listed twice")
     categories = tuple(sorted(set(draft.categories)))
     basis, member = check_header(
         state, registry, sender=sender, epoch=state.epoch, basis_id=draft.basis,
-        categories=categories, recipients=recipients, side="sender",
+        capacity=draft.capacity, categories=categories, recipients=recipients, side="sender",
     )  # fmt: skip
     check_content(
-        basis, member.org, categories, justification=draft.justification,
-        decision_ref=draft.decision_ref, consent=draft.consent, conditions=draft.conditions,
-        side="sender",
+        basis, registry, member.org, justification=draft.justification,
+        agreement_ref=draft.agreement_ref, secrecy_ground=draft.secrecy_ground,
+        secrecy_ref=draft.secrecy_ref, side="sender",
     )  # fmt: skip
     return recipients, categories
+
+
+def _content(header: bytes, draft: Draft) -> Content:
+    return Content(
+        header, draft.summary, draft.justification, draft.agreement_ref, draft.secrecy_ground,
+        draft.secrecy_ref, draft.conditions, draft.author_function,
+    )  # fmt: skip
 
 
 def check_draft(
@@ -224,14 +237,11 @@ def check_draft(
     sealing, and nothing random, encrypted or signed.
     """
     recipients, categories = _check_policy(draft, state=state, registry=registry, sender=sender)
-    content = Content(
-        bytes(32), draft.summary, draft.justification, draft.decision_ref, draft.consent,
-        draft.conditions, draft.author_function,
-    ).encode()  # fmt: skip
+    content = _content(bytes(32), draft).encode()
     body = Share.SPEC.wire(
         Share(
-            "share", 1, state.room, state.epoch, bytes(16), sender, 1, recipients, draft.basis,
-            categories, 0, bytes(24 + 16 + len(content)),
+            "share", PROTOCOL_VERSION, state.room, state.epoch, bytes(16), sender, 1, recipients,
+            draft.basis, draft.capacity, categories, 0, bytes(24 + 16 + len(content)),
             tuple(bytes(WRAP_SIZE) for _ in recipients),
         )
     )  # fmt: skip
@@ -265,9 +275,11 @@ def verify_share(
         raise BindingError("share is for another room")
     if len(share.wraps) != len(share.recipients):
         raise BindingError("one wrap per recipient")
+    registry = registry_for(state.registry, registry)
     check_header(
         state, registry, sender=share.sender, epoch=share.epoch, basis_id=share.basis,
-        categories=share.categories, recipients=share.recipients, side="recipient",
+        capacity=share.capacity, categories=share.categories, recipients=share.recipients,
+        side="recipient",
     )  # fmt: skip
     return share
 
@@ -296,10 +308,11 @@ def open_share(
     sender = state.member_of(share.sender, share.epoch)
     if sender is None:
         raise SenderNotMemberError(f"{share.sender} in epoch {share.epoch}", "recipient")
+    registry = registry_for(state.registry, registry)
     check_content(
-        registry.bases[share.basis], sender.org, share.categories,
-        justification=content.justification, decision_ref=content.decision_ref,
-        consent=content.consent, conditions=content.conditions, side="recipient",
+        registry.bases[share.basis], registry, sender.org, justification=content.justification,
+        agreement_ref=content.agreement_ref, secrecy_ground=content.secrecy_ground,
+        secrecy_ref=content.secrecy_ref, side="recipient",
     )  # fmt: skip
     return content
 
@@ -324,7 +337,7 @@ def receive_share(
 
 
 def item_header(room: bytes, epoch: int, item: bytes, kind: str) -> bytes:
-    return digest(b"casusnet/v1/item-header\x00" + pack([room, epoch, item, kind]))
+    return digest(b"casusnet/v2/item-header\x00" + pack([room, epoch, item, kind]))
 
 
 def seal_item(

@@ -31,6 +31,7 @@ PURPOSE_OF_TYPE = {
     "consent": "statement",
     "join": "statement",
     "leave": "statement",
+    "mandate": "statement",
     "share": "share",
     "revoke": "revoke",
     "receipt": "receipt",

@@ -99,15 +99,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "measure.strafrechtelijk": ("strafrechtelijk", "criminal law"),
     "measure.bestuurlijk": ("bestuurlijk", "administrative"),
     "measure.zorg": ("zorg", "care"),
-    "criterion.geweldsbereidheid": ("Geweldsbereidheid", "Willingness to use violence"),
-    "criterion.ideologie": ("Extremistische ideologie", "Extremist ideology"),
+    # the criteria of Wet PGA art. 5 lid 3, in the law's words, each scored as concern
+    "criterion.geweldsbereidheid": (
+        "Bereid geweld te gebruiken of uit te dragen",
+        "Willing to use or propagate violence",
+    ),
+    "criterion.ideologie": (
+        "Vasthouden aan extremistische denkbeelden",
+        "Holding on to extremist ideas",
+    ),
     "criterion.sociale_relaties": ("Sociale relaties", "Social relations"),
-    "criterion.identificatie": ("Identificatie met groep", "Identification with a group"),
+    "criterion.identificatie": (
+        "Identificatie met extremistische groep of ideologie",
+        "Identification with an extremist group or ideology",
+    ),
     "criterion.zelfredzaamheid": ("Zelfredzaamheid", "Self-reliance"),
-    "score.0": ("0 geen", "0 none"),
-    "score.1": ("1 laag", "1 low"),
-    "score.2": ("2 midden", "2 medium"),
-    "score.3": ("3 hoog", "3 high"),
+    "score.onbekend": ("onbekend", "unknown"),
+    "score.0": ("0 geen zorg", "0 no concern"),
+    "score.1": ("1 enige zorg", "1 some concern"),
+    "score.2": ("2 zorg", "2 concern"),
+    "score.3": ("3 ernstige zorg", "3 grave concern"),
     # -- create a case meeting (the convene wizard) ------------------------------------
     "convene.title": ("Casusoverleg aanmaken", "Create a case meeting"),
     "convene.case": (
@@ -117,9 +128,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "convene.purpose": ("Doel van het overleg", "Purpose of the meeting"),
     "convene.purpose_default": ("Weging en aanpak", "Weging en aanpak"),
     "convene.bases": (
-        "Grondslagen: precies één voor het casusoverleg, plus die voor verstrekkingen",
-        "Legal bases: exactly one for the case meeting, plus those for shares",
+        "Grondslag van het casusoverleg (kies er één)",
+        "Legal basis of the case meeting (choose one)",
     ),
+    "convene.supply_note": (
+        "De grondslagen waarop politie en OM verstrekken (Wpg, Wjsg) komen vanzelf mee.",
+        "The bases politie and OM supply under (Wpg, Wjsg) come with it.",
+    ),
+    "convene.verblijf": ("Gemeente van verblijf", "Gemeente van verblijf (where the person lives)"),
     "convene.deelnemers": ("Deelnemers uitnodigen", "Invite participants"),
     "convene.derden": ("Incidentele derden uitnodigen", "Invite incidental third parties"),
     "convene.meeting": (
@@ -199,7 +215,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{subject} ({role}): consent from {given}; needed: {needed}",
     ),
     "assess.title": ("Weging vastleggen: {case}", "Record the assessment: {case}"),
-    "assess.criteria": ("Vijf criteria (0 geen – 3 hoog)", "Five criteria (0 none – 3 high)"),
+    "assess.criteria": (
+        "Criteria van de wet (zorg: 0 geen – 3 ernstig; of onbekend)",
+        "The law's criteria (concern: 0 none – 3 grave; or unknown)",
+    ),
     "assess.verdict": ("Oordeel", "Verdict"),
     "assess.submit": ("Weging versturen", "Send assessment"),
     "assess.done": ("Weging verstuurd.", "Assessment sent."),
@@ -256,8 +275,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Basis {basis} · categories {categories} · by {function} · {created}",
     ),
     "view.justification": ("Onderbouwing", "Justification"),
-    "view.decision_ref": ("Besluitreferentie", "Decision reference"),
-    "view.consent": ("Toestemming", "Consent"),
+    "view.article": ("Op grond van", "Under"),
+    "view.capacity": ("Verstrekt als", "Supplied as"),
+    "view.agreement_ref": ("Afspraak met het bevoegd gezag", "Agreement with the bevoegd gezag"),
+    "view.secrecy_ground": ("Grond (beroepsgeheim)", "Ground (professional secrecy)"),
+    "view.secrecy_ref": ("Referentie bij die grond", "Reference for that ground"),
     "view.conditions": ("Voorwaarden", "Conditions"),
     "view.audited": (
         "Dit lezen is vastgelegd in het auditlog.",
@@ -276,11 +298,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Onderbouwing (noodzaak, proportionaliteit, subsidiariteit)",
         "Justification (necessity, proportionality, subsidiarity)",
     ),
-    "compose.decision_ref": (
-        "Referentie schriftelijk besluit",
-        "Reference of the written decision",
+    "compose.agreement_ref": (
+        "Referentie afspraak met het bevoegd gezag",
+        "Reference of the agreement with the bevoegd gezag",
     ),
-    "compose.consent": ("Referentie toestemming betrokkene", "Reference of the person's consent"),
+    "compose.secrecy_ground": (
+        "Grond voor verstrekking ondanks beroepsgeheim",
+        "Ground for supplying despite professional secrecy",
+    ),
+    "compose.secrecy_ref": (
+        "Referentie bij die grond (bijv. de toestemming)",
+        "Reference for that ground (e.g. the consent)",
+    ),
+    "compose.capacity": ("U verstrekt als: {capacity}", "You supply as: {capacity}"),
     "compose.conditions": ("Voorwaarden voor verder gebruik", "Conditions on further use"),
     "compose.summary": ("Samenvatting (geen namen van melders)", "Summary (no names of reporters)"),
     "compose.required": ("verplicht", "required"),
@@ -312,9 +342,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "op grond van {law} mag {org} niet verstrekken.",
         "under {law}, {org} may not share.",
     ),
-    "policy.conditions": (
-        "op grond van {law} mogen geen voorwaarden worden gesteld.",
-        "{law} does not allow conditions.",
+    "policy.category_basis": (
+        "deze gegevens mogen alleen op grond van hun eigen wet worden verstrekt: {detail}",
+        "these data may only be supplied under their own law: {detail}",
+    ),
+    "policy.secrecy": (
+        "wie een beroepsgeheim heeft, noemt de grond voor verstrekking en een referentie.",
+        "a holder of professional secrecy names the ground for supplying and a reference.",
     ),
     # plan: the integraal plan van aanpak, its measures and who carries them out
     "plan.col.title": ("Maatregel", "Measure"),
@@ -638,12 +672,20 @@ ERRORS: dict[str, tuple[str, str]] = {
         "A data category is not allowed under this grondslag.",
     ),
     "policy.field_required": (
-        "De grondslag vereist een gegeven dat ontbreekt (onderbouwing, besluit of toestemming).",
-        "The grondslag requires a field that is missing (justification, decision or consent).",
+        "De grondslag vereist een gegeven dat ontbreekt (onderbouwing of referentie van de afspraak met het bevoegd gezag).",
+        "The grondslag requires a field that is missing (justification or the agreement reference).",
     ),
-    "policy.conditions": (
-        "Deze grondslag kent geen voorwaarden voor verder gebruik; laat ze weg.",
-        "This grondslag provides for no conditions on further use; leave them out.",
+    "policy.capacity": (
+        "Vermeld in welke hoedanigheid de gemeente verstrekt: als burgemeester of als college.",
+        "Declare the capacity the gemeente supplies in: as burgemeester or as college.",
+    ),
+    "policy.category_basis": (
+        "Deze categorie mag alleen op grond van haar eigen wet worden verstrekt (politiegegevens op grond van de Wpg, justitiële gegevens op grond van de Wjsg).",
+        "This category may only be supplied under its own law (police data under the Wpg, justice data under the Wjsg).",
+    ),
+    "policy.secrecy": (
+        "Wie een beroepsgeheim heeft, verstrekt alleen op een genoemde grond (uitdrukkelijke toestemming, een wettelijke plicht of bevoegdheid, of goed hulpverlenerschap) met een referentie.",
+        "A holder of professional secrecy supplies only on a stated ground (explicit consent, a legal duty or power, or goed hulpverlenerschap) with a reference.",
     ),
     "policy.recipient": (
         "Een ontvanger is geen lid van het casusoverleg in de huidige samenstelling.",
@@ -803,6 +845,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "restored": ("back-up teruggezet", "backup restored"),
     "resynced": ("opnieuw gelijkgetrokken", "resynchronised"),
     "key_rotated": ("sleutel vervangen", "key rotated"),
+    "mandate_granted": ("mandaat aan de procesregisseur gegeven", "mandate to chair given"),
+    "mandate_received": ("mandaat van de burgemeester ontvangen", "mandate to chair received"),
 }
 
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})

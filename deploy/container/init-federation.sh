@@ -76,7 +76,10 @@ $CASUSNET roster sign --dir "$AUTH" --out "$ROSTER"
 
 echo "$PARTNERS" | while IFS='|' read -r node _org _display login function; do
     cp "$ROSTER" "$FED/$node/roster.msgpack"
-    $CASUSNET --data "$FED/$node" staff add --name "$login" --function "$function" --intake
+    capacity=""  # a gemeente account acts as burgemeester (or college)
+    [ "$node" = gemeente ] && capacity="--capacity burgemeester"
+    # shellcheck disable=SC2086
+    $CASUSNET --data "$FED/$node" staff add --name "$login" --function "$function" --intake $capacity
 done
 
 $CASUSNET roster show "$ROSTER"

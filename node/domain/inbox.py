@@ -126,6 +126,7 @@ class Inbox:
             "share": self._rx_share,
             "revoke": self._rx_revoke,
             "receipt": self._rx_receipt,
+            "mandate": self._rx_mandate,
         }.get(kind, self._rx_statement)
 
     def take_gaps(self) -> set[Gap]:
@@ -275,6 +276,10 @@ class Inbox:
             now=ctx.now(),
         )
         return Result(receipt, "revoke", revoke.room)
+
+    def _rx_mandate(self, caller: str, envelope: bytes, kind: str) -> Result:
+        self.members.keep_mandate(caller, envelope)
+        return Result(None, "mandate", None)
 
     def _rx_receipt(self, caller: str, envelope: bytes, kind: str) -> Result:
         receipt = verify_receipt(envelope, roster=self.ctx.roster, me=self.ctx.me)

@@ -16,8 +16,10 @@ from node.domain import staff as staffmod
 from node.domain.context import Context
 from node.domain.staff import Staff
 from node.errors import NotAllowedError
+from node.store import rooms as room_tables
 from protocol import chain
 from protocol.chain import RoomState
+from protocol.codec import PROTOCOL_VERSION, decode
 from protocol.errors import NotChairError
 from protocol.events import (
     ConveneData,
@@ -26,11 +28,14 @@ from protocol.events import (
     InviteData,
     Join,
     Leave,
+    Mandate,
     RemoveData,
     StatementData,
 )
 from protocol.keys import BoxKeyPair
 from protocol.registry import Grondslag, Registry
+from protocol.signed import Signed
+from protocol.verblijf import VERBLIJF_CAPACITY, verify_mandate
 
 MEMBERSHIP_KINDS = ("join", "consent", "remove", "leave", "assess")
 """Events after which the chair checks whether a new epoch is due."""
@@ -52,6 +57,18 @@ def followers(registry: Registry, state: RoomState) -> set[str]:
         or basis.third_party_consent <= state.consents.get(node, frozenset())
     }
     return set(state.members) | set(state.leaving) | invited
+
+
+def with_supply_bases(registry: Registry, bases: Sequence[str]) -> list[str]:
+    """The bases a convene names and the supply bases in force that serve its room
+    basis: politie's Wpg and the OM's Wjsg come with a Wet PGA or Wgs casusoverleg."""
+    chosen = set(bases)
+    supply = {
+        b.id
+        for b in registry.bases.values()
+        if b.kind == "supply" and b.in_force and b.requires_room & chosen
+    }
+    return sorted(chosen | supply)
 
 
 def audit_action(kind: str) -> str:
@@ -105,16 +122,26 @@ class Membership:
     # -- staff actions -----------------------------------------------------------------
 
     def convene(
-        self, staff: Staff, *, case: str, purpose: str, bases: Sequence[str], meeting: int
+        self,
+        staff: Staff,
+        *,
+        case: str,
+        purpose: str,
+        bases: Sequence[str],
+        meeting: int,
+        verblijf: str | None = None,
     ) -> RoomState:
+        """A new casusoverleg chaired by this node. Under a basis that names the gemeente
+        van verblijf, a chair on its behalf (the ZVH) needs the mandate that gemeente
+        sent it (:meth:`grant_mandate`)."""
         ctx = self.ctx
+        bases = with_supply_bases(ctx.registry, bases)
         basis_objs = [ctx.registry.get(b) for b in bases]
         room_bases = [b for b in basis_objs if b.kind == "room"]
-        if room_bases and ctx.config.org not in room_bases[0].conveners:
-            raise NotAllowedError(
-                f"a {ctx.config.org} node cannot convene under "
-                f"{room_bases[0].id}; ask the gemeente or the ZVH"
-            )
+        room_basis = room_bases[0] if room_bases else None
+        if room_basis and ctx.config.org not in room_basis.conveners:
+            raise NotAllowedError(f"a {ctx.config.org} node cannot convene under {room_basis.id}")
+        verblijf, mandate = self._verblijf(room_basis, case, verblijf)
         pair = BoxKeyPair.generate(ctx.rand)
         data = ConveneData(
             case,
@@ -123,6 +150,9 @@ class Membership:
             chain.retention_years(basis_objs),
             meeting,
             pair.public,
+            ctx.registry.version,
+            verblijf,
+            mandate,
         )
         event = chain.convene(ctx.identity.signer, ctx.me, data, ctx.now())
         with ctx.store.transaction():
@@ -137,6 +167,55 @@ class Membership:
                 bases=list(data.bases),
             )
         return state
+
+    def _verblijf(
+        self, basis: Grondslag | None, case: str, verblijf: str | None
+    ) -> tuple[str | None, bytes | None]:
+        """The gemeente van verblijf a convene names, and the mandate it carries."""
+        ctx = self.ctx
+        if basis is None or not basis.verblijf:
+            if verblijf:
+                raise NotAllowedError("this basis names no gemeente van verblijf")
+            return None, None
+        if ctx.config.org not in basis.chair_on_behalf:
+            return verblijf or ctx.me, None  # the gemeente van verblijf itself
+        if not verblijf:
+            raise NotAllowedError(f"{basis.id}: name the gemeente van verblijf")
+        mandate = room_tables.mandate(ctx.store, case, verblijf)
+        if mandate is None:
+            raise NotAllowedError(
+                f"no mandate of {verblijf} for {case}: the gemeente van verblijf grants it"
+            )
+        return verblijf, mandate
+
+    def grant_mandate(self, staff: Staff, chair: str, case: str) -> None:
+        """The burgemeester's mandate for ``chair`` (a ZVH node) to chair ``case`` on the
+        burgemeester's behalf: signed here and sent to the chair."""
+        ctx = self.ctx
+        if staff.capacity != VERBLIJF_CAPACITY:
+            raise NotAllowedError("only the burgemeester gives a mandate to chair")
+        member = ctx.roster.by_node.get(chair)
+        if member is None or not any(
+            b.chair_on_behalf.get(member.org) == ctx.config.org for b in ctx.registry.bases.values()
+        ):
+            raise NotAllowedError(f"{chair} does not chair on a gemeente's behalf")
+        body = Mandate("mandate", PROTOCOL_VERSION, case, chair, ctx.me, ctx.now())
+        signed = chain.statement(ctx.identity.signer, ctx.me, body)
+        with ctx.store.transaction():
+            ctx.enqueue(chair, "mandate", None, signed)
+            ctx.audit(actor=staff.name, action="mandate_granted", chair=chair, case_ref=case)
+        ctx.flush_wakeups()
+
+    def keep_mandate(self, caller: str, envelope: bytes) -> None:
+        """A mandate received from a gemeente (caller's transaction): kept for the
+        convene of that case."""
+        ctx = self.ctx
+        body = decode(decode(envelope, Signed.SPEC).body, Mandate.SPEC)
+        mandate = verify_mandate(envelope, roster=ctx.roster, chair=ctx.me, case=body.case)
+        if mandate.node != caller:
+            raise NotAllowedError("a node sends only its own mandates")
+        room_tables.keep_mandate(ctx.store, mandate.case, mandate.node, envelope, ctx.now())
+        ctx.audit(actor=caller, action="mandate_received", case_ref=mandate.case)
 
     def invite(self, staff: Staff, room: bytes, node: str, role: str) -> RoomState:
         ctx = self.ctx
@@ -165,7 +244,7 @@ class Membership:
     def leave(self, staff: Staff, room: bytes) -> None:
         ctx = self.ctx
         state = ctx.state(room)
-        body = Leave("leave", 1, room, state.seq, ctx.me, ctx.now())
+        body = Leave("leave", PROTOCOL_VERSION, room, state.seq, ctx.me, ctx.now())
         self.statement(staff, state, "leave", body)
 
     def basis_as_member(self, state: RoomState) -> Grondslag:
@@ -195,7 +274,7 @@ class Membership:
         ctx = self.ctx
         pair = BoxKeyPair.generate(ctx.rand)
         ctx.rooms.new_key(state.room, pair, ctx.now())
-        body = Join("join", 1, state.room, state.seq, ctx.me, pair.public, ctx.now())
+        body = Join("join", PROTOCOL_VERSION, state.room, state.seq, ctx.me, pair.public, ctx.now())
         ctx.enqueue(
             state.chair, "join", state.room, chain.statement(ctx.identity.signer, ctx.me, body)
         )

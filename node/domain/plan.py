@@ -70,6 +70,8 @@ class Plan:
         return {
             "case": state.case,
             "chair": state.chair,
+            # a chair on the burgemeester's behalf records for the gemeente van verblijf
+            "controller": state.verblijf or state.chair,
             "bases": list(state.bases),
             "phase": state.phase,
             "plan": items,

@@ -20,15 +20,16 @@ from protocol.chain import RoomState
 from protocol.codec import decode
 from protocol.errors import CasusnetError, LocalProtocolError, PolicyError
 from protocol.keys import digest
-from protocol.policy import default_recipients
+from protocol.policy import default_recipients, supply_article
 from protocol.share import Draft, Share, check_draft, open_share, seal_share
 from protocol.signed import Signed
 
 OWN_FIELDS = (
     "summary",
     "justification",
-    "decision_ref",
-    "consent",
+    "agreement_ref",
+    "secrecy_ground",
+    "secrecy_ref",
     "conditions",
     "author_function",
 )
@@ -103,6 +104,7 @@ class Shares:
         fields = dict(fields)
         if not fields.get("recipients"):
             fields["recipients"] = default_recipients(state, self.ctx.me)
+        fields["capacity"] = staff.capacity
         try:
             draft = Draft(author_function=staff.function, **fields)
         except TypeError as exc:
@@ -160,6 +162,8 @@ class Shares:
             "categories": json.loads(row["categories"]),
             "recipients": json.loads(row["recipients"]),
             "created": row["created"],
+            "capacity": row["capacity"],
+            "article": supply_article(ctx.registry.get(row["basis"]), state.room_basis),
         }
         out.update(self._own_content(share_id) if row["own"] else self._content(state, row))
         with ctx.store.transaction():
@@ -198,8 +202,9 @@ class Shares:
         return {
             "summary": content.summary,
             "justification": content.justification,
-            "decision_ref": content.decision_ref,
-            "consent": content.consent,
+            "agreement_ref": content.agreement_ref,
+            "secrecy_ground": content.secrecy_ground,
+            "secrecy_ref": content.secrecy_ref,
             "conditions": content.conditions,
             "author_function": content.author_function,
         }

@@ -1,4 +1,9 @@
-"""Local staff accounts, sessions and room assignments.
+"""Local staff accounts, sessions and room assignments; the staff role model.
+
+A staff member acts in a **capacity** where the organisation has more than one (a
+gemeente node serves the burgemeester and the college: Wet PGA art. 3 lid 1 sub a-b),
+which their verstrekkingen and intake statements declare; and holds **roles** that
+later parts of the node check (:data:`ROLES`).
 
 Staff names never leave the node: other nodes see the organisation and a function
 label. Passphrases are stored as Argon2id strings (``nacl.pwhash.argon2id``);
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import nacl.pwhash
@@ -53,15 +59,35 @@ class ForbiddenError(CasusnetError):
     code = "node.forbidden"
 
 
+ROLES = {
+    "intake": "takes part in the intake and gets every new casus of this node",
+    "aandachtsfunctionaris": "the gemeente's officer for the radicalisation file",
+    "procesregisseur": "chairs and records on the burgemeester's behalf (ZVH)",
+    "fg": "the privacy officer (functionaris gegevensbescherming): metadata, never content",
+    "rechten": "the contact point for the person's rights (Wet PGA art. 12)",
+}
+"""The staff roles, by id."""
+
+
 @dataclass(frozen=True)
 class Staff:
     name: str
     function: str
     intake: bool
+    capacity: str | None = None
+    roles: frozenset[str] = frozenset()
 
 
 def add(
-    store: Store, name: str, function: str, passphrase: str, *, intake: bool, now: int
+    store: Store,
+    name: str,
+    function: str,
+    passphrase: str,
+    *,
+    intake: bool,
+    now: int,
+    capacity: str | None = None,
+    roles: Iterable[str] = (),
 ) -> Staff:
     if not NAME.fullmatch(name):
         raise StaffError("name: 2-41 of a-z 0-9 . _ -, starting with a letter or digit")
@@ -69,19 +95,26 @@ def add(
         raise StaffError("the function label needs 1-80 characters")
     if len(passphrase) < MIN_PASSPHRASE:
         raise StaffError(f"the passphrase needs at least {MIN_PASSPHRASE} characters")
+    held = frozenset(roles) | ({"intake"} if intake else frozenset())
+    intake = "intake" in held  # the role and the flag are one thing
+    if held - ROLES.keys():
+        raise StaffError(f"unknown role: {sorted(held - ROLES.keys())[0]}")
     if tables.exists(store, name):
         raise StaffError(f"{name} already exists")
     pwhash = nacl.pwhash.argon2id.str(
         passphrase.encode(), opslimit=ARGON_OPS, memlimit=ARGON_MEM
     ).decode()
     with store.transaction():
-        tables.insert(store, name, function, pwhash, intake, now)
-    return Staff(name, function, intake)
+        tables.insert(store, name, function, pwhash, intake, now, capacity, sorted(held))
+    return Staff(name, function, intake, capacity, held)
 
 
 def get(store: Store, name: str) -> Staff | None:
     row = tables.account(store, name)
-    return None if row is None else Staff(row["name"], row["function"], bool(row["intake"]))
+    if row is None:
+        return None
+    roles = frozenset(r for r in (row["roles"] or "").split(",") if r)
+    return Staff(row["name"], row["function"], bool(row["intake"]), row["capacity"], roles)
 
 
 def login(store: Store, name: str, passphrase: str, *, now: int) -> str:

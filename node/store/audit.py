@@ -56,6 +56,8 @@ ACTIONS = frozenset(
         "restored",
         "resynced",
         "key_rotated",
+        "mandate_granted",
+        "mandate_received",
     }
 )
 

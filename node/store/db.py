@@ -19,7 +19,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -194,6 +194,21 @@ def _v6(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX views_staff_room ON views (staff, room)")
 
 
+def _v7(db: sqlite_utils.Database) -> None:
+    """Protocol v2 and the staff role model: the capacity a staff member acts in (a
+    gemeente: burgemeester or college) and their roles, the capacity a share was
+    supplied in; and the mandates a gemeente van
+    verblijf gave this node to chair a case on its behalf."""
+    db.execute("ALTER TABLE staff ADD COLUMN capacity TEXT")
+    db.execute("ALTER TABLE staff ADD COLUMN roles TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE staff SET roles = 'intake' WHERE intake = 1")
+    db.execute("ALTER TABLE shares ADD COLUMN capacity TEXT")
+    db.table("mandates").create(
+        {"case_ref": str, "gemeente": str, "data": bytes, "received_at": int},
+        pk=("case_ref", "gemeente"),
+    )
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -202,6 +217,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _v4,
     5: _v5,
     6: _v6,
+    7: _v7,
 }
 
 

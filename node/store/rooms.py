@@ -1,6 +1,7 @@
 """The tables of room chains: ``events``, the ``rooms`` summary, ``room_keys``.
 
-``node.domain.chains`` is their one writer; the retention job reads which rooms are
+``node.domain.rooms`` is their one writer (and ``node.domain.membership`` keeps the
+``mandates`` a gemeente gave this node); the retention job reads which rooms are
 due (:func:`due_for_closure`, :func:`due_for_purge`) and :func:`purge` removes one.
 """
 
@@ -51,6 +52,22 @@ def upsert_summary(store: Store, summary: dict[str, Any]) -> None:
         " outcome=excluded.outcome, purge_after=excluded.purge_after",
         {**summary, "bases": json.dumps(list(summary["bases"]))},
     )
+
+
+def keep_mandate(store: Store, case_ref: str, gemeente: str, data: bytes, now: int) -> None:
+    """Keep the newest mandate a gemeente gave this node for a case."""
+    store.execute(
+        "INSERT OR REPLACE INTO mandates (case_ref, gemeente, data, received_at)"
+        " VALUES (?, ?, ?, ?)",
+        (case_ref, gemeente, data, now),
+    )
+
+
+def mandate(store: Store, case_ref: str, gemeente: str) -> bytes | None:
+    data = store.one(
+        "SELECT data FROM mandates WHERE case_ref = ? AND gemeente = ?", (case_ref, gemeente)
+    )
+    return None if data is None else bytes(data)
 
 
 def insert_key(store: Store, room: bytes, public: bytes, sealed: bytes, now: int) -> None:

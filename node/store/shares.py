@@ -35,8 +35,8 @@ def insert(
     """Store a verified (or own, just sealed) share."""
     store.execute(
         "INSERT INTO shares (id, room, sender, seq, epoch, basis, categories, recipients,"
-        " created, envelope, env_hash, own, received_at, author)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " created, envelope, env_hash, own, received_at, author, capacity)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             share.id,
             share.room,
@@ -52,6 +52,7 @@ def insert(
             int(own),
             now,
             author,
+            share.capacity,
         ),
     )
 

@@ -14,16 +14,28 @@ def exists(store: Store, name: str) -> bool:
     return bool(store.one("SELECT 1 FROM staff WHERE name = ?", (name,)))
 
 
-def insert(store: Store, name: str, function: str, pwhash: str, intake: bool, now: int) -> None:
+def insert(
+    store: Store,
+    name: str,
+    function: str,
+    pwhash: str,
+    intake: bool,
+    now: int,
+    capacity: str | None = None,
+    roles: list[str] | None = None,
+) -> None:
     store.execute(
-        "INSERT INTO staff (name, function, pwhash, intake, created) VALUES (?, ?, ?, ?, ?)",
-        (name, function, pwhash, int(intake), now),
+        "INSERT INTO staff (name, function, pwhash, intake, created, capacity, roles)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (name, function, pwhash, int(intake), now, capacity, ",".join(roles or [])),
     )
 
 
 def account(store: Store, name: str) -> dict[str, Any] | None:
-    """Name, function label and intake flag of one account."""
-    return store.row("SELECT name, function, intake FROM staff WHERE name = ?", (name,))
+    """Name, function label, intake flag, capacity and roles of one account."""
+    return store.row(
+        "SELECT name, function, intake, capacity, roles FROM staff WHERE name = ?", (name,)
+    )
 
 
 def pwhash(store: Store, name: str) -> str | None:

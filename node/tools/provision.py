@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,9 +111,37 @@ def member_entry(node_id: str, org: str, url: str, identity: NodeIdentity) -> di
     }
 
 
-def add_staff(node: Node, name: str, function: str, passphrase: str, *, intake: bool) -> Staff:
-    """A staff account on a node opened offline, with its ``staff_added`` audit entry."""
-    member = staff.add(node.store, name, function, passphrase, intake=intake, now=node.now())
+def add_staff(
+    node: Node,
+    name: str,
+    function: str,
+    passphrase: str,
+    *,
+    intake: bool,
+    capacity: str | None = None,
+    roles: Iterable[str] = (),
+) -> Staff:
+    """A staff account on a node opened offline, with its ``staff_added`` audit entry.
+
+    Where the node's organisation acts in capacities (a gemeente: burgemeester or
+    college), the account names the one its holder acts in."""
+    capacities = node.registry.capacities_of(node.config.org)
+    if capacities and capacity not in capacities:
+        raise staff.StaffError(
+            f"a {node.config.org} account acts as one of: {', '.join(sorted(capacities))}"
+        )
+    if not capacities and capacity is not None:
+        raise staff.StaffError(f"a {node.config.org} account acts in no capacity")
+    member = staff.add(
+        node.store,
+        name,
+        function,
+        passphrase,
+        intake=intake,
+        now=node.now(),
+        capacity=capacity,
+        roles=roles,
+    )
     with node.store.transaction():
         audit.append(
             node.store,
@@ -121,6 +150,8 @@ def add_staff(node: Node, name: str, function: str, passphrase: str, *, intake: 
             action="staff_added",
             staff=name,
             function=function,
+            capacity=capacity,
+            roles=sorted(member.roles),
         )
     return member
 

@@ -129,6 +129,7 @@ class Cluster:
             "--function",
             function,
             "--intake",
+            *(["--capacity", "burgemeester"] if self.nodes[node] == "gemeente" else []),
             env={"CASUSNET_STAFF_PASSPHRASE": f"wachtwoord-van-{name}"},
         )
 

@@ -27,7 +27,7 @@ POLITIE = [
     "wpg-20",
     "--categories",
     "politie,signalen",
-    "--decision-ref",
+    "--agreement-ref",
     "WPG20-9",
     "--justification",
     "Noodzakelijk.",

@@ -36,7 +36,7 @@ SHARES = {
         "wpg-20",
         "--categories",
         "politie,signalen",
-        "--decision-ref",
+        "--agreement-ref",
         "WPG20-2026-004",
     ],
     "om": ["--basis", "wjsg-39fb", "--categories", "justitieel"],
@@ -49,8 +49,18 @@ SHARES = {
         "ggz,om,politie,reclassering,zvh",
     ],
     "reclassering": ["--basis", "pga-r", "--categories", "plan"],
-    "zvh": ["--basis", "pga-r", "--categories", "plan"],
-    "ggz": ["--basis", "pga-r", "--categories", "gezondheid", "--to", "gemeente,om,politie"],
+    "ggz": [
+        "--basis",
+        "pga-r",
+        "--categories",
+        "gezondheid",
+        "--to",
+        "gemeente,om,politie",
+        "--secrecy-ground",
+        "toestemming",
+        "--secrecy-ref",
+        "Schriftelijke toestemming betrokkene 2026-03-02",
+    ],
 }
 
 
@@ -74,20 +84,21 @@ def members(c: Cluster, node: str) -> set[str]:
 
 def test_a_whole_casusoverleg(meeting: Cluster) -> None:
     c = meeting
-    doc = c.json(
-        "gemeente",
-        "room",
-        "convene",
-        "--case",
-        CASE,
-        "--bases",
-        "pga-r,wpg-20,wjsg-39fb",
-        "--meeting",
-        "2026-12-01T10:00",
-    )
-    assert doc["phase"] == "intake"
-    for node in ("politie", "om", "zvh", "reclassering"):
-        c.cli("gemeente", "room", "invite", CASE, node)
+    # the ZVH's procesregisseur chairs on behalf of the burgemeester of the gemeente van
+    # verblijf (Wet PGA art. 2): without the burgemeester's mandate it cannot convene
+    convene = ("room", "convene", "--case", CASE, "--bases", "pga-r,wpg-20,wjsg-39fb")
+    refused = c.cli("zvh", *convene, "--verblijf", "gemeente", check=False)
+    assert refused.returncode == 1
+    c.cli("gemeente", "mandate", "--chair", "zvh", "--case", CASE)
+
+    def convened() -> bool:
+        done = c.cli("zvh", *convene, "--verblijf", "gemeente", check=False)
+        return done.returncode == 0
+
+    c.wait_for("the mandate at the ZVH and the convene", convened)
+    assert c.room("zvh", CASE)["phase"] == "intake"
+    for node in ("gemeente", "politie", "om", "reclassering"):
+        c.cli("zvh", "room", "invite", CASE, node)
     deelnemers = {"gemeente", "politie", "om", "zvh", "reclassering"}
     c.wait_for("the deelnemers in the room", lambda: members(c, "reclassering") == deelnemers)
 
@@ -110,12 +121,12 @@ def test_a_whole_casusoverleg(meeting: Cluster) -> None:
     )
 
     # GGZ joins as a third party only with the consent of gemeente, politie and OM
-    c.cli("gemeente", "room", "invite", CASE, "ggz", "--role", "derde")
+    c.cli("zvh", "room", "invite", CASE, "ggz", "--role", "derde")
     c.cli("gemeente", "room", "consent", CASE, "--subject", "ggz")
     c.cli("politie", "room", "consent", CASE, "--subject", "ggz")
     c.wait_for(
         "two consents at the chair",
-        lambda: len(c.room("gemeente", CASE)["consents"].get("ggz", [])) == 2,
+        lambda: len(c.room("zvh", CASE)["consents"].get("ggz", [])) == 2,
     )
     time.sleep(0.5)
     # two of three consents are not enough, and until then ggz learns nothing of the room
@@ -159,7 +170,7 @@ def test_a_whole_casusoverleg(meeting: Cluster) -> None:
     assert denied.returncode == 1
 
     c.cli(
-        "gemeente",
+        "zvh",
         "plan",
         "add",
         CASE,
@@ -172,12 +183,12 @@ def test_a_whole_casusoverleg(meeting: Cluster) -> None:
         "--due",
         "2027-01-15",
     )
-    c.wait_for("the plan at the ZVH", lambda: c.room("zvh", CASE)["plan"])
+    c.wait_for("the plan at the gemeente", lambda: c.room("gemeente", CASE)["plan"])
     sealed_keys = {n: room_key_blobs(c.data(n)) for n in PARTNERS}
     assert all(sealed_keys.values())
 
     # closure: every partner revokes, deletes and destroys its room keys
-    c.cli("gemeente", "room", "close", CASE, "--outcome", "afgeschaald")
+    c.cli("zvh", "room", "close", CASE, "--outcome", "afgeschaald")
 
     def all_confirmed() -> bool:
         for node, share_id in sent.items():

@@ -66,10 +66,10 @@ def test_headless_meeting_then_a_reuse(tmp_path: Path) -> None:
     rows = {
         m[0]: m[1:]
         for m in re.findall(
-            r"^  [0-9a-f]{8}  (\w+) +(\S+) +\S+ +(\d+)/(\d+) +(\d+)/(\d+)$", out, re.M
+            r"^  [0-9a-f]{8} +(\w+) +(\S+) +\S+ +(\d+)/(\d+) +(\d+)/(\d+)$", out, re.M
         )
     }
-    assert set(rows) == set(NODES)
+    assert set(rows) == set(NODES) - {"zvh"}  # the ZVH chairs and supplies nothing
     assert rows["politie"][0] == "wpg-20"
     assert rows["om"][0] == "wjsg-39fb"
     for basis, delivered, n1, deleted, n2 in rows.values():

@@ -21,7 +21,7 @@ SHARE = [
     "wpg-20",
     "--categories",
     "politie,signalen",
-    "--decision-ref",
+    "--agreement-ref",
     "WPG20-7",
     "--justification",
     "Noodzakelijk voor de weging.",

@@ -36,7 +36,7 @@ POLITIE = [
     "wpg-20",
     "--categories",
     "politie,signalen",
-    "--decision-ref",
+    "--agreement-ref",
     "WPG20-11",
     "--justification",
     "Noodzakelijk voor de weging.",

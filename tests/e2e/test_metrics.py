@@ -1,8 +1,8 @@
 """Health, metrics and the partners' reachability, from a real node process.
 
-gemeente runs with its metrics endpoint on (``CASUSNET_METRICS``) and chairs a wgs
-room; politie joins and is then stopped; om is invited but never started; zvh is in
-the roster and never contacted.
+zvh runs with its metrics endpoint on (``CASUSNET_METRICS``) and chairs a wgs
+room (the ZVH is the samenwerkingsverband); politie joins and is then stopped; om is
+invited but never started; gemeente is in the roster and never contacted.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from node.apiclient import ApiClient
 
 pytestmark = pytest.mark.slow
 
-NODES = {"gemeente": "gemeente", "politie": "politie", "om": "om", "zvh": "zvh"}
+NODES = {"zvh": "zvh", "politie": "politie", "om": "om", "gemeente": "gemeente"}
 CASE = "RAD-2026-301"
 
 _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$")
@@ -81,7 +81,7 @@ def cluster(tmp_path: Path) -> Iterator[tuple[Cluster, str]]:
     c.setup()
     address = f"127.0.0.1:{free_port()}"
     try:
-        c.start("gemeente", {"CASUSNET_METRICS": address})
+        c.start("zvh", {"CASUSNET_METRICS": address})
         c.start("politie")
         yield c, f"http://{address}"
     finally:
@@ -92,25 +92,25 @@ def test_metrics_health_and_reachability_follow_the_partners(
     cluster: tuple[Cluster, str],
 ) -> None:
     c, base = cluster
-    c.add_staff("gemeente", "anna", "casusregisseur")
-    c.login("gemeente", "anna")
-    token = (c.data("gemeente") / "session.token").read_text().strip()
-    api = ApiClient(c.data("gemeente") / "api.sock", token)
+    c.add_staff("zvh", "anna", "casusregisseur")
+    c.login("zvh", "anna")
+    token = (c.data("zvh") / "session.token").read_text().strip()
+    api = ApiClient(c.data("zvh") / "api.sock", token)
 
     def roster() -> dict[str, dict[str, Any]]:
         return {m["node"]: m for m in api.get("/v1/roster")["members"]}
 
     before = roster()
-    assert before["gemeente"]["self"] is True
-    assert all(m["reachable"] is None for n, m in before.items() if n != "gemeente")
+    assert before["zvh"]["self"] is True
+    assert all(m["reachable"] is None for n, m in before.items() if n != "zvh")
 
-    c.cli("gemeente", "room", "convene", "--case", CASE, "--bases", "wgs")
-    c.cli("gemeente", "room", "invite", CASE, "politie")
-    c.cli("gemeente", "room", "invite", CASE, "om")
-    c.wait_for("politie joined", lambda: len(c.room("gemeente", CASE)["members"]) == 2)
+    c.cli("zvh", "room", "convene", "--case", CASE, "--bases", "wgs")
+    c.cli("zvh", "room", "invite", CASE, "politie")
+    c.cli("zvh", "room", "invite", CASE, "om")
+    c.wait_for("politie joined", lambda: len(c.room("zvh", CASE)["members"]) == 2)
     c.stop("politie")
-    c.cli("gemeente", "share", CASE, "--basis", "wgs", "--categories", "zorg",
-          "--justification", "Nodig voor de weging.", stdin="Signalen.")  # fmt: skip
+    c.cli("zvh", "plan", "add", CASE, "--title", "Signalen.", "--measure", "zorg",
+          "--owner", "politie", "--due", "2027-01-15")  # fmt: skip
 
     def scrape() -> Scrape:
         status, kind, text = get(base + "/metrics")
@@ -132,17 +132,17 @@ def test_metrics_health_and_reachability_follow_the_partners(
     assert m("casusnet_roster_version") == 1
     assert m.types["casusnet_delivery_failures_total"] == "counter"
     assert m.types["casusnet_inbox_envelopes"] == "gauge"
-    assert m("casusnet_outbox_depth", peer="politie") >= 1  # the share
+    assert m("casusnet_outbox_depth", peer="politie") >= 1  # the plan item
     assert m("casusnet_outbox_depth", peer="om") >= 1  # the room's chain
-    assert m("casusnet_outbox_depth", peer="zvh") == 0
-    assert {d["peer"] for d in m.labels("casusnet_outbox_depth")} == {"politie", "om", "zvh"}
-    assert m("casusnet_delivery_failures_total", peer="zvh") == 0
-    assert m("casusnet_receipts_outstanding") == 1  # the share, never confirmed by politie
+    assert m("casusnet_outbox_depth", peer="gemeente") == 0
+    assert {d["peer"] for d in m.labels("casusnet_outbox_depth")} == {"politie", "om", "gemeente"}
+    assert m("casusnet_delivery_failures_total", peer="gemeente") == 0
+    assert m("casusnet_receipts_outstanding") == 0  # the ZVH supplies nothing
     assert m("casusnet_inbox_envelopes") >= 1  # politie's join
     rooms = {d["state"]: m("casusnet_rooms", **d) for d in m.labels("casusnet_rooms")}
     assert rooms == {"intake": 0, "open": 1, "closed": 0, "shielded": 0}
     # labels carry node ids and states only: no case, room, staff name or content
-    room = c.room("gemeente", CASE)["room"]
+    room = c.room("zvh", CASE)["room"]
     for secret in (CASE, room, room[:16], "anna", "Signalen."):
         assert secret not in m.text
 
@@ -150,29 +150,28 @@ def test_metrics_health_and_reachability_follow_the_partners(
     health = json.loads(body)
     assert status == 200
     assert health["ok"] is True
-    assert (health["node"], health["roster_version"]) == ("gemeente", 1)
+    assert (health["node"], health["roster_version"]) == ("zvh", 1)
     assert health["outbox"] >= 2
     assert health["version"]
     assert get(base + "/nothing")[0] == 404
 
     peers = roster()
-    assert peers["gemeente"]["self"] is True
-    assert peers["gemeente"]["reachable"] is True
-    assert [n for n, p in peers.items() if p["self"]] == ["gemeente"]
-    politie, om, zvh = peers["politie"], peers["om"], peers["zvh"]
+    assert peers["zvh"]["self"] is True
+    assert peers["zvh"]["reachable"] is True
+    assert [n for n, p in peers.items() if p["self"]] == ["zvh"]
+    politie, om, gemeente = peers["politie"], peers["om"], peers["gemeente"]
     assert politie["reachable"] is False  # the last attempt failed
     assert isinstance(politie["last_contact"], int)  # it was in contact before it stopped
     assert politie["failures"] >= 1
     assert politie["outbox"] >= 1
     assert (om["reachable"], om["last_contact"]) == (False, None)
     assert om["failures"] >= 1
-    assert (zvh["reachable"], zvh["last_contact"], zvh["outbox"], zvh["failures"]) == (
-        None, None, 0, 0,
-    )  # fmt: skip
+    g = gemeente
+    assert (g["reachable"], g["last_contact"], g["outbox"], g["failures"]) == (None, None, 0, 0)
 
     # politie comes back: delivered, confirmed, reachable again
     c.start("politie")
-    c.wait_for("receipt", lambda: scrape()("casusnet_receipts_outstanding") == 0)
+    c.wait_for("delivered", lambda: scrape()("casusnet_outbox_depth", peer="politie") == 0)
     back = c.wait_for("politie reachable", lambda: roster()["politie"]["reachable"] and roster())
     assert back["politie"]["failures"] == 0
     assert back["politie"]["outbox"] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from node import ports
 from node.config import load
@@ -44,3 +45,8 @@ def make_federation(root: Path, nodes: dict[str, str], now: int) -> Federation:
         provision.add_member(auth_dir, entry, name=f"{org} testregio", now=now)
     provision.sign(auth_dir, roster, now=now)
     return Federation(root, dict(nodes), ports, authority)
+
+
+def capacity_of(node: Any) -> str | None:
+    """The capacity a test node's staff act in: a gemeente's as burgemeester."""
+    return "burgemeester" if node.config.org == "gemeente" else None

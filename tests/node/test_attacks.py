@@ -21,14 +21,14 @@ import nacl.utils
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from fed import Federation, make_federation
+from fed import Federation, capacity_of, make_federation
 
 from node.app import create_app, open_node
 from node.domain import staff as staffmod
 from node.domain.node import Node
 from node.domain.staff import Staff
 from node.faces.federation import Batch
-from protocol.codec import decode, pack
+from protocol.codec import PROTOCOL_VERSION, decode, pack
 from protocol.errors import (
     BasisNotDeclaredError,
     CasusnetError,
@@ -145,6 +145,7 @@ async def meeting(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Mee
                 "lange-wachtzin-1",
                 intake=True,
                 now=nodes[n].now(),
+                capacity=capacity_of(nodes[n]),
             )
             for n in MEMBERS
         }
@@ -190,7 +191,7 @@ def politie_share() -> dict[str, Any]:
         categories=["politie", "signalen"],
         summary="Signalen van toenemende isolatie en online contacten.",
         justification=JUSTIFICATION,
-        decision_ref="WPG20-2026-004",
+        agreement_ref="Afspraak bevoegd gezag 2026-004",
     )
 
 
@@ -268,7 +269,8 @@ async def test_a_roster_member_outside_the_room_cannot_open_a_leaked_share(
 
 def forged_event(m: Meeting, signer: str, claimed: str, data: Any) -> bytes:
     state = m.state(signer)
-    event = Event("event", 1, m.room, state.seq + 1, state.head, "invite", int(time.time()), data)
+    now = int(time.time())
+    event = Event("event", PROTOCOL_VERSION, m.room, state.seq + 1, state.head, "invite", now, data)
     return sign(m.nodes[signer].identity.signer, claimed, event)
 
 
@@ -309,7 +311,7 @@ def draft_fields(sender: str, change: dict[str, Any]) -> dict[str, Any]:
     fields = dict(
         summary="Samenvatting die niet gedeeld mag worden.",
         justification=JUSTIFICATION,
-        decision_ref="WPG20-2026-004" if change["basis"] == "wpg-20" else None,
+        agreement_ref="Afspraak bevoegd gezag 2026-004" if change["basis"] == "wpg-20" else None,
         recipients=sorted(n for n in MEMBERS if n != sender),
     )
     return {**fields, **change}
@@ -350,7 +352,7 @@ def forge_share(m: Meeting, sender: str, change: dict[str, Any]) -> bytes:
     draft = Draft(author_function=f"{sender} · casusregisseur", **draft_fields(sender, change))
     share = Share(
         "share",
-        1,
+        PROTOCOL_VERSION,
         m.room,
         state.epoch,
         nacl.utils.random(16),
@@ -358,6 +360,7 @@ def forge_share(m: Meeting, sender: str, change: dict[str, Any]) -> bytes:
         99,
         tuple(sorted(draft.recipients)),
         draft.basis,
+        capacity_of(node),
         tuple(sorted(draft.categories)),
         int(time.time()),
         b"",
@@ -367,8 +370,9 @@ def forge_share(m: Meeting, sender: str, change: dict[str, Any]) -> bytes:
         share.header_hash(),
         draft.summary,
         draft.justification,
-        draft.decision_ref,
-        draft.consent,
+        draft.agreement_ref,
+        draft.secrecy_ground,
+        draft.secrecy_ref,
         draft.conditions,
         draft.author_function,
     )

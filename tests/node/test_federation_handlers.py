@@ -130,7 +130,13 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     nodes = {n: open_node(fed.config(n)) for n in NODES}
     g = nodes["gemeente"]
     anna = staffmod.add(
-        g.store, "anna", "casusregisseur", "lange-wachtzin-1", intake=True, now=g.now()
+        g.store,
+        "anna",
+        "casusregisseur",
+        "lange-wachtzin-1",
+        intake=True,
+        now=g.now(),
+        capacity="burgemeester",
     )
     state = g.members.convene(
         anna, case="RAD-2026-017", purpose="Weging", bases=["pga-r"], meeting=g.now()

@@ -104,16 +104,16 @@ async def test_a_check_answers_as_a_send_would_and_changes_nothing(
     status, body = await api.post(path + "?check=1", body_with(recipients=["om"]))
     assert (status, body["recipients"]) == (200, ["om"])
 
-    no_decision = body_with(decision_ref=None)
-    status, refusal = await api.post(path + "?check=1", no_decision)
+    no_agreement = body_with(agreement_ref=None)
+    status, refusal = await api.post(path + "?check=1", no_agreement)
     assert (status, refusal["error"]) == (422, "policy.field_required")
-    answers: list[tuple[dict[str, Any], tuple[int, Any]]] = [(no_decision, (status, refusal))]
+    answers: list[tuple[dict[str, Any], tuple[int, Any]]] = [(no_agreement, (status, refusal))]
     for bad in (
         body_with(summary=""),  # local.invalid: the content's schema
         body_with(recipients=["om", "om"]),  # local.invalid
         body_with(recipients=["rvdk"]),  # policy.recipient
         body_with(categories=["gezondheid"]),  # policy.category
-        body_with(decision_ref=""),  # the content's schema, after the policy
+        body_with(agreement_ref=""),  # the content's schema, after the policy
         {"basis": "wpg-20", "summary": "x"},  # local.invalid: categories missing
         {"basis": "wpg-20", "summary": 3},  # 400
     ):
@@ -293,7 +293,7 @@ def test_a_version_4_store_is_upgraded_with_views(tmp_path: Path) -> None:
 
     store = Store(path)
     try:
-        assert store.one("PRAGMA user_version") == storemod.SCHEMA_VERSION == 6
+        assert store.one("PRAGMA user_version") == storemod.SCHEMA_VERSION == 7
         assert store.one("SELECT COUNT(*) FROM shares") == 1
         store.execute(
             "INSERT INTO views (staff, room, sender, share, at, held) VALUES (?, ?, ?, ?, 1, 1)",

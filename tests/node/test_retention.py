@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from fed import make_federation
+from fed import capacity_of, make_federation
 
 from node.app import create_app, open_node
 from node.domain import retention
@@ -47,7 +47,13 @@ async def pair(tmp_path: Path) -> AsyncIterator[tuple[dict[str, Node], Clock]]:
     for n, node in nodes.items():
         node.ctx.clock = clock
         staffmod.add(
-            node.store, f"staf-{n}", f"{n} functie", "lange-wachtzin-1", intake=True, now=node.now()
+            node.store,
+            f"staf-{n}",
+            f"{n} functie",
+            "lange-wachtzin-1",
+            intake=True,
+            now=node.now(),
+            capacity=capacity_of(node),
         )
         server = TestServer(
             create_app(fed.config(n), node, local_api=False), host="127.0.0.1", port=fed.ports[n]
@@ -90,6 +96,8 @@ async def test_closure_waits_for_the_grace_period_then_revokes_and_shreds(
             "categories": ["zorg"],
             "summary": "Behandeling loopt.",
             "justification": "Nodig.",
+            "secrecy_ground": "toestemming",
+            "secrecy_ref": "Toestemming betrokkene 2026-04-01",
         },
     )
     await until(

@@ -26,7 +26,7 @@ import nacl.utils
 import pytest
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
-from fed import Federation, make_federation
+from fed import Federation, capacity_of, make_federation
 
 from node.app import create_app, open_node
 from node.domain import retention
@@ -40,7 +40,7 @@ from node.faces.localapi import create_local_app
 from node.store import audit
 from node.tools import provision
 from protocol import chain
-from protocol.codec import decode, pack
+from protocol.codec import PROTOCOL_VERSION, decode, pack
 from protocol.errors import CasusnetError
 from protocol.events import CloseData, Event
 from protocol.request import HEADER, sign_request
@@ -125,7 +125,13 @@ def meeting(tmp_path: Path) -> Iterator[Meeting]:
     nodes = {n: open_node(fed.config(n)) for n in NODES}
     staff = {
         n: staffmod.add(
-            nodes[n].store, f"mw-{n}", f"{n} · regisseur", PASS, intake=True, now=nodes[n].now()
+            nodes[n].store,
+            f"mw-{n}",
+            f"{n} · regisseur",
+            PASS,
+            intake=True,
+            now=nodes[n].now(),
+            capacity=capacity_of(nodes[n]),
         )
         for n in NODES
     }
@@ -134,7 +140,7 @@ def meeting(tmp_path: Path) -> Iterator[Meeting]:
         staff["gemeente"],
         case=CASE,
         purpose="Weging en aanpak",
-        bases=["pga-r", "wpg-20"],
+        bases=["pga-r", "wjsg-39fb", "wpg-20"],
         meeting=g.now(),
     )
     m = Meeting(fed, nodes, staff, state.room)
@@ -157,7 +163,7 @@ def politie_share(summary: str = "Signalen van isolatie en online contacten.", *
         categories=["politie", "signalen"],
         summary=summary,
         justification=JUSTIFICATION,
-        decision_ref="WPG20-2026-004",
+        agreement_ref="Afspraak bevoegd gezag 2026-004",
         **more,
     )
 
@@ -239,7 +245,7 @@ def test_closure_after_the_grace_period_leaves_no_key_or_content_on_disk(
     own = om.shares.share(
         m.staff["om"],
         m.room,
-        dict(basis="pga-r", categories=["justitieel"], summary="Lopend onderzoek.",
+        dict(basis="wjsg-39fb", categories=["justitieel"], summary="Lopend onderzoek.",
              justification=JUSTIFICATION),
     )  # fmt: skip
     m.pump()
@@ -325,7 +331,7 @@ def test_one_room_that_does_not_replay_does_not_stop_closure_of_the_others(
     g = m.nodes["gemeente"]
     g.ctx.config = dataclasses.replace(g.config, closure_grace=60)
     other = g.members.convene(
-        m.staff["gemeente"], case="RAD-2026-018", purpose="Weging", bases=["wgs"], meeting=g.now()
+        m.staff["gemeente"], case="RAD-2026-018", purpose="Weging", bases=["pga-r"], meeting=g.now()
     ).room
     for room in (m.room, other):
         g.closure.close(m.staff["gemeente"], room, "afgesloten")
@@ -505,7 +511,7 @@ def gap_event(m: Meeting, signer: str, ahead: int) -> bytes:
     """An event ``ahead`` seqs beyond politie's head, correctly signed by ``signer``."""
     state = m.state("politie")
     event = Event(
-        "event", 1, m.room, state.seq + ahead, state.head, "close", int(time.time()),
+        "event", PROTOCOL_VERSION, m.room, state.seq + ahead, state.head, "close", int(time.time()),
         CloseData("afgesloten"),
     )  # fmt: skip
     return sign(m.nodes[signer].identity.signer, signer, event)
@@ -552,8 +558,9 @@ def outsider_share(m: Meeting) -> bytes:
     """A well-signed share by rvdk, which is no member: refused after the room is loaded."""
     state = m.state("politie")
     share = Share(
-        "share", 1, m.room, state.epoch, nacl.utils.random(16), "rvdk", 1, ("politie",),
-        "pga-r", ("signalen",), int(time.time()), bytes(64), (bytes(WRAP_SIZE),),
+        "share", PROTOCOL_VERSION, m.room, state.epoch, nacl.utils.random(16), "rvdk", 1,
+        ("politie",), "pga-r", None, ("signalen",), int(time.time()), bytes(64),
+        (bytes(WRAP_SIZE),),
     )  # fmt: skip
     raw = pack(Share.SPEC.wire(share))
     return Signed(raw, "rvdk", m.nodes["rvdk"].identity.signer.sign("share", raw)).encode()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from fed import Federation, make_federation
+from fed import Federation, capacity_of, make_federation
 
 from node.app import open_node
 from node.config import load
@@ -53,7 +53,15 @@ def nodes(fed: Federation) -> Iterator[dict[str, Node]]:
 
 
 def add_staff(node: Node, name: str, *, intake: bool = False) -> Staff:
-    return staffmod.add(node.store, name, f"{name} functie", PASS, intake=intake, now=node.now())
+    return staffmod.add(
+        node.store,
+        name,
+        f"{name} functie",
+        PASS,
+        intake=intake,
+        now=node.now(),
+        capacity=capacity_of(node),
+    )
 
 
 def convene(node: Node, staff: Staff) -> bytes:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any
+
 import pytest
-from world import World
+from world import EXTRAS, PARTNERS, World
 
 from protocol import chain
-from protocol.codec import decode
+from protocol import registry as registry_module
+from protocol.codec import PROTOCOL_VERSION, decode
 from protocol.errors import (
     BasisNotInForceError,
     ChainLinkError,
@@ -17,18 +22,23 @@ from protocol.errors import (
     IntakeError,
     MembershipError,
     NotChairError,
+    RegistryMismatchError,
+    SignatureError,
     StatementError,
     UnknownSignerError,
 )
 from protocol.events import (
     CloseData,
     ConveneData,
+    Criteria,
     EpochData,
     EpochMember,
     Event,
     InviteData,
     Join,
+    Mandate,
 )
+from protocol.registry import Registry, default_registry
 from protocol.signed import Signed, sign
 
 
@@ -57,7 +67,7 @@ def test_whole_intake_opens_the_room_and_admits_the_third_party() -> None:
     assert state.phase == "open"
     assert state.epoch == 2
     assert state.members["ggz"].role == "derde"
-    assert set(state.members) == {"gemeente", "politie", "om", "reclassering", "zvh", "ggz"}
+    assert set(state.members) == {"gemeente", "politie", "om", "reclassering", "rvdk", "ggz"}
     # the whole chain replays to the same state
     assert chain.replay(w.events, roster=w.roster, registry=w.registry, now=w.now) == state
 
@@ -68,7 +78,7 @@ def test_only_the_chair_signs_events() -> None:
     assert w.state is not None
     forged = Event(
         "event",
-        1,
+        PROTOCOL_VERSION,
         w.state.room,
         1,
         w.state.head,
@@ -85,7 +95,7 @@ def test_an_invite_not_signed_by_the_chair_but_claiming_to_be_is_refused() -> No
     assert w.state is not None
     forged = Event(
         "event",
-        1,
+        PROTOCOL_VERSION,
         w.state.room,
         1,
         w.state.head,
@@ -106,7 +116,7 @@ def test_replayed_and_misordered_events_are_refused() -> None:
     assert w.state is not None
     skipped = Event(
         "event",
-        1,
+        PROTOCOL_VERSION,
         w.state.room,
         w.state.seq + 2,
         w.state.head,
@@ -117,7 +127,7 @@ def test_replayed_and_misordered_events_are_refused() -> None:
     rejected(w, sign(w.signer("gemeente"), "gemeente", skipped), ChainLinkError)
     wrong_prev = Event(
         "event",
-        1,
+        PROTOCOL_VERSION,
         w.state.room,
         w.state.seq + 1,
         b"\x00" * 32,
@@ -228,14 +238,26 @@ def test_statement_signed_by_someone_else_is_refused() -> None:
     w.invite("politie")
     assert w.state is not None
     body = Join(
-        "join", 1, w.state.room, w.state.seq, "politie", w.room_key("politie").public, w.now
+        "join",
+        PROTOCOL_VERSION,
+        w.state.room,
+        w.state.seq,
+        "politie",
+        w.room_key("politie").public,
+        w.now,
     )
     from protocol.events import StatementData
 
     by_om = StatementData(chain.statement(w.signer("om"), "politie", body))
     rejected(w, w.event("join", by_om), Exception)
     other_room = Join(
-        "join", 1, b"\x01" * 32, w.state.seq, "politie", w.room_key("politie").public, w.now
+        "join",
+        PROTOCOL_VERSION,
+        b"\x01" * 32,
+        w.state.seq,
+        "politie",
+        w.room_key("politie").public,
+        w.now,
     )
     wrong_room = StatementData(chain.statement(w.signer("politie"), "politie", other_room))
     rejected(w, w.event("join", wrong_room), StatementError)
@@ -261,13 +283,13 @@ def test_epoch_must_list_exactly_the_admitted_members() -> None:
 def test_remove_is_followed_at_once_by_a_new_epoch() -> None:
     w = World()
     w.open_room()
-    w.remove("zvh")
+    w.remove("rvdk")
     rejected(w, w.event("invite", InviteData("rvdk", "deelnemer", 3)), ChainStateError)
     w.epoch()
     assert w.state is not None
-    assert "zvh" not in w.state.members
+    assert "rvdk" not in w.state.members
     assert w.state.epoch == 3
-    assert "zvh" in w.state.epochs[2]
+    assert "rvdk" in w.state.epochs[2]
 
 
 def test_a_member_leaves_with_its_own_statement_and_the_chair_cannot_leave() -> None:
@@ -302,32 +324,41 @@ def test_nothing_after_close() -> None:
     rejected(w, w.event("close", CloseData("afgesloten")), ChainStateError)
 
 
+def convene_data(w: World, chair: str = "gemeente", **kw: Any) -> ConveneData:
+    """A pga-r convene by ``chair`` with the gemeente as verblijf; ``kw`` overrides fields."""
+    fields: dict[str, Any] = dict(
+        case="RAD-2026-009",
+        purpose="x",
+        bases=("pga-r",),
+        retention=5,
+        meeting=w.now,
+        chair_key=w.room_key(chair).public,
+        registry=w.registry.version,
+        verblijf="gemeente",
+        mandate=None,
+    )
+    fields.update(kw)
+    return ConveneData(**fields)
+
+
+def try_convene(w: World, chair: str, data: ConveneData) -> None:
+    """Sign and apply a convene; the caller expects it to be refused."""
+    event = chain.convene(w.signer(chair), chair, data, w.tick())
+    chain.apply(None, event, roster=w.roster, registry=w.registry, now=w.now)
+
+
 def test_convene_refuses_wams_and_an_unknown_chair_org() -> None:
     w = World()
-    data = ConveneData("RAD-2026-009", "x", ("wams",), 0, w.now, w.room_key("gemeente").public)
     with pytest.raises(BasisNotInForceError):
-        chain.apply(
-            None,
-            chain.convene(w.signer("gemeente"), "gemeente", data, w.now),
-            roster=w.roster,
-            registry=w.registry,
-            now=w.now,
-        )
-    data = ConveneData("RAD-2026-009", "x", ("pga-r",), 5, w.now, w.room_key("politie").public)
+        try_convene(w, "gemeente", convene_data(w, bases=("wams",), retention=0))
     with pytest.raises(ConvenerError):
-        chain.apply(
-            None,
-            chain.convene(w.signer("politie"), "politie", data, w.now),
-            roster=w.roster,
-            registry=w.registry,
-            now=w.now,
-        )
+        try_convene(w, "politie", convene_data(w, "politie"))
 
 
 def test_convene_by_a_node_outside_the_roster_is_refused() -> None:
     w = World()
     outsider = World(seed=b"another federation")
-    data = ConveneData("RAD-2026-009", "x", ("pga-r",), 5, w.now, w.room_key("gemeente").public)
+    data = convene_data(w)
     event = chain.convene(outsider.signer("gemeente"), "stranger", data, w.now)
     with pytest.raises(UnknownSignerError):
         chain.apply(None, event, roster=w.roster, registry=w.registry, now=w.now)
@@ -340,9 +371,245 @@ def test_case_references_are_pseudonyms(case: str) -> None:
     from protocol.errors import LocalProtocolError
 
     w = World()
-    data = ConveneData(case, "x", ("pga-r",), 5, w.now, w.room_key("gemeente").public)
     with pytest.raises(LocalProtocolError):
-        chain.convene(w.signer("gemeente"), "gemeente", data, w.now)
+        chain.convene(w.signer("gemeente"), "gemeente", convene_data(w, case=case), w.now)
+
+
+# --- the gemeente van verblijf and the chair on its behalf (Wet PGA art. 2) -------------------
+
+TWO_GEMEENTEN = {**PARTNERS, **EXTRAS, "gemeente2": "gemeente"}
+
+
+def test_the_gemeente_van_verblijf_convenes_in_its_own_name_and_is_named_in_the_room() -> None:
+    w = World()
+    w.convene()
+    assert w.state is not None
+    assert w.state.chair == "gemeente"
+    assert w.state.verblijf == "gemeente"
+    assert w.state.registry == w.registry.version == 2
+
+
+@pytest.mark.parametrize(
+    ("chair", "change"),
+    [
+        ("gemeente2", {}),  # another gemeente, in its own name, for the verblijf
+        ("gemeente", {"verblijf": None}),  # no gemeente van verblijf named
+        ("gemeente", {"verblijf": "gemeente2"}),  # names another gemeente as verblijf
+        ("gemeente", {"verblijf": "politie"}),  # the verblijf must be a gemeente
+    ],
+    ids=["other-gemeente", "no-verblijf", "chair-not-verblijf", "verblijf-not-a-gemeente"],
+)
+def test_only_the_gemeente_van_verblijf_convenes_pga_r_in_its_own_name(
+    chair: str, change: dict[str, Any]
+) -> None:
+    w = World(nodes=TWO_GEMEENTEN)
+    with pytest.raises(ConvenerError) as info:
+        try_convene(w, chair, convene_data(w, chair, **change))
+    assert info.value.code == "chain.convener"
+
+
+def test_a_chair_in_its_own_name_carries_no_mandate() -> None:
+    w = World()
+    mandate = w.mandate("gemeente", "RAD-2026-009")
+    with pytest.raises(ConvenerError):
+        try_convene(w, "gemeente", convene_data(w, mandate=mandate))
+
+
+def test_a_zvh_chairs_pga_r_on_the_burgemeesters_behalf_with_a_mandate() -> None:
+    """The ZVH chairs; the gemeente van verblijf, a member, assesses as burgemeester."""
+    w = World()
+    w.convene(chair="zvh")  # World signs the gemeente's mandate for the zvh and this case
+    assert w.state is not None
+    assert (w.state.chair, w.state.verblijf) == ("zvh", "gemeente")
+    for node in ("gemeente", "politie", "om"):
+        w.invite(node)
+        w.join(node)
+    w.epoch()
+    for node in ("gemeente", "politie", "om"):
+        w.assess(node)
+    assert w.state.phase == "open"
+    assert chain.replay(w.events, roster=w.roster, registry=w.registry, now=w.now) == w.state
+
+
+def _mandate(w: World, signer: str, **kw: Any) -> bytes:
+    fields: dict[str, Any] = dict(case="RAD-2026-009", chair="zvh", node=signer, time=w.now)
+    fields.update(kw)
+    return chain.statement(w.signer(signer), signer, Mandate("mandate", PROTOCOL_VERSION, **fields))
+
+
+BAD_MANDATES: dict[str, Callable[[World], bytes | None]] = {
+    "none": lambda w: None,
+    "another-case": lambda w: w.mandate("zvh", "RAD-2026-010"),
+    "another-chair": lambda w: w.mandate("zvh2", "RAD-2026-009"),
+    "not-the-verblijf": lambda w: w.mandate("zvh", "RAD-2026-009", gemeente="gemeente2"),
+    "by-politie": lambda w: _mandate(w, "politie"),
+    "names-another-signer": lambda w: _mandate(w, "politie", node="gemeente"),
+    "dated-after-convene": lambda w: _mandate(w, "gemeente", time=w.now + 60),
+}
+
+
+@pytest.mark.parametrize("bad", sorted(BAD_MANDATES))
+def test_a_zvh_chair_without_the_verblijfs_mandate_for_this_case_is_refused(bad: str) -> None:
+    w = World(nodes={**TWO_GEMEENTEN, "zvh2": "zvh"})
+    data = convene_data(w, "zvh", mandate=BAD_MANDATES[bad](w))
+    with pytest.raises(ConvenerError) as info:
+        try_convene(w, "zvh", data)
+    assert info.value.code == "chain.convener"
+
+
+def test_a_mandate_with_a_forged_signature_is_refused() -> None:
+    w = World()
+    body = Mandate("mandate", PROTOCOL_VERSION, "RAD-2026-009", "zvh", "gemeente", w.now)
+    forged = Signed(body.encode(), "gemeente", w.signer("zvh").sign("statement", body.encode()))
+    with pytest.raises(SignatureError):
+        try_convene(w, "zvh", convene_data(w, "zvh", mandate=forged.encode()))
+
+
+def test_a_wgs_room_is_convened_by_the_zvh_and_names_no_verblijf() -> None:
+    w = World()
+    wgs = {"bases": ("wgs",), "verblijf": None}
+    with pytest.raises(ConvenerError):  # the ZVH is the samenwerkingsverband (Wgs art. 2.24)
+        try_convene(w, "gemeente", convene_data(w, **wgs))
+    with pytest.raises(ConvenerError):
+        try_convene(w, "zvh", convene_data(w, "zvh", **{**wgs, "verblijf": "gemeente"}))
+    with pytest.raises(ConvenerError):
+        try_convene(
+            w, "zvh", convene_data(w, "zvh", **wgs, mandate=w.mandate("zvh", "RAD-2026-009"))
+        )
+    w.convene(chair="zvh", bases=("wgs",))
+    assert w.state is not None
+    assert w.state.verblijf is None
+    assert w.state.phase == "open"  # no intake under the Wgs
+
+
+def _room_with_two_gemeenten() -> World:
+    """A pga-r room of the verblijf "gemeente", with another gemeente as deelnemer."""
+    w = World(nodes=TWO_GEMEENTEN)
+    w.convene()
+    for node in ("gemeente2", "politie", "om"):
+        w.invite(node)
+        w.join(node)
+    w.epoch()
+    return w
+
+
+def test_only_the_verblijf_as_burgemeester_takes_part_in_the_intake() -> None:
+    w = _room_with_two_gemeenten()
+    # another gemeente is a deelnemer, but the intake is the verblijf's burgemeester's
+    rejected(w, w.event("assess", w.assess_data("gemeente2")), IntakeError)
+    rejected(w, w.event("assess", w.assess_data("gemeente", capacity="college")), IntakeError)
+    rejected(w, w.event("assess", w.assess_data("gemeente", capacity=None)), IntakeError)
+    # politie and OM act in no capacity
+    rejected(w, w.event("assess", w.assess_data("politie", capacity="burgemeester")), IntakeError)
+    for node in ("gemeente", "politie", "om"):
+        w.assess(node)
+    assert w.state is not None
+    assert w.state.phase == "open"
+
+
+def test_only_the_verblijf_as_burgemeester_consents_to_a_third_party() -> None:
+    w = _room_with_two_gemeenten()
+    for node in ("gemeente", "politie", "om"):
+        w.assess(node)
+    w.invite("ggz", "derde")
+    w.join("ggz")
+    rejected(w, w.event("consent", w.consent_data("gemeente2", "ggz")), ConsentError)
+    rejected(
+        w, w.event("consent", w.consent_data("gemeente", "ggz", capacity="college")), ConsentError
+    )
+    rejected(w, w.event("consent", w.consent_data("om", "ggz", capacity="college")), ConsentError)
+    for node in ("gemeente", "politie", "om"):
+        w.consent(node, "ggz")
+    w.epoch()
+    assert w.state is not None
+    assert w.state.members["ggz"].role == "derde"
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [Criteria(None, None, None, None, None), Criteria(3, None, 0, None, 2)],
+    ids=["all-onbekend", "some-onbekend"],
+)
+def test_an_assessment_may_leave_criteria_onbekend(criteria: Criteria) -> None:
+    """Wet PGA art. 5 lid 3 prescribes no scoring: a criterion may be onbekend."""
+    w = World()
+    w.convene()
+    for node in ("politie", "om"):
+        w.invite(node)
+        w.join(node)
+    w.epoch()
+    for node in ("gemeente", "politie", "om"):
+        w.add("assess", w.assess_data(node, criteria=criteria))
+    assert w.state is not None
+    assert w.state.phase == "open"
+    assert chain.replay(w.events, roster=w.roster, registry=w.registry, now=w.now) == w.state
+
+
+def test_a_criterion_scores_0_to_3() -> None:
+    from protocol.errors import LocalProtocolError
+
+    w = World()
+    w.convene()
+    with pytest.raises(LocalProtocolError):
+        w.assess_data("gemeente", criteria=Criteria(4, 0, 0, 0, 0))
+
+
+# --- the registry version a room is validated under -----------------------------------------
+
+
+@pytest.mark.parametrize("version", [1, 3, 99])
+def test_a_room_pinned_to_a_registry_version_this_node_does_not_know_is_refused(
+    version: int,
+) -> None:
+    w = World()
+    with pytest.raises(RegistryMismatchError) as info:
+        try_convene(w, "gemeente", convene_data(w, registry=version))
+    assert info.value.code == "roster.registry"
+
+
+def test_a_convene_pinned_to_the_current_registry_replays() -> None:
+    w = World()
+    state = w.open_room()
+    assert state.registry == w.registry.version
+    assert chain.replay(w.events, roster=w.roster, registry=w.registry, now=w.now) == state
+
+
+def _registry_v3(drop: str) -> Registry:
+    """A later registry in which ``drop`` is no longer a deelnemer under pga-r."""
+    doc = json.loads(default_registry().source)
+    doc["version"] = 3
+    pga = next(b for b in doc["bases"] if b["id"] == "pga-r")
+    pga["deelnemers"].remove(drop)
+    del pga["senders"][drop]
+    return Registry.from_json(json.dumps(doc).encode())
+
+
+def test_a_room_keeps_the_registry_version_its_convene_pinned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After the federation moves to a new registry, an existing room is still judged by
+    the rules it was convened under, and a new room by the new ones."""
+    from protocol.share import receive_share
+
+    v2 = default_registry()
+    v3 = _registry_v3("rvdk")
+    monkeypatch.setattr(registry_module, "shipped_registry", {2: v2}.__getitem__)
+    w = World()
+    state = w.open_room()  # pinned to v2, rvdk a deelnemer
+    envelope = w.share("rvdk")
+    # the same chain, checked by a node whose current registry is v3
+    assert chain.replay(w.events, roster=w.roster, registry=v3, now=w.now) == state
+    opened = receive_share(
+        envelope, me="om", room_key=w.room_keys["om"], state=state, roster=w.roster, registry=v3
+    )
+    assert opened.share.sender == "rvdk"
+    # a room convened under v3 cannot take the rvdk in
+    new = World()
+    new.registry = v3
+    new.convene()
+    assert new.state is not None
+    assert new.state.registry == 3
+    rejected(new, new.event("invite", InviteData("rvdk", "deelnemer", 1)), MembershipError)
 
 
 def test_events_from_the_future_are_refused() -> None:

@@ -43,10 +43,11 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from world import World
+from world import World, capacity_of
 
 from protocol import chain, codec
 from protocol.chain import RoomState
+from protocol.codec import PROTOCOL_VERSION
 from protocol.errors import (
     CasusnetError,
     ChainError,
@@ -102,7 +103,7 @@ STATS: Counter[str] = Counter()
 def _open_room_steps() -> list[Callable[[World], Any]]:
     """World.open_room, one step at a time, so a run can start anywhere along it."""
     steps: list[Callable[[World], Any]] = [lambda w: w.convene()]
-    for node in ("politie", "om", "reclassering", "zvh"):
+    for node in ("politie", "om", "reclassering", "rvdk"):
         steps += [lambda w, n=node: w.invite(n), lambda w, n=node: w.join(n)]
     steps.append(lambda w: w.epoch())
     steps += [lambda w, n=node: w.assess(n) for node in ("gemeente", "politie", "om")]
@@ -256,6 +257,19 @@ nodes = st.sampled_from(NODES)
 picks = st.integers(0, 1000)
 roles = st.sampled_from(("deelnemer", "derde"))
 verdicts = st.sampled_from(("opnemen", "opnemen", "niet_opnemen"))
+#: the capacity a statement declares: mostly its organisation's own (the gemeente, the
+#: room's verblijf, as burgemeester; politie and OM none), sometimes a wrong one
+OWN = "own"
+capacities = st.sampled_from((OWN,) * 10 + (None, "burgemeester", "college"))
+
+
+def _capacity(node: str, drawn: str | None) -> str | None:
+    return capacity_of(ORG[node]) if drawn == OWN else drawn
+
+
+def _wrong_capacity(node: str, capacity: str | None) -> bool:
+    """Under pga-r the gemeente (the verblijf) acts as burgemeester; others in none."""
+    return capacity != ("burgemeester" if ORG[node] == "gemeente" else None)
 
 
 class RoomChain(RuleBasedStateMachine):
@@ -337,7 +351,14 @@ class RoomChain(RuleBasedStateMachine):
         fields = dict(room=s.room, seq=s.seq + 1, prev=s.head, time=self.w.tick())
         fields.update(override)
         event = Event(
-            "event", 1, fields["room"], fields["seq"], fields["prev"], kind, fields["time"], data
+            "event",
+            PROTOCOL_VERSION,
+            fields["room"],
+            fields["seq"],
+            fields["prev"],
+            kind,
+            fields["time"],
+            data,
         )
         return sign(self.w.signer(s.chair), s.chair, event)
 
@@ -345,12 +366,20 @@ class RoomChain(RuleBasedStateMachine):
         room = self.state.room if room is None else room
         now, seq = self.w.now, self.state.seq
         if kind == "join":
-            return Join("join", 1, room, seq, node, self.w.room_key(node).public, now)
+            return Join(
+                "join", PROTOCOL_VERSION, room, seq, node, self.w.room_key(node).public, now
+            )
         if kind == "assess":
-            return Assess("assess", 1, room, seq, node, Criteria(2, 2, 1, 1, 2), "opnemen", now)
+            return Assess(
+                "assess", PROTOCOL_VERSION, room, seq, node, capacity_of(self.w.nodes[node]),
+                Criteria(2, 2, 1, 1, 2), "opnemen", now,
+            )  # fmt: skip
         if kind == "consent":
-            return Consent("consent", 1, room, seq, node, "ggz", now)
-        return Leave("leave", 1, room, seq, node, now)
+            return Consent(
+                "consent", PROTOCOL_VERSION, room, seq, node, capacity_of(self.w.nodes[node]),
+                "ggz", now,
+            )  # fmt: skip
+        return Leave("leave", PROTOCOL_VERSION, room, seq, node, now)
 
     # -- plausible events: the rules decide ---------------------------------------------
 
@@ -374,8 +403,8 @@ class RoomChain(RuleBasedStateMachine):
             expected = MembershipError
         self.submit(self.w.event("join", self.w.join_data(node, rotate)), expected, "join")
 
-    @rule(pick=picks, verdict=verdicts)
-    def assess(self, pick: int, verdict: str) -> None:
+    @rule(pick=picks, verdict=verdicts, drawn=capacities)
+    def assess(self, pick: int, verdict: str, drawn: str | None) -> None:
         s = self.state
         node = self.choose(
             pick,
@@ -386,14 +415,19 @@ class RoomChain(RuleBasedStateMachine):
             ],
         )
         expected = self.gate("assess")
+        capacity = _capacity(node, drawn)
         if expected is None and (s.phase != "intake" or ORG[node] not in INTAKE_ORGS):
+            expected = IntakeError
+        if expected is None and _wrong_capacity(node, capacity):
             expected = IntakeError
         if expected is None and (node not in s.members or node in s.leaving):
             expected = MembershipError
-        self.submit(self.w.event("assess", self.w.assess_data(node, verdict)), expected, "assess")
+        data = self.w.assess_data(node, verdict, capacity=capacity)
+        label = "assess:wrong-capacity" if _wrong_capacity(node, capacity) else "assess"
+        self.submit(self.w.event("assess", data), expected, label)
 
-    @rule(pick=picks, pick_subject=picks)
-    def consent(self, pick: int, pick_subject: int) -> None:
+    @rule(pick=picks, pick_subject=picks, drawn=capacities)
+    def consent(self, pick: int, pick_subject: int, drawn: str | None) -> None:
         s = self.state
         subjects = [n for n, i in s.invited.items() if i.role == "derde"]
         subject = self.choose(pick_subject, subjects)
@@ -401,7 +435,10 @@ class RoomChain(RuleBasedStateMachine):
         node = self.choose(pick, [n for n in s.members if ORG[n] in INTAKE_ORGS - given])
         expected = self.gate("consent")
         invite = s.invited.get(subject)
+        capacity = _capacity(node, drawn)
         if expected is None and ORG[node] not in INTAKE_ORGS:
+            expected = ConsentError
+        elif expected is None and _wrong_capacity(node, capacity):
             expected = ConsentError
         elif expected is None and (node not in s.members or node in s.leaving):
             expected = MembershipError
@@ -409,9 +446,9 @@ class RoomChain(RuleBasedStateMachine):
             expected = ConsentError
         elif expected is None and ORG[node] in s.consents.get(subject, frozenset()):
             expected = ConsentError
-        self.submit(
-            self.w.event("consent", self.w.consent_data(node, subject)), expected, "consent"
-        )
+        data = self.w.consent_data(node, subject, capacity=capacity)
+        label = "consent:wrong-capacity" if _wrong_capacity(node, capacity) else "consent"
+        self.submit(self.w.event("consent", data), expected, label)
 
     @rule()
     def epoch(self) -> None:
@@ -443,7 +480,8 @@ class RoomChain(RuleBasedStateMachine):
         node = self.choose(pick, self._droppable())
         expected = self._drop_expected("leave", node)
         stmt = self.w.statement(
-            node, Leave("leave", 1, self.state.room, self.state.seq, node, self.w.now)
+            node,
+            Leave("leave", PROTOCOL_VERSION, self.state.room, self.state.seq, node, self.w.now),
         )
         self.submit(self.w.event("leave", stmt), expected, "leave")
 
@@ -584,7 +622,9 @@ class RoomChain(RuleBasedStateMachine):
             if kind == "invite"
             else (CloseData("afgesloten"))
         )
-        event = Event("event", 1, s.room, s.seq + 1, s.head, kind, self.w.tick(), data)
+        event = Event(
+            "event", PROTOCOL_VERSION, s.room, s.seq + 1, s.head, kind, self.w.tick(), data
+        )
         name = {"own-name": forger, "chair-name": s.chair, "unknown-name": "onbekend"}[variant]
         body = event.encode()
         raw = Signed(body, name, self.w.signer(forger).sign("event", body)).encode()
@@ -824,6 +864,8 @@ def test_random_room_chains_keep_the_rules() -> None:
         "non-chair:own-name:chain.not_chair",
         "replay:chain.replay",
         "assess-outside-intake:chain.intake",
+        "assess:wrong-capacity:chain.intake",
+        "consent:wrong-capacity:chain.consent",
         "invite-non-deelnemer:chain.membership",
         "after-close:chain.state",
         "consent:ok",
@@ -874,10 +916,10 @@ def test_old_join_does_not_bring_back_a_member_that_left() -> None:
     """A member that left on its own needs to sign a new join to be a member again."""
     w = World()
     w.open_room()
-    old_join = _statements(w, "join", signer="zvh")[0]
-    w.leave("zvh")
+    old_join = _statements(w, "join", signer="rvdk")[0]
+    w.leave("rvdk")
     w.epoch()
-    w.invite("zvh")
+    w.invite("rvdk")
 
     def rejoin_with_old_join() -> None:
         w.add("join", StatementData(old_join))

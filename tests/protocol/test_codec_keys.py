@@ -196,14 +196,16 @@ def test_non_canonical_x25519_encodings_are_refused() -> None:
         check_box_public(p_plus_1)
 
 
-def test_a_wrong_version_has_its_own_code() -> None:
+@pytest.mark.parametrize("version", [1, 3])
+def test_a_wrong_version_has_its_own_code(version: int) -> None:
+    """A v1 message (or a later one) is refused as such: v2 keeps no v1 compatibility."""
     from protocol.errors import VersionError
     from protocol.revocation import Receipt
 
     raw = pack(
         {
             "t": "receipt",
-            "v": 2,
+            "v": version,
             "kind": "delivered",
             "room": b"r" * 32,
             "ref": b"f" * 32,

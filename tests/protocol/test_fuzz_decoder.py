@@ -23,6 +23,7 @@ from world import World
 
 from protocol import chain, codec
 from protocol.chain import RoomState
+from protocol.codec import PROTOCOL_VERSION
 from protocol.errors import CasusnetError, all_error_classes
 from protocol.events import (
     DATA_SPECS,
@@ -125,10 +126,10 @@ def _federation() -> dict[str, Any]:
     )
     w.remove("reclassering")
     w.epoch()
-    w.leave("zvh")
+    w.leave("rvdk")
     w.epoch()
     w.add("close", CloseData("afgeschaald"))
-    content = Content(bytes(32), "Samenvatting", "Noodzakelijk", None, None, None, "politie")
+    content = Content(bytes(32), "Samenvatting", "Noodzakelijk", None, None, None, None, "politie")
     return dict(
         world=w,
         events=list(w.events),
@@ -514,7 +515,7 @@ def chair_signed_statement_mutation(draw: st.DrawFn) -> tuple[int, bytes]:
         stmt = draw(byte_mutation(stmt)) or b"\x00"
     forged = Event(
         "event",
-        1,
+        PROTOCOL_VERSION,
         event.room,
         event.seq,
         event.prev,
@@ -630,7 +631,7 @@ def test_request_header_text_gives_request_auth_error(value: str) -> None:
 SHARE_MAP = msgpack.unpackb(_inner(FED["shares"][0]), raw=False)  # politie's share, epoch 2
 SHARE_HEADER = codec.decode(_inner(FED["shares"][0]), Share.SPEC).header_hash()
 GOOD_CONTENT = Content(
-    SHARE_HEADER, "Samenvatting", "Noodzakelijk", "WPG20-1", None, None, "politie · wijkagent"
+    SHARE_HEADER, "Samenvatting", "Noodzakelijk", "WPG20-1", None, None, None, "politie · wijkagent"
 ).encode()
 
 
@@ -832,28 +833,31 @@ def test_duplicated_key_is_decode_noncanonical(data: bytes) -> None:
                     assert _code(fn, bad) == _expected(name, "decode.noncanonical"), name
 
 
-NON_MINIMAL_ONE = [
-    b"\xcc\x01",
-    b"\xcd\x00\x01",
-    b"\xce\x00\x00\x00\x01",
-    b"\xcf" + (1).to_bytes(8, "big"),
-    b"\xd0\x01",
-    b"\xd1\x00\x01",
-    b"\xd2\x00\x00\x00\x01",
-    b"\xd3" + (1).to_bytes(8, "big"),
+V = PROTOCOL_VERSION
+#: the protocol version, encoded in every longer integer form msgpack has
+NON_MINIMAL_VERSION = [
+    b"\xcc" + V.to_bytes(1, "big"),
+    b"\xcd" + V.to_bytes(2, "big"),
+    b"\xce" + V.to_bytes(4, "big"),
+    b"\xcf" + V.to_bytes(8, "big"),
+    b"\xd0" + V.to_bytes(1, "big"),
+    b"\xd1" + V.to_bytes(2, "big"),
+    b"\xd2" + V.to_bytes(4, "big"),
+    b"\xd3" + V.to_bytes(8, "big"),
 ]
 
 
-@pytest.mark.parametrize("encoding", NON_MINIMAL_ONE, ids=lambda b: b.hex())
+@pytest.mark.parametrize("encoding", NON_MINIMAL_VERSION, ids=lambda b: b.hex())
 def test_non_minimal_integer_is_decode_noncanonical(encoding: bytes) -> None:
     assert _code(lambda d: codec.decode(d, codec.Int()), encoding) == "decode.noncanonical"
-    # the version field "v": 1 of every typed body, encoded non-minimally
+    # the version field "v" of every typed body, encoded non-minimally
+    canonical = b"\xa1v" + bytes([V])  # a positive fixint
     checked = 0
     for data in BODIES:
         spec = _struct_for(data)
         assert spec is not None
-        assert b"\xa1v\x01" in data
-        bad = data.replace(b"\xa1v\x01", b"\xa1v" + encoding, 1)
+        assert canonical in data
+        bad = data.replace(canonical, b"\xa1v" + encoding, 1)
         assert _code(lambda d, s=spec: codec.decode(d, s), bad) == "decode.noncanonical"
         checked += 1
     assert checked == len(BODIES)

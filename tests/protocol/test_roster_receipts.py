@@ -155,8 +155,9 @@ def test_revoke_needs_shares_or_all_and_a_member_of_the_room() -> None:
     with pytest.raises(LocalProtocolError):
         make_revoke(w.signer("politie"), "politie", room=state.room, seq=1, now=w.now, rand=w.rand)
     outsider = make_revoke(
-        w.signer("rvdk"), "rvdk", room=state.room, seq=1, revoke_all=True, now=w.now, rand=w.rand
-    )
+        w.signer("jeugdzorg"), "jeugdzorg", room=state.room, seq=1, revoke_all=True, now=w.now,
+        rand=w.rand,
+    )  # fmt: skip
     with pytest.raises(ChainStateError):
         verify_revoke(outsider, state=state, roster=w.roster)
 
@@ -301,19 +302,72 @@ def test_add_years_handles_the_29th_of_february() -> None:
 
 def test_registry_entries_carry_law_article_and_text_date() -> None:
     reg = default_registry()
-    assert set(reg.bases) == {"pga-r", "wgs", "wpg-20", "wjsg-39fb", "wams"}
+    assert reg.version == 2
+    assert set(reg.bases) == {
+        "pga-r",
+        "wgs",
+        "wpg-20",
+        "wjsg-39fb",
+        "wjsg-39fa",
+        "wjsg-tul",
+        "wams",
+    }
     for basis in reg.bases.values():
         assert basis.law
         assert basis.articles
         assert basis.bwb
         assert len(basis.text_date) == 10
+        assert basis.in_force_date is None or len(basis.in_force_date) == 10
     assert not reg.bases["wams"].in_force
-    assert reg.bases["pga-r"].third_party_consent == {"gemeente", "politie", "om"}
-    assert reg.bases["pga-r"].intake_by == {"gemeente", "politie", "om"}
+    assert reg.bases["wams"].in_force_date is None
+    pga = reg.bases["pga-r"]
+    assert pga.third_party_consent == {"gemeente", "politie", "om"}
+    assert pga.intake_by == {"gemeente", "politie", "om"}
+    # Wet PGA art. 3 lid 1: the ZVH is no deelnemer; it chairs only for the burgemeester
+    assert pga.deelnemers == {"gemeente", "politie", "om", "reclassering", "rvdk"}
+    assert "zvh" not in pga.senders
+    assert pga.chair_on_behalf == {"zvh": "gemeente"}
+    assert pga.verblijf
+    assert reg.bases["wgs"].conveners == {"zvh"}
+    assert not reg.bases["wgs"].verblijf
     assert reg.bases["wpg-20"].senders.keys() == {"politie"}
+    assert reg.bases["wpg-20"].agreement_ref
     assert reg.bases["wjsg-39fb"].senders.keys() == {"om"}
+    assert reg.bases["wjsg-39fa"].requires_room == {"wgs"}
+    assert "reclassering" in reg.bases["wjsg-tul"].senders
     assert reg.bases["wjsg-39fb"].log_min_years == 4
+    assert set(reg.capacities_of("gemeente")) == {"burgemeester", "college"}
+    assert not reg.capacities_of("politie")
+    assert reg.bound_categories["politie"] == {"wpg-20"}
+    assert reg.bound_categories["justitieel"] == {"wjsg-39fb", "wjsg-39fa"}
+    assert reg.bound_categories["tenuitvoerlegging"] == {"wjsg-tul"}
+    assert reg.secrecy_orgs == {"ggz", "ggd", "jeugdzorg", "gi", "veilig_thuis"}
+    assert pga.secrecy
+    assert reg.bases["wgs"].secrecy
+    assert pga.avg["art9"].startswith("art. 9 lid 2 sub g")
     assert len(reg.criteria) == 5
+
+
+def test_the_supply_article_follows_the_room_it_is_supplied_to() -> None:
+    """Politie records Wpg art. 20 lid 4 in a Wet PGA room and lid 3 in a Wgs room."""
+    from protocol.policy import supply_article
+
+    reg = default_registry()
+    assert supply_article(reg.bases["wpg-20"], "pga-r") == "Wpg art. 20 lid 4"
+    assert supply_article(reg.bases["wpg-20"], "wgs") == "Wpg art. 20 lid 3"
+    assert supply_article(reg.bases["wjsg-39fb"], "pga-r") == "Wjsg art. 39fb"
+    assert supply_article(reg.bases["wjsg-39fa"], "wgs") == "Wjsg art. 39fa"
+    assert supply_article(reg.bases["pga-r"], "pga-r") == "Wet PGA"
+
+
+def test_a_registry_that_binds_a_category_to_an_unknown_basis_is_refused() -> None:
+    import json
+    from importlib import resources
+
+    doc = json.loads(resources.files("protocol").joinpath("grondslagen.json").read_bytes())
+    doc["bound_categories"]["politie"] = ["wpg-99"]
+    with pytest.raises(ValueError, match="bound category politie"):
+        Registry.from_json(json.dumps(doc).encode())
 
 
 def test_registry_hash_ignores_whitespace_but_not_content() -> None:

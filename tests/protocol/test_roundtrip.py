@@ -46,7 +46,7 @@ def a_whole_meeting() -> tuple[World, dict[str, list[bytes]]]:
             rand=w.rand,
         ),
     )
-    w.remove("zvh")
+    w.remove("rvdk")
     w.epoch()
     w.leave("reclassering")
     w.epoch()
@@ -124,7 +124,7 @@ def test_round_trip_of_request_and_content() -> None:
     )
     pending = read_request_header(header)
     assert decode(pending.request.encode(), Request.SPEC) == pending.request
-    content = Content(b"\x00" * 32, "samenvatting", None, None, None, None, "wijkagent")
+    content = Content(b"\x00" * 32, "samenvatting", None, None, None, None, None, "wijkagent")
     assert decode(content.encode(), Content.SPEC) == content
 
 
@@ -159,7 +159,9 @@ def test_decisions_need_measure_owner_and_date() -> None:
     with pytest.raises(LocalProtocolError):
         seal_item(state, "decision", title="x", measure=None, owner="gemeente", due=1, rand=w.rand)
     with pytest.raises(LocalProtocolError):
-        seal_item(state, "decision", title="x", measure="zorg", owner="rvdk", due=1, rand=w.rand)
+        seal_item(
+            state, "decision", title="x", measure="zorg", owner="jeugdzorg", due=1, rand=w.rand
+        )
 
 
 def test_plan_items_need_an_open_room_and_unique_ids() -> None:

@@ -25,9 +25,12 @@ from world import World
 
 from protocol import chain, codec
 from protocol.chain import RoomState
+from protocol.codec import PROTOCOL_VERSION
 from protocol.errors import (
     BindingError,
+    CapacityError,
     CasusnetError,
+    CategoryBoundError,
     DecodeError,
     RequestAuthError,
     RosterAuthorityError,
@@ -76,7 +79,7 @@ def _build() -> Fixture:
     share_state = w.state
     w.remove("reclassering")
     w.epoch()
-    w.leave("zvh")
+    w.leave("rvdk")
     w.epoch()
     w.add("close", CloseData("afgesloten"))
     events = list(w.events)
@@ -340,7 +343,14 @@ def test_tampered_member_statement_is_refused_even_if_the_chair_signs(kind: str)
     checked = 0
     for _, bad in _flips(stmt):
         ev = Event(
-            "event", 1, event.room, event.seq, event.prev, kind, event.time, StatementData(bad)
+            "event",
+            PROTOCOL_VERSION,
+            event.room,
+            event.seq,
+            event.prev,
+            kind,
+            event.time,
+            StatementData(bad),
         )
         body = ev.encode()
         data = Signed(body, before.chair, chair.sign("event", body)).encode()
@@ -377,6 +387,7 @@ HEADER_CHANGES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "epoch": lambda b: b["epoch"] - 1,  # gemeente and om were members of epoch 1 too
     "recipients": lambda b: ["gemeente"],
     "basis": lambda b: "pga-r",
+    "capacity": lambda b: "burgemeester",
     "categories": lambda b: ["signalen"],
     "sender": lambda b: "om",
     "seq": lambda b: b["seq"] + 1,
@@ -384,6 +395,13 @@ HEADER_CHANGES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "created": lambda b: b["created"] + 1,
 }
 BINDING_FIELDS = sorted(set(HEADER_CHANGES) - {"sender"})
+#: changes the recipient's policy already refuses for politie's wpg-20 share: politie
+#: supplies politiegegevens only under the Wpg, and acts in no capacity
+POLICY_REFUSED = {"basis": CategoryBoundError, "capacity": CapacityError}
+
+
+def test_header_changes_cover_every_header_field() -> None:
+    assert set(HEADER_CHANGES) == set(Share.SPEC.keys[2:-2])  # all but t, v, ct, wraps
 
 
 def _changed(field: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -438,8 +456,9 @@ def test_sender_resigning_old_content_under_new_header_gives_binding_error(field
     """The legitimate sender re-signs a changed header over the old ct and wraps.
 
     The signature and policy checks pass (except for another room, which is refused as
-    a binding error at once); the content's header hash does not match, so the
-    recipient refuses it with ``crypto.binding``.
+    a binding error at once, and for the changes policy refuses on its own); the
+    content's header hash does not match, so the recipient refuses it with
+    ``crypto.binding``, whatever the policy says.
     """
     body, _ = _share_map(FX.shares["small"])
     changed = _changed(field, body)
@@ -448,7 +467,12 @@ def test_sender_resigning_old_content_under_new_header_gives_binding_error(field
         with pytest.raises(BindingError) as info:
             verify_share(data, state=FX.state, roster=W.roster, registry=W.registry)
     else:
-        share = verify_share(data, state=FX.state, roster=W.roster, registry=W.registry)
+        if field in POLICY_REFUSED:
+            with pytest.raises(POLICY_REFUSED[field]):
+                verify_share(data, state=FX.state, roster=W.roster, registry=W.registry)
+            share = codec.decode(codec.decode(data, Signed.SPEC).body, Share.SPEC)
+        else:
+            share = verify_share(data, state=FX.state, roster=W.roster, registry=W.registry)
         with pytest.raises(BindingError) as info:
             open_share(
                 share,
@@ -598,7 +622,10 @@ def test_member_statement_signed_for_another_purpose_is_refused(kind: str, purpo
     inner = codec.decode(event.data.statement, Signed.SPEC)
     member = W.signer(inner.signer)
     stmt = Signed(inner.body, inner.signer, member.sign(purpose, inner.body)).encode()
-    ev = Event("event", 1, event.room, event.seq, event.prev, kind, event.time, StatementData(stmt))
+    ev = Event(
+        "event", PROTOCOL_VERSION, event.room, event.seq, event.prev, kind, event.time,
+        StatementData(stmt),
+    )  # fmt: skip
     body = ev.encode()
     data = Signed(body, "gemeente", W.signer("gemeente").sign("event", body)).encode()
     expect_refused(check_event(index), data, SignatureError)

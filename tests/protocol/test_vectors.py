@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,17 +14,21 @@ from typing import Any
 import pytest
 
 from protocol import chain
-from protocol.codec import pack, unpack
-from protocol.errors import RequestAuthError, SignatureError
+from protocol.codec import PROTOCOL_VERSION, decode, pack, unpack
+from protocol.errors import RequestAuthError, SignatureError, all_error_classes
+from protocol.events import Assess
 from protocol.keys import BoxKeyPair, Signer, fingerprint, secretbox_open, unseal, verify
 from protocol.registry import default_registry
 from protocol.request import ReplayGuard, read_request_header, verify_request
 from protocol.revocation import verify_receipt, verify_revoke
 from protocol.roster import accept_roster
 from protocol.share import open_share, verify_share
+from protocol.signed import Signed
+from protocol.verblijf import verify_mandate
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "tests" / "vectors"
+DOC = ROOT / "docs" / "protocol.md"
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +117,19 @@ def test_federation_chain_share_revoke_receipt_request(v: dict[str, Any]) -> Non
     key = BoxKeyPair(private=b(cv["room_private_keys"][me]), public=state.members[me].key)
     content = open_share(share, me=me, room_key=key, state=state, registry=registry)
     assert content.summary == sv["summary"]
+    assert content.agreement_ref == sv["agreement_ref"]
+    assert share.capacity is None
+    for more in v["more_shares"]:
+        share = verify_share(b(more["envelope"]), state=state, roster=roster, registry=registry)
+        assert (share.sender, share.capacity) == (more["sender"], more["capacity"])
+        me = more["opened_by"]
+        key = BoxKeyPair(private=b(cv["room_private_keys"][me]), public=state.members[me].key)
+        content = open_share(share, me=me, room_key=key, state=state, registry=registry)
+        assert content.conditions == more["conditions"]
+        assert (content.secrecy_ground, content.secrecy_ref) == (
+            more["secrecy_ground"],
+            more["secrecy_ref"],
+        )
 
     revoke = verify_revoke(b(v["revoke"]["envelope"]), state=state, roster=roster)
     assert revoke.all
@@ -137,6 +156,55 @@ def test_federation_chain_share_revoke_receipt_request(v: dict[str, Any]) -> Non
         guard=ReplayGuard(),
     )
     assert caller == "politie"
+
+
+def test_a_convene_on_the_burgemeesters_behalf_and_an_onbekend_assessment(
+    v: dict[str, Any],
+) -> None:
+    fed, ov = v["federation"], v["chaired_on_behalf"]
+    registry = default_registry()
+    roster = accept_roster(b(fed["roster"]), b(fed["authority_public"]), registry)
+    state = chain.apply(
+        None, b(ov["convene"]), roster=roster, registry=registry, now=ov["verify_time"]
+    )
+    assert state.room.hex() == ov["room_id"]
+    assert (state.chair, state.verblijf, state.registry) == (
+        ov["chair"],
+        ov["verblijf"],
+        ov["registry"],
+    )
+    mandate = verify_mandate(b(ov["mandate"]), roster=roster, chair="zvh", case=state.case)
+    assert mandate.node == ov["verblijf"]
+
+    av = v["assess_onbekend"]
+    wrapper = decode(b(av["statement"]), Signed.SPEC)
+    assert wrapper.body.hex() == av["body"]
+    body = decode(wrapper.body, Assess.SPEC)
+    roster.member(wrapper.signer).verify("statement", wrapper.body, wrapper.sig, body.time)
+    assert body.capacity == "burgemeester"
+    assert dataclasses.asdict(body.criteria) == av["criteria"]
+    assert body.encode() == wrapper.body  # nil, not an absent key, for onbekend
+
+
+def test_the_document_quotes_what_the_code_does(v: dict[str, Any]) -> None:
+    """docs/protocol.md is enough to build a compatible node: its version, labels,
+    registry hash and error table are those of the code and the vectors."""
+    doc = DOC.read_text()
+    assert doc.startswith(f"# casusnet wire protocol, version {PROTOCOL_VERSION}\n")
+    assert "casusnet/v1" not in doc
+    assert v["federation"]["registry_hash"] in doc
+    for label in (b"casusnet/v2/share-header\x00", b"casusnet/v2/item-header\x00"):
+        spaced = " ".join(f"{byte:02x}" for byte in label)
+        assert spaced in " ".join(doc.split()), label  # the doc wraps the hex over lines
+    table = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r"^\| `([a-z_.]+)` \| (\w+) \|", doc, flags=re.MULTILINE)
+        if m.group(2).endswith("Error")
+    }
+    # the protocol's own classes (the node's, loaded by other tests, are not the wire's)
+    protocol = [cls for cls in all_error_classes() if cls.__module__.startswith("protocol.")]
+    assert table == {cls.code: cls.__name__ for cls in protocol}
+    assert f"all {len(table)} classes" in doc
 
 
 def test_key_rotation(v: dict[str, Any]) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from protocol import chain
 from protocol.chain import RoomState
+from protocol.codec import PROTOCOL_VERSION
 from protocol.events import (
     Assess,
     Consent,
@@ -18,6 +19,7 @@ from protocol.events import (
     InviteData,
     Join,
     Leave,
+    Mandate,
     RemoveData,
     StatementData,
 )
@@ -113,13 +115,25 @@ class World:
             self.room_keys[node] = BoxKeyPair.generate(self.rand)
         return self.room_keys[node]
 
+    def mandate(self, chair: str, case: str, gemeente: str = "gemeente") -> bytes:
+        """The gemeente van verblijf's signed mandate for ``chair`` (a ZVH) to chair."""
+        body = Mandate("mandate", PROTOCOL_VERSION, case, chair, gemeente, self.now)
+        return chain.statement(self.signer(gemeente), gemeente, body)
+
     def convene(
         self,
         chair: str = "gemeente",
         bases: tuple[str, ...] = ("pga-r", "wjsg-39fb", "wpg-20"),
         case: str = "RAD-2026-017",
+        verblijf: str | None = "gemeente",
+        mandate: bytes | None = None,
     ) -> bytes:
         basis_objs = [self.registry.get(b) for b in bases]
+        room_basis = next(b for b in basis_objs if b.kind == "room")
+        if not room_basis.verblijf:
+            verblijf = None
+        elif mandate is None and chair != verblijf and verblijf is not None:
+            mandate = self.mandate(chair, case, verblijf)
         data = ConveneData(
             case=case,
             purpose="Weging en aanpak van zorgen over radicalisering",
@@ -127,6 +141,9 @@ class World:
             retention=chain.retention_years(basis_objs),
             meeting=self.now + 7 * 86400,
             chair_key=self.room_key(chair).public,
+            registry=self.registry.version,
+            verblijf=verblijf,
+            mandate=mandate,
         )
         event = chain.convene(self.signer(chair), chair, data, self.tick())
         self.apply(event)
@@ -154,7 +171,8 @@ class World:
             self.room_keys[node] = BoxKeyPair.generate(self.rand)
         key = self.room_key(node).public
         return self.statement(
-            node, Join("join", 1, self.state.room, self.state.seq, node, key, self.now)
+            node,
+            Join("join", PROTOCOL_VERSION, self.state.room, self.state.seq, node, key, self.now),
         )
 
     def join(self, node: str, rotate: bool = False) -> bytes:
@@ -170,27 +188,43 @@ class World:
     def epoch(self) -> bytes:
         return self.add("epoch", self.epoch_data())
 
-    def assess_data(self, node: str, verdict: str = "opnemen") -> StatementData:
+    def assess_data(self, node: str, verdict: str = "opnemen", **override: Any) -> StatementData:
+        """``node``'s signed assessment; ``override`` replaces fields (``capacity``, ...)."""
         assert self.state is not None
         body = Assess(
             "assess",
-            1,
+            PROTOCOL_VERSION,
             self.state.room,
             self.state.seq,
             node,
+            capacity_of(self.nodes[node]),
             Criteria(3, 2, 2, 2, 1),
             verdict,
             self.now,
         )
-        return self.statement(node, body)
+        return self.statement(node, replace(body, **override))
 
     def assess(self, node: str, verdict: str = "opnemen") -> bytes:
         return self.add("assess", self.assess_data(node, verdict))
 
-    def consent_data(self, node: str, subject: str) -> StatementData:
+    def consent_data(self, node: str, subject: str, **override: Any) -> StatementData:
+        """``node``'s signed consent; ``override`` replaces fields (``capacity``, ...)."""
         assert self.state is not None
         return self.statement(
-            node, Consent("consent", 1, self.state.room, self.state.seq, node, subject, self.now)
+            node,
+            replace(
+                Consent(
+                    "consent",
+                    PROTOCOL_VERSION,
+                    self.state.room,
+                    self.state.seq,
+                    node,
+                    capacity_of(self.nodes[node]),
+                    subject,
+                    self.now,
+                ),
+                **override,
+            ),
         )
 
     def consent(self, node: str, subject: str) -> bytes:
@@ -204,14 +238,21 @@ class World:
         return self.add(
             "leave",
             self.statement(
-                node, Leave("leave", 1, self.state.room, self.state.seq, node, self.now)
+                node,
+                Leave("leave", PROTOCOL_VERSION, self.state.room, self.state.seq, node, self.now),
             ),
         )
 
-    def open_room(self, third_party: bool = True) -> RoomState:
-        """The standard casusoverleg: five deelnemers, intake, GGZ as third party."""
-        self.convene()
-        for node in ("politie", "om", "reclassering", "zvh"):
+    def open_room(self, third_party: bool = True, **convene: Any) -> RoomState:
+        """The standard casusoverleg: five deelnemers, intake, GGZ as third party.
+
+        ``convene`` goes to :meth:`convene` (another ``chair``, more ``bases``); a chair
+        other than the gemeente invites the gemeente van verblijf as a deelnemer."""
+        self.convene(**convene)
+        chair = convene.get("chair", "gemeente")
+        for node in ("gemeente", "politie", "om", "reclassering", "rvdk"):
+            if node == chair:
+                continue
             self.invite(node)
             self.join(node)
         self.epoch()
@@ -247,6 +288,14 @@ class World:
         )
 
 
+def capacity_of(org: str) -> str | None:
+    """The capacity a test node of this organisation acts in (a gemeente: burgemeester)."""
+    return "burgemeester" if org == "gemeente" else None
+
+
+SECRECY_ORGS = ("ggz", "ggd", "jeugdzorg", "gi", "veilig_thuis")
+
+
 def default_draft(state: RoomState, sender: str, **kw: Any) -> Draft:
     org = next(e[sender].org for e in state.epochs.values() if sender in e)
     basis = {"politie": "wpg-20", "om": "wjsg-39fb"}.get(org, "pga-r")
@@ -261,7 +310,10 @@ def default_draft(state: RoomState, sender: str, **kw: Any) -> Draft:
         summary=SHARE_TEXT,
         author_function=f"{org} · casusregisseur",
         justification="Noodzakelijk voor de weging; geen minder ingrijpend middel.",
-        decision_ref="WPG20-2026-004" if basis == "wpg-20" else None,
+        agreement_ref="Afspraak bevoegd gezag 2026-004" if basis == "wpg-20" else None,
+        capacity=capacity_of(org),
+        secrecy_ground="toestemming" if org in SECRECY_ORGS else None,
+        secrecy_ref="Toestemming betrokkene 2026-03-02" if org in SECRECY_ORGS else None,
     )
     fields.update(kw)
     return Draft(**fields)

@@ -57,10 +57,10 @@ async def test_chair_convenes_with_the_wizard(federation: Any) -> None:
         s.query_one("#meeting").value = "2026-12-01 10:00"
         bases = s.query_one("#bases")
         text = screen_text(app)
-        assert "Wet politiegegevens (art. 19, 20)" in text  # law and article shown
-        for b in ("pga-r", "wpg-20", "wjsg-39fb"):
-            bases.select(b)
-        for n in ("politie", "om", "zvh", "reclassering"):
+        assert "Wet PGA (art. 2, 3, 4, 5, 6, 7, 8, 9)" in text  # law and articles shown
+        assert "komen vanzelf mee" in text  # politie's and the OM's bases need no ticking
+        bases.select("pga-r")
+        for n in ("politie", "om", "reclassering"):
             s.query_one("#deelnemers").select(n)
         s.query_one("#derden").select("ggz")
         await pilot.press("ctrl+s")
@@ -72,7 +72,7 @@ async def test_chair_convenes_with_the_wizard(federation: Any) -> None:
     federation.wait_for(
         "the partners to join",
         lambda: (
-            {"politie", "om", "zvh", "reclassering"}
+            {"politie", "om", "reclassering"}
             <= {m["node"] for m in room_doc(federation, "gemeente")["members"]}
         ),
     )
@@ -149,16 +149,16 @@ async def test_share_refused_by_policy_then_sent(federation: Any) -> None:
         await press_button(app, pilot, "#check")
         await until(pilot, lambda: "Niet toegestaan" in screen_text(app), "the policy refusal")
         text = screen_text(app)
-        assert "Wet politiegegevens" in text
-        assert "Referentie schriftelijk besluit" in text
+        assert "Wpg (art. 20 lid 3 en 4)" in text  # the law and its articles
+        assert "Referentie afspraak met het bevoegd gezag" in text
         assert not [s for s in room_doc(federation, "politie")["shares"] if s["own"]]
-        form.query_one("#decision_ref").value = "WPG20-2026-004"
+        form.query_one("#agreement_ref").value = "Afspraak bevoegd gezag 2026"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is screen, "back in the room")
         await pilot.press("4")
         await until(
             pilot,
-            lambda: "4/4 ontvangen" in screen_text(app),
+            lambda: "3/3 ontvangen" in screen_text(app),
             "every recipient confirmed receipt",
         )
     # the derde received nothing: it was not named
@@ -302,13 +302,13 @@ async def test_idle_session_returns_to_login(federation: Any) -> None:
 
 
 async def test_a_lost_node_is_shown_and_retried(federation: Any) -> None:
-    async with tui(federation, "zvh") as (app, pilot):
+    async with tui(federation, "reclassering") as (app, pilot):
         await until(pilot, lambda: CASE in screen_text(app), "the rooms")
-        federation.stop("zvh")
+        federation.stop("reclassering")
         try:
             await until(pilot, lambda: "GEEN VERBINDING" in app.sub_title, "the lost node shown")
             assert CASE in screen_text(app)  # what was on screen stays
         finally:
-            federation.start("zvh")
+            federation.start("reclassering")
         await until(pilot, lambda: "GEEN VERBINDING" not in app.sub_title, "the node back")
-        assert "procesregisseur" in app.sub_title
+        assert "reclasseringswerker" in app.sub_title

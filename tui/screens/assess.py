@@ -23,18 +23,26 @@ CRITERIA = (
 )
 
 
+ONBEKEND = -1
+"""The form's value for a criterion left "onbekend" (sent as null: not "geen zorg")."""
+
+
+def score(value: Any) -> int | None:
+    return None if value == ONBEKEND else int(value)
+
+
 class AssessScreen(RoomModal):
     BINDINGS = [Binding("ctrl+s", "submit", "assess.submit")]
 
     def compose(self) -> ComposeResult:
-        scores = [(t(f"score.{n}"), n) for n in range(4)]
+        scores = [(t("score.onbekend"), ONBEKEND)] + [(t(f"score.{n}"), n) for n in range(4)]
         with Vertical(classes="dialog"):
             yield Static(t("assess.title", case=self.room.get("case", "")), classes="title")
             yield Label(t("assess.criteria"))
             for c in CRITERIA:
                 with Horizontal(classes="row"):
                     yield Label(t(f"criterion.{c}"), classes="criterion")
-                    yield choice(scores, value=0, allow_blank=False, id=f"c-{c}")
+                    yield choice(scores, value=ONBEKEND, allow_blank=False, id=f"c-{c}")
             with Horizontal(classes="row"):
                 yield Label(t("assess.verdict"), classes="criterion")
                 yield choice(
@@ -53,7 +61,7 @@ class AssessScreen(RoomModal):
     async def action_submit(self) -> None:
         body = {
             "verdict": self.query_one("#verdict", Select).value,
-            "criteria": {c: self.query_one(f"#c-{c}", Select).value for c in CRITERIA},
+            "criteria": {c: score(self.query_one(f"#c-{c}", Select).value) for c in CRITERIA},
         }
         await self.send(f"/v1/rooms/{self.room['room']}/assess", body, t("assess.done"))
 

@@ -25,8 +25,8 @@ from .base import Form
 
 FIELD_LABELS = {
     "justification": "compose.justification",
-    "decision_ref": "compose.decision_ref",
-    "consent": "compose.consent",
+    "agreement_ref": "compose.agreement_ref",
+    "secrecy_ref": "compose.secrecy_ref",
     "conditions": "compose.conditions",
 }
 
@@ -41,21 +41,38 @@ class ComposeScreen(Form):
         super().__init__()
         self.room = room
 
+    def my_role(self) -> str:
+        me = self.capp.api.me.get("node")
+        roles = [m.get("role") for m in self.room.get("members", []) if m.get("node") == me]
+        return str(roles[0]) if roles else "deelnemer"
+
     # the bases this organisation may use in this room (the node decides; this only helps)
     def usable_bases(self) -> list[dict[str, Any]]:
         api = self.capp.api
-        org = api.me.get("org", "")
+        org, derde = api.me.get("org", ""), self.my_role() == "derde"
         out = []
         for basis_id in self.room.get("bases", []):
             b = api.basis(basis_id)
-            if b.get("in_force") and org in (b.get("senders") or {}):
+            may = b.get("third_party_may_share") if derde else org in (b.get("senders") or {})
+            if b.get("in_force") and may:
                 out.append(b)
         return out
 
     def categories_for(self, basis: dict[str, Any]) -> list[str]:
+        """What this organisation may supply under the basis: its share of the basis's
+        categories, without those bound to another basis (politiegegevens, ...)."""
         org = self.capp.api.me.get("org", "")
-        allowed = (basis.get("senders") or {}).get(org)
-        return list(allowed if allowed is not None else basis.get("categories", []))
+        if self.my_role() == "derde":
+            allowed = basis.get("third_party_categories") or basis.get("categories", [])
+        else:
+            subset = (basis.get("senders") or {}).get(org)
+            allowed = subset if subset is not None else basis.get("categories", [])
+        bound = self.capp.api.registry.get("bound_categories", {})
+        return [c for c in allowed if basis.get("id") in bound.get(c, [basis.get("id")])]
+
+    def holds_secrecy(self, basis: dict[str, Any]) -> bool:
+        secrecy = self.capp.api.registry.get("secrecy", {})
+        return bool(basis.get("secrecy")) and self.capp.api.me.get("org") in secrecy.get("orgs", [])
 
     def compose_body(self) -> ComposeResult:
         me = self.capp.api.me.get("node")
@@ -92,6 +109,15 @@ class ComposeScreen(Form):
             )
             if any(m.get("role") == "derde" for m in members):
                 yield Static(t("compose.derde_note"), classes="note")
+            capacity = self.capp.api.me.get("capacity")
+            if capacity:
+                yield Static(t("compose.capacity", capacity=capacity), classes="note")
+            grounds = self.capp.api.registry.get("secrecy", {}).get("grounds", {})
+            yield Label(t("compose.secrecy_ground"), id="label-secrecy_ground")
+            yield choice(
+                [(plain(label), ground) for ground, label in grounds.items()],
+                id="secrecy_ground",
+            )
             for name, label in FIELD_LABELS.items():
                 yield Label(t(label), id=f"label-{name}")
                 yield Field(id=name)
@@ -124,13 +150,12 @@ class ComposeScreen(Form):
             ]
         )
         required = self.required_fields(basis)
+        secrecy = self.holds_secrecy(basis)
+        self.query_one("#label-secrecy_ground", Label).display = secrecy
+        self.query_one("#secrecy_ground", Select).display = secrecy
         for name, label in FIELD_LABELS.items():
-            visible = (
-                name == "justification"
-                or name in required
-                or (name == "conditions" and basis.get("conditions_allowed"))
-                or (name == "consent" and basis.get("consent"))
-            )
+            # conditions on further use are every supplier's right
+            visible = name in ("justification", "conditions") or name in required
             text = t(label) + (f" ({t('compose.required')})" if name in required else "")
             self.query_one(f"#label-{name}", Label).update(text)
             self.query_one(f"#label-{name}", Label).display = bool(visible)
@@ -139,16 +164,13 @@ class ComposeScreen(Form):
     def required_fields(
         self, basis: dict[str, Any], categories: list[str] | None = None
     ) -> list[str]:
-        org = self.capp.api.me.get("org", "")
         out = []
         if basis.get("justification"):
             out.append("justification")
-        if basis.get("decision_ref"):
-            out.append("decision_ref")
-        consent = basis.get("consent") or None
-        if consent and org in consent.get("orgs", []):
-            if categories is None or set(categories) & set(consent.get("categories", [])):
-                out.append("consent")
+        if basis.get("agreement_ref"):
+            out.append("agreement_ref")
+        if self.holds_secrecy(basis):
+            out.append("secrecy_ref")
         return out
 
     def body(self) -> dict[str, Any]:
@@ -162,6 +184,9 @@ class ComposeScreen(Form):
             widget = self.query_one(f"#{name}", Field)
             if widget.display and widget.value.strip():
                 body[name] = widget.value.strip()
+        ground = self.query_one("#secrecy_ground", Select)
+        if ground.display and isinstance(ground.value, str):
+            body["secrecy_ground"] = ground.value
         return body
 
     def explain(self, exc: BaseException, body: dict[str, Any]) -> str:
@@ -193,8 +218,10 @@ class ComposeScreen(Form):
             reason = t("policy.category", law=law, org=org, detail=", ".join(refused) or detail)
         elif code == "policy.organisation":
             reason = t("policy.organisation", law=law, org=org)
-        elif code == "policy.conditions":
-            reason = t("policy.conditions", law=law)
+        elif code == "policy.category_basis":
+            reason = t("policy.category_basis", detail=detail)
+        elif code == "policy.secrecy":
+            reason = t("policy.secrecy")
         else:
             reason = fmt.lower_first(fmt.error_text(code, exc.message))
         return t("policy.refused", reason=reason) + f"\n[{code}]" + (f" {detail}" if detail else "")

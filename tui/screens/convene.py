@@ -8,14 +8,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Label, SelectionList, Static
+from textual.widgets import Button, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from .. import fmt
 from ..api import ApiError, NodeUnreachable
 from ..fmt import describe
 from ..i18n import t
-from ..widgets import Field, Picks, plain
+from ..widgets import Field, Picks, choice, plain
 from .base import Form, form_end
 
 
@@ -34,9 +34,11 @@ class ConveneScreen(Form):
                 b["id"],
             )
             for b in api.registry.get("bases", [])
-            if b.get("in_force")
+            if b.get("in_force") and b.get("kind") == "room"
         ]
         partners = [m for m in api.roster.get("members", []) if m.get("node") != me]
+        gemeenten = [m for m in api.roster.get("members", []) if m.get("org") == "gemeente"]
+        mine = me if api.me.get("org") == "gemeente" else Select.BLANK
         with VerticalScroll(id="form"):
             yield Static(t("convene.title"), classes="title")
             yield Label(t("convene.case"))
@@ -47,6 +49,13 @@ class ConveneScreen(Form):
             yield Field(id="meeting", placeholder="2026-12-01 10:00")
             yield Label(t("convene.bases"))
             yield Picks(*bases, id="bases")
+            yield Static(t("convene.supply_note"), classes="note")
+            yield Label(t("convene.verblijf"))
+            yield choice(
+                [(plain(f"{m['node']}: {m.get('name', '')}"), m["node"]) for m in gemeenten],
+                value=mine,
+                id="verblijf",
+            )
             yield Label(t("convene.deelnemers"))
             yield partner_picks(partners, "deelnemers")
             yield Label(t("convene.derden"))
@@ -71,8 +80,17 @@ class ConveneScreen(Form):
         body: dict[str, Any] = {
             "case": case,
             "purpose": self.query_one("#purpose", Field).value.strip() or None,
-            "bases": list(self.query_one("#bases", SelectionList).selected),
+            "bases": with_supply_bases(
+                list(self.query_one("#bases", SelectionList).selected),
+                self.capp.api.registry.get("bases", []),
+            ),
         }
+        verblijf = self.query_one("#verblijf", Select).value
+        names_verblijf = any(
+            self.capp.api.basis(b).get("verblijf") for b in body["bases"]
+        )  # the Wet PGA: the casusoverleg of the gemeente van verblijf
+        if isinstance(verblijf, str) and names_verblijf:
+            body["verblijf"] = verblijf
         if meeting is not None:
             body["meeting"] = meeting
         invites = [(n, "deelnemer") for n in self.query_one("#deelnemers", SelectionList).selected]
@@ -103,6 +121,19 @@ class ConveneScreen(Form):
         for f in failed:
             self.notify(markup=False, message=f, severity="error", timeout=10)
         self.dismiss(room)
+
+
+def with_supply_bases(chosen: list[str], registry_bases: list[dict[str, Any]]) -> list[str]:
+    """The room bases chosen and the supply bases that come with them: politie's Wpg and
+    the OM's Wjsg follow a Wet PGA or Wgs casusoverleg without extra ticking."""
+    supply = [
+        b["id"]
+        for b in registry_bases
+        if b.get("in_force")
+        and b.get("kind") == "supply"
+        and set(b.get("requires_room", [])) & set(chosen)
+    ]
+    return sorted(set(chosen) | set(supply))
 
 
 def partner_picks(partners: list[dict[str, Any]], id_: str) -> Picks:

@@ -202,7 +202,8 @@ def share_lines(doc: dict[str, Any]) -> list[str]:
         doc.get("summary", ""),
         "",
     ]
-    for key in ("justification", "decision_ref", "consent", "conditions"):
+    fields = ("article", "capacity", "justification", "agreement_ref", "secrecy_ground")
+    for key in (*fields, "secrecy_ref", "conditions"):
         if doc.get(key):
             lines.append(f"{t('view.' + key)}: {doc[key]}")
     lines += ["", t("view.audited")]

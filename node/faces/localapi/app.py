@@ -12,6 +12,7 @@ from node.faces.localapi.rooms import (
     assess,
     consent,
     convene,
+    grant_mandate,
     invite,
     list_rooms,
     remove,
@@ -48,6 +49,7 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_get("/v1/me", route(me))
     r.add_get("/v1/rooms", route(list_rooms))
     r.add_post("/v1/rooms", route(convene))
+    r.add_post("/v1/mandates", route(grant_mandate))
     r.add_get("/v1/rooms/{room}", route(show_room))
     r.add_post("/v1/rooms/{room}/invite", route(invite))
     r.add_post("/v1/rooms/{room}/remove", route(remove))

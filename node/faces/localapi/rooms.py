@@ -43,8 +43,25 @@ async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any
         purpose=str(body.get("purpose") or "Weging en aanpak"),
         bases=[str(b) for b in body["bases"]],
         meeting=int(body.get("meeting", node.now())),
+        verblijf=_optional_str(body, "verblijf"),
     )
     return {"room": state.room.hex(), "case": state.case, "phase": state.phase}
+
+
+async def grant_mandate(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    chair, case = _optional_str(body, "chair"), _optional_str(body, "case")
+    if not chair or not case:
+        raise BadRequest("chair and case are required")
+    node.members.grant_mandate(who, chair, case)
+    return {"ok": True, "chair": chair, "case": case}
+
+
+def _optional_str(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise BadRequest(f"{key}: a string")
+    return value
 
 
 async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
@@ -136,9 +153,9 @@ async def assess(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     given = body.get("criteria", {})
     if not isinstance(given, dict) or set(given) - set(CRITERIA):
         raise BadRequest(f"criteria: a map with keys from {', '.join(CRITERIA)}")
-    criteria = {c: int(given.get(c, 0)) for c in CRITERIA}
-    if not all(0 <= v <= 3 for v in criteria.values()):
-        raise BadRequest("criteria: each 0 (geen) to 3 (hoog)")
+    criteria: dict[str, int | None] = {c: given.get(c) for c in CRITERIA}
+    if not all(v is None or (type(v) is int and 0 <= v <= 3) for v in criteria.values()):
+        raise BadRequest("criteria: each 0 (geen zorg) to 3 (ernstige zorg), or null (onbekend)")
     node.intake.assess(who, room, str(body["verdict"]), criteria)
     return {"room": room.hex(), "ok": True}
 

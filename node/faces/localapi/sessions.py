@@ -38,6 +38,8 @@ async def login(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
         "token": token,
         "name": name,
         "function": staff.function,
+        "capacity": staff.capacity,
+        "roles": sorted(staff.roles),
         "node": node.me,
         "org": node.config.org,
         "idle_timeout": node.config.timers.session_idle,
@@ -54,4 +56,11 @@ async def logout(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 
 async def me(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
-    return {"name": who.name, "function": who.function, "node": node.me, "org": node.config.org}
+    return {
+        "name": who.name,
+        "function": who.function,
+        "capacity": who.capacity,
+        "roles": sorted(who.roles),
+        "node": node.me,
+        "org": node.config.org,
+    }

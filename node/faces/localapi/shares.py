@@ -28,8 +28,9 @@ SHARE_FIELDS = (
     "recipients",
     "summary",
     "justification",
-    "decision_ref",
-    "consent",
+    "agreement_ref",
+    "secrecy_ground",
+    "secrecy_ref",
     "conditions",
 )
 
@@ -100,7 +101,7 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
         value = fields.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise BadRequest(f"{key}: a list of strings")
-    for key in ("justification", "decision_ref", "consent", "conditions"):
+    for key in SHARE_FIELDS[4:]:
         if key in fields and not isinstance(fields[key], str):
             raise BadRequest(f"{key}: a string")
     if _check_only(request):

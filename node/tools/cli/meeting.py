@@ -43,9 +43,12 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument("--case")
     s.add_argument("--purpose", default="Weging en aanpak")
     s.add_argument("--bases", default="pga-r")
+    s.add_argument(
+        "--verblijf", help="node of the gemeente van verblijf (pga-r; default: this gemeente)"
+    )
     s.add_argument("--meeting", help="meeting time, YYYY-MM-DDTHH:MM")
     s.add_argument("--verdict", choices=["opnemen", "niet_opnemen"])
-    s.add_argument("--criteria", help=f"name=0..3, of: {', '.join(CRITERIA)}")
+    s.add_argument("--criteria", help=f"name=0..3 or name=onbekend, of: {', '.join(CRITERIA)}")
     s.add_argument("--role", default="deelnemer", choices=["deelnemer", "derde"])
     s.add_argument("--subject", help="third party to consent to")
     s.add_argument("--staff", help="staff member to assign")
@@ -54,15 +57,34 @@ def add_parsers(sub: Subparsers) -> None:
     )
     s.set_defaults(func=cmd_room)
 
+    s = sub.add_parser(
+        "mandate", help="gemeente: mandate a ZVH node to chair a case on the burgemeester's behalf"
+    )
+    s.add_argument("--chair", required=True, help="the ZVH node that will chair")
+    s.add_argument("--case", required=True, help="the case reference")
+    s.set_defaults(func=cmd_mandate)
+
     s = sub.add_parser("share", help="share a case summary with the room")
     s.add_argument("room")
     s.add_argument("--basis", required=True)
     s.add_argument("--categories", required=True)
     s.add_argument("--to", help="recipients (default: all deelnemers)")
     s.add_argument("--justification")
-    s.add_argument("--decision-ref")
-    s.add_argument("--consent")
-    s.add_argument("--conditions")
+    s.add_argument(
+        "--agreement-ref", help="politie: reference of the agreement with the bevoegd gezag"
+    )
+    s.add_argument(
+        "--secrecy-ground",
+        choices=[
+            "toestemming",
+            "wettelijke_plicht",
+            "wettelijke_bevoegdheid",
+            "goed_hulpverlenerschap",
+        ],
+        help="beroepsgeheim: the ground the supply rests on",
+    )
+    s.add_argument("--secrecy-ref", help="beroepsgeheim: a reference to that ground")
+    s.add_argument("--conditions", help="conditions on further use")
     s.add_argument("--file", help="text file (default: stdin)")
     s.add_argument(
         "--wait",
@@ -136,6 +158,7 @@ def _convene(args: argparse.Namespace, api: ApiClient) -> None:
             "purpose": args.purpose,
             "bases": csv(args.bases),
             "meeting": parse_time(args.meeting),
+            "verblijf": args.verblijf,
         },
     )
     out(args, doc, f"room {doc['room']} convened for {doc['case']} ({doc['phase']})")
@@ -167,7 +190,7 @@ def _room_text(doc: dict[str, Any]) -> str:
 def _assess(args: argparse.Namespace, api: ApiClient, room: str) -> None:
     try:
         criteria = dict(kv.split("=", 1) for kv in csv(args.criteria))
-        scores = {k: int(v) for k, v in criteria.items()}
+        scores = {k: None if v == "onbekend" else int(v) for k, v in criteria.items()}
     except ValueError:
         raise UsageError(
             "--criteria: name=score pairs, e.g. ideologie=2,zelfredzaamheid=1"
@@ -201,6 +224,11 @@ def _room_post(args: argparse.Namespace) -> tuple[dict[str, str], str]:
 # --- shares and the plan -----------------------------------------------------------------------
 
 
+def cmd_mandate(args: argparse.Namespace) -> None:
+    doc = client(args).post("/v1/mandates", {"chair": args.chair, "case": args.case})
+    out(args, doc, f"mandate for {args.chair} to chair {args.case} sent")
+
+
 def cmd_share(args: argparse.Namespace) -> None:
     api = client(args)
     room = resolve_room(api, args.room)
@@ -211,8 +239,9 @@ def cmd_share(args: argparse.Namespace) -> None:
         "recipients": csv(args.to),
         "summary": text.strip(),
         "justification": args.justification,
-        "decision_ref": args.decision_ref,
-        "consent": args.consent,
+        "agreement_ref": args.agreement_ref,
+        "secrecy_ground": args.secrecy_ground,
+        "secrecy_ref": args.secrecy_ref,
         "conditions": args.conditions,
     }
     path = f"/v1/rooms/{room}/shares"

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from node.domain.staff import ROLES
 from node.tools import provision
 from node.tools.cli.common import (
     SESSION_FILE,
@@ -24,6 +25,17 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument("--name", required=True)
     s.add_argument("--function", required=True, help="function label others see")
     s.add_argument("--intake", action="store_true", help="gets new rooms assigned")
+    s.add_argument(
+        "--capacity",
+        help="the capacity the account acts in (a gemeente: burgemeester or college)",
+    )
+    s.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        choices=sorted(ROLES),
+        help="a role the account holds (repeatable)",
+    )
     s.set_defaults(func=cmd_staff)
 
     s = sub.add_parser("login", help="log in as a staff member")
@@ -34,11 +46,25 @@ def add_parsers(sub: Subparsers) -> None:
 def cmd_staff(args: argparse.Namespace) -> None:
     node = offline_node(args)
     passphrase = secret(f"Passphrase for {args.name}: ", "CASUSNET_STAFF_PASSPHRASE")
-    member = provision.add_staff(node, args.name, args.function, passphrase, intake=args.intake)
+    member = provision.add_staff(
+        node,
+        args.name,
+        args.function,
+        passphrase,
+        intake=args.intake,
+        capacity=args.capacity,
+        roles=args.role,
+    )
+    acting = f", as {member.capacity}" if member.capacity else ""
     out(
         args,
-        {"name": member.name, "function": member.function},
-        f"staff member {member.name} ({member.function}) added",
+        {
+            "name": member.name,
+            "function": member.function,
+            "capacity": member.capacity,
+            "roles": sorted(member.roles),
+        },
+        f"staff member {member.name} ({member.function}{acting}) added",
     )
 
 

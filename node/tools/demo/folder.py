@@ -27,7 +27,8 @@ from protocol.errors import CasusnetError
 STATE = "demo.json"
 MARKER = ".casusnet-demo"  # written first: a folder with it may be deleted by --reset
 FEDERATION = "demoregio"
-CHAIR = "gemeente"
+CHAIR = "gemeente"  # the TUI the demo opens: the gemeente van verblijf chairs itself
+SCRIPT_CHAIR = "zvh"  # the headless meeting: the ZVH chairs on the burgemeester's behalf
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,34 @@ class Partner:
     display: str  # the organisation's name in the roster
     staff: str
     function: str
+    capacity: str | None = None  # a gemeente acts as burgemeester or college
+    roles: tuple[str, ...] = ()
 
 
 PARTNERS = (
-    Partner("gemeente", "Gemeente Demostad", "anna", "aandachtsfunctionaris radicalisering"),
+    Partner(
+        "gemeente",
+        "Gemeente Demostad",
+        "anna",
+        "aandachtsfunctionaris radicalisering",
+        capacity="burgemeester",
+        roles=("aandachtsfunctionaris",),
+    ),
     Partner("politie", "Politie Eenheid Demoland", "piet", "wijkagent"),
     Partner("om", "OM Arrondissement Demoland", "olga", "officier van justitie"),
-    Partner("zvh", "Zorg- en Veiligheidshuis Demoland", "zeynep", "procesregisseur"),
+    Partner(
+        "zvh",
+        "Zorg- en Veiligheidshuis Demoland",
+        "zeynep",
+        "procesregisseur",
+        roles=("procesregisseur",),
+    ),
     Partner("reclassering", "Reclassering Demoland", "rob", "reclasseringswerker"),
     Partner("ggz", "GGZ Demoland", "greet", "psychiater"),
 )
 NODES = tuple(p.node for p in PARTNERS)
-DEELNEMERS = ("gemeente", "politie", "om", "zvh", "reclassering")
+#: the Wet PGA deelnemers at the demo's table (the ZVH chairs but is none, art. 3 lid 1)
+DEELNEMERS = ("gemeente", "politie", "om", "reclassering")
 INTAKE = ("gemeente", "politie", "om")
 DERDE = "ggz"
 
@@ -146,7 +163,15 @@ def _node_setup(data: Path, partner: Partner, passphrase: str) -> None:
 
     node = open_node(load(data))  # reads the signed roster into the node's database
     try:
-        provision.add_staff(node, partner.staff, partner.function, passphrase, intake=True)
+        provision.add_staff(
+            node,
+            partner.staff,
+            partner.function,
+            passphrase,
+            intake=True,
+            capacity=partner.capacity,
+            roles=partner.roles,
+        )
     finally:
         node.store.close()
 

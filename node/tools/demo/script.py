@@ -1,8 +1,11 @@
 """The scripted casusoverleg of ``casusnet demo --headless``.
 
-Six partners hold a whole meeting through their local APIs: convene, invite, the
-intake, a derde admitted by consent, a share from every partner, reading, a plan of
-approach, closing, and every share deleted at every recipient. Each step waits until
+Six partners hold a whole meeting through their local APIs, as the Wet PGA has it: the
+burgemeester of the gemeente van verblijf mandates the ZVH's procesregisseur to chair,
+the ZVH convenes and invites the deelnemers, the intake by burgemeester, politie and
+OM, a derde (GGZ) admitted by their joint consent, a verstrekking from every supplier
+(the ZVH supplies nothing in its own name), reading, the integraal plan van aanpak,
+closing, and every verstrekking deleted at every recipient. Each step waits until
 every node concerned confirms it, and reports one line.
 """
 
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from node.apiclient import ApiClient, ApiError, NodeUnreachable
-from node.tools.demo.folder import CHAIR, DEELNEMERS, DERDE, INTAKE, NODES, save_state
+from node.tools.demo.folder import DEELNEMERS, DERDE, INTAKE, NODES, SCRIPT_CHAIR, save_state
 from node.tools.demo.session import Session, StepFailed, states
 
 CRITERIA = {
@@ -29,7 +32,7 @@ SHARES: dict[str, dict[str, Any]] = {
     "politie": {
         "basis": "wpg-20",
         "categories": ["politie", "signalen"],
-        "decision_ref": "WPG20-2026-004",
+        "agreement_ref": "Afspraak bevoegd gezag casusoverleg PGA Demoland 2026",
         "summary": "Twee meldingen over dreigende berichten op sociale media; "
         "geen strafbare feiten vastgesteld.",
     },
@@ -44,11 +47,6 @@ SHARES: dict[str, dict[str, Any]] = {
         "recipients": ["ggz", "om", "politie", "reclassering", "zvh"],
         "summary": "Signaal van school over isolement en uitingen van sympathie voor geweld.",
     },
-    "zvh": {
-        "basis": "pga-r",
-        "categories": ["plan"],
-        "summary": "Voorstel: casusregie bij de gemeente, evaluatie over acht weken.",
-    },
     "reclassering": {
         "basis": "pga-r",
         "categories": ["plan"],
@@ -58,6 +56,8 @@ SHARES: dict[str, dict[str, Any]] = {
         "basis": "pga-r",
         "categories": ["gezondheid"],
         "recipients": ["gemeente", "om", "politie"],
+        "secrecy_ground": "toestemming",
+        "secrecy_ref": "Schriftelijke toestemming betrokkene, 2 maart 2026",
         "summary": "Eerder in beeld met angstklachten; behandeling in 2025 afgebroken.",
     },
 }
@@ -82,6 +82,7 @@ class Meeting(Session):
         case = self.next_case()
         self.progress.line(self.say("meeting", case=case))
         self.login()
+        self.mandate(case)
         self.convene(case)
         self.invite()
         self.assess()
@@ -114,25 +115,40 @@ class Meeting(Session):
 
             self.parallel(login, NODES)
 
+    def mandate(self, case: str) -> None:
+        """The burgemeester (gemeente van verblijf) mandates the ZVH to chair the case."""
+        with self.step(self.say("mandate", case=case)):
+            self.api["gemeente"].post("/v1/mandates", {"chair": SCRIPT_CHAIR, "case": case})
+
     def convene(self, case: str) -> None:
-        with self.step(self.say("convene", case=case)):
-            doc = self.api[CHAIR].post(
-                "/v1/rooms",
-                {
-                    "case": case,
-                    "purpose": "Weging en aanpak (demo)",
-                    "bases": ["pga-r", "wpg-20", "wjsg-39fb"],
-                    "meeting": int(time.time()),
-                },
-            )
-            self.room = doc["room"]
+        label = self.say("convene", case=case)
+        with self.step(label):
+            body = {
+                "case": case,
+                "purpose": "Weging en aanpak (demo)",
+                "bases": ["pga-r", "wpg-20", "wjsg-39fb"],
+                "meeting": int(time.time()),
+                "verblijf": "gemeente",
+            }
+
+            def convened() -> bool:  # the mandate may still be on its way
+                try:
+                    self.room = self.api[SCRIPT_CHAIR].post("/v1/rooms", body)["room"]
+                except ApiError as exc:
+                    if exc.remote_code != "node.not_allowed":
+                        raise
+                    return False
+                return True
+
+            self.wait(label, convened)
 
     def invite(self) -> None:
         label = self.say("invite")
         with self.step(label):
-            for node in DEELNEMERS[1:]:
-                self.api[CHAIR].post(f"/v1/rooms/{self.room}/invite", {"node": node})
-            self.wait_members(label, DEELNEMERS, DEELNEMERS)
+            for node in DEELNEMERS:
+                self.api[SCRIPT_CHAIR].post(f"/v1/rooms/{self.room}/invite", {"node": node})
+            table = (SCRIPT_CHAIR, *DEELNEMERS)
+            self.wait_members(label, table, table)
 
     def assess(self) -> None:
         label = self.say("assess")
@@ -143,13 +159,17 @@ class Meeting(Session):
                 )
             self.wait(
                 label,
-                lambda: all(self.room_at(n)["phase"] == "open" for n in DEELNEMERS),
+                lambda: all(
+                    self.room_at(n)["phase"] == "open" for n in (SCRIPT_CHAIR, *DEELNEMERS)
+                ),
             )
 
     def admit_derde(self) -> None:
         label = self.say("derde")
         with self.step(label):
-            self.api[CHAIR].post(f"/v1/rooms/{self.room}/invite", {"node": DERDE, "role": "derde"})
+            self.api[SCRIPT_CHAIR].post(
+                f"/v1/rooms/{self.room}/invite", {"node": DERDE, "role": "derde"}
+            )
             # a node consents only to a derde it has seen invited
             self.wait(
                 label,
@@ -194,7 +214,7 @@ class Meeting(Session):
                 label + self.say("delivered", n=len(doc["deliveries"])), time.monotonic() - start
             )
 
-        self.parallel(send, NODES)
+        self.parallel(send, list(SHARES))
         if failures:
             raise failures[0]
 
@@ -226,7 +246,7 @@ class Meeting(Session):
         with self.step(label):
             now = int(time.time())
             for measure, owner, title, days in PLAN:
-                self.api[CHAIR].post(
+                self.api[SCRIPT_CHAIR].post(
                     f"/v1/rooms/{self.room}/plan",
                     {
                         "kind": "decision",
@@ -240,7 +260,7 @@ class Meeting(Session):
 
     def close(self) -> None:
         with self.step(self.say("close")):
-            self.api[CHAIR].post(f"/v1/rooms/{self.room}/close", {"outcome": "afgeschaald"})
+            self.api[SCRIPT_CHAIR].post(f"/v1/rooms/{self.room}/close", {"outcome": "afgeschaald"})
 
     def wait_deleted(self) -> None:
         """Until every partner's share is deleted at every recipient."""
@@ -261,7 +281,7 @@ class Meeting(Session):
                     if time.monotonic() > deadline:
                         raise StepFailed(label, f"{node}'s share: {states(doc['deliveries'])}")
 
-            self.parallel(deleted, NODES)
+            self.parallel(deleted, list(SHARES))
 
     def wait_receipts(self) -> None:
         """Until every node holds the closed receipt of every other member."""
