@@ -176,6 +176,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.col.role": ("Rol", "Role"),
     "room.col.fingerprint": ("Vingerafdruk", "Fingerprint"),
     "room.col.epoch": ("Sinds", "Since"),
+    "room.role.on_behalf": ("voorzitter namens de burgemeester", "chair for the burgemeester"),
+    "room.role.verblijf": ("{role}, gemeente van verblijf", "{role}, gemeente van verblijf"),
     "room.invited": ("uitgenodigd", "invited"),
     "room.share": ("Verstrekken", "Share"),
     "room.assess": ("Weging", "Assess"),
@@ -702,6 +704,10 @@ ERRORS: dict[str, tuple[str, str]] = {
     "storage": (
         "De opslag van de node kon dit niet voltooien; er is niets gewijzigd.",
         "The node's store could not complete the operation; nothing was changed.",
+    ),
+    "storage.damaged": (
+        "De database van de node is beschadigd. De node start er niet op en wijzigt niets: bewaar het bestand en zet de laatste back-up terug.",
+        "The node's database is damaged. The node does not start on it and changes nothing: keep the file, and restore the last backup.",
     ),
     "transport": (
         "Een partnernode was niet bereikbaar. De bezorging wordt vanzelf opnieuw geprobeerd.",

@@ -71,6 +71,13 @@ def test_the_law_at_the_table(federation: Cluster) -> None:
         lambda: len(c.room("zvh", CASE)["members"]) == 6 and phase(c, "anderstad") == "intake",
     )
 
+    doc = c.room("anderstad", CASE)
+    assert doc["verblijf"] == "gemeente"
+    seats = {m["node"]: m for m in doc["members"]}
+    assert seats["zvh"]["on_behalf"]  # chairs for the burgemeester, no deelnemer
+    assert seats["gemeente"]["verblijf"]
+    assert not seats["anderstad"]["verblijf"]
+
     # another gemeente's burgemeester is at the table but takes no part in the intake
     assess = ("room", "assess", CASE, "--verdict", "opnemen", "--criteria", "ideologie=2")
     assert refusal(c, "anderstad", *assess) == "node.not_allowed"

@@ -79,8 +79,17 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
             "fingerprint": fingerprint(m.sign) if m else None,
         }
 
+    basis = node.registry.bases.get(state.room_basis)
+    on_behalf = bool(basis and node_info(state.chair)["org"] in basis.chair_on_behalf)
     members = [
-        dict(node_info(n), role=m.role, epoch_since=_since_epoch(state, n))
+        dict(
+            node_info(n),
+            role=m.role,
+            epoch_since=_since_epoch(state, n),
+            verblijf=n == state.verblijf,
+            # the ZVH chairs for the burgemeester: at the table, but no deelnemer
+            on_behalf=on_behalf and n == state.chair,
+        )
         for n, m in sorted(state.members.items())
     ]
     shares = _shares(request, who, room)
@@ -93,6 +102,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "phase": state.phase,
         "status": room_status(state.phase, reports.keys_destroyed(node.store, room)),
         "chair": state.chair,
+        "verblijf": state.verblijf,
         "bases": list(state.bases),
         "epoch": state.epoch,
         "meeting": state.meeting,

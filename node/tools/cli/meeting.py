@@ -170,8 +170,11 @@ def _room_text(doc: dict[str, Any]) -> str:
         f"bases {', '.join(doc['bases'])}",
         "members:",
     ]
+    if doc.get("verblijf"):
+        lines.insert(2, f"gemeente van verblijf {doc['verblijf']}")
     for m in doc["members"]:
-        lines.append(f"  {m['node']:<14} {m['org']:<13} {m['role']:<9} {m['fingerprint']}")
+        role = "chair for the burgemeester" if m.get("on_behalf") else m["role"]
+        lines.append(f"  {m['node']:<14} {m['org']:<13} {role:<9} {m['fingerprint']}")
     for m in doc["invited"]:
         lines.append(f"  {m['node']:<14} {m['org']:<13} invited as {m['role']}")
     if doc["assessments"]:

@@ -38,10 +38,15 @@ class MembersTab(RoomTab):
 
 
 def member_row(m: dict[str, Any]) -> Row:
+    role = fmt.word("role", m.get("role"))
+    if m.get("on_behalf"):
+        role = t("room.role.on_behalf")
+    elif m.get("verblijf"):
+        role = t("room.role.verblijf", role=role)
     cells = [
         m["node"],
         str(m.get("name", ""))[:18],
-        fmt.word("role", m.get("role")),
+        role,
         fmt.fingerprint_lines(m.get("fingerprint")),
         str(m.get("epoch_since", "")),
     ]
