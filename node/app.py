@@ -36,16 +36,25 @@ from node.faces.federation import (
 from node.faces.localapi import create_local_app
 from node.faces.metrics import start_metrics
 from node.store import keystore
-from node.store.db import Store
+from node.store.db import DamagedStoreError, Store
 from protocol.request import ReplayGuard
 
 log = logging.getLogger("casusnet.node")
+
+
+START_CHECK_SECONDS = 2.0
+"""How long a node checks its database's pages before it starts (``quick_check``):
+all of a small store; on a large one as much as fits, the rest by ``casusnet doctor``."""
 
 
 def open_node(config: Config, passphrase: str | None = None) -> Node:
     master = keystore.load_master(config, passphrase)
     identity = keystore.load_identity(config, master)
     store = Store(config.db_path)
+    found = store.check(full=False, budget=START_CHECK_SECONDS)
+    if found.problems:
+        store.close()
+        raise DamagedStoreError(f"{config.db_path}: {found.problems[0]}")
     return Node(config, master, identity, store)
 
 

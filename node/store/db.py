@@ -10,8 +10,10 @@ older file up to date at start.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +223,24 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 }
 
 
+class DamagedStoreError(StorageError):
+    """The node's database is damaged. The node does not start on it and changes
+    nothing: keep the file, and restore the last backup (docs/operations.md,
+    "Backup and restore")."""
+
+    code = "storage.damaged"
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """What :meth:`Store.check` found: SQLite's messages (empty: nothing wrong), whether
+    every page was read, and how long it took."""
+
+    problems: list[str]
+    complete: bool
+    seconds: float
+
+
 class Store:
     """One node's database. Not shared between threads."""
 
@@ -229,7 +249,11 @@ class Store:
             conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open {path}: {exc}") from None
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:  # "file is not a database": a damaged header
+            conn.close()
+            raise DamagedStoreError(f"{path}: {exc}") from None
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         # deleted rows (revoked ciphertext, destroyed keys) are overwritten, not left behind
@@ -245,9 +269,39 @@ class Store:
         self._savepoints = 0
         try:
             self.migrate()
+        except sqlite3.DatabaseError as exc:  # a damaged page met on the way
+            conn.close()
+            raise DamagedStoreError(f"{path}: {exc}") from None
         except BaseException:
             conn.close()
             raise
+
+    def check(self, *, full: bool, budget: float | None = None) -> StoreCheck:
+        """SQLite's own check of every page: ``integrity_check`` (``full``) or the
+        cheaper ``quick_check``, stopped after ``budget`` seconds when one is given (a
+        start-up on a large store stays fast; what was read was checked)."""
+        start = time.monotonic()
+        deadline = None if budget is None else start + budget
+
+        def out_of_time() -> int:
+            return int(deadline is not None and time.monotonic() > deadline)
+
+        self.conn.set_progress_handler(out_of_time, 10_000)
+        try:
+            pragma = "integrity_check(20)" if full else "quick_check(20)"
+            rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA {pragma}")]
+            complete = True
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                rows, complete = [str(exc)], True
+            else:
+                rows, complete = ["ok"], False
+        except sqlite3.DatabaseError as exc:
+            rows, complete = [str(exc)], True
+        finally:
+            self.conn.set_progress_handler(None, 0)
+        problems = [] if rows == ["ok"] else rows
+        return StoreCheck(problems, complete, time.monotonic() - start)
 
     def migrate(self) -> int:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]

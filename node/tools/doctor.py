@@ -40,7 +40,20 @@ def doctor(data_dir: Path, timeout: float = 2.0) -> list[dict[str, Any]]:
     except CasusnetError as exc:
         check("keys", False, f"{exc.user_text()} {exc.detail}")
         return checks
-    store = Store(config.db_path)
+    try:
+        store = Store(config.db_path)
+    except CasusnetError as exc:
+        check("store", False, f"{exc.user_text()} {exc.detail}")
+        return checks
+    found = store.check(full=True)
+    if not check(
+        "store",
+        not found.problems,
+        f"integrity check of every page in {found.seconds:.1f} s: "
+        + ("ok" if not found.problems else "; ".join(found.problems[:3])),
+    ):
+        store.close()
+        return checks
     try:
         from node.domain.node import Node
 

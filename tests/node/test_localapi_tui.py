@@ -325,3 +325,15 @@ async def test_the_roster_marks_this_node_and_counts_the_queued_envelopes(
     for node in ("gemeente", "om", "rvdk"):
         assert (members[node]["reachable"], members[node]["last_contact"]) == (None, None)
         assert members[node]["failures"] == 0
+
+
+async def test_the_audit_list_refuses_a_limit_outside_its_range(
+    meeting: Meeting, local: Any
+) -> None:
+    api = await local("gemeente")
+    for query in ("limit=-1", "limit=0", "limit=5001", "limit=abc", "room=zz"):
+        status, body = await api.get(f"/v1/audit?{query}")
+        assert (status, body["error"]) == (400, "api.bad_request"), query
+    status, body = await api.get("/v1/audit?limit=5000")
+    assert status == 200
+    assert body["entries"]

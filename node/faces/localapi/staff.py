@@ -8,7 +8,7 @@ from aiohttp import web
 
 from node.domain import staff as staffmod
 from node.domain.staff import Staff
-from node.faces.localapi.route import NODE, room_of
+from node.faces.localapi.route import NODE, BadRequest, room_of
 from node.store import audit
 
 
@@ -28,13 +28,22 @@ async def assign(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     return {"ok": True}
 
 
+MAX_AUDIT_LIMIT = 5000
+
+
 async def audit_list(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     """A room's audit entries (assigned staff), or else the caller's own entries."""
     node = request.app[NODE]
     room = request.query.get("room")
-    limit = min(int(request.query.get("limit", 500)), 5000)
+    raw = request.query.get("limit", "500")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_AUDIT_LIMIT:
+        raise BadRequest(f"limit: 1 to {MAX_AUDIT_LIMIT}")
+    limit = int(raw)
     if room:
-        room_id = bytes.fromhex(room)
+        try:
+            room_id = bytes.fromhex(room)
+        except ValueError:
+            raise BadRequest("room: a room id in hex") from None
         staffmod.require_room(node.store, room_id, who)
         return {"entries": audit.entries(node.store, room=room_id, limit=limit)}
     return {"entries": audit.entries(node.store, actor=who.name, limit=limit)}

@@ -39,7 +39,8 @@ def export_plan(folder: Path, d: dict[str, Any]) -> Path:
         )
     lines += ["", f"_{t('plan.md_note')}_", ""]
     # plan titles are free text: readable by this user only
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # never through a link planted under the file's name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     return path
