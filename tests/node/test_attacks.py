@@ -405,6 +405,21 @@ async def test_a_forged_share_outside_the_policy_is_refused_at_the_recipient(
         m.nodes[sender].shares.share(m.staff[sender], m.room, draft_fields(sender, change))
 
 
+async def test_a_share_that_could_not_be_read_is_refused_before_it_is_acknowledged(
+    meeting: Meeting,
+) -> None:
+    """A sender that skipped its checks and left out the justification: the header is
+    fine, the content is not. The recipient opens it before answering and refuses it."""
+    m = meeting
+    change = {"basis": "pga-r", "categories": ["signalen"], "justification": None}
+    envelope = forge_share(m, "gemeente", change)
+    node = m.nodes["politie"]
+    before = counts(node)
+    [(status, receipt, code)] = await m.post("gemeente", "politie", envelope)
+    assert (status, receipt, code) == ("refused", None, "policy.field_required")
+    assert counts(node) == before
+
+
 async def test_a_share_changed_in_transit_is_refused_and_stores_nothing(meeting: Meeting) -> None:
     m = meeting
     politie = m.nodes["politie"]
