@@ -131,6 +131,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Grondslag van het casusoverleg (kies er één)",
         "Legal basis of the case meeting (choose one)",
     ),
+    "rooms.mandate": ("Mandaat geven", "Give a mandate"),
+    "mandate.title": ("Mandaat om voor te zitten", "Mandate to chair"),
+    "mandate.explain": (
+        "Als burgemeester van de gemeente van verblijf laat u de procesregisseur van het ZVH een casusoverleg namens u voorzitten.",
+        "As burgemeester of the gemeente van verblijf, you let the ZVH's procesregisseur chair a case meeting on your behalf.",
+    ),
+    "mandate.chair": ("Procesregisseur (ZVH)", "Procesregisseur (ZVH)"),
+    "mandate.submit": ("Mandaat geven", "Give the mandate"),
+    "mandate.incomplete": (
+        "Kies het ZVH en vul de casusreferentie in.",
+        "Choose the ZVH and fill in the case reference.",
+    ),
+    "mandate.done": (
+        "Mandaat voor {case} gegeven aan {chair}.",
+        "Mandate for {case} given to {chair}.",
+    ),
     "convene.supply_note": (
         "De grondslagen waarop politie en OM verstrekken (Wpg, Wjsg) komen vanzelf mee.",
         "The bases politie and OM supply under (Wpg, Wjsg) come with it.",
@@ -476,7 +492,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  F1 of ?  help      Esc  terug        Ctrl+Q  stoppen\n"
         "Casussen\n"
         "  Enter  openen    n  casusoverleg aanmaken   p  partners\n"
-        "  a  audit         u  uitloggen\n"
+        "  a  audit         u  uitloggen               g  mandaat geven (ZVH)\n"
         "Casus\n"
         "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
         "       integraal plan, intrekking\n"
@@ -493,7 +509,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  F1 or ?  help      Esc  back         Ctrl+Q  quit\n"
         "Cases\n"
         "  Enter  open      n  create a case meeting   p  partners\n"
-        "  a  audit         u  log out\n"
+        "  a  audit         u  log out                 g  give a mandate (ZVH)\n"
         "Case\n"
         "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
         "       revocation\n"

@@ -312,3 +312,21 @@ async def test_a_lost_node_is_shown_and_retried(federation: Any) -> None:
             federation.start("reclassering")
         await until(pilot, lambda: "GEEN VERBINDING" not in app.sub_title, "the node back")
         assert "reclasseringswerker" in app.sub_title
+
+
+async def test_the_burgemeester_mandates_the_zvh_to_chair(federation: Any) -> None:
+    case = "RAD-2026-042"
+    async with tui(federation, "gemeente") as (app, pilot):
+        await until(pilot, lambda: isinstance(app.screen, RoomsScreen), "the rooms list")
+        await pilot.press("g")
+        await until(pilot, lambda: app.screen.query_one("#chair"), "the mandate form")
+        form = app.screen
+        form.query_one("#chair").value = "zvh"
+        form.query_one("#case").value = case
+        await press_button(app, pilot, "#submit")
+        await until(pilot, lambda: isinstance(app.screen, RoomsScreen), "the form closed")
+    convene = ("room", "convene", "--case", case, "--bases", "pga-r", "--verblijf", "gemeente")
+    federation.wait_for(
+        "the ZVH convening on the mandate",
+        lambda: federation.cli("zvh", *convene, check=False).returncode == 0,
+    )

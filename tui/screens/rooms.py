@@ -15,12 +15,14 @@ from ..i18n import t
 from ..widgets import plain, table
 from .audit import AuditScreen
 from .base import Base
+from .mandate import MandateScreen
 from .partners import PartnersScreen
 
 
 class RoomsScreen(Base):
     BINDINGS = [
         Binding("n", "convene", "rooms.convene"),
+        Binding("g", "mandate", "rooms.mandate", show=False),  # the gemeente only; in help
         Binding("p", "partners", "rooms.partners"),
         Binding("a", "audit", "rooms.audit"),
         Binding("u", "logout", "rooms.logout"),
@@ -89,6 +91,11 @@ class RoomsScreen(Base):
 
         await self.capp.api.ensure_context()
         self.app.push_screen(ConveneScreen(), self.convened)
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_mandate(self) -> None:
+        await self.capp.api.ensure_context()
+        self.app.push_screen(MandateScreen())
 
     def convened(self, _room: Any) -> None:
         self.refresh_rooms()
