@@ -80,10 +80,8 @@ class ConveneScreen(Form):
         body: dict[str, Any] = {
             "case": case,
             "purpose": self.query_one("#purpose", Field).value.strip() or None,
-            "bases": with_supply_bases(
-                list(self.query_one("#bases", SelectionList).selected),
-                self.capp.api.registry.get("bases", []),
-            ),
+            # the node adds the supply bases that serve the room basis (Wpg, Wjsg)
+            "bases": list(self.query_one("#bases", SelectionList).selected),
         }
         verblijf = self.query_one("#verblijf", Select).value
         names_verblijf = any(
@@ -121,19 +119,6 @@ class ConveneScreen(Form):
         for f in failed:
             self.notify(markup=False, message=f, severity="error", timeout=10)
         self.dismiss(room)
-
-
-def with_supply_bases(chosen: list[str], registry_bases: list[dict[str, Any]]) -> list[str]:
-    """The room bases chosen and the supply bases that come with them: politie's Wpg and
-    the OM's Wjsg follow a Wet PGA or Wgs casusoverleg without extra ticking."""
-    supply = [
-        b["id"]
-        for b in registry_bases
-        if b.get("in_force")
-        and b.get("kind") == "supply"
-        and set(b.get("requires_room", [])) & set(chosen)
-    ]
-    return sorted(set(chosen) | set(supply))
 
 
 def partner_picks(partners: list[dict[str, Any]], id_: str) -> Picks:
