@@ -249,6 +249,18 @@ class RequestReplayError(RequestAuthError):
     code = "request.replay"
 
 
+class RequestTooLargeError(RemoteProtocolError):
+    """The request body is larger than the node accepts (4 MiB by default)."""
+
+    code = "request.too_large"
+
+
+class RateLimitedError(RemoteProtocolError):
+    """Too many requests in a short time; the node answers again shortly (retry later)."""
+
+    code = "request.rate_limited"
+
+
 # --- policy ----------------------------------------------------------------------
 
 

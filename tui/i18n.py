@@ -721,6 +721,14 @@ ERRORS: dict[str, tuple[str, str]] = {
         "De opslag van de node kon dit niet voltooien; er is niets gewijzigd.",
         "The node's store could not complete the operation; nothing was changed.",
     ),
+    "request.too_large": (
+        "Het verzoek is groter dan de node aanneemt.",
+        "The request body is larger than the node accepts.",
+    ),
+    "request.rate_limited": (
+        "Te veel verzoeken kort na elkaar; de node antwoordt straks weer.",
+        "Too many requests in a short time; the node answers again shortly.",
+    ),
     "storage.damaged": (
         "De database van de node is beschadigd. De node start er niet op en wijzigt niets: bewaar het bestand en zet de laatste back-up terug.",
         "The node's database is damaged. The node does not start on it and changes nothing: keep the file, and restore the last backup.",

@@ -285,7 +285,7 @@ async def test_a_body_over_the_cap_gets_413(world: World) -> None:
     client = await world.serve(max_body=1024)
     big = batch(b"\x01" * 2000)
     r = await world.call(client, "gemeente", "POST", INBOX, big)
-    assert r.status == 413
+    assert (r.status, (await r.json())["error"]) == (413, "request.too_large")
 
     async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the read is capped
         for i in range(0, len(big), 256):
@@ -301,9 +301,10 @@ async def test_a_body_over_the_cap_gets_413(world: World) -> None:
 
 async def test_more_requests_than_the_peer_rate_get_429(world: World) -> None:
     client = await world.serve(rate_per_peer=1.0)  # a burst of two, then one a second
-    statuses = [(await world.call(client, "gemeente", "GET", ROSTER)).status for _ in range(4)]
-    assert statuses[:2] == [200, 200]
-    assert statuses[-1] == 429
+    answers = [await world.call(client, "gemeente", "GET", ROSTER) for _ in range(4)]
+    assert [r.status for r in answers[:2]] == [200, 200]
+    assert answers[-1].status == 429
+    assert (await answers[-1].json())["error"] == "request.rate_limited"
     # the limit is per peer: OM is not held back by gemeente's requests
     assert (await world.call(client, "om", "GET", ROSTER)).status == 200
 

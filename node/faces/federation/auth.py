@@ -16,7 +16,12 @@ from aiohttp import web
 from node.domain.node import Node
 from node.faces.federation.state import GUARD_KEY, LIMITER_KEY, NODE_KEY, OUTBOX_KEY
 from node.store import audit
-from protocol.errors import CasusnetError, UnknownSignerError
+from protocol.errors import (
+    CasusnetError,
+    RateLimitedError,
+    RequestTooLargeError,
+    UnknownSignerError,
+)
 from protocol.request import HEADER, read_request_header, verify_request
 
 log = logging.getLogger("casusnet.federation")
@@ -43,15 +48,15 @@ def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.Str
         # unverified requests are limited by address (generously: partners may share
         # one); a peer's own budget is charged only once its signature checks out
         if not limiter.allow(f"addr {request.remote}", time.monotonic(), factor=10):
-            return web.Response(status=429, text="rate limit")
+            return error(429, RateLimitedError("per address"))
         if (request.content_length or 0) > node.config.max_body:
-            return web.Response(status=413, text="body too large")
+            return too_large(node.config.max_body)
         try:
             body = await request.read()  # bounded by the app's client_max_size
         except web.HTTPRequestEntityTooLarge:
-            return web.Response(status=413, text="body too large")
+            return too_large(node.config.max_body)
         if len(body) > node.config.max_body:
-            return web.Response(status=413, text="body too large")
+            return too_large(node.config.max_body)
         try:
             caller = verify_request(
                 pending,
@@ -67,13 +72,17 @@ def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.Str
             audit_refusal(node, pending.caller, exc, request.path)
             return error(401, exc)
         if not limiter.allow(caller, time.monotonic()):
-            return web.Response(status=429, text="rate limit")
+            return error(429, RateLimitedError("per peer"))
         outbox = request.app.get(OUTBOX_KEY)
         if outbox is not None:
             outbox.peer_contacted(caller)
         return await handler(request, caller, body)
 
     return wrapped
+
+
+def too_large(cap: int) -> web.Response:
+    return error(413, RequestTooLargeError(f"over {cap} bytes"))
 
 
 def error(status: int, exc: CasusnetError) -> web.Response:
