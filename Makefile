@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 # System tools some tests drive for real (a terminal, the proxies, network
 # namespaces, systemd's unit checker). Installed with apt when missing and root;
 # elsewhere the tests that need them skip with the reason.
-SYSDEPS := tmux:tmux nginx:nginx caddy:caddy ip:iproute2 systemd-analyze:systemd
+SYSDEPS := faketime:faketime tmux:tmux nginx:nginx caddy:caddy ip:iproute2 systemd-analyze:systemd
 SYSSTAMP := $(VENV)/.sysdeps
 
 $(SYSSTAMP): $(STAMP)
