@@ -33,6 +33,7 @@ from node.faces.federation import (
     add_routes,
     resync,
 )
+from node.faces.federation.clocks import make_stamp
 from node.faces.localapi import create_local_app
 from node.faces.metrics import start_metrics
 from node.store import keystore
@@ -67,6 +68,7 @@ def create_app(
     app[GUARD_KEY] = ReplayGuard()
     app[LIMITER_KEY] = RateLimiter(config.rate_per_peer)
     app[TASKS_KEY] = set()
+    app.on_response_prepare.append(make_stamp(node.ctx.clock))
     add_routes(app)
 
     async def background(app: web.Application) -> AsyncIterator[None]:

@@ -29,6 +29,7 @@ from typing import Any
 from .codec import DEFAULT_LIMITS, PROTOCOL_VERSION, Limits, decode
 from .errors import (
     ChainError,
+    ChainFutureError,
     ChainLinkError,
     ChainReplayError,
     ChainStateError,
@@ -171,7 +172,7 @@ def apply(
     *,
     roster: Roster,
     registry: Registry,
-    now: int,
+    now: int | None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> RoomState:
     """Check a signed event against ``state`` and return the state after it.
@@ -182,6 +183,11 @@ def apply(
     hash link, chair signature, time not before the previous event, room not
     closed, a due epoch; then the kind's own rules. Raises a typed error and leaves
     ``state`` as it was.
+
+    ``now`` is the verifier's clock for a newly received event; an event more than
+    ``MAX_SKEW`` ahead of it is refused with the transient :class:`ChainFutureError`.
+    ``now=None`` replays stored history: events this node accepted once stay
+    loadable whatever its clock says now (a clock that ran ahead and was corrected).
     """
     wrapper = decode(data, Signed.SPEC, limits)
     signer = roster.member(wrapper.signer)
@@ -189,8 +195,8 @@ def apply(
     signer.verify("event", wrapper.body, wrapper.sig, event.time)
     if not signer.active(event.time):
         raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the event's time")
-    if event.time > now + MAX_SKEW:
-        raise ChainError("event time is in the future")
+    if now is not None and event.time > now + MAX_SKEW:
+        raise ChainFutureError(f"{event.time - now:+d} s")
     if state is None:
         if event.kind != "convene":
             raise ChainStateError("a room starts with convene")
@@ -550,8 +556,11 @@ _RULES = {
 }
 
 
-def replay(events: list[bytes], *, roster: Roster, registry: Registry, now: int) -> RoomState:
-    """Apply a whole chain from its ``convene``."""
+def replay(
+    events: list[bytes], *, roster: Roster, registry: Registry, now: int | None = None
+) -> RoomState:
+    """Apply a whole chain from its ``convene`` (``now=None``: stored history, see
+    :func:`apply`)."""
     state: RoomState | None = None
     for data in events:
         state = apply(state, data, roster=roster, registry=registry, now=now)

@@ -21,6 +21,9 @@ class CasusnetError(Exception):
     """Something went wrong in casusnet."""
 
     code: ClassVar[str] = "error"
+    transient: ClassVar[bool] = False
+    """A refusal that may pass later (a clock, a chain not yet caught up, a restart):
+    the sender keeps the envelope and sends it again. Every other refusal is final."""
 
     def __init__(self, detail: str = "") -> None:
         self.detail = detail
@@ -180,6 +183,18 @@ class ChainLinkError(ChainError):
     code = "chain.link"
 
 
+class ChainFutureError(ChainError):
+    """The event is dated ahead of this node's clock; it is accepted once the clocks agree.
+
+    Transient: a chair whose clock ran ahead (and was corrected, or is) sends the
+    event again, and it is taken once the receiver's clock has come within the
+    allowed skew of the event's time.
+    """
+
+    code = "chain.future"
+    transient = True
+
+
 class ChainReplayError(ChainError):
     """The event was already applied to this room."""
 
@@ -241,6 +256,7 @@ class RequestExpiredError(RequestAuthError):
     """The request's time is outside the accepted window. Check the clocks of both nodes."""
 
     code = "request.expired"
+    transient = True
 
 
 class RequestReplayError(RequestAuthError):
@@ -259,6 +275,7 @@ class RateLimitedError(RemoteProtocolError):
     """Too many requests in a short time; the node answers again shortly (retry later)."""
 
     code = "request.rate_limited"
+    transient = True
 
 
 # --- policy ----------------------------------------------------------------------
@@ -357,12 +374,19 @@ class StorageError(CasusnetError):
     """The node's store could not complete the operation; nothing was changed."""
 
     code = "storage"
+    transient = True
 
 
 class TransportError(CasusnetError):
     """A partner node could not be reached. Delivery is retried automatically."""
 
     code = "transport"
+    transient = True
+
+
+def transient_codes() -> list[str]:
+    """The codes of the refusals a sender retries (``docs/protocol.md`` lists them)."""
+    return sorted(c.code for c in all_error_classes() if c.transient)
 
 
 def all_error_classes() -> list[type[CasusnetError]]:

@@ -59,6 +59,7 @@ class CasusnetApp(App[None]):
         self.poll = poll
         self.idle_override = idle_timeout
         self.offline = False
+        self.clock: dict[str, Any] = {}
         self.last_input = time.monotonic()
         self.lang = i18n.language()
 
@@ -116,7 +117,27 @@ class CasusnetApp(App[None]):
         me = self.api.me
         if not me:
             return ""
-        return t("app.subtitle", function=me.get("function", ""), node=me.get("node", ""))
+        who = t("app.subtitle", function=me.get("function", ""), node=me.get("node", ""))
+        warning = self._clock_warning()
+        return f"{who} · {warning}" if warning else who
+
+    def _clock_warning(self) -> str:
+        """The header's word on a clock that is off (from the node's ``clock`` report)."""
+        clock = self.clock if isinstance(self.clock, dict) else {}
+        if not clock.get("off"):
+            return ""
+        offset = clock.get("offset")
+        if isinstance(offset, int | float):
+            return t("app.clock_off", offset=f"{offset:+.0f}")
+        return t("app.clock_refused")
+
+    def _note_clock(self, doc: Any) -> None:
+        """Answers that carry the node's ``clock`` report keep the header up to date."""
+        if isinstance(doc, dict) and isinstance(doc.get("clock"), dict):
+            if doc["clock"] != self.clock:
+                self.clock = doc["clock"]
+                if not self.offline:
+                    self.sub_title = self._who()
 
     async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """One API call; marks the node offline or online, and ends an expired session."""
@@ -131,6 +152,7 @@ class CasusnetApp(App[None]):
                 self.to_login(t("login.expired"))
             raise
         self.set_offline(False)
+        self._note_clock(doc)
         return doc
 
     async def get(self, path: str) -> Any:
@@ -140,6 +162,8 @@ class CasusnetApp(App[None]):
         return await self.call("POST", path, body)
 
     def after_login(self) -> None:
+        if isinstance(self.api.me, dict) and isinstance(self.api.me.get("clock"), dict):
+            self.clock = self.api.me["clock"]
         self.sub_title = self._who()
         self.last_input = time.monotonic()
 

@@ -25,6 +25,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "GEEN VERBINDING met de node, opnieuw proberen…",
         "NO CONNECTION to the node, retrying…",
     ),
+    "app.clock_off": (
+        "klok wijkt {offset} s af van de partners: controleer de tijdsynchronisatie",
+        "clock {offset} s off from the partners: check time synchronisation",
+    ),
+    "app.clock_refused": (
+        "klok wijkt af: partners weigeren verzoeken als verlopen",
+        "clock off: partners refuse requests as expired",
+    ),
     "app.back": ("Terug", "Back"),
     "app.quit": ("Stoppen", "Quit"),
     "app.help": ("Help", "Help"),
@@ -617,6 +625,11 @@ ERRORS: dict[str, tuple[str, str]] = {
     "chain.link": (
         "De gebeurtenis sluit niet aan op de laatste gebeurtenis van het casusoverleg.",
         "The event does not follow the last event of the room (wrong sequence or hash).",
+    ),
+    "chain.future": (
+        "De gebeurtenis is gedateerd na de klok van deze node; ze wordt verwerkt zodra"
+        " de klokken overeenkomen.",
+        "The event is dated ahead of this node's clock; it is accepted once the clocks agree.",
     ),
     "chain.replay": (
         "Deze gebeurtenis is al verwerkt in dit casusoverleg.",

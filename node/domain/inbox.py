@@ -42,6 +42,7 @@ class RetryLater(CasusnetError):
     """The envelope cannot be applied yet (the room's chain is behind); send it again later."""
 
     code = "node.retry"
+    transient = True
 
     def __init__(
         self, detail: str = "", room: bytes | None = None, after: int = -1, chair: str = ""
@@ -106,9 +107,9 @@ class Inbox:
                     result.receipt,
                     ctx.now(),
                 )
-        except RetryLater:
-            raise
         except CasusnetError as exc:
+            if exc.transient:  # not a refusal: the sender sends it again
+                raise
             with ctx.store.transaction():
                 ctx.audit(
                     actor=caller,

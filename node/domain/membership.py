@@ -19,8 +19,8 @@ from node.errors import NotAllowedError
 from node.store import rooms as room_tables
 from protocol import chain
 from protocol.chain import RoomState
-from protocol.codec import PROTOCOL_VERSION, decode
-from protocol.errors import NotChairError
+from protocol.codec import PROTOCOL_VERSION, decode, decode_map
+from protocol.errors import ChainFutureError, NotChairError
 from protocol.events import (
     ConveneData,
     EpochData,
@@ -91,7 +91,7 @@ class Membership:
     def chair_event(self, state: RoomState, kind: str, data: Any) -> RoomState:
         """Sign, apply, store and send one event; then cut an epoch if membership moved."""
         ctx = self.ctx
-        event = chain.next_event(ctx.identity.signer, state, kind, data, ctx.now())
+        event = chain.next_event(ctx.identity.signer, state, kind, data, self._stamp(state, data))
         before = self._audience(state)
         new = ctx.rooms.apply(state, event, ctx.now())
         for peer in sorted(self._audience(new) | before):
@@ -106,6 +106,21 @@ class Membership:
         if kind in MEMBERSHIP_KINDS and new.phase != chain.CLOSED:
             new = self._maybe_epoch(new)
         return new
+
+    def _stamp(self, state: RoomState, data: Any) -> int:
+        """The time of the chair's next event: now, but never before the chain's last
+        event (stored events may be dated ahead by a clock that was corrected since)
+        nor before the statement it carries (a member's clock a little ahead).
+        A statement beyond the allowed skew waits (transient ``chain.future``)."""
+        now = self.ctx.now()
+        when = max(now, state.time)
+        if isinstance(data, StatementData):
+            made = decode_map(decode(data.statement, Signed.SPEC).body).get("time")
+            if isinstance(made, int) and made > when:
+                if made > now + chain.MAX_SKEW:
+                    raise ChainFutureError(f"statement {made - now:+d} s")
+                when = made
+        return when
 
     def _maybe_epoch(self, state: RoomState) -> RoomState:
         basis = self.ctx.registry.bases[state.room_basis]

@@ -52,13 +52,19 @@ class Rooms:
         self._touched: set[bytes] = set()
 
     def state(self, room: bytes, now: int) -> RoomState | None:
+        """The room's state, from the cache or its stored chain.
+
+        The stored chain is history this node accepted: it is replayed without the
+        clock check (``now`` is not used for it), so a clock that ran ahead and was
+        corrected never makes a room unloadable.
+        """
         cached = self.cache.get(room)
         if cached is not None:
             return cached
         events = tables.events(self.store, room)
         if not events:
             return None
-        state = chain.replay(events, roster=self.roster, registry=self.registry, now=now)
+        state = chain.replay(events, roster=self.roster, registry=self.registry, now=None)
         self.cache.put(state)
         return state
 

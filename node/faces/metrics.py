@@ -103,7 +103,43 @@ class NodeCollector(Collector):
             "envelopes from partner nodes held in the inbox (a retention purge lowers it)",
             value=inbox,
         )
-        return [up, roster, depth, failures, receipts, by_state, held]
+        return [up, roster, depth, failures, receipts, by_state, held, *self._clock()]
+
+    def _clock(self) -> list[Metric]:
+        """The clock offset measured against the partners' answers (see ``clocks``)."""
+        if self.outbox is None:
+            return []
+        clocks = self.outbox.client.clocks
+        report = clocks.report()
+        out: list[Metric] = []
+        if report["offset"] is not None:
+            out.append(
+                GaugeMetricFamily(
+                    "casusnet_clock_offset_seconds",
+                    "how far this node's clock is ahead of its partners' (median of the"
+                    " offsets measured from their answers; negative: behind)",
+                    value=clocks.offset() or 0.0,
+                )
+            )
+        per_peer = GaugeMetricFamily(
+            "casusnet_peer_clock_offset_seconds",
+            "a partner's clock minus this node's, measured from its last answer",
+            labels=["peer"],
+        )
+        for peer, measured in sorted(clocks.peers.items()):
+            per_peer.add_metric([peer], measured.offset)
+        off = GaugeMetricFamily(
+            "casusnet_clock_off",
+            "1 when this node's clock is off: more than 30 s from its partners', or a"
+            " partner refused its requests as expired",
+            value=1 if report["off"] else 0,
+        )
+        expired = GaugeMetricFamily(
+            "casusnet_clock_expired_peers",
+            "partners whose last answer refused this node's request as expired",
+            value=len(report["expired_by"]),
+        )
+        return [*out, per_peer, off, expired]
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -2,9 +2,11 @@
 
 Every envelope for a partner waits in the ``outbox`` table until the partner has
 answered it (``done_at`` set). An open entry's ``attempts`` counts the failed tries
-since the peer last answered, ``next_at`` is when to try again (a Unix time; ``0``:
-at once) and ``last_error`` what went wrong last. Envelopes are queued by the
-domain (:func:`enqueue`), in the transaction of the change that causes them; the
+since the peer last answered and ``last_error`` what went wrong last (a transient
+refusal's code, such as ``chain.future``, or why the peer could not be reached).
+When to try again is the delivery worker's, timed on the monotonic clock; the
+``next_at`` column is no longer read (kept for stores made before). Envelopes are
+queued by the domain (:func:`enqueue`), in the transaction of the change that causes them; the
 delivery worker reads the queue and records what became of each entry.
 """
 
@@ -88,16 +90,16 @@ def next_batch(store: Store, peer: str, limit: int) -> list[dict[str, Any]]:
     )
 
 
-def back_off(store: Store, peer: str, *, next_at: float, error: str) -> None:
-    """A failed attempt: count it on every undelivered entry for ``peer``, retry at ``next_at``.
+def back_off(store: Store, peer: str, *, error: str) -> None:
+    """A failed attempt: count it on every undelivered entry for ``peer``.
 
     ``error`` is cut to 200 characters. Commits without waiting for the disk.
     """
     with store.transaction(durable=False):
         store.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ?"
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?"
             " WHERE peer = ? AND done_at IS NULL",
-            (next_at, error[:200], peer),
+            (error[:200], peer),
         )
 
 

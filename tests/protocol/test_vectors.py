@@ -15,7 +15,7 @@ import pytest
 
 from protocol import chain
 from protocol.codec import PROTOCOL_VERSION, decode, pack, unpack
-from protocol.errors import RequestAuthError, SignatureError, all_error_classes
+from protocol.errors import RequestAuthError, SignatureError, all_error_classes, transient_codes
 from protocol.events import Assess
 from protocol.keys import BoxKeyPair, Signer, fingerprint, secretbox_open, unseal, verify
 from protocol.registry import default_registry
@@ -205,6 +205,19 @@ def test_the_document_quotes_what_the_code_does(v: dict[str, Any]) -> None:
     protocol = [cls for cls in all_error_classes() if cls.__module__.startswith("protocol.")]
     assert table == {cls.code: cls.__name__ for cls in protocol}
     assert f"all {len(table)} classes" in doc
+
+
+def test_the_document_lists_which_refusals_are_retried() -> None:
+    """14.2.1 names exactly the transient codes: a sender built from the document
+    retries what the code retries and gives up on nothing else."""
+    doc = DOC.read_text()
+    section = doc.split("#### 14.2.1", 1)[1].split("####", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z_.]+)` ", section, flags=re.MULTILINE))
+    protocol = {c.code for c in all_error_classes() if c.__module__.startswith("protocol.")}
+    transient = {c for c in transient_codes() if c in protocol}
+    assert transient <= listed
+    assert listed - transient == {"node.retry"}  # the node's own wire code (section 12)
+    assert {"chain.future", "request.expired", "transport"} <= transient
 
 
 def test_key_rotation(v: dict[str, Any]) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
 
 from node.domain.inbox import RetryLater
 from node.domain.node import Node
+from node.faces.federation.clocks import Clocks, peer_time
 from node.faces.federation.messages import ANSWER_SPEC, BATCH_LIMITS, Batch, Events
 from protocol.codec import decode
 from protocol.errors import CasusnetError, TransportError
@@ -18,6 +20,7 @@ class FederationClient:
     def __init__(self, node: Node, session: aiohttp.ClientSession) -> None:
         self.node = node
         self.session = session
+        self.clocks = Clocks(node.ctx.clock)
 
     def _url(self, peer: str, path: str) -> str:
         return self.node.roster.member(peer).url.rstrip("/") + path
@@ -86,7 +89,9 @@ class FederationClient:
         except CasusnetError as exc:
             raise TransportError(f"{peer} is not in the roster") from exc
         timeout = aiohttp.ClientTimeout(total=self.node.config.timers.request_timeout)
+        clock = self.node.ctx.clock
         try:
+            sent = clock()
             async with self.session.request(
                 method,
                 url,
@@ -95,8 +100,21 @@ class FederationClient:
                 headers=self._headers(peer, method, path, body),
             ) as r:
                 data = await r.read()
+                self.clocks.observe(peer, sent, clock(), peer_time(r.headers))
+                code = _error_code(data) if r.status != 200 else ""
+                self.clocks.refused_expired(peer, code == "request.expired")
                 if r.status != 200:
-                    raise TransportError(f"{peer} answered {r.status}")
+                    raise TransportError(f"{peer} answered {r.status} {code}".rstrip())
                 return data
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransportError(f"{peer}: {type(exc).__name__}") from None
+
+
+def _error_code(data: bytes) -> str:
+    """The ``error`` code of a refusal's JSON body (empty when there is none)."""
+    try:
+        doc = json.loads(data[:4096])
+    except ValueError:
+        return ""
+    code = doc.get("error") if isinstance(doc, dict) else None
+    return code if isinstance(code, str) and len(code) <= 64 else ""

@@ -50,6 +50,10 @@ class Outbox:
     One task per peer with work; a failed attempt backs off exponentially with
     jitter (``backoff_base`` doubling up to ``backoff_cap``); any request from the
     peer resets its backoff. Each peer's :class:`Contact` is kept up to date.
+
+    A retry is due after a duration, on the monotonic clock (kept in memory; a
+    restart makes everything due at once): a wall clock stepped forward or back
+    never holds a delivery back or hurries it.
     """
 
     def __init__(self, node: Node, client: FederationClient) -> None:
@@ -59,6 +63,7 @@ class Outbox:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._events: dict[str, asyncio.Event] = {}
         self._closing = False
+        self._due: dict[str, float] = {}  # peer -> monotonic time of its next attempt
         self.contacts: dict[str, Contact] = {}
         node.ctx.wake = self.wake
 
@@ -89,7 +94,7 @@ class Outbox:
     def peer_contacted(self, peer: str) -> None:
         """A signed request from ``peer`` checked out: it is up, deliver to it now."""
         self._succeeded(peer, delivery=False)
-        if queue.backing_off(self.node.store, peer):
+        if self._due.pop(peer, None) is not None or queue.backing_off(self.node.store, peer):
             queue.reset_backoff(self.node.store, peer)
             self.wake(peer)
 
@@ -113,7 +118,7 @@ class Outbox:
             rows = queue.next_batch(self.node.store, peer, OUTBOX_BATCH)
             if not rows:
                 return
-            wait = rows[0]["next_at"] - time.time()
+            wait = self._due.get(peer, 0.0) - time.monotonic()
             if wait > 0:
                 try:
                     await asyncio.wait_for(event.wait(), timeout=wait)
@@ -127,23 +132,26 @@ class Outbox:
                 self._backoff(peer, rows[0]["attempts"], str(exc.detail or exc.code))
                 continue
             self._succeeded(peer, delivery=True)
+            self._due.pop(peer, None)
             self._settle(peer, rows, results)
 
     def _backoff(self, peer: str, attempts: int, error: str) -> None:
         delay = min(self.timers.backoff_cap, self.timers.backoff_base * 2**attempts)
         delay *= random.uniform(0.5, 1.0)
-        queue.back_off(self.node.store, peer, next_at=time.time() + delay, error=error)
+        self._due[peer] = time.monotonic() + delay
+        queue.back_off(self.node.store, peer, error=error)
 
     def _settle(self, peer: str, rows: list[dict[str, Any]], results: list[list[Any]]) -> None:
         node = self.node
         retry_from: int | None = None
+        retry_code = "node.retry"
         # recording receipts promises nothing to anybody: a lost record means a re-send
         # and the same receipt again, so this commit need not wait for the disk
         verified: list[tuple[Any, bytes]] = []
         with node.store.transaction(durable=False):
             for row, (status, receipt, code) in zip(rows, results, strict=True):
-                if status == "retry":
-                    retry_from = row["attempts"]
+                if status == "retry":  # transient: this one and the rest wait
+                    retry_from, retry_code = row["attempts"], code or retry_code
                     break
                 if status == "ok" and receipt is not None:
                     try:
@@ -175,4 +183,4 @@ class Outbox:
             if verified:
                 node.receipts.record_receipts(verified)
         if retry_from is not None:
-            self._backoff(peer, retry_from, "retry")
+            self._backoff(peer, retry_from, retry_code)

@@ -2,8 +2,10 @@
 
 - ``POST /v1/inbox``: a batch of envelopes; the answer has one result per envelope,
   in the same order: ``ok`` (receipt attached when the envelope asks for one),
-  ``retry`` (the node's view of the room is behind; send again later) or
-  ``refused`` (never send again).
+  ``retry`` with a transient code (the node's view of the room is behind, the
+  envelope is dated ahead of its clock, its store is busy: send again later; the
+  envelopes after it in the batch are ``retry`` too, to keep the sender's order) or
+  ``refused`` with a permanent code (never send again).
 - ``GET /v1/rooms/{room}/events?after=N``: the room's events for its members.
 - ``GET /v1/rooms/{room}/sent?after=N``: what this node sent the caller in the room.
 - ``GET /v1/roster``: the current signed roster.
@@ -54,9 +56,11 @@ async def rx_inbox(request: web.Request, caller: str, body: bytes) -> web.Stream
             try:
                 result = node.inbox.receive(caller, envelope)
             except RetryLater:
-                break
+                break  # may be answered after a catch-up below
             except CasusnetError as exc:
-                results.append(["refused", None, exc.code])
+                results.append([answer_status(exc), None, exc.code])
+                if exc.transient:
+                    break
             else:
                 results.append(["ok", result.receipt, None])
                 stored_share = stored_share or result.kind == "share"
@@ -88,8 +92,13 @@ async def _receive_one(
             except CasusnetError:
                 return ["retry", None, later.code]
         except CasusnetError as exc:
-            return ["refused", None, exc.code]
+            return [answer_status(exc), None, exc.code]
     return ["retry", None, "node.retry"]
+
+
+def answer_status(exc: CasusnetError) -> str:
+    """``retry`` for a transient refusal, ``refused`` for a final one."""
+    return "retry" if exc.transient else "refused"
 
 
 def _background(app: web.Application, job: Coroutine[Any, Any, Any]) -> None:

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from node.domain.staff import Staff
 from node.faces.federation import outbox_depths
-from node.faces.localapi.route import NODE, OUTBOX
+from node.faces.localapi.route import NODE, OUTBOX, clock_report
 from protocol.keys import fingerprint
 from protocol.roster import RosterMember
 
@@ -41,6 +41,7 @@ async def roster(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
         "version": node.roster.version,
         "federation": node.roster.federation,
         "members": [member(m) for m in node.roster.members],
+        "clock": clock_report(request),
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from node.domain.staff import Staff
-from node.faces.localapi.route import NODE, BadRequest, room_of
+from node.faces.localapi.route import NODE, BadRequest, clock_report, room_of
 from node.faces.localapi.timeline import CHAIN_VIEWS
 from node.store import outbox as queue
 from node.store import reports
@@ -32,7 +32,7 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
     for r in rows:
         r["room"] = r["room"].hex()
         r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
-    return {"rooms": rows}
+    return {"rooms": rows, "clock": clock_report(request)}
 
 
 async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

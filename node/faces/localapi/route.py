@@ -108,3 +108,12 @@ def room_of(request: web.Request, who: Staff) -> bytes:
         raise BadRequest("room id is not hex") from None
     staffmod.require_room(node.store, room, who)
     return room
+
+
+def clock_report(request: web.Request) -> dict[str, Any]:
+    """The node's clock against its partners' (``clocks.Clocks.report``); unmeasured
+    when the node runs without its federation (tests of the local API alone)."""
+    outbox = request.app.get(OUTBOX)
+    if outbox is None:
+        return {"offset": None, "peers": 0, "off": False, "expired_by": []}
+    return outbox.client.clocks.report()

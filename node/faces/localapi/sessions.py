@@ -9,7 +9,7 @@ from aiohttp import web
 
 from node.domain import staff as staffmod
 from node.domain.staff import AuthError, Staff
-from node.faces.localapi.route import NODE
+from node.faces.localapi.route import NODE, clock_report
 from node.store import audit
 
 
@@ -63,4 +63,5 @@ async def me(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
         "roles": sorted(who.roles),
         "node": node.me,
         "org": node.config.org,
+        "clock": clock_report(request),
     }
