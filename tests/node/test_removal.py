@@ -14,6 +14,7 @@ from test_review import JUSTIFICATION, Meeting, ciphertext, politie_share
 from node.domain.node import Node
 from node.store import reports
 from protocol.codec import decode
+from protocol.events import Event
 from protocol.keys import digest
 from protocol.revocation import Receipt
 from protocol.signed import Signed
@@ -42,7 +43,8 @@ def remove_event(m: Meeting, node: str) -> bytes:
     """The chair's ``remove`` event of ``node``."""
     g = m.nodes["gemeente"]
     for raw in g.rooms.events_after(m.room, -1, limit=1000):
-        if b"remove" in raw and node.encode() in raw:
+        event = decode(decode(raw, Signed.SPEC).body, Event.SPEC)
+        if event.kind == "remove" and event.data.node == node:
             return raw
     raise AssertionError("no remove event")
 
