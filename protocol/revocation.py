@@ -4,17 +4,23 @@
   them, ``all = true``). Recipients delete ciphertext and wraps and answer with a
   signed ``deleted`` receipt listing the share ids they deleted.
 - ``receipt``: ``delivered`` (an envelope is durably stored), ``deleted`` (shares
-  deleted after a revoke), ``closed`` (after ``close``: the node deleted the room's
+  deleted after a revoke, or everything received and the room keys after the
+  issuer's removal), ``closed`` (after ``close``: the node deleted the room's
   shares it received and destroyed its room private keys). ``ref`` is the SHA-256
-  of the acknowledged envelope's bytes (share, revoke, or the ``close`` event).
+  of the acknowledged envelope's bytes (share, revoke, the ``close`` event, or the
+  ``remove``/``leave`` event that took the issuer out of the room). ``items`` names
+  only shares the addressee itself sent (``docs/protocol.md`` 9.2).
+- the close notice: a node removed from a room (or that left it) follows its chain
+  no more, so the chair sends it the ``close`` event alone;
+  :func:`verify_close_notice` accepts it without the events in between.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .chain import RoomState
+from .chain import CLOSED, MAX_SKEW, RoomState
 from .codec import (
     DEFAULT_LIMITS,
     PROTOCOL_VERSION,
@@ -29,7 +35,21 @@ from .codec import (
     Struct,
     Version,
 )
-from .errors import BindingError, ChainStateError, LocalProtocolError, SchemaError, SignatureError
+from .errors import (
+    BindingError,
+    ChainError,
+    ChainFutureError,
+    ChainLinkError,
+    ChainReplayError,
+    ChainStateError,
+    LocalProtocolError,
+    MembershipError,
+    NotChairError,
+    SchemaError,
+    SignatureError,
+    UnknownSignerError,
+)
+from .events import Event
 from .keys import Rand, Signer, digest
 from .roster import Roster, open_member_signed
 from .signed import node_id, sign
@@ -193,3 +213,59 @@ def verify_receipt(
     if envelope is not None and receipt.ref != digest(envelope):
         raise SignatureError("receipt is for another envelope")
     return receipt
+
+
+def former_member(state: RoomState, node: str) -> bool:
+    """Whether ``node`` was a member of some epoch of the room and is now neither a
+    member, nor leaving, nor invited: it was removed or left, and follows the room's
+    chain no more."""
+    if node in state.members or node in state.leaving or node in state.invited:
+        return False
+    return any(node in members for members in state.epochs.values())
+
+
+def verify_close_notice(
+    state: RoomState,
+    data: bytes,
+    *,
+    node: str,
+    roster: Roster,
+    now: int | None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> RoomState:
+    """A former member's checks on a ``close`` event that the chair sent it alone
+    (``docs/protocol.md`` 6.7.10); returns ``state`` closed at that event.
+
+    The events between ``state`` and the close are not known to ``node`` (it may not
+    fetch them), so the hash link cannot be checked; the chair's signature on a
+    ``close`` of this room, later than anything ``node`` saw, is what counts.
+    """
+    event: Event
+    event, wrapper = open_member_signed(data, Event.SPEC, roster, limits)
+    if not roster.member(wrapper.signer).active(event.time):
+        raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the event's time")
+    if now is not None and event.time > now + MAX_SKEW:
+        raise ChainFutureError(f"{event.time - now:+d} s")
+    if event.room != state.room:
+        raise ChainLinkError("event belongs to another room")
+    if event.seq <= state.seq:
+        raise ChainReplayError(f"seq {event.seq} <= {state.seq}")
+    if wrapper.signer != state.chair:
+        raise NotChairError(wrapper.signer)
+    if event.time < state.time:
+        raise ChainError("event time before the last event seen")
+    if state.phase == CLOSED:
+        raise ChainStateError("the room is closed")
+    if event.kind != "close":
+        raise ChainStateError("a former member accepts only the close")
+    if not former_member(state, node):
+        raise MembershipError(f"{node} is not a former member: it follows the chain")
+    return replace(
+        state,
+        seq=event.seq,
+        head=digest(data),
+        time=event.time,
+        phase=CLOSED,
+        outcome=event.data.outcome,
+        closed_at=event.time,
+    )

@@ -881,6 +881,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "revoke_received": ("intrekking ontvangen", "revocation received"),
     "receipt": ("bevestiging ontvangen", "receipt received"),
     "keys_destroyed": ("sleutels vernietigd", "keys destroyed"),
+    "removal_deleted": (
+        "uit het overleg: ontvangen verstrekkingen en sleutels gewist",
+        "out of the meeting: received shares and keys deleted",
+    ),
     "purge": ("vernietigd na bewaartermijn", "destroyed after retention"),
     "roster_imported": ("ledenlijst ingelezen", "roster imported"),
     "assigned": ("medewerker toegewezen", "staff member assigned"),

@@ -1,7 +1,13 @@
 """Closure and revocation: the chair closes a room; every node revokes its own
 shares, deletes what it received, destroys the room keys (crypto-shredding) and
 confirms with ``closed`` receipts; the WAL is truncated so that nothing deleted keeps
-a copy. Owns the ``close``, ``revoke_sent`` and ``keys_destroyed`` audit actions.
+a copy. A node taken out of a room (removed, or left) deletes what it received and
+its room keys at once and confirms with ``deleted`` receipts, and hears the close
+later as a former member (the close notice). Owns the ``close``, ``revoke_sent``,
+``removal_deleted`` and ``keys_destroyed`` audit actions.
+
+The ``items`` of a ``deleted`` or ``closed`` receipt name only shares its addressee
+sent this node: a partner never learns the ids of verstrekkingen it did not make.
 """
 
 from __future__ import annotations
@@ -10,16 +16,18 @@ import json
 from collections.abc import Sequence
 
 from node.domain.context import Context
-from node.domain.membership import Membership
+from node.domain.membership import Membership, epoch_peers
 from node.domain.shares import next_seq
 from node.domain.staff import Staff
 from node.errors import NotAllowedError
+from node.store import receipts as receipt_tables
 from node.store import rooms as room_tables
 from node.store import shares as share_tables
 from protocol.chain import RoomState
 from protocol.errors import StorageError
 from protocol.events import CloseData
-from protocol.revocation import make_receipt, make_revoke
+from protocol.keys import digest
+from protocol.revocation import former_member, make_receipt, make_revoke
 
 
 class Closure:
@@ -94,6 +102,28 @@ class Closure:
             return  # the retention job finishes it when the grace period ends
         self.finish(state)
 
+    def close_notice(self, state: RoomState, event: bytes, kind: str, seq: int) -> bool:
+        """A ``close`` the chair sent this former member alone (caller's transaction):
+        applied without the events in between, and the closure follows as for every
+        member. False (nothing done) for any other event, or when this node still
+        follows the room: then the event takes the ordinary way."""
+        ctx = self.ctx
+        if kind != "close" or seq <= state.seq + 1 or not former_member(state, ctx.me):
+            return False
+        new = ctx.rooms.apply_close_notice(state, event, ctx.now())
+        ctx.audit(actor=new.chair, action="close", room=new.room, case_ref=new.case, seq=seq)
+        self.after_close(new)
+        return True
+
+    def taken_out(self, state: RoomState, event: bytes) -> None:
+        """This node was removed from the room or left it, by ``event`` (caller's
+        transaction): it deletes the ciphertext of what it received there and its room
+        keys, and confirms with a ``deleted`` receipt for that event to every node it
+        shared an epoch with (the chair among them; nobody, for a withdrawn invitation
+        that was never a member). Its own shares stay as they are until the close
+        revokes them, as for every member."""
+        self._delete_and_confirm(state, "deleted", event, "removal_deleted", shielded=False)
+
     def finish(self, state: RoomState) -> None:
         """Finish the room's closure at this node (caller's transaction); idempotent."""
         ctx = self.ctx
@@ -102,33 +132,67 @@ class Closure:
             return
         if share_tables.own_unrevoked(ctx.store, room):
             self.revoke(None, room, reason="gesloten")
+        close_event = ctx.rooms.events_after(room, state.seq - 1, limit=1)[0]
+        self._delete_and_confirm(state, "closed", close_event, "keys_destroyed", shielded=True)
+        room_tables.mark_closure_sent(ctx.store, room)
+
+    def _delete_and_confirm(
+        self, state: RoomState, kind: str, event: bytes, action: str, *, shielded: bool
+    ) -> None:
+        """Delete the ciphertext of every share received in the room and the room keys
+        (``shielded``: flag the room shielded here), truncate the WAL after the commit,
+        and send a ``kind`` receipt for ``event`` to every node this one shared an
+        epoch with, naming only the addressee's own shares it deleted."""
+        ctx = self.ctx
+        room = state.room
         received = share_tables.received_with_content(ctx.store, room)
         share_tables.delete_received(ctx.store, room, ctx.now())
-        destroyed = ctx.rooms.destroy_keys(room)
+        destroyed = ctx.rooms.destroy_keys(room, mark=shielded)
         ctx.store.after_commit(self.shred)
-        close_event = ctx.rooms.events_after(room, state.seq - 1, limit=1)[0]
-        everyone = {n for members in state.epochs.values() for n in members} - {ctx.me}
-        for peer in sorted(everyone):
-            receipt = make_receipt(
-                ctx.identity.signer,
-                ctx.me,
-                kind="closed",
-                room=room,
-                envelope=close_event,
-                to=peer,
-                items=received,
-                now=ctx.now(),
-            )
-            ctx.enqueue(peer, "receipt", room, receipt)
-        room_tables.mark_closure_sent(ctx.store, room)
+        for peer in sorted(epoch_peers(state, ctx.me) | set(received)):
+            self._receipt(kind, state, event, peer, received.get(peer, []))
         ctx.audit(
             actor=ctx.me,
-            action="keys_destroyed",
+            action=action,
             room=room,
             case_ref=state.case,
             keys=destroyed,
-            deleted=len(received),
+            deleted=sum(len(ids) for ids in received.values()),
         )
+
+    def removals(self, state: RoomState) -> dict[str, bool]:
+        """The former members this node shared an epoch with, and for each whether it
+        confirmed (a ``deleted`` receipt for a room event: its removal or leave) that
+        it deleted what it received and its room keys."""
+        ctx = self.ctx
+        former = sorted(n for n in epoch_peers(state, ctx.me) if former_member(state, n))
+        if not former:
+            return {}
+        events = {digest(e) for e in ctx.rooms.events_after(state.room, -1, limit=1 << 30)}
+        confirmed = {
+            issuer
+            for issuer, ref in receipt_tables.issued(ctx.store, state.room, "deleted")
+            if ref in events
+        }
+        return {n: n in confirmed for n in former}
+
+    def _receipt(
+        self, kind: str, state: RoomState, envelope: bytes, peer: str, items: Sequence[bytes]
+    ) -> None:
+        """Queue a signed ``kind`` receipt for ``envelope`` to ``peer``; ``items`` are
+        ``peer``'s own shares that this node deleted."""
+        ctx = self.ctx
+        receipt = make_receipt(
+            ctx.identity.signer,
+            ctx.me,
+            kind=kind,
+            room=state.room,
+            envelope=envelope,
+            to=peer,
+            items=items,
+            now=ctx.now(),
+        )
+        ctx.enqueue(peer, "receipt", state.room, receipt)
 
     def shred(self) -> None:
         """Truncate the WAL so that destroyed keys and deleted content leave no copy."""

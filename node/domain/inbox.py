@@ -17,7 +17,7 @@ from typing import Any
 from node.domain import staff as staffmod
 from node.domain.closure import Closure
 from node.domain.context import Context
-from node.domain.membership import Membership, audit_action
+from node.domain.membership import Membership, audit_action, taken_out
 from node.domain.receipts import Receipts
 from node.domain.shares import decode_share
 from node.errors import NotAllowedError
@@ -166,6 +166,8 @@ class Inbox:
         ctx.roster.member(wrapper.signer).verify("event", wrapper.body, wrapper.sig, event.time)
         room = digest(envelope) if event.kind == "convene" else event.room
         state = ctx.rooms.state(room, ctx.now())
+        if state is not None and self.closure.close_notice(state, envelope, event.kind, event.seq):
+            return Result(self._delivered(envelope, room, caller), "event", room)
         if state is not None and event.seq <= state.seq:
             # already have it (e.g. fetched while filling a gap)
             if room_tables.event_at(ctx.store, room, event.seq) == envelope:
@@ -175,6 +177,8 @@ class Inbox:
         if state is None and event.kind != "convene":
             raise RetryLater("unknown room", room, -1, wrapper.signer)
         new = ctx.rooms.apply(state, envelope, ctx.now())
+        if state is not None and taken_out(state, new, ctx.me):
+            self.closure.taken_out(new, envelope)  # removed or left: delete and confirm
         if event.kind == "invite" and event.data.node == ctx.me:
             # only a room this node is invited to reaches its staff (a convener cannot
             # push rooms at a node); the intake staff get it
@@ -216,6 +220,9 @@ class Inbox:
         share = verify_share(envelope, state=state, roster=ctx.roster, registry=ctx.registry)
         if ctx.me not in share.recipients:
             raise NotAllowedError("this share is not addressed to this node")
+        if ctx.me not in state.members or ctx.me in state.leaving:
+            # removed or left: it deleted what it received there and keeps nothing new
+            raise NotAllowedError("this node is no longer a member of the room")
         if share_tables.exists(ctx.store, share.sender, share.id):
             raise NotAllowedError("a share with this id exists")
         self._open_before_answering(state, share)

@@ -34,6 +34,7 @@ from protocol.events import (
 )
 from protocol.keys import BoxKeyPair
 from protocol.registry import Grondslag, Registry
+from protocol.revocation import former_member
 from protocol.signed import Signed
 from protocol.verblijf import VERBLIJF_CAPACITY, verify_mandate
 
@@ -57,6 +58,27 @@ def followers(registry: Registry, state: RoomState) -> set[str]:
         or basis.third_party_consent <= state.consents.get(node, frozenset())
     }
     return set(state.members) | set(state.leaving) | invited
+
+
+def former_members(state: RoomState) -> set[str]:
+    """The nodes that were a member of some epoch and follow the room no more (removed,
+    or left): the chair sends them the ``close`` alone (``docs/protocol.md`` 6.7.10)."""
+    ever = {n for members in state.epochs.values() for n in members}
+    return {n for n in ever if former_member(state, n)}
+
+
+def epoch_peers(state: RoomState, node: str) -> set[str]:
+    """The other nodes that shared an epoch with ``node``: those it may have sent shares
+    to or received shares from. Each of them gets its ``closed`` receipt."""
+    return {n for members in state.epochs.values() if node in members for n in members} - {node}
+
+
+def taken_out(before: RoomState, after: RoomState, node: str) -> bool:
+    """Whether the event from ``before`` to ``after`` took ``node`` out of the room: a
+    ``remove`` or ``leave`` that makes a member leaving or withdraws its invitation."""
+    if node in after.leaving:
+        return node not in before.leaving
+    return node in before.invited and node not in after.invited and node not in after.members
 
 
 def with_supply_bases(registry: Registry, bases: Sequence[str]) -> list[str]:
@@ -94,8 +116,11 @@ class Membership:
         event = chain.next_event(ctx.identity.signer, state, kind, data, self._stamp(state, data))
         before = self._audience(state)
         new = ctx.rooms.apply(state, event, ctx.now())
-        for peer in sorted(self._audience(new) | before):
-            if peer not in before:  # a new follower gets the whole chain
+        audience = self._audience(new) | before
+        if kind == "close":  # every node that was ever a member hears the close
+            audience |= former_members(new) - {ctx.me}
+        for peer in sorted(audience):
+            if peer not in before and kind != "close":  # a new follower gets the whole chain
                 for old in ctx.rooms.events_after(new.room, -1, limit=1 << 30):
                     ctx.enqueue(peer, "event", new.room, old)
             else:

@@ -49,7 +49,9 @@ class Node:
         store.audit_key = master.derive("casusnet/audit")
         registry = registry or default_registry()
         roster = roster or load_roster(store, config, registry, int(clock()))
-        rooms = Rooms(store, master, registry, history_roster(store, config, registry, roster))
+        rooms = Rooms(
+            store, master, registry, history_roster(store, config, registry, roster), config.node_id
+        )
         store.on_rollback(rooms.forget_uncommitted)
         self.ctx = ctx = Context(
             config=config,

@@ -1,4 +1,9 @@
-"""Room chains in the store: events, states (cached), room keys at rest."""
+"""Room chains in the store: events, states (cached), room keys at rest.
+
+A former member (removed, or left) stores the room's ``close`` alone, at its own
+``seq`` after a gap (the close notice, ``docs/protocol.md`` 6.7.10); the state of
+such a room is its chain up to the gap, closed by that notice.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from protocol.chain import RoomState
 from protocol.keys import BoxKeyPair
 from protocol.registry import Registry
 from protocol.retention import purge_after
+from protocol.revocation import verify_close_notice
 from protocol.roster import Roster
 
 
@@ -43,8 +49,11 @@ class RoomCache:
 
 
 class Rooms:
-    def __init__(self, store: Store, master: MasterKey, registry: Registry, roster: Roster) -> None:
+    def __init__(
+        self, store: Store, master: MasterKey, registry: Registry, roster: Roster, me: str
+    ) -> None:
         self.store = store
+        self.me = me
         self.master = master
         self.registry = registry
         self.roster = roster
@@ -64,7 +73,10 @@ class Rooms:
         events = tables.events(self.store, room)
         if not events:
             return None
+        notice = events.pop() if (tables.top_seq(self.store, room) or 0) >= len(events) else None
         state = chain.replay(events, roster=self.roster, registry=self.registry, now=None)
+        if notice is not None:
+            state = verify_close_notice(state, notice, node=self.me, roster=self.roster, now=None)
         self.cache.put(state)
         return state
 
@@ -75,6 +87,17 @@ class Rooms:
     def apply(self, state: RoomState | None, event: bytes, now: int) -> RoomState:
         """Check an event and store it with the room's summary (caller's transaction)."""
         new = chain.apply(state, event, roster=self.roster, registry=self.registry, now=now)
+        self._store(new, event, now)
+        return new
+
+    def apply_close_notice(self, state: RoomState, event: bytes, now: int) -> RoomState:
+        """Check the room's ``close`` sent alone to this former member, and store it
+        (caller's transaction)."""
+        new = verify_close_notice(state, event, node=self.me, roster=self.roster, now=now)
+        self._store(new, event, now)
+        return new
+
+    def _store(self, new: RoomState, event: bytes, now: int) -> None:
         tables.insert_event(self.store, new.room, new.seq, event)
         purge = purge_after(
             new.bases, self.registry, first_processing=new.first_time, last_processing=new.time
@@ -101,7 +124,6 @@ class Rooms:
         if not self._touched:
             self.store.after_commit(self._touched.clear)
         self._touched.add(new.room)
-        return new
 
     def forget_uncommitted(self) -> None:
         """After a rollback: drop the cached states changed since the last commit."""
@@ -122,9 +144,10 @@ class Rooms:
             return None
         return BoxKeyPair(private=self.master.open("room-key", sealed), public=public)
 
-    def destroy_keys(self, room: bytes) -> int:
-        """Crypto-shredding: remove the room's private keys (caller's transaction)."""
-        return tables.destroy_keys(self.store, room)
+    def destroy_keys(self, room: bytes, *, mark: bool = True) -> int:
+        """Crypto-shredding: remove the room's private keys (caller's transaction);
+        ``mark``: the room is flagged as shielded here once closed."""
+        return tables.destroy_keys(self.store, room, mark=mark)
 
     def reload(self, roster: Roster) -> None:
         self.roster = roster

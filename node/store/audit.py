@@ -49,6 +49,7 @@ ACTIONS = frozenset(
         "revoke_received",
         "receipt",
         "keys_destroyed",
+        "removal_deleted",
         "purge",
         "roster_imported",
         "assigned",

@@ -39,3 +39,13 @@ def insert(
         " VALUES (?, ?, ?, ?, ?, ?)",
         (ref, issuer, kind, room, data, now),
     )
+
+
+def issued(store: Store, room: bytes, kind: str) -> list[tuple[str, bytes]]:
+    """``(issuer, ref)`` of the room's receipts of one kind that partners sent this node."""
+    return [
+        (r["issuer"], bytes(r["env_hash"]))
+        for r in store.rows(
+            "SELECT issuer, env_hash FROM receipts WHERE room = ? AND kind = ?", (room, kind)
+        )
+    ]

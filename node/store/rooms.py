@@ -31,6 +31,13 @@ def events_after(store: Store, room: bytes, after: int, limit: int) -> list[byte
     ]
 
 
+def top_seq(store: Store, room: bytes) -> int | None:
+    """The highest stored ``seq`` of a room (``None``: no events). Above the number of
+    events less one only where a former member stored the close alone (a close notice)."""
+    value = store.one("SELECT MAX(seq) FROM events WHERE room = ?", (room,))
+    return None if value is None else int(value)
+
+
 def event_at(store: Store, room: bytes, seq: int) -> bytes | None:
     data = store.one("SELECT data FROM events WHERE room = ? AND seq = ?", (room, seq))
     return None if data is None else bytes(data)
@@ -82,10 +89,13 @@ def sealed_key(store: Store, room: bytes, public: bytes) -> bytes | None:
     return None if sealed is None else bytes(sealed)
 
 
-def destroy_keys(store: Store, room: bytes) -> int:
-    """Delete the room's private keys and mark it; returns how many went."""
+def destroy_keys(store: Store, room: bytes, *, mark: bool = True) -> int:
+    """Delete the room's private keys and (``mark``) flag the room's keys destroyed;
+    returns how many went. A node taken out of a room deletes its keys unflagged: it
+    may be invited and join again with a new key."""
     n = store.execute("DELETE FROM room_keys WHERE room = ?", (room,)).rowcount
-    store.execute("UPDATE rooms SET keys_destroyed = 1 WHERE room = ?", (room,))
+    if mark:
+        store.execute("UPDATE rooms SET keys_destroyed = 1 WHERE room = ?", (room,))
     return int(n)
 
 

@@ -93,14 +93,16 @@ def received_ids(store: Store, room: bytes, sender: str) -> list[bytes]:
     ]
 
 
-def received_with_content(store: Store, room: bytes) -> list[bytes]:
-    """Received shares of a room whose ciphertext this node still holds."""
-    return [
-        r["id"]
-        for r in store.rows(
-            "SELECT id FROM shares WHERE room = ? AND own = 0 AND envelope IS NOT NULL", (room,)
-        )
-    ]
+def received_with_content(store: Store, room: bytes) -> dict[str, list[bytes]]:
+    """Received shares of a room whose ciphertext this node still holds, by sender."""
+    by_sender: dict[str, list[bytes]] = {}
+    for r in store.rows(
+        "SELECT sender, id FROM shares WHERE room = ? AND own = 0 AND envelope IS NOT NULL"
+        " ORDER BY sender, id",
+        (room,),
+    ):
+        by_sender.setdefault(r["sender"], []).append(r["id"])
+    return by_sender
 
 
 def delete_received(store: Store, room: bytes, now: int) -> None:

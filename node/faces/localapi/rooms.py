@@ -94,6 +94,10 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
     ]
     shares = _shares(request, who, room)
     closed = reports.closed_receipts(node.store, room)
+    former = [
+        dict(node_info(n), deletion_confirmed=confirmed)
+        for n, confirmed in node.closure.removals(state).items()
+    ]
     plan_items, events = request.app[CHAIN_VIEWS].get(node, room, state)
     return {
         "room": room.hex(),
@@ -110,6 +114,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "closed_at": state.closed_at,
         "members": members,
         "invited": [dict(node_info(n), role=i.role) for n, i in sorted(state.invited.items())],
+        "former_members": former,
         "assessments": {org: v for org, (v, _) in state.assessments.items()},
         "consents": {n: sorted(c) for n, c in state.consents.items()},
         "shares": shares,

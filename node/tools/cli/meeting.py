@@ -177,6 +177,9 @@ def _room_text(doc: dict[str, Any]) -> str:
         lines.append(f"  {m['node']:<14} {m['org']:<13} {role:<9} {m['fingerprint']}")
     for m in doc["invited"]:
         lines.append(f"  {m['node']:<14} {m['org']:<13} invited as {m['role']}")
+    for m in doc.get("former_members", []):
+        done = "deletion confirmed" if m["deletion_confirmed"] else "deletion not confirmed"
+        lines.append(f"  {m['node']:<14} {m['org']:<13} former member, {done}")
     if doc["assessments"]:
         lines.append("intake: " + ", ".join(f"{k} {v}" for k, v in doc["assessments"].items()))
     lines.append("shares:")

@@ -34,7 +34,13 @@ class RevocationTab(RoomTab):
         yield Static(t("matrix.legend"), classes="note")
 
     def sources(self, doc: dict[str, Any]) -> Any:
-        return (doc.get("phase"), doc.get("shares"), doc.get("closed_receipts"), doc.get("members"))
+        return (
+            doc.get("phase"),
+            doc.get("shares"),
+            doc.get("closed_receipts"),
+            doc.get("members"),
+            doc.get("former_members"),
+        )
 
     def draw(self, room: RoomView) -> None:
         m = matrix(room)
@@ -65,12 +71,15 @@ class RevocationTab(RoomTab):
 
 
 def matrix(room: RoomView) -> Matrix:
-    """A row for each own share (and one for the closure once closed), a column a partner."""
+    """A row for each own share (and one for the closure once closed), a column a partner:
+    every member now and every former member (removed, or left) that was at the table
+    with this node, since each of them confirms the closure too."""
     d = room.doc
     closed = d.get("phase") == "closed"
     own = [s for s in d.get("shares", []) if s.get("own")]
     others = sorted(
         {m["node"] for m in d.get("members", []) if m["node"] != room.me}
+        | {m["node"] for m in d.get("former_members", [])}
         | {r for s in own for r in s.get("deliveries", {})}
     )
     receipts = set(d.get("closed_receipts", []))
