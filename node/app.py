@@ -33,11 +33,11 @@ from node.faces.federation import (
     add_routes,
     resync,
 )
+from node.faces.federation.replay import KeptGuard
 from node.faces.localapi import create_local_app
 from node.faces.metrics import start_metrics
 from node.store import keystore
 from node.store.db import DamagedStoreError, Store
-from protocol.request import ReplayGuard
 
 log = logging.getLogger("casusnet.node")
 
@@ -64,7 +64,7 @@ def create_app(
     node = node or open_node(config)
     app = web.Application(client_max_size=config.max_body + 4096)
     app[NODE_KEY] = node
-    app[GUARD_KEY] = ReplayGuard()
+    app[GUARD_KEY] = KeptGuard.load(node)  # with the nonces kept before a restart
     app[LIMITER_KEY] = RateLimiter(config.rate_per_peer)
     app[TASKS_KEY] = set()
     add_routes(app)

@@ -5,6 +5,7 @@
 - :mod:`.server`: the handlers (``rx_*``) and :func:`add_routes`;
 - :mod:`.client`: :class:`FederationClient`, signed requests to a partner;
 - :mod:`.delivery`: :class:`Outbox`, the worker that delivers queued envelopes;
+- :mod:`.replay`: :class:`KeptGuard`, the replay guard with its nonces kept across a restart;
 - :mod:`.ratelimit` and :mod:`.state`: the rate limiter and the app's typed keys.
 
 Every request but ``GET /v1/health`` is signed; see :mod:`.server` for the endpoints.

@@ -25,7 +25,7 @@ from node.domain.node import Node
 from node.faces.federation.auth import audit_refusal, authenticated, error
 from node.faces.federation.client import FederationClient
 from node.faces.federation.messages import BATCH_LIMITS, Batch, Events
-from node.faces.federation.state import CLIENT_KEY, NODE_KEY, TASKS_KEY
+from node.faces.federation.state import CLIENT_KEY, GUARD_KEY, NODE_KEY, TASKS_KEY
 from node.store import audit
 from protocol.codec import decode, pack
 from protocol.errors import CasusnetError
@@ -48,8 +48,10 @@ async def rx_inbox(request: web.Request, caller: str, body: bytes) -> web.Stream
     results: list[list[Any]] = []
     stored_share = False
     # the whole batch in one transaction (one fsync); each envelope in a savepoint, so
-    # a refused one changes nothing; the first that must wait for the chain ends it
+    # a refused one changes nothing; the first that must wait for the chain ends it.
+    # The request's nonce goes in the same commit: a replay is refused after a restart
     with node.store.transaction():
+        request.app[GUARD_KEY].keep(request, node)
         for envelope in batch.envelopes:
             try:
                 result = node.inbox.receive(caller, envelope)
