@@ -89,6 +89,8 @@ def test_a_request_replayed_after_a_restart_or_a_crash_is_refused(tmp_path: Path
             rows = conn.execute("SELECT envelope FROM outbox WHERE peer = 'politie' ORDER BY id")
             convene, invite = (bytes(r[0]) for r in rows.fetchall())
         c.start("politie")
+        log = (tmp_path / "politie.log").read_text()
+        assert "node politie running" in log, "the daemon logs to standard error"
 
         for envelopes, sig in (([convene], signal.SIGTERM), ([invite], signal.SIGKILL)):
             value, body = signed_inbox(c, envelopes)
