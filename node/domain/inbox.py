@@ -20,7 +20,13 @@ from node.domain.context import Context
 from node.domain.membership import Membership, audit_action
 from node.domain.receipts import Receipts
 from node.domain.shares import decode_share
-from node.errors import NotAllowedError
+from node.errors import (
+    EnvelopeKindError,
+    NotOwnError,
+    NotRecipientError,
+    NotTheChairError,
+    ShareExistsError,
+)
 from node.store import outbox as outbox_table
 from node.store import receipts as receipt_tables
 from node.store import rooms as room_tables
@@ -65,8 +71,10 @@ def message_type(envelope: bytes) -> tuple[str, Signed, Any]:
     wrapper = decode(envelope, Signed.SPEC)
     body = decode_map(wrapper.body)
     kind = body.get("t")
-    if type(kind) is not str or kind not in PURPOSE_OF_TYPE or kind in ("roster", "request"):
+    if type(kind) is not str or kind not in PURPOSE_OF_TYPE:
         raise SchemaError("$.t: not an envelope a node accepts")
+    if kind in ("roster", "request"):
+        raise EnvelopeKindError(kind)
     return kind, wrapper, body
 
 
@@ -195,9 +203,9 @@ class Inbox:
         body = decode(wrapper.body, STATEMENT_SPECS[kind])
         state = self.ctx.state(body.room)
         if state.chair != self.ctx.me:
-            raise NotAllowedError("statements go to the chair")
+            raise NotTheChairError("statements go to the chair")
         if wrapper.signer != caller:
-            raise NotAllowedError("a node sends only its own statements")
+            raise NotOwnError("a node sends only its own statements")
         self.members.chair_event(state, kind, StatementData(envelope))
         return Result(self._delivered(envelope, state.room, caller), kind, state.room)
 
@@ -214,9 +222,9 @@ class Inbox:
             )
         share = verify_share(envelope, state=state, roster=ctx.roster, registry=ctx.registry)
         if ctx.me not in share.recipients:
-            raise NotAllowedError("this share is not addressed to this node")
+            raise NotRecipientError("this share is not addressed to this node")
         if share_tables.exists(ctx.store, share.sender, share.id):
-            raise NotAllowedError("a share with this id exists")
+            raise ShareExistsError("a share with this id exists")
         self._open_before_answering(state, share)
         share_tables.insert(
             ctx.store, share, envelope, digest(envelope), own=False, author="", now=ctx.now()
