@@ -27,6 +27,13 @@ from node.app import create_app, open_node
 from node.domain import staff as staffmod
 from node.domain.node import Node
 from node.faces.federation import Batch, Events
+from node.faces.federation.messages import (
+    EVENTS_LIMITS,
+    EVENTS_MAX_SIZE,
+    MAX_EVENT,
+    MAX_EVENTS,
+    events_answer,
+)
 from node.store import nonces
 from protocol.codec import decode
 from protocol.keys import digest
@@ -481,6 +488,16 @@ async def test_room_events_are_served_to_members_only(world: World) -> None:
     assert r.status == 403
     assert (await r.json())["error"] == "node.not_allowed"
     assert refusals(world.served)[-1]["actor"] == "om"
+
+
+def test_an_events_answer_holds_at_most_500_envelopes_and_8_mib() -> None:
+    many = decode(events_answer([b"e" * 100] * 600), Events.SPEC, EVENTS_LIMITS).events
+    assert len(many) == MAX_EVENTS == 500
+    big = [bytes([i]) * MAX_EVENT for i in range(10)]  # 1 MiB each
+    answer = events_answer(big)
+    assert len(answer) <= EVENTS_MAX_SIZE
+    assert decode(answer, Events.SPEC, EVENTS_LIMITS).events == tuple(big[:7])
+    assert decode(events_answer([]), Events.SPEC, EVENTS_LIMITS).events == ()
 
 
 async def test_events_of_an_unknown_room_get_403(world: World) -> None:
