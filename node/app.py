@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import ssl
+import sys
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -34,11 +35,11 @@ from node.faces.federation import (
     resync,
 )
 from node.faces.federation.clocks import make_stamp
+from node.faces.federation.replay import KeptGuard
 from node.faces.localapi import create_local_app
 from node.faces.metrics import start_metrics
 from node.store import keystore
 from node.store.db import DamagedStoreError, Store
-from protocol.request import ReplayGuard
 
 log = logging.getLogger("casusnet.node")
 
@@ -65,7 +66,7 @@ def create_app(
     node = node or open_node(config)
     app = web.Application(client_max_size=config.max_body + 4096)
     app[NODE_KEY] = node
-    app[GUARD_KEY] = ReplayGuard()
+    app[GUARD_KEY] = KeptGuard.load(node)  # with the nonces kept before a restart
     app[LIMITER_KEY] = RateLimiter(config.rate_per_peer)
     app[TASKS_KEY] = set()
     app.on_response_prepare.append(make_stamp(node.ctx.clock))
@@ -85,6 +86,13 @@ def create_app(
             else None
         )
         retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
+        log.info(
+            "node %s running: federation on %s:%d, roster version %d",
+            node.me,
+            config.listen_host,
+            config.listen_port,
+            node.roster.version,
+        )
         resyncing = None
         if node.store.get_meta(resync.RESYNC_KEY) is not None:  # restored from a backup
             resyncing = asyncio.get_running_loop().create_task(resync.resync_loop(node, client))
@@ -136,9 +144,25 @@ def ssl_context(config: Config) -> ssl.SSLContext | None:
     return ctx
 
 
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+
+def log_to_stderr(level: int = logging.INFO) -> None:
+    """The daemon logs to standard error (the journal under systemd), next to any
+    handler set up before (a log file): a log file on a full disk stays empty, the
+    journal does not. Logging never stops the node: a record that cannot be
+    written is dropped."""
+    root = logging.getLogger()
+    if not any(getattr(h, "stream", None) is sys.stderr for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
 def run(config: Config, passphrase: str | None = None) -> None:
     """``casusnet run``: serve until SIGTERM/SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log_to_stderr()
     app = create_app(config, open_node(config, passphrase))
     web.run_app(
         app,

@@ -21,3 +21,36 @@ class RevokedError(CasusnetError):
     """This share was revoked or its room closed: its content is deleted."""
 
     code = "node.revoked"
+
+
+# --- the refusals of an envelope in a partner's inbox (docs/protocol.md section 14.2)
+
+
+class NotRecipientError(NotAllowedError):
+    """This share is not addressed to this node."""
+
+    code = "node.not_recipient"
+
+
+class NotTheChairError(NotAllowedError):
+    """Member statements go to the room's chair, and this node is not the chair."""
+
+    code = "node.not_chair"
+
+
+class NotOwnError(NotAllowedError):
+    """A node sends only its own statements and mandates."""
+
+    code = "node.not_own"
+
+
+class ShareExistsError(NotAllowedError):
+    """The sender already sent a share with this id."""
+
+    code = "node.share_exists"
+
+
+class EnvelopeKindError(NotAllowedError):
+    """A roster or a request is not an envelope a node accepts in its inbox."""
+
+    code = "node.envelope_kind"

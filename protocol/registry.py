@@ -101,6 +101,8 @@ class Registry:
         for entry in doc["bases"]:
             basis = _parse_basis(entry)
             _check_basis(basis, orgs, cats)
+            if basis.id in bases:
+                raise ValueError(f"{basis.id}: listed twice")
             bases[basis.id] = basis
         for basis in bases.values():
             unknown = basis.requires_room - bases.keys()

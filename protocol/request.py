@@ -112,13 +112,19 @@ class ReplayGuard:
 
     Bounded per caller: a caller with ``max_per_caller`` live nonces gets its next
     request refused (``request.replay``) instead of pushing out live entries, so a
-    flooding peer can make only its own requests fail, never a replay pass.
+    flooding peer can make only its own requests fail, never a replay pass. A node
+    keeps the nonces across a restart and gives them back with :meth:`restore`.
     """
 
     def __init__(self, window: int = WINDOW, max_per_caller: int = 50_000) -> None:
         self.window = window
         self.max_per_caller = max_per_caller
         self._seen: dict[str, OrderedDict[bytes, int]] = {}
+
+    def expiry(self, when: int, now: int) -> int:
+        """Until when a nonce of a request signed at ``when`` and received at ``now``
+        is remembered."""
+        return max(when, now) + 2 * self.window
 
     def check_and_remember(self, caller: str, nonce: bytes, when: int, now: int) -> None:
         seen = self._seen.setdefault(caller, OrderedDict())
@@ -128,7 +134,12 @@ class ReplayGuard:
             raise RequestReplayError(caller)
         if len(seen) >= self.max_per_caller:
             raise RequestReplayError(f"{caller}: too many requests in the time window")
-        seen[nonce] = max(when, now) + 2 * self.window
+        seen[nonce] = self.expiry(when, now)
+
+    def restore(self, caller: str, nonce: bytes, expires: int) -> None:
+        """Remember a nonce accepted before (a node's restart reloads them, oldest
+        expiry first); the per-caller bound does not apply."""
+        self._seen.setdefault(caller, OrderedDict())[nonce] = expires
 
     def __len__(self) -> int:
         return sum(len(s) for s in self._seen.values())

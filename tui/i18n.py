@@ -755,6 +755,26 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Dit is voor deze node in dit casusoverleg niet toegestaan.",
         "This action is not allowed for this node in this room.",
     ),
+    "node.not_recipient": (
+        "Deze verstrekking is niet aan deze node gericht.",
+        "This share is not addressed to this node.",
+    ),
+    "node.not_chair": (
+        "Verklaringen van leden gaan naar de voorzitter van het casusoverleg, en deze node is niet de voorzitter.",
+        "Member statements go to the room's chair, and this node is not the chair.",
+    ),
+    "node.not_own": (
+        "Een node stuurt alleen zijn eigen verklaringen en mandaten.",
+        "A node sends only its own statements and mandates.",
+    ),
+    "node.share_exists": (
+        "De verstrekker heeft al een verstrekking met dit kenmerk gestuurd.",
+        "The sender already sent a share with this id.",
+    ),
+    "node.envelope_kind": (
+        "Een ledenlijst of een verzoek is geen bericht dat een node in zijn inbox aanneemt.",
+        "A roster or a request is not an envelope a node accepts in its inbox.",
+    ),
     "node.not_found": (
         "Dit casusoverleg of deze verstrekking is hier niet bekend (misschien nooit aangekomen).",
         "There is no such room or share here (it may never have reached this node).",

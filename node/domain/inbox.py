@@ -20,7 +20,14 @@ from node.domain.context import Context
 from node.domain.membership import Membership, audit_action, taken_out
 from node.domain.receipts import Receipts
 from node.domain.shares import decode_share
-from node.errors import NotAllowedError
+from node.errors import (
+    EnvelopeKindError,
+    NotAllowedError,
+    NotOwnError,
+    NotRecipientError,
+    NotTheChairError,
+    ShareExistsError,
+)
 from node.store import outbox as outbox_table
 from node.store import receipts as receipt_tables
 from node.store import rooms as room_tables
@@ -66,8 +73,10 @@ def message_type(envelope: bytes) -> tuple[str, Signed, Any]:
     wrapper = decode(envelope, Signed.SPEC)
     body = decode_map(wrapper.body)
     kind = body.get("t")
-    if type(kind) is not str or kind not in PURPOSE_OF_TYPE or kind in ("roster", "request"):
+    if type(kind) is not str or kind not in PURPOSE_OF_TYPE:
         raise SchemaError("$.t: not an envelope a node accepts")
+    if kind in ("roster", "request"):
+        raise EnvelopeKindError(kind)
     return kind, wrapper, body
 
 
@@ -200,9 +209,9 @@ class Inbox:
         body = decode(wrapper.body, STATEMENT_SPECS[kind])
         state = self.ctx.state(body.room)
         if state.chair != self.ctx.me:
-            raise NotAllowedError("statements go to the chair")
+            raise NotTheChairError("statements go to the chair")
         if wrapper.signer != caller:
-            raise NotAllowedError("a node sends only its own statements")
+            raise NotOwnError("a node sends only its own statements")
         self.members.chair_event(state, kind, StatementData(envelope))
         return Result(self._delivered(envelope, state.room, caller), kind, state.room)
 
@@ -219,12 +228,12 @@ class Inbox:
             )
         share = verify_share(envelope, state=state, roster=ctx.roster, registry=ctx.registry)
         if ctx.me not in share.recipients:
-            raise NotAllowedError("this share is not addressed to this node")
+            raise NotRecipientError("this share is not addressed to this node")
         if ctx.me not in state.members or ctx.me in state.leaving:
             # removed or left: it deleted what it received there and keeps nothing new
             raise NotAllowedError("this node is no longer a member of the room")
         if share_tables.exists(ctx.store, share.sender, share.id):
-            raise NotAllowedError("a share with this id exists")
+            raise ShareExistsError("a share with this id exists")
         self._open_before_answering(state, share)
         share_tables.insert(
             ctx.store, share, envelope, digest(envelope), own=False, author="", now=ctx.now()

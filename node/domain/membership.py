@@ -15,7 +15,7 @@ from typing import Any
 from node.domain import staff as staffmod
 from node.domain.context import Context
 from node.domain.staff import Staff
-from node.errors import NotAllowedError
+from node.errors import NotAllowedError, NotOwnError
 from node.store import rooms as room_tables
 from protocol import chain
 from protocol.chain import RoomState
@@ -253,7 +253,7 @@ class Membership:
         body = decode(decode(envelope, Signed.SPEC).body, Mandate.SPEC)
         mandate = verify_mandate(envelope, roster=ctx.roster, chair=ctx.me, case=body.case)
         if mandate.node != caller:
-            raise NotAllowedError("a node sends only its own mandates")
+            raise NotOwnError("a node sends only its own mandates")
         room_tables.keep_mandate(ctx.store, mandate.case, mandate.node, envelope, ctx.now())
         ctx.audit(actor=caller, action="mandate_received", case_ref=mandate.case)
 

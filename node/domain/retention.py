@@ -55,7 +55,7 @@ def _finish_closures(node: Node, now: int) -> int:
                     node.closure.finish(state)
                 finished += 1
         except CasusnetError as exc:  # one room that fails does not stop the others
-            log.warning("closure of a room could not be finished: %s", exc.code)
+            log.warning("closure of a room could not be finished: %s", exc)
             with node.store.transaction():
                 node.ctx.audit(
                     actor=node.me,
@@ -89,5 +89,7 @@ async def retention_loop(node: Node, config: Config) -> None:
         try:
             run_once(node)
         except CasusnetError as exc:
-            log.warning("retention run failed: %s", exc.code)
+            log.warning("retention run failed: %s", exc)
+        except Exception:  # a full disk (sqlite3) too: logged, and the loop goes on
+            log.exception("retention run failed")
         await asyncio.sleep(config.timers.retention_every)

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -211,6 +211,15 @@ def _v7(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    """The federation's replay guard across a restart: each verified request's nonce
+    until it expires (``node/store/nonces.py``)."""
+    db.table("nonces").create(
+        {"caller": str, "nonce": bytes, "expires": int}, pk=("caller", "nonce")
+    )
+    db.table("nonces").create_index(["expires"])
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -220,6 +229,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     5: _v5,
     6: _v6,
     7: _v7,
+    8: _v8,
 }
 
 

@@ -19,7 +19,7 @@ from node.domain.staff import Staff
 from node.store import audit, keystore
 from node.store.db import Store
 from protocol.errors import CasusnetError
-from protocol.keys import NodeIdentity, Signer, fingerprint
+from protocol.keys import NodeIdentity, Signer, fingerprint, verify_box_certificate
 from protocol.registry import default_registry
 from protocol.roster import (
     RetiredKey,
@@ -184,9 +184,29 @@ def load_authority(directory: Path) -> tuple[Signer, dict[str, Any]]:
     return Signer(seed), state
 
 
+def check_member_entry(entry: Any) -> None:
+    """A member file as docs/protocol.md section 5.5 describes it: the keys in hex, the
+    box key certified by the signing key, and ``fingerprint`` that of ``sign``, so the
+    fingerprint the authority reads out is the key it adds."""
+    try:
+        sign, box, box_sig = (bytes.fromhex(entry[k]) for k in ("sign", "box", "box_sig"))
+        claimed = entry["fingerprint"]
+        if not all(type(entry[k]) is str for k in ("node", "org", "url")):
+            raise TypeError
+        verify_box_certificate(sign, box, box_sig)
+    except (KeyError, TypeError, ValueError, CasusnetError):
+        raise ProvisionError("not a valid member file (member.json)") from None
+    if claimed != fingerprint(sign):
+        raise ProvisionError(
+            "the member file's fingerprint is not that of its key: ask the node's operator"
+            " for the file again"
+        )
+
+
 def add_member(
     directory: Path, entry: dict[str, Any], *, name: str, valid_years: int = 2, now: int
 ) -> None:
+    check_member_entry(entry)
     _, state = load_authority(directory)
     old = next((m for m in state["members"] if m["node"] == entry["node"]), None)
     if old is not None and old["sign"] != entry["sign"]:
@@ -221,6 +241,7 @@ def rotate_member(
     """
     from protocol.roster import MAX_RETIRED
 
+    check_member_entry(entry)
     _, state = load_authority(directory)
     old = next((m for m in state["members"] if m["node"] == entry["node"]), None)
     if old is None:

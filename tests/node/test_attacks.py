@@ -9,6 +9,7 @@ come from roster members that sign correctly but break the rules.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -28,6 +29,7 @@ from node.domain import staff as staffmod
 from node.domain.node import Node
 from node.domain.staff import Staff
 from node.faces.federation import Batch
+from protocol.chain import statement
 from protocol.codec import PROTOCOL_VERSION, decode, pack
 from protocol.errors import (
     BasisNotDeclaredError,
@@ -36,8 +38,8 @@ from protocol.errors import (
     OrganisationNotAllowedError,
     PolicyError,
 )
-from protocol.events import Event, InviteData
-from protocol.keys import digest, seal, secretbox
+from protocol.events import Event, InviteData, Join
+from protocol.keys import BoxKeyPair, digest, seal, secretbox
 from protocol.request import HEADER, sign_request
 from protocol.share import Content, Draft, Share, open_share, seal_share, verify_share
 from protocol.signed import Signed, sign
@@ -252,9 +254,9 @@ async def test_a_roster_member_outside_the_room_cannot_open_a_leaked_share(
     assert "rvdk" not in m.state("rvdk").members
     with pytest.raises(CasusnetError) as info:
         rvdk.inbox.receive("politie", envelope)
-    assert info.value.code == "node.not_allowed"
+    assert info.value.code == "node.not_recipient"
     assert counts(rvdk)["shares"] == 0
-    assert refusals(rvdk)[-1]["code"] == "node.not_allowed"
+    assert refusals(rvdk)[-1]["code"] == "node.not_recipient"
     # and its own keys open nothing: it has no wrap and no room key in any epoch
     state = m.state("rvdk")
     share = verify_share(envelope, state=state, roster=rvdk.roster, registry=rvdk.registry)
@@ -487,6 +489,41 @@ async def test_an_old_statement_replayed_to_the_chair_changes_nothing(meeting: M
     assert (status, receipt, code) == ("ok", stored, None)
     assert counts(g) == before
     assert m.state("gemeente").seq == state.seq
+
+
+async def test_each_refusal_of_the_inbox_has_its_own_code(meeting: Meeting) -> None:
+    """docs/protocol.md section 14.2: one code per refusal, stable on the wire."""
+    m = meeting
+    politie = m.nodes["politie"]
+    key = BoxKeyPair.generate(nacl.utils.random).public
+    seq = m.state("politie").seq
+    body = Join("join", PROTOCOL_VERSION, m.room, seq, "politie", key, politie.now())
+    join = statement(politie.identity.signer, "politie", body)
+    header = sign_request(
+        politie.identity.signer,
+        "politie",
+        to="om",
+        method="GET",
+        path="/v1/roster",
+        body=b"",
+        now=int(time.time()),
+        rand=nacl.utils.random,
+    )
+    request = base64.urlsafe_b64decode(header + "=" * (-len(header) % 4))
+    before = {n: counts(node) for n, node in m.nodes.items()}
+    assert await m.post("politie", "om", join) == [["refused", None, "node.not_chair"]]
+    assert await m.post("om", "gemeente", join) == [["refused", None, "node.not_own"]]
+    roster = politie.rosters.roster_bytes()
+    assert await m.post("politie", "om", roster, request) == [
+        ["refused", None, "node.envelope_kind"],
+        ["refused", None, "node.envelope_kind"],
+    ]
+    # the batch as a whole: over the limit, or empty
+    for envelopes, code in (([join] * 65, "decode.limit"), ([], "decode.schema")):
+        batch = pack({"envelopes": envelopes})
+        status, raw = await m.request("politie", "om", "POST", "/v1/inbox", batch)
+        assert (status, json.loads(raw)["error"]) == (400, code)
+    assert {n: counts(node) for n, node in m.nodes.items()} == before
 
 
 async def test_an_old_event_changed_and_replayed_is_refused(meeting: Meeting) -> None:

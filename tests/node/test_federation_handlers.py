@@ -27,9 +27,17 @@ from node.app import create_app, open_node
 from node.domain import staff as staffmod
 from node.domain.node import Node
 from node.faces.federation import Batch, Events
+from node.faces.federation.messages import (
+    EVENTS_LIMITS,
+    EVENTS_MAX_SIZE,
+    MAX_EVENT,
+    MAX_EVENTS,
+    events_answer,
+)
+from node.store import nonces
 from protocol.codec import decode
 from protocol.keys import digest
-from protocol.request import HEADER, sign_request
+from protocol.request import HEADER, WINDOW, sign_request
 from protocol.revocation import verify_receipt
 
 NODES = {"gemeente": "gemeente", "politie": "politie", "om": "om"}
@@ -259,6 +267,57 @@ async def test_the_same_request_sent_twice_is_refused_the_second_time(world: Wor
     assert (entry["actor"], entry["code"], entry["path"]) == ("gemeente", "request.replay", INBOX)
 
 
+async def test_a_request_replayed_to_the_restarted_node_is_refused(world: World) -> None:
+    """The nonces are in the store: a new app on the same node (a restart) still
+    refuses the replay; the inbox's in the batch's own commit, a fetch's too."""
+    client = await world.serve()
+    body = batch(world.chain[0])
+    posted = header(world.nodes["gemeente"], method="POST", path=INBOX, body=body)
+    fetched = header(world.nodes["gemeente"], method="GET", path=ROSTER, body=b"")
+    assert (await client.post(INBOX, data=body, headers=posted)).status == 200
+    assert (await client.get(ROSTER, headers=fetched)).status == 200
+    before = counts(world.served)
+    restarted = await world.serve()
+    again = await restarted.post(INBOX, data=body, headers=posted)
+    assert (again.status, (await again.json())["error"]) == (401, "request.replay")
+    again = await restarted.get(ROSTER, headers=fetched)
+    assert (again.status, (await again.json())["error"]) == (401, "request.replay")
+    assert counts(world.served) == before
+    kept = world.served.store.rows("SELECT caller, expires FROM nonces", ())
+    assert [r["caller"] for r in kept] == ["gemeente", "gemeente"]
+    assert all(0 < r["expires"] - time.time() <= 2 * WINDOW + 5 for r in kept)
+
+
+async def test_the_inbox_keeps_its_nonce_in_the_batchs_own_commit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await world.serve()
+    store = world.served.store
+    commits: list[bool] = []
+    real = store.transaction
+
+    def counted(durable: bool = True) -> Any:
+        if not store._depth:  # an outermost transaction: one commit
+            commits.append(durable)
+        return real(durable)
+
+    monkeypatch.setattr(store, "transaction", counted)
+    assert (
+        await world.call(client, "gemeente", "POST", INBOX, batch(world.chain[0]))
+    ).status == 200
+    assert commits == [True]  # the envelope's, nonce included: no flush of its own
+    assert store.one("SELECT COUNT(*) FROM nonces") == 1
+
+
+async def test_expired_nonces_are_dropped_when_the_node_starts(world: World) -> None:
+    store = world.served.store
+    with store.transaction():
+        nonces.remember(store, "gemeente", b"\x01" * 16, int(time.time()) - 1, 0)
+        nonces.remember(store, "gemeente", b"\x02" * 16, int(time.time()) + 60, 0)
+    await world.serve()
+    assert store.rows("SELECT nonce FROM nonces", ()) == [{"nonce": b"\x02" * 16}]
+
+
 @pytest.mark.parametrize(
     ("change", "code"),
     [({"to": "om"}, "request.auth"), ({"when": -1000}, "request.expired")],
@@ -429,6 +488,16 @@ async def test_room_events_are_served_to_members_only(world: World) -> None:
     assert r.status == 403
     assert (await r.json())["error"] == "node.not_allowed"
     assert refusals(world.served)[-1]["actor"] == "om"
+
+
+def test_an_events_answer_holds_at_most_500_envelopes_and_8_mib() -> None:
+    many = decode(events_answer([b"e" * 100] * 600), Events.SPEC, EVENTS_LIMITS).events
+    assert len(many) == MAX_EVENTS == 500
+    big = [bytes([i]) * MAX_EVENT for i in range(10)]  # 1 MiB each
+    answer = events_answer(big)
+    assert len(answer) <= EVENTS_MAX_SIZE
+    assert decode(answer, Events.SPEC, EVENTS_LIMITS).events == tuple(big[:7])
+    assert decode(events_answer([]), Events.SPEC, EVENTS_LIMITS).events == ()
 
 
 async def test_events_of_an_unknown_room_get_403(world: World) -> None:

@@ -35,7 +35,8 @@ from node.domain.inbox import RetryLater
 from node.domain.node import Node
 from node.domain.staff import Staff
 from node.errors import NotAllowedError
-from node.faces.federation import Batch, Events
+from node.faces.federation import Batch, Events, FederationClient
+from node.faces.federation.messages import MAX_EVENTS
 from node.faces.localapi import create_local_app
 from node.store import audit
 from node.tools import provision
@@ -550,8 +551,26 @@ async def test_a_gap_claimed_by_a_non_chair_is_not_fetched_from_it(served: Serve
 async def test_an_events_request_with_a_huge_after_is_refused_cleanly(served: Served) -> None:
     m = served.m
     path = f"/v1/rooms/{m.room.hex()}/events?after={10**20}"
-    status, _ = await served.request("om", "politie", "GET", path)
-    assert 400 <= status < 500
+    status, raw = await served.request("om", "politie", "GET", path)
+    assert (status, json.loads(raw)["error"]) == (400, "decode.schema")
+    for query in ("after=-2", "after=x"):
+        status, raw = await served.request("om", "politie", "GET", f"/v1/rooms/ab/sent?{query}")
+        assert (status, json.loads(raw)["error"]) == (400, "decode.schema")
+
+
+async def test_a_chair_answering_more_events_than_a_batch_holds_is_understood(
+    served: Served,
+) -> None:
+    """An events answer holds up to 500 envelopes, a batch 64: decoded under its own
+    limits (EVENTS_LIMITS), not the batch's."""
+    m = served.m
+    chair = FakePeer([b"an event" * 4] * MAX_EVENTS)
+    await chair.start(m.fed.ports["gemeente"])
+    try:
+        client = FederationClient(m.nodes["politie"], served.session)
+        assert len(await client.fetch_events("gemeente", m.room, -1)) == MAX_EVENTS
+    finally:
+        await chair.close()
 
 
 def outsider_share(m: Meeting) -> bytes:

@@ -445,3 +445,30 @@ def test_an_old_store_is_upgraded_and_keeps_its_shares(tmp_path: Path) -> None:
     )
     assert store.one("SELECT COUNT(*) FROM shares WHERE id = ?", (b"\x01" * 16,)) == 2
     store.close()
+
+
+def test_the_authority_adds_only_the_key_whose_fingerprint_it_reads_out(tmp_path: Path) -> None:
+    """A member file whose key was swapped on its way keeps the fingerprint the operator
+    reads out on the phone: the authority refuses it instead of adding the other key."""
+    authority_dir = tmp_path / "authority"
+    authority = bytes.fromhex(provision.create_authority(authority_dir, "testregio")["public"])
+    entries = [
+        provision.init_node(
+            tmp_path / node,
+            node_id=node,
+            org=node,
+            listen="127.0.0.1:1",
+            public_url="http://127.0.0.1:1",
+            authority=authority,
+            roster_path=tmp_path / "roster.msgpack",
+        )  # fmt: skip
+        for node in ("gemeente", "politie")
+    ]
+    genuine, other = entries
+    swapped = {**genuine, **{k: other[k] for k in ("sign", "box", "box_sig")}}
+    with pytest.raises(provision.ProvisionError, match="fingerprint"):
+        provision.add_member(authority_dir, swapped, name="Gemeente", now=int(time.time()))
+    for broken in ({**genuine, "box_sig": other["box_sig"]}, {**genuine, "sign": "zz"}, {}):
+        with pytest.raises(provision.ProvisionError, match="not a valid member file"):
+            provision.add_member(authority_dir, broken, name="Gemeente", now=int(time.time()))
+    provision.add_member(authority_dir, genuine, name="Gemeente", now=int(time.time()))

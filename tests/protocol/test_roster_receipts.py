@@ -370,6 +370,16 @@ def test_a_registry_that_binds_a_category_to_an_unknown_basis_is_refused() -> No
         Registry.from_json(json.dumps(doc).encode())
 
 
+def test_a_registry_that_lists_a_basis_twice_is_refused() -> None:
+    import json
+    from importlib import resources
+
+    doc = json.loads(resources.files("protocol").joinpath("grondslagen.json").read_bytes())
+    doc["bases"].append(doc["bases"][0])
+    with pytest.raises(ValueError, match="listed twice"):
+        Registry.from_json(json.dumps(doc).encode())
+
+
 def test_registry_hash_ignores_whitespace_but_not_content() -> None:
     from importlib import resources
 

@@ -218,6 +218,30 @@ def test_the_document_lists_which_refusals_are_retried() -> None:
     assert transient <= listed
     assert listed - transient == {"node.retry"}  # the node's own wire code (section 12)
     assert {"chain.future", "request.expired", "transport"} <= transient
+def test_the_room_private_keys_are_secret_keys_not_seeds(v: dict[str, Any]) -> None:
+    """As section 13 says: the member's key is X25519(secret, 9), not of SHA-512(it)."""
+    cv = v["chain"]
+    for node, private in cv["room_private_keys"].items():
+        member = cv["final"]["members"].get(node)
+        if member is None:
+            continue  # a member of an earlier epoch
+        assert BoxKeyPair.from_private(b(private)).public.hex() == member["key"]
+        assert BoxKeyPair.from_seed(b(private)).public.hex() != member["key"]
+
+
+def test_the_documents_section_references_point_at_its_sections() -> None:
+    """Every "section N.M" and "(N.M)" of docs/protocol.md names one of its headings."""
+    doc = DOC.read_text()
+    headings = set(re.findall(r"^#{2,4} (\d+(?:\.\d+)*)\.? ", doc, flags=re.MULTILINE))
+    num, dotted = r"\d+(?:\.\d+)*", r"\d+\.\d+(?:\.\d+)*"
+    listed = r"(?:, | and | or |–)"
+    cited = [
+        *re.findall(rf"\bsections? ({num}(?:{listed}{num})*)", doc),
+        *re.findall(rf"\(({dotted}(?:{listed}{dotted})*)(?: step [\d.]+)?\)", doc),
+    ]
+    numbers = {n for group in cited for n in re.findall(num, group)}
+    assert numbers - headings == set()
+    assert {"10.2", "10.3", "14.2", "14.7"} <= numbers  # the pattern finds them
 
 
 def test_key_rotation(v: dict[str, Any]) -> None:

@@ -57,6 +57,7 @@ def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.Str
             return too_large(node.config.max_body)
         if len(body) > node.config.max_body:
             return too_large(node.config.max_body)
+        guard = request.app[GUARD_KEY]
         try:
             caller = verify_request(
                 pending,
@@ -66,19 +67,30 @@ def authenticated(handler: Handler) -> Callable[[web.Request], Awaitable[web.Str
                 body=body,
                 roster=node.roster,
                 now=now,
-                guard=request.app[GUARD_KEY],
+                guard=guard,
             )
         except CasusnetError as exc:
             audit_refusal(node, pending.caller, exc, request.path)
             return error(401, exc)
-        if not limiter.allow(caller, time.monotonic()):
-            return error(429, RateLimitedError("per peer"))
-        outbox = request.app.get(OUTBOX_KEY)
-        if outbox is not None:
-            outbox.peer_contacted(caller)
-        return await handler(request, caller, body)
+        guard.accepted(request, pending, now)
+        try:
+            return await _verified(request, caller, body, handler)
+        finally:
+            guard.keep_late(request, node)  # the nonce, unless the handler kept it
 
     return wrapped
+
+
+async def _verified(
+    request: web.Request, caller: str, body: bytes, handler: Handler
+) -> web.StreamResponse:
+    limiter = request.app[LIMITER_KEY]
+    if not limiter.allow(caller, time.monotonic()):
+        return error(429, RateLimitedError("per peer"))
+    outbox = request.app.get(OUTBOX_KEY)
+    if outbox is not None:
+        outbox.peer_contacted(caller)
+    return await handler(request, caller, body)
 
 
 def too_large(cap: int) -> web.Response:

@@ -10,7 +10,13 @@ import aiohttp
 from node.domain.inbox import RetryLater
 from node.domain.node import Node
 from node.faces.federation.clocks import Clocks, peer_time
-from node.faces.federation.messages import ANSWER_SPEC, BATCH_LIMITS, Batch, Events
+from node.faces.federation.messages import (
+    ANSWER_SPEC,
+    BATCH_LIMITS,
+    EVENTS_LIMITS,
+    Batch,
+    Events,
+)
 from protocol.codec import decode
 from protocol.errors import CasusnetError, TransportError
 from protocol.request import HEADER, sign_request
@@ -51,12 +57,12 @@ class FederationClient:
     async def fetch_events(self, peer: str, room: bytes, after: int) -> list[bytes]:
         path = f"/v1/rooms/{room.hex()}/events?after={after}"
         data = await self._request(peer, "GET", path, b"")
-        return list(decode(data, Events.SPEC, BATCH_LIMITS).events)
+        return list(decode(data, Events.SPEC, EVENTS_LIMITS).events)
 
     async def fetch_sent(self, peer: str, room: bytes, after: int) -> list[bytes]:
         path = f"/v1/rooms/{room.hex()}/sent?after={after}"
         data = await self._request(peer, "GET", path, b"")
-        return list(decode(data, Events.SPEC, BATCH_LIMITS).events)
+        return list(decode(data, Events.SPEC, EVENTS_LIMITS).events)
 
     async def catch_up(self, chair: str, room: bytes, after: int, rounds: int = 20) -> int:
         """Fetch and apply the events of a room this node is missing, from its chair.

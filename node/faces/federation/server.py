@@ -26,11 +26,11 @@ from node.domain.inbox import RetryLater
 from node.domain.node import Node
 from node.faces.federation.auth import audit_refusal, authenticated, error
 from node.faces.federation.client import FederationClient
-from node.faces.federation.messages import BATCH_LIMITS, Batch, Events
-from node.faces.federation.state import CLIENT_KEY, NODE_KEY, TASKS_KEY
+from node.faces.federation.messages import BATCH_LIMITS, Batch, events_answer
+from node.faces.federation.state import CLIENT_KEY, GUARD_KEY, NODE_KEY, TASKS_KEY
 from node.store import audit
 from protocol.codec import decode, pack
-from protocol.errors import CasusnetError
+from protocol.errors import CasusnetError, SchemaError
 
 log = logging.getLogger("casusnet.federation")
 
@@ -50,8 +50,10 @@ async def rx_inbox(request: web.Request, caller: str, body: bytes) -> web.Stream
     results: list[list[Any]] = []
     stored_share = False
     # the whole batch in one transaction (one fsync); each envelope in a savepoint, so
-    # a refused one changes nothing; the first that must wait for the chain ends it
+    # a refused one changes nothing; the first that must wait for the chain ends it.
+    # The request's nonce goes in the same commit: a replay is refused after a restart
     with node.store.transaction():
+        request.app[GUARD_KEY].keep(request, node)
         for envelope in batch.envelopes:
             try:
                 result = node.inbox.receive(caller, envelope)
@@ -139,32 +141,41 @@ async def fill_gap(
     return filled
 
 
+def _room_after(request: web.Request, lowest: int) -> tuple[bytes, int]:
+    """The path's room (hex) and the query's ``after`` (``lowest`` when absent)."""
+    try:
+        room = bytes.fromhex(request.match_info["room"])
+        after = int(request.query.get("after", str(lowest)))
+    except ValueError:
+        raise SchemaError("room not hex or after not an integer") from None
+    if not lowest <= after < 2**62:
+        raise SchemaError("after out of range")
+    return room, after
+
+
 async def rx_sent(request: web.Request, caller: str, body: bytes) -> web.StreamResponse:
     node = request.app[NODE_KEY]
     try:
-        room = bytes.fromhex(request.match_info["room"])
-        after = int(request.query.get("after", "0"))
-        if not 0 <= after < 2**62:
-            raise ValueError("after out of range")
-    except ValueError:
-        return error(400, CasusnetError("bad room or after"))
+        room, after = _room_after(request, 0)
+    except CasusnetError as exc:
+        return error(400, exc)
     envelopes = node.inbox.sent_to(caller, room, after)
-    return web.Response(body=Events(tuple(envelopes)).encode(), content_type="application/msgpack")
+    return web.Response(body=events_answer(envelopes), content_type="application/msgpack")
 
 
 async def rx_events(request: web.Request, caller: str, body: bytes) -> web.StreamResponse:
     node = request.app[NODE_KEY]
     try:
-        room = bytes.fromhex(request.match_info["room"])
-        after = int(request.query.get("after", "-1"))
-        if not -1 <= after < 2**62:
-            raise ValueError("after out of range")
+        room, after = _room_after(request, -1)
+    except CasusnetError as exc:
+        audit_refusal(node, caller, exc, request.path)
+        return error(400, exc)
+    try:
         events = node.members.events_for(caller, room, after)
-    except (ValueError, CasusnetError) as exc:
-        err = exc if isinstance(exc, CasusnetError) else CasusnetError("bad room or after")
-        audit_refusal(node, caller, err, request.path)
-        return error(403, err)
-    return web.Response(body=Events(tuple(events)).encode(), content_type="application/msgpack")
+    except CasusnetError as exc:
+        audit_refusal(node, caller, exc, request.path)
+        return error(403, exc)
+    return web.Response(body=events_answer(events), content_type="application/msgpack")
 
 
 async def rx_roster(request: web.Request, caller: str, body: bytes) -> web.StreamResponse:

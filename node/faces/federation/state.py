@@ -11,12 +11,13 @@ from node.domain.node import Node
 from node.faces.federation.client import FederationClient
 from node.faces.federation.delivery import Outbox
 from node.faces.federation.ratelimit import RateLimiter
-from protocol.request import ReplayGuard
+from node.faces.federation.replay import KeptGuard
 
 NODE_KEY = web.AppKey("node", Node)
 #: background jobs of the handlers (gap filling), kept until they finish
 TASKS_KEY: web.AppKey[set[asyncio.Task[Any]]] = web.AppKey("tasks")
-GUARD_KEY = web.AppKey("guard", ReplayGuard)
+#: the replay guard, its nonces kept in the store across a restart
+GUARD_KEY = web.AppKey("guard", KeptGuard)
 LIMITER_KEY = web.AppKey("limiter", RateLimiter)
 #: set once the client session is open (in ``cleanup_ctx``), like the outbox
 CLIENT_KEY = web.AppKey("client", FederationClient)
