@@ -115,7 +115,7 @@ class Membership:
         ctx = self.ctx
         event = chain.next_event(ctx.identity.signer, state, kind, data, self._stamp(state, data))
         before = self._audience(state)
-        new = ctx.rooms.apply(state, event, ctx.now())
+        new = ctx.rooms.apply(state, event, ctx.now(), own=True)
         audience = self._audience(new) | before
         if kind == "close":  # every node that was ever a member hears the close
             audience |= former_members(new) - {ctx.me}

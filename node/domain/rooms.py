@@ -84,9 +84,17 @@ class Rooms:
         """The room's events with seq > ``after`` (at most ``limit``)."""
         return tables.events_after(self.store, room, after, limit)
 
-    def apply(self, state: RoomState | None, event: bytes, now: int) -> RoomState:
-        """Check an event and store it with the room's summary (caller's transaction)."""
-        new = chain.apply(state, event, roster=self.roster, registry=self.registry, now=now)
+    def apply(
+        self, state: RoomState | None, event: bytes, now: int, *, own: bool = False
+    ) -> RoomState:
+        """Check an event and store it with the room's summary (caller's transaction).
+
+        ``own``: the chair's own new event, stamped no earlier than the chain's last
+        time (which a clock that was ahead may have put in the future): it is not
+        checked against the clock, as stored history is not."""
+        new = chain.apply(
+            state, event, roster=self.roster, registry=self.registry, now=None if own else now
+        )
         self._store(new, event, now)
         return new
 

@@ -109,6 +109,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "verblijf": state.verblijf,
         "bases": list(state.bases),
         "epoch": state.epoch,
+        "seq": state.seq,
         "meeting": state.meeting,
         "outcome": state.outcome,
         "closed_at": state.closed_at,
