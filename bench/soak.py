@@ -41,13 +41,21 @@ to the sender's own copy afterwards, never sent twice. Such harness trouble is
 counted apart (``harness_errors``), never as a loss.
 
 Environment: ``SOAK_SECONDS`` (default 1800: the length of the stream of faults),
-``SOAK_SEED`` (default random; printed), ``SOAK_SETTLE`` (seconds to wait for
-quiescence at the end, default 240), ``SOAK_DIR`` (keep the nodes' files there
-instead of a temporary directory removed afterwards).
+``SOAK_SEED`` (default random; printed: it repeats the choices of rooms, senders and
+faults, though not the timings, which follow the machine), ``SOAK_SETTLE`` (seconds
+to wait for quiescence at the end, default 240), ``SOAK_DIR`` (keep the nodes' files
+there instead of a temporary directory removed afterwards). The clock jumps need
+faketime (``make soak`` installs it); without it the soak runs without them and says so.
 
-Last line: ``RESULT delivered=N lost=N duplicated=N receipts_missing=N`` followed by
-``leaks``, ``seconds``, ``seed``, ``shares``, ``rooms``, ``closed``,
-``kills``, ``stops``, ``jumps`` and ``harness_errors``.
+Last line: ``RESULT delivered=N lost=N duplicated=N receipts_missing=N`` (deliveries:
+verstrekking x recipient), followed by ``leaks`` (content or keys found where they
+must not be), ``corrupt`` (content that does not open to its marker), ``queued`` (of
+the lost, those still waiting in the sender's outbox), ``closed_unreceived`` (a
+closure overtook the share: never held, nothing to delete), ``seconds``, ``seed``,
+``shares``, ``rooms``, ``rooms_failed``, ``closed``, ``kills``, ``stops``, ``jumps``,
+``crashes``, ``refused`` (shares the sender's node refused) and ``harness_errors``.
+Before it, each loss is listed, with what the nodes refused (their audit logs) and
+what their outboxes still hold: the evidence of a finding.
 """
 
 from __future__ import annotations
@@ -191,7 +199,8 @@ class Soak:
         self.seconds = seconds
         self.seed = seed
         self.settle = settle
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # the workload: rooms, senders, markers
+        self.frng = random.Random(seed * 7919 + 1)  # the faults: what, where, when, how long
         self.out = out
         self.c = Cluster(root, dict(NODES), env={"CASUSNET_SESSION_IDLE": "86400"})
         self.clocks_on = fakeclock.available()
@@ -272,17 +281,17 @@ class Soak:
     def fault(self, kind: str) -> None:
         up = [n for n in NODES if n not in self.down]
         if kind == "kill":
-            node = self.rng.choice(up)
+            node = self.frng.choice(up)
             self.c.stop(node, signal.SIGKILL)
             self.down.add(node)
-            self.timers.append((time.monotonic() + self.rng.uniform(0.0, 2.0), "start", node))
+            self.timers.append((time.monotonic() + self.frng.uniform(0.0, 2.0), "start", node))
             self.counts["kills"] += 1
             self.log(f"fault: SIGKILL {node}")
         elif kind == "stop":
             if self.stopped is not None:
                 return self.fault("kill")
-            node = self.rng.choice(up)
-            away = self.rng.uniform(5.0, max(6.0, min(60.0, self.seconds / 6)))
+            node = self.frng.choice(up)
+            away = self.frng.uniform(5.0, max(6.0, min(60.0, self.seconds / 6)))
             self.c.stop(node)
             self.down.add(node)
             self.stopped = node
@@ -296,9 +305,9 @@ class Soak:
             open_rooms = [r for r in self.rooms if r.phase == "open"]
             chairs = sorted({r.chair for r in open_rooms})
             members = sorted({m for r in open_rooms for m in r.members}) or list(NODES)
-            node = self.rng.choice(chairs if chairs and self.rng.random() < 0.4 else members)
-            offset = self.rng.choice((-1, 1)) * self.rng.randint(1, 600)
-            hold = self.rng.uniform(10.0, max(11.0, min(60.0, self.seconds / 5)))
+            node = self.frng.choice(chairs if chairs and self.frng.random() < 0.4 else members)
+            offset = self.frng.choice((-1, 1)) * self.frng.randint(1, 600)
+            hold = self.frng.uniform(10.0, max(11.0, min(60.0, self.seconds / 5)))
             self.clocks[node].set(offset)
             self.jumped = node
             self.timers.append((time.monotonic() + hold, "clock0", node))
@@ -308,7 +317,7 @@ class Soak:
             candidates = [r for r in self.rooms if r.phase == "open"]
             if not candidates:
                 return self.fault("kill")
-            self.close(self.rng.choice(candidates))  # the stream opens a new room
+            self.close(self.frng.choice(candidates))  # the stream opens a new room
 
     def heal(self) -> None:
         for _, action, node in sorted(self.timers):
@@ -654,14 +663,14 @@ class Soak:
         end = time.monotonic() + self.seconds
         mean = min(30.0, max(8.0, self.seconds / 12))
         kinds = list(FAULTS) if self.clocks_on else [k for k in FAULTS if k != "clock"]
-        first = self.rng.sample(kinds, len(kinds))  # every kind early on, then at random
-        next_fault = time.monotonic() + self.rng.uniform(0.5, 1.5) * mean
+        first = self.frng.sample(kinds, len(kinds))  # every kind early on, then at random
+        next_fault = time.monotonic() + self.frng.uniform(0.5, 1.5) * mean
         while time.monotonic() < end:
             self.pump()
             if time.monotonic() >= next_fault:
-                kind = first.pop(0) if first else self.rng.choices(FAULTS, WEIGHTS)[0]
+                kind = first.pop(0) if first else self.frng.choices(FAULTS, WEIGHTS)[0]
                 self.fault(kind)
-                next_fault = time.monotonic() + self.rng.uniform(0.5, 1.5) * mean
+                next_fault = time.monotonic() + self.frng.uniform(0.5, 1.5) * mean
             while sum(r.phase == "open" for r in self.rooms) < ROOMS_OPEN and (
                 time.monotonic() < end - 30
             ):
@@ -959,7 +968,7 @@ def main() -> None:
     seconds = float(os.environ.get("SOAK_SECONDS", "1800"))
     seed = seed_from_env()
     settle = float(os.environ.get("SOAK_SETTLE", "240"))
-    print(f"soak seed {seed} (SOAK_SEED={seed} repeats the schedule)", flush=True)
+    print(f"soak seed {seed} (SOAK_SEED={seed} repeats the choices; timings vary)", flush=True)
     keep = os.environ.get("SOAK_DIR")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
