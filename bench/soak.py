@@ -552,6 +552,7 @@ class Soak:
                 "share",
                 room.id,
                 *SHARE_ARGS[sender],
+                *self.to(room, sender),
                 *WHY,
                 stdin=text,
                 check=False,
@@ -575,6 +576,13 @@ class Soak:
         item.id = json.loads(done.stdout)["share"]
         self.own_copy(item)
         return True
+
+    def to(self, room: Room, sender: str) -> list[str]:
+        """The gemeente names every member, the derde GGZ included, half the time (a
+        derde receives only when named); the others use the default recipients."""
+        if sender != "gemeente" or self.rng.random() < 0.5:
+            return []
+        return ["--to", ",".join(sorted(room.members - {sender}))]
 
     def own_copy(self, item: Sent) -> bool:
         """The recipients and envelope bytes of a sent share, from the sender's own row."""
