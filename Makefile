@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-fast demo lint typecheck pytest vectors bench clean
+.PHONY: test test-fast demo lint typecheck pytest vectors bench soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/tui_start.py
 	$(BIN)/python bench/demo.py
+
+# faults together on six nodes for SOAK_SECONDS (default 1800); SOAK_SEED repeats a run
+soak: $(STAMP) $(SYSSTAMP)
+	$(BIN)/python bench/soak.py
 
 test-fast: $(STAMP) lint typecheck
 	$(BIN)/pytest -q -m "not slow"
