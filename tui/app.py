@@ -119,7 +119,7 @@ class CasusnetApp(App[None]):
             return ""
         who = t("app.subtitle", function=me.get("function", ""), node=me.get("node", ""))
         warning = self._clock_warning()
-        return f"{who} · {warning}" if warning else who
+        return f"{warning} · {who}" if warning else who
 
     def _clock_warning(self) -> str:
         """The header's word on a clock that is off (from the node's ``clock`` report)."""
@@ -135,9 +135,12 @@ class CasusnetApp(App[None]):
         """Answers that carry the node's ``clock`` report keep the header up to date."""
         if isinstance(doc, dict) and isinstance(doc.get("clock"), dict):
             if doc["clock"] != self.clock:
+                was_off = bool(self.clock.get("off"))
                 self.clock = doc["clock"]
                 if not self.offline:
                     self.sub_title = self._who()
+                if self.clock.get("off") and not was_off:
+                    self.notify(markup=False, message=t("app.clock_advice"), severity="warning")
 
     async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """One API call; marks the node offline or online, and ends an expired session."""

@@ -25,13 +25,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "GEEN VERBINDING met de node, opnieuw proberen…",
         "NO CONNECTION to the node, retrying…",
     ),
-    "app.clock_off": (
-        "klok wijkt {offset} s af van de partners: controleer de tijdsynchronisatie",
-        "clock {offset} s off from the partners: check time synchronisation",
-    ),
-    "app.clock_refused": (
-        "klok wijkt af: partners weigeren verzoeken als verlopen",
-        "clock off: partners refuse requests as expired",
+    "app.clock_off": ("klok wijkt {offset} s af", "clock {offset} s off"),
+    "app.clock_refused": ("klok wijkt af", "clock off"),
+    "app.clock_advice": (
+        "De klok van deze node wijkt af van die van de partners. Laat de beheerder de"
+        " tijdsynchronisatie herstellen; verstrekkingen wachten tot dan en gaan niet"
+        " verloren.",
+        "This node's clock is off from its partners'. Ask the administrator to fix the"
+        " time synchronisation; verstrekkingen wait until then and are not lost.",
     ),
     "app.back": ("Terug", "Back"),
     "app.quit": ("Stoppen", "Quit"),
@@ -290,6 +291,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "shares.read": ("gelezen", "read"),
     "shares.gone": ("verwijderd", "deleted"),
     "shares.own_state": ("{done}/{total} ontvangen", "{done}/{total} delivered"),
+    "shares.refused": ("{n} geweigerd", "{n} refused"),
+    "shares.wait_clock": ("wacht: klok", "waiting: clock"),
+    "shares.wait_behind": ("wacht: partner loopt achter", "waiting: partner behind"),
+    "shares.wait_away": ("wacht: niet bereikbaar", "waiting: unreachable"),
     "shares.own_revoked": (
         "ingetrokken, {done}/{total} verwijderd",
         "revoked, {done}/{total} deleted",

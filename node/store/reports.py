@@ -81,6 +81,21 @@ def room_shares(store: Store, room: bytes) -> list[dict[str, Any]]:
     )
 
 
+def room_waiting(store: Store, room: bytes) -> dict[bytes, dict[str, str]]:
+    """Own shares of the room still waiting for a peer after a failed or transiently
+    refused attempt: ``{share: {peer: last error code or reason}}``."""
+    by_share: dict[bytes, dict[str, str]] = {}
+    for r in store.rows(
+        "SELECT s.id, o.peer, o.last_error FROM outbox o"
+        " JOIN shares s ON s.env_hash = o.env_hash AND s.own = 1"
+        " WHERE o.room = ? AND o.kind = 'share' AND o.done_at IS NULL"
+        " AND o.last_error IS NOT NULL",
+        (room,),
+    ):
+        by_share.setdefault(r["id"], {})[r["peer"]] = r["last_error"]
+    return by_share
+
+
 def room_deliveries(store: Store, room: bytes) -> dict[bytes, dict[str, str]]:
     """The delivery state of every own share of the room: ``{share: {peer: state}}``."""
     by_share: dict[bytes, dict[str, str]] = {}

@@ -131,9 +131,12 @@ def _shares(request: web.Request, who: Staff, room: bytes) -> list[dict[str, Any
     store = request.app[NODE].store
     shares = reports.room_shares(store, room)
     by_share = reports.room_deliveries(store, room)
+    waiting = reports.room_waiting(store, room)
     viewed = reports.viewed_shares(store, who.name, room)
     for s in shares:
         s["deliveries"] = by_share.get(s["id"], {})
+        if s["own"]:
+            s["waiting"] = waiting.get(s["id"], {})
         s["viewed"] = bool(s["own"]) or (s["sender"], s["id"]) in viewed
         s["id"] = s["id"].hex()
         s["categories"] = json.loads(s["categories"])

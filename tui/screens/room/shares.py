@@ -73,7 +73,27 @@ def share_state(s: dict[str, Any]) -> str:
             done = sum(1 for v in deliveries.values() if v == "deleted")
             return t("shares.own_revoked", done=done, total=total)
         done = sum(1 for v in deliveries.values() if v in ("delivered", "deleted"))
-        return t("shares.own_state", done=done, total=total)
+        parts = [t("shares.own_state", done=done, total=total)]
+        refused = sum(1 for v in deliveries.values() if v == "refused")
+        if refused:  # for good: a permanent refusal
+            parts.append(t("shares.refused", n=refused))
+        waiting = set(s.get("waiting", {}).values())
+        if waiting:  # transient: it is sent again
+            parts.append(t(_wait_reason(waiting)))
+        return " · ".join(parts)
     if not s.get("readable"):
         return t("shares.gone")
     return t("shares.read") if s.get("viewed") else t("shares.unread")
+
+
+CLOCK_CODES = {"chain.future", "request.expired"}
+
+
+def _wait_reason(codes: set[str]) -> str:
+    """Why an own share still waits, from its transient codes (protocol.md 14.2.1)."""
+    # a code, or a reason that names the partner's answer ("om answered 401 request.expired")
+    if any(clock in text for text in codes for clock in CLOCK_CODES):
+        return "shares.wait_clock"
+    if "node.retry" in codes:
+        return "shares.wait_behind"
+    return "shares.wait_away"
