@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cluster import Cluster
+from cluster import Cluster, free_port
 from fakeclock import FakeClock, available
 
 from node.apiclient import ApiClient
@@ -24,6 +25,7 @@ pytestmark = [
 NODES = {"gemeente": "gemeente", "politie": "politie", "om": "om"}
 STAFF = {"gemeente": "anna", "politie": "piet", "om": "olga"}
 CASE = "RAD-2026-131"
+METRICS = {"politie": f"127.0.0.1:{free_port()}"}
 FROM_POLITIE = [
     "--basis",
     "wpg-20",
@@ -52,7 +54,8 @@ def clocked(tmp_path: Path) -> Iterator[tuple[Cluster, dict[str, FakeClock]]]:
     clocks = {n: FakeClock(tmp_path / f"{n}.faketime") for n in NODES}
     try:
         for node in NODES:
-            c.start(node, clocks[node].env)
+            extra = {"CASUSNET_METRICS": METRICS[node]} if node in METRICS else {}
+            c.start(node, {**clocks[node].env, **extra})
         c.open_pga_room(CASE, STAFF)
         yield c, clocks
     finally:
@@ -160,6 +163,14 @@ def test_retries_are_timed_by_durations_not_by_the_wall_clock(
     )
     assert me["clock"]["expired_by"] == ["gemeente"]
     assert me["clock"]["offset"] > 3000
+    # /metrics says so
+    with urllib.request.urlopen(f"http://{METRICS['politie']}/metrics", timeout=5) as r:
+        series = dict(
+            line.rsplit(" ", 1) for line in r.read().decode().splitlines() if line[:1] != "#"
+        )
+    assert series["casusnet_clock_off"] == "1.0"
+    assert float(series["casusnet_clock_offset_seconds"]) > 3000
+    assert series["casusnet_clock_expired_peers"] == "1.0"
     # doctor, on the same (shifted) clock, says so too
     doctor = c.cli("politie", "--json", "doctor", env=clocks["politie"].env, check=False)
     checks = {ch["check"]: ch for ch in json.loads(doctor.stdout)["checks"]}
