@@ -43,7 +43,8 @@ counted apart (``harness_errors``), never as a loss.
 Environment: ``SOAK_SECONDS`` (default 1800: the length of the stream of faults),
 ``SOAK_SEED`` (default random; printed: it repeats the choices of rooms, senders and
 faults, though not the timings, which follow the machine), ``SOAK_SETTLE`` (seconds
-to wait for quiescence at the end, default 240), ``SOAK_DIR`` (keep the nodes' files
+to wait for quiescence at the end, default 420: a chair event dated up to 600 s ahead is taken
+300 s later), ``SOAK_DIR`` (keep the nodes' files
 there instead of a temporary directory removed afterwards). The clock jumps need
 faketime (``make soak`` installs it); without it the soak runs without them and says so.
 
@@ -975,7 +976,7 @@ def run_soak(root: Path, seconds: float, seed: int, settle: float = 240.0) -> So
 def main() -> None:
     seconds = float(os.environ.get("SOAK_SECONDS", "1800"))
     seed = seed_from_env()
-    settle = float(os.environ.get("SOAK_SETTLE", "240"))
+    settle = float(os.environ.get("SOAK_SETTLE", "420"))
     print(f"soak seed {seed} (SOAK_SEED={seed} repeats the choices; timings vary)", flush=True)
     keep = os.environ.get("SOAK_DIR")
     if keep:
