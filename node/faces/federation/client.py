@@ -120,7 +120,7 @@ def _error_code(data: bytes) -> str:
     """The ``error`` code of a refusal's JSON body (empty when there is none)."""
     try:
         doc = json.loads(data[:4096])
-    except ValueError:
+    except (ValueError, RecursionError):  # an unauthenticated body: anything may come
         return ""
     code = doc.get("error") if isinstance(doc, dict) else None
     return code if isinstance(code, str) and len(code) <= 64 else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import time
@@ -11,15 +12,34 @@ from typing import Any
 
 from node.domain.node import Node
 from node.faces.federation.client import FederationClient
-from node.faces.federation.messages import MAX_BATCH
+from node.faces.federation.messages import BATCH_LIMITS, MAX_BATCH
 from node.store import audit
 from node.store import outbox as queue
 from protocol.errors import CasusnetError
 from protocol.revocation import verify_receipt
 
+log = logging.getLogger("casusnet.delivery")
+
 # Fault injection for the fault tests (never set in production): the batch size the
 # outbox sends.
 OUTBOX_BATCH = max(1, min(MAX_BATCH, int(os.environ.get("CASUSNET_OUTBOX_BATCH", MAX_BATCH))))
+
+
+BODY_MARGIN = 64 << 10
+"""Room left in a request body for the batch's own encoding."""
+
+
+def fit_body(rows: list[dict[str, Any]], max_body: int) -> list[dict[str, Any]]:
+    """The first rows whose envelopes fit one request body (at least one row): a
+    partner answers a larger body with 413, and the same batch would never pass."""
+    budget = min(max_body, BATCH_LIMITS.max_size) - BODY_MARGIN
+    total, fitted = 0, list[dict[str, Any]]()
+    for row in rows:
+        total += len(row["envelope"]) + 8
+        if fitted and total > budget:
+            break
+        fitted.append(row)
+    return fitted
 
 
 def outbox_depths(node: Node) -> dict[str, int]:
@@ -64,6 +84,9 @@ class Outbox:
         self._events: dict[str, asyncio.Event] = {}
         self._closing = False
         self._due: dict[str, float] = {}  # peer -> monotonic time of its next attempt
+        # peers that answered and asked for a retry (a transient refusal): a request
+        # from them says nothing about the refused envelope, so it does not end the wait
+        self._answered: set[str] = set()
         self.contacts: dict[str, Contact] = {}
         node.ctx.wake = self.wake
 
@@ -94,6 +117,8 @@ class Outbox:
     def peer_contacted(self, peer: str) -> None:
         """A signed request from ``peer`` checked out: it is up, deliver to it now."""
         self._succeeded(peer, delivery=False)
+        if peer in self._answered:
+            return  # it is up, but asked to wait: that wait runs its course
         if self._due.pop(peer, None) is not None or queue.backing_off(self.node.store, peer):
             queue.reset_backoff(self.node.store, peer)
             self.wake(peer)
@@ -125,14 +150,22 @@ class Outbox:
                 except TimeoutError:
                     pass
                 continue
+            rows = fit_body(rows, self.node.config.max_body)
             try:
                 results = await self.client.post_batch(peer, [r["envelope"] for r in rows])
             except CasusnetError as exc:
                 self._failed(peer)
+                self._answered.discard(peer)
                 self._backoff(peer, rows[0]["attempts"], str(exc.detail or exc.code))
+                continue
+            except Exception:  # a bug must not end this partner's deliveries for good
+                log.exception("delivery to %s failed unexpectedly", peer)
+                self._failed(peer)
+                self._backoff(peer, rows[0]["attempts"], "transport")
                 continue
             self._succeeded(peer, delivery=True)
             self._due.pop(peer, None)
+            self._answered.discard(peer)
             self._settle(peer, rows, results)
 
     def _backoff(self, peer: str, attempts: int, error: str) -> None:
@@ -183,4 +216,5 @@ class Outbox:
             if verified:
                 node.receipts.record_receipts(verified)
         if retry_from is not None:
+            self._answered.add(peer)
             self._backoff(peer, retry_from, retry_code)

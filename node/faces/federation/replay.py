@@ -68,18 +68,27 @@ class KeptGuard(ReplayGuard):
 
     def keep(self, request: web.Request, node: Node) -> None:
         """Write the request's nonce in the current transaction (``POST /v1/inbox``)."""
-        seen = self._unwritten.pop(id(request), None)
+        key = id(request)
+        seen = self._unwritten.get(key)
         if seen is not None:
             nonces.remember(node.store, seen.caller, seen.nonce, seen.expires, node.now())
+            # written only once the transaction commits: a batch rolled back leaves the
+            # nonce to ``keep_late`` (INSERT OR REPLACE, so a second write is harmless)
+            node.store.after_commit(lambda: self._written(key))
+
+    def _written(self, key: int) -> None:
+        self._unwritten.pop(key, None)
 
     def keep_late(self, request: web.Request, node: Node) -> None:
         """After the handler: write the nonce the handler did not, without waiting
         for the disk. A failure is only logged: the guard in memory holds the nonce."""
         if id(request) not in self._unwritten:
             return
+        seen = self._unwritten.get(id(request))
         try:
-            with node.store.transaction(durable=False):
-                self.keep(request, node)
+            if seen is not None:
+                with node.store.transaction(durable=False):
+                    nonces.remember(node.store, seen.caller, seen.nonce, seen.expires, node.now())
         except StorageError as exc:
             log.warning("could not keep a request's nonce: %s", exc)
         finally:
