@@ -3,7 +3,7 @@
 closures) must lose nothing, duplicate nothing, miss no receipt and leave no content
 or key at the recipients of a closed room.
 
-``SOAK_TEST_SECONDS`` sets the length of the stream of faults (default 180) and
+``SOAK_TEST_SECONDS`` sets the length of the stream of faults (default 120) and
 ``SOAK_SEED`` the schedule (default random; the seed is in the failure message and
 in the captured output). ``bench/soak.py`` runs the same soak for half an hour.
 """
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
     not fakeclock.available(), reason="faketime is not installed (apt-get install faketime)"
 )
 def test_faults_together_lose_nothing(tmp_path: Path) -> None:
-    seconds = float(os.environ.get("SOAK_TEST_SECONDS", "180"))
+    seconds = float(os.environ.get("SOAK_TEST_SECONDS", "120"))
     seed = soak.seed_from_env()
     # a chair's event dated up to 600 s ahead is taken 300 s later (MAX_SKEW): the
     # settling allows for it (it ends as soon as every outbox is empty)
