@@ -843,8 +843,14 @@ class Soak:
     def count_closed(self, room: Room, shares: list[Sent], t: Tally) -> None:
         rid = bytes.fromhex(room.id)
         states = self.deliveries(shares) if shares else {}
+        overtaken = self.overtaken({s.sender for s in shares})
         for s in shares:
             for peer in s.recipients:
+                if (s.id, peer) in overtaken:
+                    # sent while the room was open, it reached the peer after the close:
+                    # refused (policy.room_not_open), so never held: the answer is back
+                    t.closed_unreceived += 1
+                    continue
                 if states.get((s.id, peer)) != "deleted":
                     t.receipts_missing += 1
                     t.problems.append(
@@ -898,6 +904,22 @@ class Soak:
                 if key in raw:
                     t.leaks += 1
                     t.problems.append(f"leak: a room key of {room.case} in {node}'s files")
+
+    def overtaken(self, senders: set[str]) -> set[tuple[str, str]]:
+        """(share id, peer) of the shares a peer refused because the room had closed
+        before they reached it, from each sender's audit of the refusal."""
+        out: set[tuple[str, str]] = set()
+        for sender in sorted(senders):
+            rows = self.query(
+                sender,
+                "SELECT a.actor, s.id FROM audit a"
+                " JOIN outbox o ON o.id = json_extract(a.detail, '$.outbox')"
+                " JOIN shares s ON s.env_hash = o.env_hash AND s.own = 1"
+                " WHERE a.action = 'refused'"
+                " AND json_extract(a.detail, '$.code') = 'policy.room_not_open'",
+            )
+            out |= {(bytes(sid).hex(), peer) for peer, sid in rows}
+        return out
 
     # -- the report -------------------------------------------------------------------------------
 

@@ -76,7 +76,9 @@ def received(c: Cluster, node: str) -> dict[str, int]:
 
 def refusals(c: Cluster, node: str) -> list[str]:
     """The codes of the refusals in a node's audit log."""
-    return [e.get("code", "") for e in c.json(node, "audit", "export") if e["action"] == "refused"]
+    with sqlite3.connect(c.data(node) / "node.db") as conn:
+        rows = conn.execute("SELECT detail FROM audit WHERE action = 'refused'").fetchall()
+    return [json.loads(r[0]).get("code", "") for r in rows]
 
 
 def head(c: Cluster, node: str) -> int:
