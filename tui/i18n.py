@@ -879,6 +879,25 @@ ERRORS: dict[str, tuple[str, str]] = {
         "De node gaf een onleesbaar antwoord.",
         "The node gave an unreadable answer.",
     ),
+    # the register of meldingen
+    "melding.invalid": (
+        "De melding is onvolledig of een veld valt buiten het bereik; er is niets vastgelegd"
+        " of gewijzigd.",
+        "The melding is incomplete or a field is out of range; nothing was recorded or changed.",
+    ),
+    "melding.forbidden": (
+        "Alleen de aandachtsfunctionaris kan dit in het register van meldingen.",
+        "Only the aandachtsfunctionaris may do this in the register of meldingen.",
+    ),
+    "melding.not_found": (
+        "Deze melding staat niet in het register (misschien vernietigd na de bewaartermijn).",
+        "There is no such melding in the register (it may have been destroyed after its"
+        " retention period).",
+    ),
+    "melding.not_gemeente": (
+        "Het register van meldingen wordt alleen bij de node van de gemeente bijgehouden.",
+        "The register of meldingen is kept at the gemeente's node only.",
+    ),
 }
 
 # Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
@@ -919,6 +938,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "key_rotated": ("sleutel vervangen", "key rotated"),
     "mandate_granted": ("mandaat aan de procesregisseur gegeven", "mandate to chair given"),
     "mandate_received": ("mandaat van de burgemeester ontvangen", "mandate to chair received"),
+    "melding_recorded": ("melding vastgelegd", "report recorded"),
+    "melding_viewed": ("melding gelezen", "report read"),
+    "melding_updated": ("melding bijgewerkt", "report updated"),
+    "melder_viewed": ("identiteit melder ingezien", "reporter's identity opened"),
+    "melding_purged": ("melding vernietigd na bewaartermijn", "report destroyed after retention"),
 }
 
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})
