@@ -109,14 +109,15 @@ class Meldingen:
         self,
         staff: Staff,
         *,
-        received: Any,
+        received: Any = None,
         source: Any,
         summary: Any,
         melder: Any = None,
         follow_up: Any = "volgen",
         case: Any = None,
     ) -> int:
-        """Record an incoming signal; returns its number."""
+        """Record an incoming signal (``received``: when it came in; ``None``: now);
+        returns its number."""
         self._require(staff, REGISTER_ROLE)
         ctx = self.ctx
         now = ctx.now()
@@ -192,6 +193,16 @@ class Meldingen:
         return self._public(self._row(number))
 
     # -- reading ---------------------------------------------------------------------------
+
+    def vocabulary(self) -> dict[str, Any]:
+        """The values the register takes, for the forms: sources, follow-ups with their
+        terms in seconds, and the purposes for opening a melder."""
+        return {
+            "sources": list(SOURCES),
+            "follow_ups": list(FOLLOW_UPS),
+            "terms": dict(TERMS),
+            "purposes": list(MELDER_PURPOSES),
+        }
 
     def listing(
         self, staff: Staff, *, follow_up: Any = None, no_intake: bool = False
@@ -346,6 +357,8 @@ def _text(name: str, value: Any, limit: int) -> bytes:
 
 
 def _received(value: Any, now: int) -> int:
+    if value is None:
+        return now
     if isinstance(value, bool) or not isinstance(value, int):
         raise MeldingError("received: a time in seconds since 1970")
     if not 0 < value <= now + FUTURE_SLACK:

@@ -123,6 +123,14 @@ def test_a_melding_is_recorded_sealed_and_read_back_with_its_history(register: R
     assert "de Vries" not in r.audit_text()
 
 
+def test_without_a_date_a_melding_is_received_now(register: Register) -> None:
+    r = register
+    r.clock.offset = 5000
+    number = r.node.meldingen.record(r.anna, source="eigen_waarneming", summary=SUMMARY)
+    assert r.node.meldingen.listing(r.anna)[0]["received"] == r.node.now()
+    assert r.node.meldingen.show(r.anna, number)["source"] == "eigen_waarneming"
+
+
 def test_numbers_are_never_reused_after_a_purge(register: Register) -> None:
     r = register
     first = r.record(follow_up="geen")
@@ -395,6 +403,9 @@ async def test_the_local_api_keeps_the_melder_out_of_every_answer_but_its_own(
     assert statuses[8:12] == [403, 403, 403, 403]  # intake staff: nothing
     assert statuses[12:14] == [403, 403]
     assert json.loads(answers[2][1])["summary"] == SUMMARY
+    listed = json.loads(answers[0][1])
+    assert "ambtsbericht" in listed["sources"]
+    assert listed["purposes"] == ["contact_melder", "correctie", "verzoek_melder"]
     assert SUMMARY not in answers[4][1]
     assert json.loads(answers[6][1])["error"] == "melding.forbidden"
     status, text = await call(

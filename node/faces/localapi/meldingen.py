@@ -24,7 +24,7 @@ async def list_meldingen(request: web.Request, who: Staff, body: dict[str, Any])
     rows = node.meldingen.listing(
         who, follow_up=request.query.get("follow_up"), no_intake=no_intake == "1"
     )
-    return {"meldingen": rows}
+    return {"meldingen": rows, **node.meldingen.vocabulary()}
 
 
 async def record_melding(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
