@@ -5,6 +5,7 @@ stated purpose, and never in a list, an audit entry, an error or another answer.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlite_utils
 from aiohttp.test_utils import TestClient, TestServer
 from fed import make_federation
 
@@ -23,6 +25,8 @@ from node.domain.node import Node
 from node.domain.staff import Staff
 from node.faces.localapi import create_local_app
 from node.store import audit
+from node.store import db as storemod
+from node.store.db import Store
 from protocol.errors import CasusnetError
 
 PASS = "lange-wachtzin-1"
@@ -347,6 +351,25 @@ def test_a_change_restarts_the_term(register: Register) -> None:
     assert retention.run_once(r.node)["meldingen"] == 0
     r.clock.offset = 466 * DAY
     assert retention.run_once(r.node)["meldingen"] == 1
+
+
+def test_a_version_8_store_gets_the_register(tmp_path: Path) -> None:
+    path = tmp_path / "v8.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    for version in range(1, 9):
+        storemod.MIGRATIONS[version](db)
+    conn.execute("PRAGMA user_version=8")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('kept', 'yes')")
+    conn.close()
+    store = Store(path)
+    try:
+        assert store.one("PRAGMA user_version") == 9
+        assert store.get_meta("kept") == "yes"
+        assert store.one("SELECT COUNT(*) FROM meldingen") == 0
+        assert store.one("SELECT COUNT(*) FROM melding_history") == 0
+    finally:
+        store.close()
 
 
 # --- the local API ---------------------------------------------------------------------------
