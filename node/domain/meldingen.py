@@ -353,7 +353,10 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
 def _text(name: str, value: Any, limit: int) -> bytes:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise MeldingError(f"{name}: 1 to {limit} characters")
-    return value.strip().encode()
+    try:
+        return value.strip().encode()
+    except UnicodeEncodeError:  # a lone surrogate: the error names no character
+        raise MeldingError(f"{name}: not valid text") from None
 
 
 def _received(value: Any, now: int) -> int:

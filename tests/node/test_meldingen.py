@@ -210,6 +210,7 @@ BAD = [
     {"received": int(time.time()) + 3 * DAY},
     {"melder": ""},
     {"melder": MELDER * 20},
+    {"melder": "Jan \ud800"},
     {"follow_up": "later"},
     {"follow_up": "aanmelding"},
     {"follow_up": "aanmelding", "case": "jan jansen"},
