@@ -100,5 +100,6 @@ async def test_the_cli_refuses_what_the_node_refuses_and_wrong_usage(
     assert (await casusnet(r, capsys, "melding", "show"))[0] == 2
     assert (await casusnet(r, capsys, "melding", "update", "1"))[0] == 2
     code, listed = await casusnet(r, capsys, "melding", "list")
-    assert (code, listed) == (0, {"meldingen": []})
+    assert (code, listed["meldingen"]) == (0, [])
+    assert "school" in listed["sources"]
     assert r.node.store.one("SELECT COUNT(*) FROM meldingen") == 0
