@@ -492,6 +492,146 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Lees vingerafdrukken hardop voor aan de partner (telefoon) om ze te vergelijken.",
         "Read fingerprints aloud to the partner (by phone) to compare them.",
     ),
+    # the register of meldingen (the gemeente's aandachtsfunctionaris)
+    "rooms.meldingen": ("Meldingen", "Reports"),
+    "meldingen.title": ("Register van meldingen", "Register of reports (meldingen)"),
+    "meldingen.title_no_intake": (
+        "Register van meldingen: zonder intake",
+        "Register of reports: no intake",
+    ),
+    "meldingen.col.id": ("Nr.", "No."),
+    "meldingen.col.received": ("Ontvangen", "Received"),
+    "meldingen.col.source": ("Bron", "Source"),
+    "meldingen.col.follow_up": ("Opvolging", "Follow-up"),
+    "meldingen.col.case": ("Casus", "Case"),
+    "meldingen.col.melder": ("Melder", "Reporter"),
+    "meldingen.col.keep": ("Bewaren tot", "Kept until"),
+    "meldingen.melder_kept": ("afgeschermd", "shielded"),
+    "meldingen.with_case": ("met de casus", "with the case"),
+    "meldingen.no_intake_yet": ("nog geen intake", "no intake yet"),
+    "meldingen.count": ("{n} meldingen", "{n} reports"),
+    "meldingen.empty": (
+        "Geen meldingen. Druk n om een melding vast te leggen.",
+        "No reports. Press n to record one.",
+    ),
+    "meldingen.fg_note": (
+        "U ziet het register zonder inhoud en zonder melders (FG).",
+        "You see the register without content and without reporters (FG).",
+    ),
+    "meldingen.new": ("Nieuwe melding", "New report"),
+    "meldingen.open": ("Openen", "Open"),
+    "meldingen.no_intake": ("Zonder intake", "No intake"),
+    "meldingen.all": ("Alle meldingen", "All reports"),
+    "follow_up.geen": ("geen", "none"),
+    "follow_up.volgen": ("volgen", "watch"),
+    "follow_up.aanmelding": ("aanmelding", "aanmelding (case registered)"),
+    "source.burger": ("burger", "citizen"),
+    "source.school": ("school", "school"),
+    "source.leerplicht": ("leerplicht", "school attendance officer"),
+    "source.jongerenwerk": ("jongerenwerk", "youth work"),
+    "source.wijkteam": ("wijkteam", "neighbourhood team"),
+    "source.zorg": ("zorg", "care"),
+    "source.jeugdhulp": ("jeugdhulp", "youth care"),
+    "source.politie": ("politie", "police"),
+    "source.meld_misdaad_anoniem": ("Meld Misdaad Anoniem", "Meld Misdaad Anoniem (crime line)"),
+    "source.ambtsbericht": ("ambtsbericht (AIVD)", "official notice (AIVD)"),
+    "source.werkgever": ("werkgever", "employer"),
+    "source.eigen_waarneming": ("eigen waarneming", "own observation"),
+    "source.anders": ("anders", "other"),
+    "melding.title": ("Melding {id}", "Report {id}"),
+    "melding.meta": (
+        "Ontvangen {received} · bron: {source} · vastgelegd door {by}",
+        "Received {received} · source: {source} · recorded by {by}",
+    ),
+    "melding.follow_up": ("Opvolging: {follow_up}", "Follow-up: {follow_up}"),
+    "melding.case": ("Aanmelding als casus {case}: {phase}", "Registered as case {case}: {phase}"),
+    "melding.keep": ("Bewaren tot {date}", "Kept until {date}"),
+    "melding.keep_case": (
+        "Bewaren zolang de casus bestaat",
+        "Kept as long as the case exists",
+    ),
+    "melding.melder_kept": (
+        "Identiteit melder: vastgelegd en afgeschermd (toets i om in te zien, met reden)",
+        "Reporter's identity: recorded and shielded (key i to open it, with a reason)",
+    ),
+    "melding.melder_none": (
+        "Identiteit melder: niet vastgelegd",
+        "Reporter's identity: not recorded",
+    ),
+    "melding.history": ("Geschiedenis", "History"),
+    "melding.change.recorded": ("vastgelegd", "recorded"),
+    "melding.change.follow_up": ("opvolging: {follow_up}", "follow-up: {follow_up}"),
+    "melding.change.summary": ("samenvatting gecorrigeerd", "summary corrected"),
+    "melding.change.melder_added": ("identiteit melder vastgelegd", "reporter's identity recorded"),
+    "melding.change.melder_changed": ("identiteit melder gewijzigd", "reporter's identity changed"),
+    "melding.change.melder_removed": (
+        "identiteit melder verwijderd",
+        "reporter's identity removed",
+    ),
+    "melding.audited": (
+        "Dit lezen is vastgelegd in het auditlog.",
+        "This reading is recorded in the audit log.",
+    ),
+    "melding.update": ("Opvolgen", "Follow up"),
+    "melding.melder": ("Melder inzien", "Open reporter"),
+    "melding.add_title": ("Melding vastleggen", "Record a report"),
+    "melding.update_title": ("Melding {id} opvolgen", "Follow up report {id}"),
+    "melding.received": ("Ontvangen op (JJJJ-MM-DD)", "Received on (YYYY-MM-DD)"),
+    "melding.today": ("leeg: vandaag", "empty: today"),
+    "melding.source": ("Bron van het signaal", "Source of the signal"),
+    "melding.summary": (
+        "Samenvatting van het signaal (geen naam van de melder)",
+        "Summary of the signal (no name of the reporter)",
+    ),
+    "melding.melder_field": (
+        "Identiteit en contact van de melder (alleen als nodig; wordt afgeschermd)",
+        "Reporter's identity and contact (only if needed; kept shielded)",
+    ),
+    "melding.follow_up_field": ("Opvolging", "Follow-up"),
+    "melding.case_field": (
+        "Casusreferentie bij een aanmelding, bijv. RAD-2026-017",
+        "Case reference for an aanmelding, e.g. RAD-2026-017",
+    ),
+    "melding.submit": ("Vastleggen", "Record"),
+    "melding.save": ("Opslaan", "Save"),
+    "melding.bad_date": (
+        "Datum: gebruik JJJJ-MM-DD, bijv. 2026-12-01.",
+        "Date: use YYYY-MM-DD, e.g. 2026-12-01.",
+    ),
+    "melding.no_summary": ("De samenvatting is leeg.", "The summary is empty."),
+    "melding.no_case": (
+        "Een aanmelding heeft een casusreferentie nodig.",
+        "An aanmelding needs a case reference.",
+    ),
+    "melding.no_source": ("Kies de bron van het signaal.", "Choose the source of the signal."),
+    "melding.recorded": ("Melding {id} vastgelegd.", "Report {id} recorded."),
+    "melding.updated": ("Melding {id} bijgewerkt.", "Report {id} updated."),
+    "melder.title": ("Identiteit van de melder: melding {id}", "Reporter's identity: report {id}"),
+    "melder.explain": (
+        "De melder is beschermd: zijn identiteit gaat nooit mee in een verstrekking. Het"
+        " inzien wordt met de reden vastgelegd in het auditlog.",
+        "The reporter is protected: their identity never goes into a verstrekking. Opening"
+        " it is recorded in the audit log with the reason.",
+    ),
+    "melder.purpose": ("Reden", "Reason"),
+    "melder.purpose.contact_melder": ("contact met de melder", "contact the reporter"),
+    "melder.purpose.correctie": ("corrigeren of verwijderen", "correct or remove"),
+    "melder.purpose.verzoek_melder": ("verzoek van de melder", "the reporter's request"),
+    "melder.open": ("Inzien", "Open"),
+    "melder.remove": ("Identiteit verwijderen", "Remove identity"),
+    "melder.remove_confirm": (
+        "De identiteit van de melder definitief verwijderen?",
+        "Remove the reporter's identity for good?",
+    ),
+    "melder.none": (
+        "Er is geen identiteit van de melder vastgelegd.",
+        "No reporter's identity is recorded.",
+    ),
+    "melder.removed": (
+        "De identiteit van de melder is verwijderd.",
+        "The reporter's identity is removed.",
+    ),
+    "melder.no_purpose": ("Kies een reden.", "Choose a reason."),
     # errors: the node's codes are in ERRORS below, as "error.<code>"
     "error.unknown": (
         "De node weigerde dit; de melding is niet vertaald.",
@@ -879,6 +1019,25 @@ ERRORS: dict[str, tuple[str, str]] = {
         "De node gaf een onleesbaar antwoord.",
         "The node gave an unreadable answer.",
     ),
+    # the register of meldingen
+    "melding.invalid": (
+        "De melding is onvolledig of een veld valt buiten het bereik; er is niets vastgelegd"
+        " of gewijzigd.",
+        "The melding is incomplete or a field is out of range; nothing was recorded or changed.",
+    ),
+    "melding.forbidden": (
+        "Alleen de aandachtsfunctionaris kan dit in het register van meldingen.",
+        "Only the aandachtsfunctionaris may do this in the register of meldingen.",
+    ),
+    "melding.not_found": (
+        "Deze melding staat niet in het register (misschien vernietigd na de bewaartermijn).",
+        "There is no such melding in the register (it may have been destroyed after its"
+        " retention period).",
+    ),
+    "melding.not_gemeente": (
+        "Het register van meldingen wordt alleen bij de node van de gemeente bijgehouden.",
+        "The register of meldingen is kept at the gemeente's node only.",
+    ),
 }
 
 # Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
@@ -919,6 +1078,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "key_rotated": ("sleutel vervangen", "key rotated"),
     "mandate_granted": ("mandaat aan de procesregisseur gegeven", "mandate to chair given"),
     "mandate_received": ("mandaat van de burgemeester ontvangen", "mandate to chair received"),
+    "melding_recorded": ("melding vastgelegd", "report recorded"),
+    "melding_viewed": ("melding gelezen", "report read"),
+    "melding_updated": ("melding bijgewerkt", "report updated"),
+    "melder_viewed": ("identiteit melder ingezien", "reporter's identity opened"),
+    "melding_purged": ("melding vernietigd na bewaartermijn", "report destroyed after retention"),
 }
 
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})

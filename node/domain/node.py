@@ -18,6 +18,7 @@ from node.domain.context import Clock, Context, Rand
 from node.domain.identity import Rosters, history_roster, load_roster
 from node.domain.inbox import Inbox
 from node.domain.intake import Intake
+from node.domain.meldingen import Meldingen
 from node.domain.membership import Membership
 from node.domain.plan import Plan
 from node.domain.receipts import Receipts
@@ -32,7 +33,8 @@ from protocol.roster import Roster
 
 class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
-    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``)."""
+    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``; at a gemeente also
+    ``meldingen``, the register of meldingen)."""
 
     def __init__(
         self,
@@ -73,6 +75,7 @@ class Node:
         self.closure = Closure(ctx, self.members)
         self.receipts = Receipts(ctx)
         self.inbox = Inbox(ctx, self.members, self.closure, self.receipts)
+        self.meldingen = Meldingen(ctx)
 
     # what every face reads of the node
     @property

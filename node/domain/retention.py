@@ -6,6 +6,8 @@
 - Rooms whose ``purge_after`` date (computed from the declared bases) has passed lose
   their metadata: events, share rows, receipts, deliveries, and audit entries that
   name only that room; a ``purge`` entry records it.
+- Meldingen in the gemeente's register whose term has passed are destroyed
+  (``node.domain.meldingen``, ``melding_purged``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ log = logging.getLogger("casusnet.retention")
 
 
 def run_once(node: Node) -> dict[str, int]:
-    """One pass of the job; returns how many closures it finished and rooms it purged."""
+    """One pass of the job; returns how many closures it finished, rooms it purged and
+    meldingen it destroyed."""
     node.rosters.refresh_roster()
     now = node.now()
     finished = _finish_closures(node, now)
@@ -39,9 +42,10 @@ def run_once(node: Node) -> dict[str, int]:
         purge_audit(node, now)
     if finished or purged:
         node.ctx.flush_wakeups()
-    if finished or purged or node.closure.shred_pending:
+    meldingen = node.meldingen.purge_due()  # after the rooms: an aanmelding follows its case
+    if finished or purged or meldingen or node.closure.shred_pending:
         node.closure.shred()
-    return {"finished": finished, "purged": purged}
+    return {"finished": finished, "purged": purged, "meldingen": meldingen}
 
 
 def _finish_closures(node: Node, now: int) -> int:

@@ -61,7 +61,8 @@ class ForbiddenError(CasusnetError):
 
 ROLES = {
     "intake": "takes part in the intake and gets every new casus of this node",
-    "aandachtsfunctionaris": "the gemeente's officer for the radicalisation file",
+    "aandachtsfunctionaris": "the gemeente's officer for the radicalisation file; keeps the"
+    " register of meldingen",
     "procesregisseur": "chairs and records on the burgemeester's behalf (ZVH)",
     "fg": "the privacy officer (functionaris gegevensbescherming): metadata, never content",
     "rechten": "the contact point for the person's rights (Wet PGA art. 12)",

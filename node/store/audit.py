@@ -59,6 +59,11 @@ ACTIONS = frozenset(
         "key_rotated",
         "mandate_granted",
         "mandate_received",
+        "melding_recorded",
+        "melding_viewed",
+        "melding_updated",
+        "melder_viewed",
+        "melding_purged",
     }
 )
 

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -220,6 +220,38 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.table("nonces").create_index(["expires"])
 
 
+def _v9(db: sqlite_utils.Database) -> None:
+    """The gemeente's register of meldingen (``node/store/meldingen.py``): each signal
+    with its summary and the melder's identity sealed at rest, and its history."""
+    db.table("meldingen").create(
+        {
+            "id": int,
+            "received": int,
+            "source": str,
+            "summary": bytes,
+            "melder": bytes,
+            "follow_up": str,
+            "case_ref": str,
+            "recorded_by": str,
+            "created": int,
+            "updated": int,
+        },
+        pk="id",
+    )
+    db.table("meldingen").create_index(["follow_up", "updated"])
+    db.table("melding_history").create(
+        {
+            "melding": int,
+            "at": int,
+            "actor": str,
+            "change": str,
+            "follow_up": str,
+            "case_ref": str,
+        }
+    )
+    db.table("melding_history").create_index(["melding"])
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -230,6 +262,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _v6,
     7: _v7,
     8: _v8,
+    9: _v9,
 }
 
 

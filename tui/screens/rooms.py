@@ -16,6 +16,7 @@ from ..widgets import plain, table
 from .audit import AuditScreen
 from .base import Base
 from .mandate import MandateScreen
+from .meldingen import MeldingenScreen, may_list
 from .partners import PartnersScreen
 
 
@@ -25,6 +26,7 @@ class RoomsScreen(Base):
         Binding("g", "mandate", "rooms.mandate", show=False),  # the gemeente only; in help
         Binding("p", "partners", "rooms.partners"),
         Binding("a", "audit", "rooms.audit"),
+        Binding("m", "meldingen", "rooms.meldingen"),  # the register: its staff only
         Binding("u", "logout", "rooms.logout"),
     ]
 
@@ -99,6 +101,14 @@ class RoomsScreen(Base):
 
     def convened(self, _room: Any) -> None:
         self.refresh_rooms()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "meldingen":  # shown and usable for the register's staff only
+            return may_list(self.capp.api)
+        return True
+
+    def action_meldingen(self) -> None:
+        self.app.push_screen(MeldingenScreen())
 
     def action_partners(self) -> None:
         self.app.push_screen(PartnersScreen())

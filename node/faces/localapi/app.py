@@ -7,6 +7,13 @@ from aiohttp import web
 from node.domain.node import Node
 from node.faces.federation import Outbox
 from node.faces.localapi.directory import registry, roster
+from node.faces.localapi.meldingen import (
+    list_meldingen,
+    open_melder,
+    record_melding,
+    show_melding,
+    update_melding,
+)
 from node.faces.localapi.plan import close, plan, plan_export, revoke
 from node.faces.localapi.rooms import (
     assess,
@@ -67,4 +74,9 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_get("/v1/audit/verify", route(audit_verify))
     r.add_get("/v1/roster", route(roster))
     r.add_get("/v1/registry", route(registry))
+    r.add_get("/v1/meldingen", route(list_meldingen))
+    r.add_post("/v1/meldingen", route(record_melding))
+    r.add_get("/v1/meldingen/{melding}", route(show_melding))
+    r.add_post("/v1/meldingen/{melding}", route(update_melding))
+    r.add_post("/v1/meldingen/{melding}/melder", route(open_melder))
     return app
