@@ -104,7 +104,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "outcome.afgeschaald": ("afgeschaald", "scaled down"),
     "outcome.overgedragen": ("overgedragen", "handed over"),
     "outcome.afgesloten": ("afgesloten", "closed"),
-    "outcome.niet_opgenomen": ("niet opgenomen", "not taken up"),
+    "outcome.niet_voorgelegd": ("niet voorgelegd", "not put to the casusoverleg"),
     "measure.strafrechtelijk": ("strafrechtelijk", "criminal law"),
     "measure.bestuurlijk": ("bestuurlijk", "administrative"),
     "measure.zorg": ("zorg", "care"),
