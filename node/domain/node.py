@@ -13,6 +13,7 @@ import time
 import nacl.utils
 
 from node.config import Config
+from node.domain.aanmelding import Aanmeldingen
 from node.domain.closure import Closure
 from node.domain.context import Clock, Context, Rand
 from node.domain.identity import Rosters, history_roster, load_roster
@@ -32,7 +33,7 @@ from protocol.roster import Roster
 
 class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
-    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``)."""
+    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``aanmeldingen``)."""
 
     def __init__(
         self,
@@ -73,6 +74,10 @@ class Node:
         self.closure = Closure(ctx, self.members)
         self.receipts = Receipts(ctx)
         self.inbox = Inbox(ctx, self.members, self.closure, self.receipts)
+        self.aanmeldingen = Aanmeldingen(ctx, self.members)
+        self.closure.closed_hooks.append(self.aanmeldingen.room_closed)
+        self.inbox.handlers["aanmelding"] = self.aanmeldingen.receive
+        self.inbox.handlers["notice"] = self.aanmeldingen.receive_notice
 
     # what every face reads of the node
     @property

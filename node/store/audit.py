@@ -59,6 +59,15 @@ ACTIONS = frozenset(
         "key_rotated",
         "mandate_granted",
         "mandate_received",
+        # aanmelding (Wet PGA art. 5), node/domain/aanmelding.py
+        "aanmelding_sent",
+        "aanmelding_received",
+        "aanmelding_forwarded",
+        "aanmelding_viewed",
+        "aanmelding_convened",
+        "aanmelding_purged",
+        "notice_sent",
+        "notice_received",
     }
 )
 

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from node.domain.node import Node
 from node.faces.federation import Outbox
+from node.faces.localapi.aanmeldingen import add_routes as add_aanmelding_routes
 from node.faces.localapi.directory import registry, roster
 from node.faces.localapi.plan import close, plan, plan_export, revoke
 from node.faces.localapi.rooms import (
@@ -67,4 +68,5 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_get("/v1/audit/verify", route(audit_verify))
     r.add_get("/v1/roster", route(roster))
     r.add_get("/v1/registry", route(registry))
+    add_aanmelding_routes(app, route)
     return app
