@@ -229,7 +229,7 @@ class Aanmeldingen:
                 aanmelding=a.id.hex(),
                 aanmelder=a.aanmelder,
             )
-        if caller == a.aanmelder and ctx.me == a.to:
+        if old is None and caller == a.aanmelder and ctx.me == a.to:
             self._forward(a, envelope)
         return delivered(self.ctx, envelope, caller)
 
