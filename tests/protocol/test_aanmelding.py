@@ -21,7 +21,7 @@ from protocol.aanmelding import (
     verify_aanmelding,
     verify_notice,
 )
-from protocol.codec import PROTOCOL_VERSION, pack
+from protocol.codec import PROTOCOL_VERSION, decode, pack
 from protocol.errors import (
     AanmelderError,
     AanmeldingRecipientsError,
@@ -35,7 +35,7 @@ from protocol.errors import (
     SignatureError,
 )
 from protocol.events import CloseData
-from protocol.keys import digest
+from protocol.keys import PURPOSES, digest
 from protocol.roster import Roster, accept_roster, build_roster, sign_roster
 from protocol.signed import Signed, sign
 
@@ -229,3 +229,26 @@ def test_a_stored_close_with_the_old_outcome_id_loads_as_niet_voorgelegd() -> No
     stored = chain.replay([*w.events, legacy], roster=w.roster, registry=w.registry)
     assert (stored.phase, stored.outcome) == ("closed", "niet_voorgelegd")
     assert digest(legacy) == stored.head
+
+
+@pytest.mark.parametrize("purpose", sorted(PURPOSES - {"aanmelding"}))
+def test_an_aanmelding_signed_for_another_purpose_is_refused(purpose: str) -> None:
+    w = World()
+    wrapper = decode(register(w), Signed.SPEC)
+    forged = Signed(
+        wrapper.body, "reclassering", w.signer("reclassering").sign(purpose, wrapper.body)
+    )
+    with pytest.raises(SignatureError):
+        check(w, forged.encode())
+
+
+@pytest.mark.parametrize("purpose", sorted(PURPOSES - {"notice"}))
+def test_a_notice_signed_for_another_purpose_is_refused(purpose: str) -> None:
+    w = World()
+    a = check(w, register(w))
+    wrapper = decode(
+        make_notice(w.signer("gemeente"), "gemeente", aanmelding=a, now=w.now), Signed.SPEC
+    )
+    forged = Signed(wrapper.body, "gemeente", w.signer("gemeente").sign(purpose, wrapper.body))
+    with pytest.raises(SignatureError):
+        verify_notice(forged.encode(), roster=w.roster, registry=w.registry, me="reclassering")

@@ -25,6 +25,16 @@ def text(app: CasusnetApp, selector: str) -> str:
     return str(app.screen.query_one(selector).content)
 
 
+def canned(transport: CannedTransport) -> CasusnetApp:
+    return CasusnetApp(transport, place=transport.place, blink=False, poll=3600)
+
+
+async def open_form(app: CasusnetApp, pilot: Any) -> None:
+    await logged_in(pilot)
+    await pilot.press("m")
+    await settle(pilot, lambda: isinstance(app.screen, AanmeldenScreen))
+
+
 async def settle(pilot: Any, check: Any) -> None:
     for _ in range(60):
         await pilot.pause(0.05)
@@ -35,11 +45,9 @@ async def settle(pilot: Any, check: Any) -> None:
 
 async def test_the_form_registers_the_case_with_whom_the_staff_member_chose() -> None:
     transport = CannedTransport()
-    app = CasusnetApp(transport, place="gemeente", blink=False, poll=3600)
+    app = canned(transport)
     async with app.run_test(size=SIZE) as pilot:
-        await logged_in(pilot)
-        await pilot.press("m")
-        await settle(pilot, lambda: isinstance(app.screen, AanmeldenScreen))
+        await open_form(app, pilot)
         screen = app.screen
         screen.query_one("#case").value = "rad-2026-040"
         screen.query_one("#verblijf").value = "gemeente"
@@ -57,11 +65,9 @@ async def test_the_form_registers_the_case_with_whom_the_staff_member_chose() ->
 
 async def test_an_incomplete_form_is_not_sent() -> None:
     transport = CannedTransport()
-    app = CasusnetApp(transport, place="gemeente", blink=False, poll=3600)
+    app = canned(transport)
     async with app.run_test(size=SIZE) as pilot:
-        await logged_in(pilot)
-        await pilot.press("m")
-        await settle(pilot, lambda: isinstance(app.screen, AanmeldenScreen))
+        await open_form(app, pilot)
         app.screen.query_one("#case").value = "RAD-2026-040"
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
@@ -71,7 +77,7 @@ async def test_an_incomplete_form_is_not_sent() -> None:
 
 async def test_the_gemeente_reads_an_aanmelding_and_convenes_from_it() -> None:
     transport = CannedTransport()
-    app = CasusnetApp(transport, place="gemeente", blink=False, poll=3600)
+    app = canned(transport)
     async with app.run_test(size=SIZE) as pilot:
         await logged_in(pilot)
         await pilot.press("o")
@@ -85,8 +91,7 @@ async def test_the_gemeente_reads_an_aanmelding_and_convenes_from_it() -> None:
 
 
 async def test_the_aanmelder_is_told_on_its_first_screen() -> None:
-    app = CasusnetApp(CannedTransport(place="reclassering"), place="reclassering",
-                      blink=False, poll=3600)  # fmt: skip
+    app = canned(CannedTransport(place="reclassering"))
     async with app.run_test(size=SIZE) as pilot:
         await logged_in(pilot)
         await settle(pilot, lambda: app.screen.query_one("#rooms-notices").display)
