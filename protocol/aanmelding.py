@@ -35,6 +35,7 @@ from .codec import (
     Limits,
     List,
     Message,
+    Opt,
     Str,
     Struct,
     Version,
@@ -45,18 +46,20 @@ from .errors import (
     AanmelderError,
     AanmeldingRecipientsError,
     BindingError,
+    CasusnetError,
+    ChainError,
     LocalProtocolError,
     NoticeError,
     SchemaError,
     SignatureError,
     UnknownSignerError,
 )
-from .events import CASE_REF
+from .events import CASE_REF, MAX_STATEMENT
 from .keys import BoxKeyPair, Rand, Signer, digest, seal, secretbox, secretbox_open, unseal
 from .registry import Grondslag, Registry
 from .roster import Roster, open_member_signed
 from .signed import node_id, sign
-from .verblijf import VERBLIJF_ORG
+from .verblijf import VERBLIJF_ORG, verify_mandate
 
 WRAP_SIZE = 32 + 48
 MAX_SUMMARY = 1 << 14  # characters: an aanmelding names the signals, the file follows later
@@ -77,6 +80,7 @@ class Aanmelding(Message):
     verblijf: str
     to: str
     recipients: tuple[str, ...]
+    mandate: bytes | None  # a ZVH registering on the burgemeester's behalf: its mandate
     time: int
     ct: bytes
     wraps: tuple[bytes, ...]
@@ -93,6 +97,7 @@ Aanmelding.SPEC = Struct(
         ("verblijf", node_id),
         ("to", node_id),
         ("recipients", List(node_id, MAX_RECIPIENTS, 1, strictly_sorted=True)),
+        ("mandate", Opt(Bin(max_len=MAX_STATEMENT, min_len=1))),
         ("time", Int()),
         ("ct", Bin(max_len=MAX_CT, min_len=40)),
         ("wraps", List(Bin(WRAP_SIZE), MAX_RECIPIENTS, 1)),
@@ -150,7 +155,8 @@ Notice.SPEC = Struct(
 def header_hash(a: Aanmelding) -> bytes:
     wire = {
         "t": a.t, "v": a.v, "id": a.id, "case": a.case, "aanmelder": a.aanmelder,
-        "verblijf": a.verblijf, "to": a.to, "recipients": list(a.recipients), "time": a.time,
+        "verblijf": a.verblijf, "to": a.to, "recipients": list(a.recipients),
+        "mandate": a.mandate, "time": a.time,
     }  # fmt: skip
     assert tuple(wire) == _HEADER_KEYS
     return digest(b"casusnet/v2/aanmelding-header\x00" + pack(wire))
@@ -182,10 +188,28 @@ def judges(roster: Roster, basis: Grondslag, verblijf: str) -> dict[str, list[st
     return out
 
 
-def check_aanmelder(roster: Roster, basis: Grondslag, aanmelder: str, error: type) -> None:
-    org = roster.member(aanmelder).org
-    if org not in basis.deelnemers:
+def check_aanmelder(
+    roster: Roster, basis: Grondslag, a: Aanmelding, error: type[CasusnetError]
+) -> None:
+    """A deelnemer registers in its own name; a node that chairs on the gemeente's
+    behalf (the ZVH) prepares an aanmelding only with the mandate of the gemeente van
+    verblijf for this case (Wet PGA art. 2, art. 12 lid 3)."""
+    org = roster.member(a.aanmelder).org
+    if org in basis.deelnemers:
+        if a.mandate is not None:
+            raise error("a deelnemer registers in its own name, without a mandate")
+        return
+    principal = basis.chair_on_behalf.get(org)
+    if principal is None:
         raise error(f"a {org} node is no deelnemer of {basis.id}")
+    if a.mandate is None:
+        raise error(f"a {org} node registers only with the mandate of the gemeente van verblijf")
+    try:
+        mandate = verify_mandate(a.mandate, roster=roster, chair=a.aanmelder, case=a.case)
+    except ChainError as exc:
+        raise error(exc.detail) from None
+    if mandate.node != a.verblijf or roster.member(mandate.node).org != principal:
+        raise error("the mandate is not the gemeente van verblijf's")
 
 
 def recipients_for(roster: Roster, registry: Registry, verblijf: str) -> tuple[str, ...]:
@@ -222,6 +246,7 @@ def seal_aanmelding(
     registry: Registry,
     now: int,
     rand: Rand,
+    mandate: bytes | None = None,
 ) -> bytes:
     """A signed aanmelding of ``case`` with the ``to_org`` node (politie, OM or the
     gemeente van verblijf) that serves ``verblijf``, sealed for the three.
@@ -230,16 +255,16 @@ def seal_aanmelding(
     recipient in ``recipients`` order.
     """
     basis = intake_basis(registry)
-    check_aanmelder(roster, basis, aanmelder, LocalProtocolError)
     recipients = recipients_for(roster, registry, verblijf)
     to = [n for n in recipients if roster.member(n).org == to_org]
     if len(to) != 1:
         raise LocalProtocolError(f"register with one of {', '.join(sorted(basis.intake_by))}")
     aid, key = rand(16), rand(32)
     draft = Aanmelding(
-        "aanmelding", PROTOCOL_VERSION, aid, case, aanmelder, verblijf, to[0], recipients, now,
-        b"\x00" * 40, (b"\x00" * WRAP_SIZE,) * len(recipients),
+        "aanmelding", PROTOCOL_VERSION, aid, case, aanmelder, verblijf, to[0], recipients,
+        mandate, now, b"\x00" * 40, (b"\x00" * WRAP_SIZE,) * len(recipients),
     )  # fmt: skip
+    check_aanmelder(roster, basis, draft, LocalProtocolError)
     try:
         Aanmelding.SPEC.check(draft.to_wire())
         content = AanmeldingContent(header_hash(draft), summary, reason, author_function)
@@ -251,8 +276,8 @@ def seal_aanmelding(
     if len(ct) > MAX_CT:
         raise LocalProtocolError("the aanmelding is too long")
     body = Aanmelding(
-        "aanmelding", PROTOCOL_VERSION, aid, case, aanmelder, verblijf, to[0], recipients, now,
-        ct, wraps,
+        "aanmelding", PROTOCOL_VERSION, aid, case, aanmelder, verblijf, to[0], recipients,
+        mandate, now, ct, wraps,
     )  # fmt: skip
     return sign(signer, aanmelder, body)
 
@@ -274,7 +299,7 @@ def verify_aanmelding(
     if len(a.wraps) != len(a.recipients):
         raise SchemaError("$.wraps: one per recipient")
     basis = intake_basis(registry)
-    check_aanmelder(roster, basis, a.aanmelder, AanmelderError)
+    check_aanmelder(roster, basis, a, AanmelderError)
     member = roster.by_node.get(a.verblijf)
     if member is None or member.org != VERBLIJF_ORG:
         raise AanmeldingRecipientsError(f"{a.verblijf} is not a gemeente")

@@ -29,6 +29,7 @@ from node.errors import (
     NotRecipientError,
 )
 from node.store import aanmeldingen as tables
+from node.store import rooms as room_tables
 from protocol.aanmelding import (
     NOT_PUT,
     Aanmelding,
@@ -72,9 +73,18 @@ class Aanmeldingen:
         self, staff: Staff, *, case: str, verblijf: str, to_org: str, summary: str, reason: str
     ) -> dict[str, Any]:
         """Register ``case`` with the ``to_org`` node (politie, om or gemeente) that
-        serves the gemeente van verblijf; sealed for the three who judge it."""
+        serves the gemeente van verblijf; sealed for the three who judge it. A ZVH
+        prepares it on the burgemeester's behalf with the mandate that gemeente sent
+        it for the case (``casusnet mandate``)."""
         require_role(staff)
         ctx = self.ctx
+        mandate = None
+        if ctx.config.org in intake_basis(ctx.registry).chair_on_behalf:
+            mandate = room_tables.mandate(ctx.store, case, verblijf)
+            if mandate is None:
+                raise NotAllowedError(
+                    f"no mandate of {verblijf} for {case}: the gemeente van verblijf grants it"
+                )
         envelope = seal_aanmelding(
             ctx.identity.signer,
             ctx.me,
@@ -88,6 +98,7 @@ class Aanmeldingen:
             registry=ctx.registry,
             now=ctx.now(),
             rand=ctx.rand,
+            mandate=mandate,
         )
         a = peek_aanmelding(envelope)
         content = {"summary": summary, "reason": reason, "author_function": staff.function}

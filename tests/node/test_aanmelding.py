@@ -24,7 +24,7 @@ from node.domain import staff as staffmod
 from node.domain.aanmelding import KEEP_NOT_PUT, KEEP_UNDECIDED
 from node.domain.node import Node
 from node.domain.staff import ForbiddenError, Staff
-from node.errors import NotFoundError, NotOwnError, NotRecipientError
+from node.errors import NotAllowedError, NotFoundError, NotOwnError, NotRecipientError
 from node.store import audit, reports
 from protocol.aanmelding import make_notice, peek_aanmelding
 from protocol.errors import CasusnetError, NoticeError
@@ -179,6 +179,22 @@ def test_the_zvh_convenes_on_the_mandate_from_the_aanmelding_the_gemeente_hands_
     convene_and_close(f, "zvh", aid)
     notices = f.nodes["reclassering"].aanmeldingen.notices(f.staff["reclassering"])
     assert [n["notice_from"] for n in notices] == ["zvh"]
+
+
+def test_the_zvh_prepares_an_aanmelding_for_the_burgemeester_on_its_mandate(fed: Fed) -> None:
+    f = fed
+    with pytest.raises(NotAllowedError):  # no mandate yet
+        register(f, "zvh")
+    f.nodes["gemeente"].members.grant_mandate(f.staff["gemeente"], "zvh", CASE)
+    f.pump()
+    aid = register(f, "zvh")
+    f.pump()
+    for node in THREE:
+        assert row(f, node, aid)["aanmelder"] == "zvh"
+        assert row(f, node, aid)["content"]["summary"] == SIGNALS
+    room = convene_and_close(f, "zvh", aid)
+    assert f.nodes["zvh"].rooms.state(room, f.nodes["zvh"].now()).outcome == "niet_voorgelegd"
+    assert "notice_sent" not in f.actions("zvh")  # it registered the case itself
 
 
 def test_envelopes_from_the_wrong_node_are_refused_and_audited(fed: Fed) -> None:

@@ -101,6 +101,27 @@ def test_every_deelnemer_registers(aanmelder: str) -> None:
     assert check(w, register(w, aanmelder, to="om")).to == "om"
 
 
+def test_the_zvh_prepares_one_on_the_burgemeesters_mandate() -> None:
+    """Wet PGA art. 2, art. 12 lid 3: the ZVH registers for the burgemeester of the
+    gemeente van verblijf only with its mandate for this case."""
+    w = World()
+    a = check(w, register(w, "zvh", mandate=w.mandate("zvh", CASE)))
+    assert (a.aanmelder, a.mandate is not None) == ("zvh", True)
+    assert open_aanmelding(a, me="om", box=w.ids["om"].box).summary
+    for mandate in (
+        w.mandate("zvh", "RAD-2026-099"),  # another case
+        w.mandate("reclassering", CASE),  # for another node
+        w.mandate("zvh", CASE, gemeente="politie"),  # not signed by the gemeente
+    ):
+        with pytest.raises(LocalProtocolError):
+            register(w, "zvh", mandate=mandate)
+        forged = replace(a, mandate=mandate)
+        with pytest.raises(AanmelderError):
+            check(w, resign(w, forged))
+    with pytest.raises(AanmelderError):  # a deelnemer registers in its own name
+        check(w, resign(w, replace(peek_aanmelding(register(w)), mandate=a.mandate)))
+
+
 def test_the_recipients_are_those_the_roster_names_for_the_gemeente() -> None:
     w = World()
     a = peek_aanmelding(register(w))
