@@ -145,6 +145,7 @@ class Aanmeldingen:
     ) -> RoomState:
         """Convene the casusoverleg of an aanmelding: its case and gemeente van verblijf;
         the room records the aanmelding and its aanmelder."""
+        require_role(staff)
         ctx = self.ctx
         row = self._row(aid)
         if row["room"] is not None:
