@@ -103,7 +103,7 @@ class Aanmeldingen:
         a = peek_aanmelding(envelope)
         content = {"summary": summary, "reason": reason, "author_function": staff.function}
         with ctx.store.transaction():
-            self._keep(a, envelope, via=ctx.me, own=True, content=content)
+            keep(ctx, a, envelope, via=ctx.me, own=True, content=content)
             ctx.enqueue(a.to, "aanmelding", None, envelope)
             if a.to == ctx.me:  # registered with itself: it brings in the other two now
                 self._forward(a, envelope)
@@ -233,7 +233,7 @@ class Aanmeldingen:
             if old["envelope"] != envelope:
                 raise AanmeldingExistsError(a.id.hex())
         else:
-            self._keep(a, envelope, via=caller, own=a.aanmelder == ctx.me, content=content)
+            keep(ctx, a, envelope, via=caller, own=a.aanmelder == ctx.me, content=content)
             ctx.audit(
                 actor=caller,
                 action="aanmelding_received",
@@ -335,23 +335,6 @@ class Aanmeldingen:
             raise NotFoundError("no such aanmelding here")
         return row
 
-    def _keep(self, a: Aanmelding, envelope: bytes, *, via: str, own: bool, content: Any) -> None:
-        ctx = self.ctx
-        sealed = None
-        if content is not None:
-            sealed = ctx.master.seal("aanmelding", json.dumps(content).encode())
-        now = ctx.now()
-        tables.insert(
-            ctx.store,
-            {
-                "id": a.id, "case_ref": a.case, "aanmelder": a.aanmelder,
-                "verblijf": a.verblijf, "to_node": a.to, "recipients": a.recipients,
-                "time": a.time, "own": int(own), "via": via, "received_at": now,
-                "forwarded": 0, "envelope": envelope, "env_hash": digest(envelope),
-                "sealed": sealed, "purge_after": now + KEEP_UNDECIDED,
-            },
-        )  # fmt: skip
-
     def _forward(self, a: Aanmelding, envelope: bytes) -> None:
         """The node it was registered with brings in the other two (the same envelope)."""
         ctx = self.ctx
@@ -367,6 +350,28 @@ class Aanmeldingen:
                 aanmelding=a.id.hex(),
                 to=peers,
             )
+
+
+def keep(
+    ctx: Context, a: Aanmelding, envelope: bytes, *, via: str, own: bool, content: Any
+) -> None:
+    """Store an aanmelding (its content sealed under the master key, where this node
+    may read it), to be deleted after :data:`KEEP_UNDECIDED` unless a room takes it."""
+    sealed = None
+    if content is not None:
+        sealed = ctx.master.seal("aanmelding", json.dumps(content).encode())
+    now = ctx.now()
+    tables.insert(
+        ctx.store,
+        {
+            "id": a.id, "case_ref": a.case, "aanmelder": a.aanmelder,
+            "verblijf": a.verblijf, "to_node": a.to, "recipients": a.recipients,
+            "time": a.time, "own": int(own), "via": via, "received_at": now,
+            "forwarded": 0, "envelope": envelope, "env_hash": digest(envelope),
+            "sealed": sealed, "purge_after": now + KEEP_UNDECIDED,
+        },
+    )  # fmt: skip
+
 
 def delivered(ctx: Context, envelope: bytes, to: str) -> bytes:
     """A ``delivered`` receipt for an envelope of no room: ``room`` is its hash."""
