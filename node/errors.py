@@ -54,3 +54,9 @@ class EnvelopeKindError(NotAllowedError):
     """A roster or a request is not an envelope a node accepts in its inbox."""
 
     code = "node.envelope_kind"
+
+
+class AanmeldingExistsError(NotAllowedError):
+    """An aanmelding with this id is already here, with other content."""
+
+    code = "node.aanmelding_exists"

@@ -42,8 +42,10 @@ from .errors import (
     UnknownSignerError,
 )
 from .events import (
+    LEGACY_OUTCOMES,
     STATEMENT_SPECS,
     Assess,
+    CloseData,
     ConveneData,
     EpochData,
     EpochMember,
@@ -220,6 +222,7 @@ def apply(
     if state.epoch_due and event.kind not in ("epoch", "remove", "leave", "close"):
         raise ChainStateError("a new epoch must follow remove or leave")
     basis = registry_for(state.registry, registry).bases[state.room_basis]
+    event = legacy_outcome(event, now)
     new = _RULES[event.kind](state, event, roster, basis, limits)
     return replace(new, seq=event.seq, head=digest(data), time=event.time)
 
@@ -528,9 +531,19 @@ def _item(
 
 
 CLOSE_OUTCOMES = {
-    INTAKE: frozenset({"niet_opgenomen", "afgesloten"}),
+    INTAKE: frozenset({"niet_voorgelegd", "afgesloten"}),
     OPEN: frozenset({"afgeschaald", "overgedragen", "afgesloten"}),
 }
+
+
+def legacy_outcome(event: Event, now: int | None) -> Event:
+    """A ``close`` with an outcome id of an earlier release: read as its new id in stored
+    history (``now`` is None); refused in an event received now (``chain.state``)."""
+    if event.kind != "close" or event.data.outcome not in LEGACY_OUTCOMES:
+        return event
+    if now is not None:
+        raise ChainStateError(f"outcome {event.data.outcome} is now called niet_voorgelegd")
+    return replace(event, data=CloseData(LEGACY_OUTCOMES[event.data.outcome]))
 
 
 def _close(

@@ -243,6 +243,36 @@ class StatementError(ChainError):
     code = "chain.statement"
 
 
+# --- aanmelding and notice (Wet PGA art. 5) -------------------------------------------
+
+
+class AanmeldingError(RemoteProtocolError):
+    """The aanmelding is not valid."""
+
+    code = "aanmelding.invalid"
+
+
+class AanmelderError(AanmeldingError):
+    """Only a deelnemer of the Wet PGA (gemeente, politie, OM, reclassering, RvdK)
+    registers a case."""
+
+    code = "aanmelding.aanmelder"
+
+
+class AanmeldingRecipientsError(AanmeldingError):
+    """An aanmelding goes to the gemeente van verblijf and the politie and OM that the
+    roster says serve it."""
+
+    code = "aanmelding.recipients"
+
+
+class NoticeError(RemoteProtocolError):
+    """The notice does not belong to this aanmelding, or comes from a node that does not
+    handle it."""
+
+    code = "notice.invalid"
+
+
 # --- requests between nodes ------------------------------------------------------------
 
 

@@ -25,7 +25,11 @@ from .keys import KEY_SIZE
 from .signed import node_id
 
 ROLES = ("deelnemer", "derde")
-OUTCOMES = ("afgeschaald", "overgedragen", "afgesloten", "niet_opgenomen")
+OUTCOMES = ("afgeschaald", "overgedragen", "afgesloten", "niet_voorgelegd")
+#: outcome ids an earlier release wrote -> the id that replaced them. A stored chain
+#: keeps its signed bytes, so these still decode; the chain accepts them only when it
+#: replays stored history (``chain.apply`` with ``now=None``) and reads them as the new id.
+LEGACY_OUTCOMES = {"niet_opgenomen": "niet_voorgelegd"}
 VERDICTS = ("opnemen", "niet_opnemen")
 MEASURE_KINDS = ("strafrechtelijk", "bestuurlijk", "zorg")
 CRITERIA = (
@@ -336,7 +340,9 @@ class CloseData(Message):
     outcome: str
 
 
-CloseData.SPEC = _struct(CloseData, (("outcome", Str(16, choices=OUTCOMES)),))
+CloseData.SPEC = _struct(
+    CloseData, (("outcome", Str(16, choices=OUTCOMES + tuple(LEGACY_OUTCOMES))),)
+)
 
 DATA_SPECS: dict[str, Struct[Any]] = {
     "convene": ConveneData.SPEC,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .chain import CLOSED, MAX_SKEW, RoomState
+from .chain import CLOSED, MAX_SKEW, RoomState, legacy_outcome
 from .codec import (
     DEFAULT_LIMITS,
     PROTOCOL_VERSION,
@@ -266,6 +266,6 @@ def verify_close_notice(
         head=digest(data),
         time=event.time,
         phase=CLOSED,
-        outcome=event.data.outcome,
+        outcome=legacy_outcome(event, now).data.outcome,
         closed_at=event.time,
     )

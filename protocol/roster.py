@@ -29,6 +29,7 @@ from .codec import (
     decode,
 )
 from .errors import (
+    CasusnetError,
     CryptoError,
     RegistryMismatchError,
     RosterAuthorityError,
@@ -46,6 +47,11 @@ M = TypeVar("M")
 MAX_MEMBERS = 1000
 #: retired identity keys kept per member (rotations); the authority refuses more
 MAX_RETIRED = 16
+#: gemeenten one politie unit or OM parket may serve (its ``serves``)
+MAX_SERVES = 400
+#: the organisations whose roster entry lists the gemeenten they serve (an aanmelding
+#: finds the politie unit and the OM parket of the gemeente van verblijf by it)
+SERVING_ORGS = ("politie", "om")
 #: a roster of MAX_MEMBERS members of the largest size fits in these limits
 ROSTER_LIMITS = Limits(max_size=4 << 20, max_bin=4 << 20, max_array=MAX_MEMBERS)
 
@@ -78,6 +84,8 @@ class RosterMember(Message):
     valid_from: int
     valid_until: int
     retired: tuple[RetiredKey, ...] = ()
+    #: the gemeente nodes a politie unit or OM parket serves (empty for other members)
+    serves: tuple[str, ...] = ()
 
     def active(self, now: int) -> bool:
         return self.valid_from <= now <= self.valid_until
@@ -111,8 +119,12 @@ RosterMember.SPEC = Struct(
         ("valid_from", Int()),
         ("valid_until", Int()),
         ("retired", List(RetiredKey.SPEC, MAX_RETIRED)),
+        ("serves", List(node_id, MAX_SERVES, strictly_sorted=True)),
     ),
 )
+#: a member as rosters before service areas wrote it (no ``serves``): still read, so
+#: that the rosters a node stored before the upgrade stay readable; it serves nothing
+_LEGACY_MEMBER = Struct(RosterMember, RosterMember.SPEC.fields[:-1])
 
 
 @dataclass(frozen=True)
@@ -161,6 +173,15 @@ Roster.SPEC = Struct(
         ("issued", Int()),
         ("registry", Bin(32)),
         ("members", List(RosterMember.SPEC, MAX_MEMBERS)),
+    ),
+)
+
+
+_LEGACY_ROSTER = Struct(
+    Roster,
+    tuple(
+        (k, List(_LEGACY_MEMBER, MAX_MEMBERS) if k == "members" else spec)
+        for k, spec in Roster.SPEC.fields
     ),
 )
 
@@ -223,7 +244,7 @@ def accept_roster(
         verify(pinned_authority, "roster", wrapper.body, wrapper.sig)
     except CryptoError:
         raise RosterAuthorityError("signature does not match the pinned authority") from None
-    roster: Roster = decode(wrapper.body, Roster.SPEC, ROSTER_LIMITS)
+    roster = decode_roster(wrapper.body)
     if current is not None:
         if roster.federation != current.federation:
             raise RosterError("roster is for another federation")
@@ -232,6 +253,19 @@ def accept_roster(
     if roster.registry != registry.hash:
         raise RegistryMismatchError()
     _check_members(roster, registry)
+    return roster
+
+
+def decode_roster(body: bytes) -> Roster:
+    """The roster body; one signed before service areas (members without ``serves``)
+    is read with every ``serves`` empty (``docs/protocol.md`` 5.1)."""
+    try:
+        roster: Roster = decode(body, Roster.SPEC, ROSTER_LIMITS)
+    except SchemaError as exc:
+        try:
+            roster = decode(body, _LEGACY_ROSTER, ROSTER_LIMITS)
+        except CasusnetError:
+            raise exc from None
     return roster
 
 
@@ -249,6 +283,12 @@ def _check_members(roster: Roster, registry: Registry | None) -> None:
             raise RosterError(f"{m.node}: validity ends before it starts")
         check_sign_public(m.sign)
         verify_box_certificate(m.sign, m.box, m.box_sig)
+        if m.serves and m.org not in SERVING_ORGS:
+            raise RosterError(f"{m.node}: only politie and OM list the gemeenten they serve")
+        for served in m.serves:
+            found = roster.by_node.get(served)
+            if found is None or found.org != "gemeente":
+                raise RosterError(f"{m.node}: serves {served}, not a gemeente of the roster")
         seen = {m.sign}
         for old in m.retired:
             check_sign_public(old.sign)

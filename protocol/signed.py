@@ -36,6 +36,8 @@ PURPOSE_OF_TYPE = {
     "revoke": "revoke",
     "receipt": "receipt",
     "request": "request",
+    "aanmelding": "aanmelding",
+    "notice": "notice",
 }
 
 

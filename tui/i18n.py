@@ -104,7 +104,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "outcome.afgeschaald": ("afgeschaald", "scaled down"),
     "outcome.overgedragen": ("overgedragen", "handed over"),
     "outcome.afgesloten": ("afgesloten", "closed"),
-    "outcome.niet_opgenomen": ("niet opgenomen", "not taken up"),
+    "outcome.niet_voorgelegd": ("niet voorgelegd", "not put to the casusoverleg"),
     "measure.strafrechtelijk": ("strafrechtelijk", "criminal law"),
     "measure.bestuurlijk": ("bestuurlijk", "administrative"),
     "measure.zorg": ("zorg", "care"),
@@ -638,6 +638,74 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The node refused this.",
     ),
     "error.unexpected": ("Onverwachte fout ({kind}).", "Unexpected error ({kind})."),
+    # -- aanmelding (Wet PGA art. 5) ------------------------------------------------
+    "rooms.aanmelden": ("Aanmelden", "Register a case"),
+    "rooms.aanmeldingen": ("Aanmeldingen", "Aanmeldingen"),
+    "rooms.notices": (
+        "{n} aanmelding(en) van u niet voorgelegd aan het casusoverleg; druk o.",
+        "{n} of your aanmeldingen not put to the casusoverleg; press o.",
+    ),
+    "aanmelden.title": ("Casus aanmelden", "Register a case"),
+    "aanmelden.explain": (
+        "Meld een casus aan bij politie, OM of de burgemeester van de gemeente van verblijf"
+        " (Wet PGA art. 5 lid 1). Alleen zij drie kunnen de aanmelding lezen; noem geen"
+        " melder bij naam.",
+        "Register a case with politie, the OM or the burgemeester of the gemeente van"
+        " verblijf (Wet PGA art. 5 lid 1). Only those three can read it; never name a"
+        " melder.",
+    ),
+    "aanmelden.with": ("Aanmelden bij", "Register with"),
+    "aanmelden.with.politie": ("politie", "politie"),
+    "aanmelden.with.om": ("Openbaar Ministerie", "Openbaar Ministerie (OM)"),
+    "aanmelden.with.gemeente": (
+        "burgemeester (gemeente van verblijf)",
+        "burgemeester (gemeente van verblijf)",
+    ),
+    "aanmelden.summary": ("Signalen", "Signals"),
+    "aanmelden.reason": ("Reden van aanmelding", "Reason for registering"),
+    "aanmelden.reason_default": (
+        "Aanmelding op grond van art. 5 lid 1 Wet PGA",
+        "Aanmelding under Wet PGA art. 5 lid 1",
+    ),
+    "aanmelden.submit": ("Aanmelden", "Register"),
+    "aanmelden.incomplete": (
+        "Vul casus, gemeente van verblijf, bij wie en de signalen in.",
+        "Fill in the case, the gemeente van verblijf, with whom, and the signals.",
+    ),
+    "aanmelden.done": ("Casus {case} aangemeld.", "Case {case} registered."),
+    "aanmeldingen.title": ("Aanmeldingen", "Aanmeldingen"),
+    "aanmeldingen.convene": ("Casusoverleg aanmaken", "Create case meeting"),
+    "aanmeldingen.col.case": ("Casus", "Case"),
+    "aanmeldingen.col.state": ("Stand", "State"),
+    "aanmeldingen.col.aanmelder": ("Aanmelder", "Aanmelder"),
+    "aanmeldingen.col.with": ("Aangemeld bij", "Registered with"),
+    "aanmeldingen.col.time": ("Aangemeld", "Registered"),
+    "aanmeldingen.count": ("{n} aanmeldingen", "{n} aanmeldingen"),
+    "aanmeldingen.state.sent": ("verstuurd", "sent"),
+    "aanmeldingen.state.received": ("ontvangen", "received"),
+    "aanmeldingen.state.convened": ("casusoverleg", "case meeting"),
+    "aanmeldingen.notice": (
+        "Bericht: casus {case} is niet voorgelegd aan het casusoverleg ({by}, {when}).",
+        "Notice: case {case} was not put to the casusoverleg ({by}, {when}).",
+    ),
+    "aanmeldingen.detail": (
+        "Casus {case}, aangemeld door {aanmelder}; gemeente van verblijf {verblijf}.",
+        "Case {case}, registered by {aanmelder}; gemeente van verblijf {verblijf}.",
+    ),
+    "aanmeldingen.by": ("Door: {function}", "By: {function}"),
+    "aanmeldingen.reason": ("Reden: {reason}", "Reason: {reason}"),
+    "aanmeldingen.sealed": (
+        "De inhoud is alleen voor gemeente, politie en OM.",
+        "The content is for the gemeente, politie and OM only.",
+    ),
+    "aanmeldingen.cannot_convene": (
+        "Alleen de gemeente (of het ZVH met mandaat) maakt het casusoverleg aan, één keer.",
+        "Only the gemeente (or the ZVH with a mandate) creates the case meeting, once.",
+    ),
+    "aanmeldingen.convened": (
+        "Casusoverleg {case} aangemaakt uit de aanmelding.",
+        "Case meeting {case} created from the aanmelding.",
+    ),
     # help
     "help.title": ("Help: toetsen", "Help: keys"),
     "help.body": (
@@ -646,6 +714,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Casussen\n"
         "  Enter  openen    n  casusoverleg aanmaken   p  partners\n"
         "  a  audit         u  uitloggen               g  mandaat geven (ZVH)\n"
+        "  m  aanmelden     o  aanmeldingen en berichten (c: overleg aanmaken)\n"
         "Casus\n"
         "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
         "       integraal plan, intrekking\n"
@@ -663,6 +732,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Cases\n"
         "  Enter  open      n  create a case meeting   p  partners\n"
         "  a  audit         u  log out                 g  give a mandate (ZVH)\n"
+        "  m  register      o  aanmeldingen and notices (c: create meeting)\n"
         "Case\n"
         "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
         "       revocation\n"
@@ -1037,6 +1107,28 @@ ERRORS: dict[str, tuple[str, str]] = {
     "melding.not_gemeente": (
         "Het register van meldingen wordt alleen bij de node van de gemeente bijgehouden.",
         "The register of meldingen is kept at the gemeente's node only.",
+    # aanmelding and notice (Wet PGA art. 5)
+    "aanmelding.invalid": ("De aanmelding is ongeldig.", "The aanmelding is not valid."),
+    "aanmelding.aanmelder": (
+        "Alleen een deelnemer van de Wet PGA (gemeente, politie, OM, reclassering, RvdK)"
+        " meldt een casus aan.",
+        "Only a deelnemer of the Wet PGA (gemeente, politie, OM, reclassering, RvdK)"
+        " registers a case.",
+    ),
+    "aanmelding.recipients": (
+        "Een aanmelding gaat naar de gemeente van verblijf en de politie en het OM die"
+        " volgens de ledenlijst die gemeente bedienen.",
+        "An aanmelding goes to the gemeente van verblijf and the politie and OM that the"
+        " roster says serve it.",
+    ),
+    "notice.invalid": (
+        "Het bericht hoort niet bij deze aanmelding, of komt van een node die haar niet behandelt.",
+        "The notice does not belong to this aanmelding, or comes from a node that does"
+        " not handle it.",
+    ),
+    "node.aanmelding_exists": (
+        "Een aanmelding met dit kenmerk is er al, met een andere inhoud.",
+        "An aanmelding with this id is already here, with other content.",
     ),
 }
 
@@ -1083,6 +1175,20 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "melding_updated": ("melding bijgewerkt", "report updated"),
     "melder_viewed": ("identiteit melder ingezien", "reporter's identity opened"),
     "melding_purged": ("melding vernietigd na bewaartermijn", "report destroyed after retention"),
+    "aanmelding_sent": ("casus aangemeld", "case registered"),
+    "aanmelding_received": ("aanmelding ontvangen", "aanmelding received"),
+    "aanmelding_forwarded": ("aanmelding doorgestuurd", "aanmelding forwarded"),
+    "aanmelding_viewed": ("aanmelding gelezen", "aanmelding read"),
+    "aanmelding_convened": (
+        "casusoverleg uit aanmelding aangemaakt",
+        "meeting created from aanmelding",
+    ),
+    "aanmelding_purged": (
+        "aanmelding vernietigd na korte termijn",
+        "aanmelding destroyed after short term",
+    ),
+    "notice_sent": ("aanmelder bericht: niet voorgelegd", "aanmelder told: not put to the meeting"),
+    "notice_received": ("bericht: niet voorgelegd", "notice: not put to the meeting"),
 }
 
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})

@@ -13,7 +13,7 @@ sent this node: a partner never learns the ids of verstrekkingen it did not make
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from node.domain.context import Context
 from node.domain.membership import Membership, epoch_peers
@@ -36,6 +36,9 @@ class Closure:
         self.members = members
         self.shred_pending = False
         """A WAL truncation failed; the retention job tries again."""
+        self.closed_hooks: list[Callable[[RoomState], None]] = []
+        """Called with a room's state when it closes at this node (inside the
+        transaction), before the closure itself (``Aanmeldingen.room_closed``)."""
 
     def close(self, staff: Staff, room: bytes, outcome: str) -> RoomState:
         ctx = self.ctx
@@ -98,6 +101,8 @@ class Closure:
 
     def after_close(self, state: RoomState) -> None:
         """Closure at this node (inside a transaction): revoke, shred, confirm."""
+        for hook in self.closed_hooks:
+            hook(state)
         if self.ctx.config.closure_grace > 0:
             return  # the retention job finishes it when the grace period ends
         self.finish(state)

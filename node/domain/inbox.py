@@ -89,6 +89,9 @@ class Inbox:
         self.closure = closure
         self.receipts = receipts
         self.gaps: set[Gap] = set()
+        self.handlers: dict[str, Callable[[str, bytes], bytes]] = {}
+        """Envelopes of no room, by type: ``(caller, envelope) -> receipt`` (the
+        aanmelding and the notice, ``node/domain/aanmelding.py``)."""
 
     def receive(self, caller: str, envelope: bytes) -> Result:
         """Apply one envelope from ``caller``; idempotent by the envelope's hash.
@@ -132,6 +135,8 @@ class Inbox:
         return result
 
     def _handler(self, kind: str) -> Callable[[str, bytes, str], Result]:
+        if kind in self.handlers:
+            return self._rx_roomless
         return {
             "event": self._rx_event,
             "share": self._rx_share,
@@ -311,6 +316,9 @@ class Inbox:
     def _rx_mandate(self, caller: str, envelope: bytes, kind: str) -> Result:
         self.members.keep_mandate(caller, envelope)
         return Result(None, "mandate", None)
+
+    def _rx_roomless(self, caller: str, envelope: bytes, kind: str) -> Result:
+        return Result(self.handlers[kind](caller, envelope), kind, None)
 
     def _rx_receipt(self, caller: str, envelope: bytes, kind: str) -> Result:
         receipt = verify_receipt(envelope, roster=self.ctx.roster, me=self.ctx.me)

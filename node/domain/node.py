@@ -13,6 +13,7 @@ import time
 import nacl.utils
 
 from node.config import Config
+from node.domain.aanmelding import Aanmeldingen
 from node.domain.closure import Closure
 from node.domain.context import Clock, Context, Rand
 from node.domain.identity import Rosters, history_roster, load_roster
@@ -35,6 +36,7 @@ class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
     ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``; at a gemeente also
     ``meldingen``, the register of meldingen)."""
+    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``aanmeldingen``)."""
 
     def __init__(
         self,
@@ -76,6 +78,10 @@ class Node:
         self.receipts = Receipts(ctx)
         self.inbox = Inbox(ctx, self.members, self.closure, self.receipts)
         self.meldingen = Meldingen(ctx)
+        self.aanmeldingen = Aanmeldingen(ctx, self.members)
+        self.closure.closed_hooks.append(self.aanmeldingen.room_closed)
+        self.inbox.handlers["aanmelding"] = self.aanmeldingen.receive
+        self.inbox.handlers["notice"] = self.aanmeldingen.receive_notice
 
     # what every face reads of the node
     @property

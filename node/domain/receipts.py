@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from node.domain.context import Context
+from node.store import aanmeldingen as aanmelding_tables
 from node.store import receipts as tables
 from node.store import shares as share_tables
 
@@ -36,6 +37,7 @@ class Receipts:
         tables.insert(ctx.store, receipt.ref, receipt.issuer, receipt.kind, receipt.room, data, now)
         if receipt.kind == "delivered":
             share_tables.mark_delivered(ctx.store, receipt.issuer, receipt.ref, now)
+            aanmelding_tables.mark_delivered(ctx.store, receipt.issuer, receipt.ref)
         elif receipt.kind in ("deleted", "closed"):
             items = list(receipt.items)
             if receipt.kind == "closed":

@@ -31,6 +31,7 @@ def run_once(node: Node) -> dict[str, int]:
     node.rosters.refresh_roster()
     now = node.now()
     finished = _finish_closures(node, now)
+    node.aanmeldingen.purge_due()
     purged = 0
     for room, case_ref in room_tables.due_for_purge(node.store, now):
         with node.store.transaction():

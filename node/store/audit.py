@@ -64,6 +64,15 @@ ACTIONS = frozenset(
         "melding_updated",
         "melder_viewed",
         "melding_purged",
+        # aanmelding (Wet PGA art. 5), node/domain/aanmelding.py
+        "aanmelding_sent",
+        "aanmelding_received",
+        "aanmelding_forwarded",
+        "aanmelding_viewed",
+        "aanmelding_convened",
+        "aanmelding_purged",
+        "notice_sent",
+        "notice_received",
     }
 )
 

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -252,6 +252,41 @@ def _v9(db: sqlite_utils.Database) -> None:
     db.table("melding_history").create_index(["melding"])
 
 
+def _v10(db: sqlite_utils.Database) -> None:
+    """Aanmeldingen (Wet PGA art. 5): cases registered with this node, forwarded to it
+    or registered by it, the room convened from one, and the notice that a case was
+    not put to the casusoverleg (``node/store/aanmeldingen.py``)."""
+    db.table("aanmeldingen").create(
+        {
+            "id": bytes,
+            "case_ref": str,
+            "aanmelder": str,
+            "verblijf": str,
+            "to_node": str,
+            "recipients": str,
+            "time": int,
+            "own": int,
+            "via": str,
+            "received_at": int,
+            "forwarded": int,
+            "envelope": bytes,
+            "env_hash": bytes,
+            "sealed": bytes,
+            "room": bytes,
+            "outcome": str,
+            "decided_at": int,
+            "notice": bytes,
+            "notice_from": str,
+            "notice_at": int,
+            "delivered": str,
+            "purge_after": int,
+        },
+        pk="id",
+    )
+    db.table("aanmeldingen").create_index(["case_ref"])
+    db.table("aanmeldingen").create_index(["env_hash"])
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -263,6 +298,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     7: _v7,
     8: _v8,
     9: _v9,
+    10: _v10,
 }
 
 

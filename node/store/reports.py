@@ -173,3 +173,15 @@ def receipts_outstanding(store: Store) -> int:
 def inbox_envelopes(store: Store) -> int:
     """Envelopes from partner nodes held in the inbox."""
     return int(store.one("SELECT COUNT(*) FROM inbox"))
+
+
+def room_aanmelding(store: Store, room: bytes) -> dict[str, Any] | None:
+    """The aanmelding a room was convened from at this node: its id and aanmelder,
+    and whether the aanmelder was told it was not put to the casusoverleg."""
+    row = store.row(
+        "SELECT id, aanmelder, notice_at FROM aanmeldingen WHERE room = ?", (room,)
+    )
+    if row is None:
+        return None
+    aid = bytes(row["id"]).hex()
+    return {"id": aid, "aanmelder": row["aanmelder"], "notice_at": row["notice_at"]}

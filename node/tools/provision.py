@@ -204,8 +204,16 @@ def check_member_entry(entry: Any) -> None:
 
 
 def add_member(
-    directory: Path, entry: dict[str, Any], *, name: str, valid_years: int = 2, now: int
+    directory: Path,
+    entry: dict[str, Any],
+    *,
+    name: str,
+    valid_years: int = 2,
+    now: int,
+    serves: list[str] | None = None,
 ) -> None:
+    """Add a node from its member file (or renew it, same key). ``serves``: the gemeente
+    nodes a politie unit or OM parket serves (None keeps what the entry had)."""
     check_member_entry(entry)
     _, state = load_authority(directory)
     old = next((m for m in state["members"] if m["node"] == entry["node"]), None)
@@ -223,6 +231,8 @@ def add_member(
             "valid_from": now - 86400,
             "valid_until": now + valid_years * YEAR,
             "retired": old.get("retired", []) if old else [],
+            "serves": sorted(set(serves)) if serves is not None
+            else (old.get("serves", []) if old else []),
         }
     )
     state["members"] = sorted(members, key=lambda m: m["node"])
@@ -288,6 +298,7 @@ def sign(directory: Path, out: Path, *, now: int) -> Roster:
             retired=tuple(
                 RetiredKey(bytes.fromhex(r["sign"]), r["until"]) for r in m.get("retired", [])
             ),
+            serves=tuple(sorted(m.get("serves", []))),
         )
         for m in state["members"]
     ]
@@ -302,9 +313,10 @@ def sign(directory: Path, out: Path, *, now: int) -> Roster:
 def describe(data: bytes) -> dict[str, Any]:
     """A roster's content for display (no verification)."""
     from protocol.codec import decode
+    from protocol.roster import decode_roster
     from protocol.signed import Signed
 
-    roster: Roster = decode(decode(data, Signed.SPEC).body, Roster.SPEC)
+    roster: Roster = decode_roster(decode(data, Signed.SPEC).body)
     return {
         "federation": roster.federation,
         "version": roster.version,
@@ -319,6 +331,7 @@ def describe(data: bytes) -> dict[str, Any]:
                 "retired": [
                     {"fingerprint": fingerprint(r.sign), "until": r.until} for r in m.retired
                 ],
+                "serves": list(m.serves),
             }
             for m in roster.members
         ],

@@ -116,8 +116,14 @@ class Cluster:
                 str(self.data(node) / "member.json"),
                 "--name",
                 f"{org.upper()} Testregio",
+                *self._serves(org),
             )
         self.cli(None, "roster", "sign", "--dir", str(auth), "--out", str(roster))
+
+    def _serves(self, org: str) -> list[str]:
+        """Politie and OM serve every gemeente of the test federation."""
+        gemeenten = sorted(n for n, o in self.nodes.items() if o == "gemeente")
+        return ["--serves", ",".join(gemeenten)] if org in ("politie", "om") and gemeenten else []
 
     def add_staff(self, node: str, name: str, function: str) -> None:
         self.cli(

@@ -37,12 +37,14 @@ def make_federation(root: Path, nodes: dict[str, str], now: int) -> Federation:
     authority = bytes.fromhex(info["public"])
     roster = root / "roster.msgpack"
     ports = {n: free_port() for n in nodes}
+    gemeenten = sorted(n for n, o in nodes.items() if o == "gemeente")
     for node, org in nodes.items():
         url = f"http://127.0.0.1:{ports[node]}"
         entry = provision.init_node(root / node, node_id=node, org=org,
                                     listen=f"127.0.0.1:{ports[node]}", public_url=url,
                                     authority=authority, roster_path=roster)  # fmt: skip
-        provision.add_member(auth_dir, entry, name=f"{org} testregio", now=now)
+        serves = gemeenten if org in ("politie", "om") else None  # every gemeente here
+        provision.add_member(auth_dir, entry, name=f"{org} testregio", now=now, serves=serves)
     provision.sign(auth_dir, roster, now=now)
     return Federation(root, dict(nodes), ports, authority)
 

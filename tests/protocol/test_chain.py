@@ -679,9 +679,9 @@ def test_a_revised_assessment_cannot_be_undone_by_replaying_the_old_one() -> Non
 @pytest.mark.parametrize(
     ("open_room", "outcome", "ok"),
     [
-        (False, "niet_opgenomen", True),
+        (False, "niet_voorgelegd", True),
         (False, "afgeschaald", False),
-        (True, "niet_opgenomen", False),
+        (True, "niet_voorgelegd", False),
         (True, "overgedragen", True),
     ],
 )

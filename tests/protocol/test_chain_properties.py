@@ -510,7 +510,7 @@ class RoomChain(RuleBasedStateMachine):
     def close(self, outcome: str, roll: int) -> None:
         if roll:  # close only now and then, so that most runs go on
             return
-        fits = {"intake": {"niet_opgenomen", "afgesloten"},
+        fits = {"intake": {"niet_voorgelegd", "afgesloten"},
                 "open": {"afgeschaald", "overgedragen", "afgesloten"}}  # fmt: skip
         ok = outcome in fits.get(self.state.phase, set())
         expected = None if ok else ChainStateError

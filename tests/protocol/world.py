@@ -59,7 +59,9 @@ class DetRand:
         return out[:n]
 
 
-def member_entry(node: str, org: str, ident: NodeIdentity) -> RosterMember:
+def member_entry(
+    node: str, org: str, ident: NodeIdentity, serves: tuple[str, ...] = ()
+) -> RosterMember:
     return RosterMember(
         node=node,
         org=org,
@@ -70,6 +72,7 @@ def member_entry(node: str, org: str, ident: NodeIdentity) -> RosterMember:
         box_sig=ident.box_certificate(),
         valid_from=0,
         valid_until=NOW + 10 * 365 * 86400,
+        serves=serves if org in ("politie", "om") else (),
     )
 
 
@@ -84,7 +87,8 @@ class World:
         self.registry: Registry = default_registry()
         self.authority = Signer.generate(self.rand)
         self.ids = {node: NodeIdentity.generate(self.rand) for node in self.nodes}
-        members = [member_entry(n, org, self.ids[n]) for n, org in self.nodes.items()]
+        gemeenten = tuple(sorted(n for n, o in self.nodes.items() if o == "gemeente"))
+        members = [member_entry(n, o, self.ids[n], gemeenten) for n, o in self.nodes.items()]
         self.roster_bytes = sign_roster(
             self.authority, build_roster("testregio", 1, self.now, self.registry, members)
         )

@@ -253,11 +253,57 @@ AUDIT = {
 }
 
 
+def aanmelding(i: int, aanmelder: str, to: str, **kw: Any) -> dict[str, Any]:
+    doc = {
+        "id": f"{i:02d}" + "cd" * 15,
+        "case_ref": f"RAD-2026-0{30 + i}",
+        "aanmelder": aanmelder,
+        "verblijf": "gemeente",
+        "to_node": to,
+        "recipients": ["gemeente", "om", "politie"],
+        "time": T0 - 86400 * i,
+        "own": False,
+        "via": to,
+        "received_at": T0 - 86400 * i,
+        "forwarded": False,
+        "room": None,
+        "outcome": None,
+        "decided_at": None,
+        "notice_from": None,
+        "notice_at": None,
+        "delivered": [],
+        "purge_after": T0 + 91 * 86400,
+    }
+    doc.update(kw)
+    return doc
+
+
+#: what the gemeente holds: two aanmeldingen, one of them convened
+AANMELDINGEN = [
+    aanmelding(1, "reclassering", "politie"),
+    aanmelding(2, "om", "gemeente", room=ROOM),
+]
+#: what reclassering holds: one it registered that was not put to the casusoverleg
+OWN = [
+    aanmelding(
+        3, "reclassering", "politie", own=True, outcome="niet_voorgelegd",
+        decided_at=T0, notice_from="gemeente", notice_at=T0 + 60, delivered=["politie"],
+    )
+]  # fmt: skip
+CONTENT = {
+    "summary": "Signalen: uitingen over geweld in de begeleiding, contact met een groep.",
+    "reason": "Zorgen over radicalisering tijdens het toezicht.",
+    "author_function": "reclasseringswerker",
+}
+
+
 class CannedTransport:
-    def __init__(self, closed: bool = False) -> None:
+    def __init__(self, closed: bool = False, place: str = "gemeente") -> None:
         self.token: str | None = None
         self.closed = closed
+        self.place = place
         self.roster: dict[str, Any] = ROSTER
+        self.posted: list[tuple[str, dict[str, Any] | None]] = []
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         if path == "/v1/login":
@@ -266,10 +312,12 @@ class CannedTransport:
             self.token = "t"
             return {
                 "token": "t",
-                "name": "anna",
-                "function": "aandachtsfunctionaris radicalisering",
-                "node": "gemeente",
-                "org": "gemeente",
+                "name": "anna" if self.place == "gemeente" else "rob",
+                "function": "aandachtsfunctionaris radicalisering"
+                if self.place == "gemeente"
+                else "reclasseringswerker",
+                "node": self.place,
+                "org": self.place,
                 "idle_timeout": 900,
             }
         if path == "/v1/registry":
@@ -282,4 +330,22 @@ class CannedTransport:
             return CLOSED_DOC if self.closed else ROOM_DOC
         if path.startswith("/v1/audit"):
             return AUDIT
+        if path.startswith("/v1/aanmeldingen") or path == "/v1/notices":
+            return self.aanmeldingen(method, path, body)
         raise ApiError("node.not_found", "not canned", path, 404)
+
+    def aanmeldingen(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
+        held = OWN if self.place == "reclassering" else AANMELDINGEN
+        if method == "POST":
+            self.posted.append((path, body))
+            if path.endswith("/convene"):
+                return {"room": ROOM, "case": "RAD-2026-031", "phase": "intake"}
+            return dict(held[0], id="99" + "cd" * 15, own=True)
+        if path == "/v1/notices":
+            return {"notices": [a for a in held if a["own"] and a["notice_at"]]}
+        if path == "/v1/aanmeldingen":
+            return {"aanmeldingen": held}
+        found = [a for a in held if a["id"] == path.rsplit("/", 1)[1]]
+        if not found:
+            raise ApiError("node.not_found", "no such aanmelding here", "", 404)
+        return dict(found[0], content=CONTENT)

@@ -124,7 +124,7 @@ async def settle(pilot: Any, screen: str, until: Any = None) -> None:
 
 async def in_register(pilot: Any) -> None:
     await logged_in(pilot)
-    await pilot.press("m")
+    await pilot.press("r")
     await settle(pilot, "MeldingenScreen", lambda: pilot.app.screen.rows is not None)
 
 
@@ -287,8 +287,8 @@ async def test_staff_without_a_role_of_the_register_do_not_reach_it() -> None:
     a = app([])
     async with a.run_test(size=SIZE) as pilot:
         await logged_in(pilot)
-        await pilot.press("m")
+        await pilot.press("r")
         await pilot.pause(0.2)
         assert type(a.screen).__name__ == "RoomsScreen"
-        assert "m" not in a.screen.active_bindings  # not in the footer either
+        assert "r" not in a.screen.active_bindings  # not in the footer either
         assert calls(pilot) == []

@@ -23,8 +23,8 @@ def fixed_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     i18n.set_language("nl")
 
 
-def app(closed: bool = False) -> CasusnetApp:
-    return CasusnetApp(CannedTransport(closed), place="gemeente", blink=False, poll=3600)
+def app(closed: bool = False, place: str = "gemeente") -> CasusnetApp:
+    return CasusnetApp(CannedTransport(closed, place), place=place, blink=False, poll=3600)
 
 
 async def logged_in(pilot: Any) -> None:
@@ -126,6 +126,35 @@ def test_help(snap_compare: Any) -> None:
         await pilot.pause(0.2)
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_aanmelden(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await logged_in(pilot)
+        await pilot.press("m")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_aanmeldingen(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await logged_in(pilot)
+        await pilot.press("o")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # the first one in full
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_aanmeldingen_of_the_aanmelder_with_its_notice(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await logged_in(pilot)
+        await pilot.press("o")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(place="reclassering"), terminal_size=SIZE, run_before=before)
 
 
 async def test_a_partners_text_is_never_read_as_markup() -> None:

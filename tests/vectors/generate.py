@@ -22,6 +22,8 @@ sys.path.insert(0, str(HERE.parent / "protocol"))
 from world import World  # noqa: E402
 
 from protocol import chain  # noqa: E402
+from protocol.aanmelding import header_hash as aanmelding_header  # noqa: E402
+from protocol.aanmelding import make_notice, peek_aanmelding, seal_aanmelding  # noqa: E402
 from protocol.codec import PROTOCOL_VERSION, pack  # noqa: E402
 from protocol.events import Assess, ConveneData, Criteria  # noqa: E402
 from protocol.keys import (  # noqa: E402
@@ -278,6 +280,7 @@ def build() -> dict[str, Any]:
     }
     out["chaired_on_behalf"] = chaired_on_behalf(w)
     out["assess_onbekend"] = assess_onbekend(w)
+    out["aanmelding"] = aanmelding(w)
     return out
 
 
@@ -323,6 +326,32 @@ def assess_onbekend(w: World) -> dict[str, Any]:
         "criteria": {"geweldsbereidheid": 3, "ideologie": None, "sociale_relaties": 1,
                      "identificatie": None, "zelfredzaamheid": 0},
     }  # fmt: skip
+
+
+def aanmelding(w: World) -> dict[str, Any]:
+    """Reclassering registers a case with politie, sealed for the gemeente van verblijf
+    and the politie and OM that serve it (their box keys, section 3.2), and the
+    gemeente's notice that the case was not put to the casusoverleg (section 15)."""
+    envelope = seal_aanmelding(
+        w.signer("reclassering"), "reclassering", case="RAD-2026-031", verblijf="gemeente",
+        to_org="politie", summary="Signalen: uitingen over geweld in de begeleiding.",
+        reason="Zorgen over radicalisering tijdens het toezicht.",
+        author_function="reclasseringswerker", roster=w.roster, registry=w.registry,
+        now=w.now, rand=w.rand,
+    )  # fmt: skip
+    a = peek_aanmelding(envelope)
+    notice = make_notice(w.signer("gemeente"), "gemeente", aanmelding=a, now=w.now + 86400)
+    return {
+        "envelope": hx(envelope),
+        "id": hx(a.id),
+        "recipients": list(a.recipients),
+        "to": a.to,
+        "header_hash": hx(aanmelding_header(a)),
+        # X25519 secret keys as crypto_box_seed_keypair returns them (like room_private_keys)
+        "box_secret_keys": {n: hx(w.ids[n].box.private) for n in a.recipients},
+        "notice": hx(notice),
+        "draws": "id (16), content key (32), nonce (24), one ephemeral seed (32) per recipient",
+    }
 
 
 def render() -> str:

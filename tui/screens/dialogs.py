@@ -105,7 +105,7 @@ class PlanItemScreen(RoomModal):
 class CloseScreen(RoomModal):
     def compose(self) -> ComposeResult:
         if self.room.get("phase") == "intake":
-            outcomes = ["niet_opgenomen", "afgesloten"]
+            outcomes = ["niet_voorgelegd", "afgesloten"]
         else:
             outcomes = ["afgeschaald", "overgedragen", "afgesloten"]
         with Vertical(classes="dialog"):

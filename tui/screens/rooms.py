@@ -26,8 +26,10 @@ class RoomsScreen(Base):
         Binding("g", "mandate", "rooms.mandate", show=False),  # the gemeente only; in help
         Binding("p", "partners", "rooms.partners"),
         Binding("a", "audit", "rooms.audit"),
-        Binding("m", "meldingen", "rooms.meldingen"),  # the register: its staff only
+        Binding("r", "meldingen", "rooms.meldingen"),  # the register: its staff only
         Binding("u", "logout", "rooms.logout"),
+        Binding("m", "aanmelden", "rooms.aanmelden", show=False),  # in help
+        Binding("o", "aanmeldingen", "rooms.aanmeldingen", show=False),
     ]
 
     def __init__(self) -> None:
@@ -46,6 +48,7 @@ class RoomsScreen(Base):
             ("rooms.col.pending", "pending"),
         )
         yield Static("", id="rooms-note")
+        yield Static("", id="rooms-notices", classes="note")
 
     def on_mount(self) -> None:
         self.refresh_rooms()
@@ -62,11 +65,26 @@ class RoomsScreen(Base):
             doc = await self.capp.get("/v1/rooms")
         except (ApiError, NodeUnreachable):
             return
+        self.show_notices(await self.notices())
         rooms = [r for r in doc.get("rooms", []) if "room" in r and "case_ref" in r]
         if rooms == self.rooms:
             return
         self.rooms = rooms
         self.show(rooms)
+
+    async def notices(self) -> int:
+        """How many of this node's aanmeldingen were not put to the casusoverleg (the
+        aanmelder is told, Wet PGA art. 5 lid 6); 0 for staff who handle none."""
+        try:
+            doc = await self.capp.get("/v1/notices")
+        except (ApiError, NodeUnreachable):
+            return 0
+        return len(doc.get("notices", []))
+
+    def show_notices(self, n: int) -> None:
+        note = self.query_one("#rooms-notices", Static)
+        note.display = n > 0
+        note.update(t("rooms.notices", n=n) if n else "")
 
     def show(self, rooms: list[dict[str, Any]]) -> None:
         grid = self.query_one("#rooms", DataTable)
@@ -98,6 +116,18 @@ class RoomsScreen(Base):
     async def action_mandate(self) -> None:
         await self.capp.api.ensure_context()
         self.app.push_screen(MandateScreen())
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_aanmelden(self) -> None:
+        from .aanmelding import AanmeldenScreen
+
+        await self.capp.api.ensure_context()
+        self.app.push_screen(AanmeldenScreen())
+
+    def action_aanmeldingen(self) -> None:
+        from .aanmelding import AanmeldingenScreen
+
+        self.app.push_screen(AanmeldingenScreen())
 
     def convened(self, _room: Any) -> None:
         self.refresh_rooms()

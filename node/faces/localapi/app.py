@@ -6,6 +6,7 @@ from aiohttp import web
 
 from node.domain.node import Node
 from node.faces.federation import Outbox
+from node.faces.localapi.aanmeldingen import add_routes as add_aanmelding_routes
 from node.faces.localapi.directory import registry, roster
 from node.faces.localapi.meldingen import (
     list_meldingen,
@@ -79,4 +80,5 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_get("/v1/meldingen/{melding}", route(show_melding))
     r.add_post("/v1/meldingen/{melding}", route(update_melding))
     r.add_post("/v1/meldingen/{melding}/melder", route(open_melder))
+    add_aanmelding_routes(app, route)
     return app

@@ -123,6 +123,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "closed_receipts": closed,
         "timeline": events,
         "outbox_pending": queue.pending_in_room(node.store, room),
+        "aanmelding": reports.room_aanmelding(node.store, room),
     }
 
 

@@ -47,13 +47,14 @@ def add_parsers(sub: Subparsers) -> None:
         "--verblijf", help="node of the gemeente van verblijf (pga-r; default: this gemeente)"
     )
     s.add_argument("--meeting", help="meeting time, YYYY-MM-DDTHH:MM")
+    s.add_argument("--aanmelding", help="convene: from this aanmelding (its case and verblijf)")
     s.add_argument("--verdict", choices=["opnemen", "niet_opnemen"])
     s.add_argument("--criteria", help=f"name=0..3 or name=onbekend, of: {', '.join(CRITERIA)}")
     s.add_argument("--role", default="deelnemer", choices=["deelnemer", "derde"])
     s.add_argument("--subject", help="third party to consent to")
     s.add_argument("--staff", help="staff member to assign")
     s.add_argument(
-        "--outcome", choices=["afgeschaald", "overgedragen", "afgesloten", "niet_opgenomen"]
+        "--outcome", choices=["afgeschaald", "overgedragen", "afgesloten", "niet_voorgelegd"]
     )
     s.set_defaults(func=cmd_room)
 
@@ -124,6 +125,9 @@ def cmd_room(args: argparse.Namespace) -> None:
         doc = api.get("/v1/rooms")
         out(args, doc, lambda: _rooms_text(doc))
         return
+    if args.action == "convene" and args.aanmelding:
+        _convene_from(args, api)
+        return
     need(args, *ROOM_NEEDS[args.action])
     if args.action == "convene":
         _convene(args, api)
@@ -164,6 +168,12 @@ def _convene(args: argparse.Namespace, api: ApiClient) -> None:
     out(args, doc, f"room {doc['room']} convened for {doc['case']} ({doc['phase']})")
 
 
+def _convene_from(args: argparse.Namespace, api: ApiClient) -> None:
+    body = {"purpose": args.purpose, "bases": csv(args.bases), "meeting": parse_time(args.meeting)}
+    doc = api.post(f"/v1/aanmeldingen/{args.aanmelding}/convene", body)
+    out(args, doc, f"room {doc['room']} convened for {doc['case']} ({doc['phase']})")
+
+
 def _room_text(doc: dict[str, Any]) -> str:
     lines = [
         f"case {doc['case']}  phase {doc['phase']}  epoch {doc['epoch']}  chair {doc['chair']}",
@@ -172,6 +182,10 @@ def _room_text(doc: dict[str, Any]) -> str:
     ]
     if doc.get("verblijf"):
         lines.insert(2, f"gemeente van verblijf {doc['verblijf']}")
+    if doc.get("aanmelding"):
+        a = doc["aanmelding"]
+        told = "; aanmelder told" if a["notice_at"] else ""
+        lines.insert(2, f"aanmelding {a['id'][:12]} by {a['aanmelder']}{told}")
     for m in doc["members"]:
         role = "chair for the burgemeester" if m.get("on_behalf") else m["role"]
         lines.append(f"  {m['node']:<14} {m['org']:<13} {role:<9} {m['fingerprint']}")

@@ -13,6 +13,7 @@ from node.tools import provision
 from node.tools.cli.common import (
     Subparsers,
     UsageError,
+    csv,
     data_dir,
     load_config,
     need,
@@ -68,6 +69,10 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument("--member", help="member.json of a node (add)")
     s.add_argument("--name", help="the organisation's display name (add)")
     s.add_argument("--node", help="node id (remove)")
+    s.add_argument(
+        "--serves",
+        help="add: the gemeente nodes a politie unit or OM parket serves (comma-separated)",
+    )
     s.add_argument("--out", help="where to write the signed roster (sign)")
     s.add_argument(
         "--grace",
@@ -144,7 +149,8 @@ def cmd_roster(args: argparse.Namespace) -> None:
         out(args, info, f"roster authority created; fingerprint {info['fingerprint']}")
     elif args.action == "add":
         entry = json.loads(Path(args.member).read_text())
-        provision.add_member(Path(args.dir), entry, name=args.name, now=now)
+        serves = None if args.serves is None else csv(args.serves)
+        provision.add_member(Path(args.dir), entry, name=args.name, now=now, serves=serves)
         out(
             args,
             {"added": entry["node"]},
@@ -181,6 +187,7 @@ def _roster_text(doc: dict[str, Any]) -> str:
         [f"{doc['federation']} version {doc['version']}"]
         + [
             f"  {m['node']:<16} {m['org']:<13} {m['fingerprint']}  {m['url']}"
+            + (f"  serves {', '.join(m['serves'])}" if m["serves"] else "")
             for m in doc["members"]
         ]
     )

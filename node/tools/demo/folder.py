@@ -135,7 +135,9 @@ def setup(directory: Path, addrs: dict[str, str] | None = None) -> dict[str, Any
             authority=bytes.fromhex(info["public"]),
             roster_path=roster,
         )
-        provision.add_member(authority, entry, name=p.display, now=now)
+        # the demo's politie unit and OM parket serve its gemeente (an aanmelding finds them)
+        serves = ["gemeente"] if p.node in ("politie", "om") else None
+        provision.add_member(authority, entry, name=p.display, now=now, serves=serves)
         state["nodes"][p.node] = {
             "listen": addrs[p.node],
             "url": f"http://{addrs[p.node]}",
