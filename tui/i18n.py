@@ -1107,6 +1107,7 @@ ERRORS: dict[str, tuple[str, str]] = {
     "melding.not_gemeente": (
         "Het register van meldingen wordt alleen bij de node van de gemeente bijgehouden.",
         "The register of meldingen is kept at the gemeente's node only.",
+    ),
     # aanmelding and notice (Wet PGA art. 5)
     "aanmelding.invalid": ("De aanmelding is ongeldig.", "The aanmelding is not valid."),
     "aanmelding.aanmelder": (

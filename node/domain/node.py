@@ -34,9 +34,8 @@ from protocol.roster import Roster
 
 class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
-    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``; at a gemeente also
-    ``meldingen``, the register of meldingen)."""
-    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``aanmeldingen``)."""
+    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``aanmeldingen``; at a
+    gemeente also ``meldingen``, the register of meldingen)."""
 
     def __init__(
         self,
