@@ -6,7 +6,8 @@ takes ``--json`` for scripts. Errors are one line with what to do, and exit 1
 
 The commands live in one module per group (:mod:`.setup`, :mod:`.staff`,
 :mod:`.meeting`, :mod:`.meldingen`, :mod:`.aanmelding`, :mod:`.audit`, :mod:`.keys`,
-:mod:`.doctor`, :mod:`.tui`, and ``casusnet demo`` in :mod:`node.tools.demo`); each adds its sub-parsers here.
+:mod:`.doctor`, :mod:`.tui`, and ``casusnet demo`` in :mod:`node.tools.demo`); each
+adds its sub-parsers here.
 """
 
 from __future__ import annotations
