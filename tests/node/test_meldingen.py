@@ -365,7 +365,7 @@ def test_a_version_8_store_gets_the_register(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     try:
-        assert store.one("PRAGMA user_version") == 9
+        assert store.one("PRAGMA user_version") == storemod.SCHEMA_VERSION
         assert store.get_meta("kept") == "yes"
         assert store.one("SELECT COUNT(*) FROM meldingen") == 0
         assert store.one("SELECT COUNT(*) FROM melding_history") == 0
