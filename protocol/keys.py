@@ -25,7 +25,10 @@ SIG_SIZE = 64
 SEAL_OVERHEAD = 48  # ephemeral public key (32) + Poly1305 tag (16)
 
 PURPOSES = frozenset(
-    {"roster", "event", "statement", "share", "revoke", "receipt", "request", "boxkey"}
+    {
+        "roster", "event", "statement", "share", "revoke", "receipt", "request", "boxkey",
+        "inquiry", "decline",
+    }
 )
 
 # X25519 public keys of small order, from libsodium's has_small_order() blocklist;

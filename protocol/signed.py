@@ -36,6 +36,8 @@ PURPOSE_OF_TYPE = {
     "revoke": "revoke",
     "receipt": "receipt",
     "request": "request",
+    "inquiry": "inquiry",
+    "decline": "decline",
 }
 
 
