@@ -58,6 +58,11 @@ ACTIONS = frozenset(
         "resynced",
         "key_rotated",
         "mandate_granted",
+        "inquiry_sent",
+        "inquiry_received",
+        "inquiry_answered",
+        "inquiry_declined",
+        "inquiry_viewed",
         "mandate_received",
     }
 )

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -220,6 +220,40 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.table("nonces").create_index(["expires"])
 
 
+def _v9_reserved(db: sqlite_utils.Database) -> None:
+    """Reserved for the concurrent change that takes version 9 (the register of
+    meldingen); its own ``_v9`` replaces this when the branches are merged."""
+
+
+def _v10(db: sqlite_utils.Database) -> None:
+    """Information requests (``node/store/inquiries.py``): the ones this node asked and
+    those it was asked, with how each was settled; a decline's reasons only at the
+    node that declined, sealed with the master key."""
+    db.table("inquiries").create(
+        {
+            "id": bytes,
+            "room": bytes,
+            "asker": str,
+            "asked": str,
+            "epoch": int,
+            "created": int,
+            "envelope": bytes,
+            "env_hash": bytes,
+            "own": int,
+            "author": str,
+            "sealed": bytes,
+            "status": str,
+            "answer": bytes,
+            "settled_at": int,
+            "settled_by": str,
+            "reason": bytes,
+            "received_at": int,
+        },
+        pk=("asker", "id"),
+    )
+    db.table("inquiries").create_index(["room", "created"])
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -230,6 +264,8 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _v6,
     7: _v7,
     8: _v8,
+    9: _v9_reserved,
+    10: _v10,
 }
 
 
