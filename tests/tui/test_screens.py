@@ -119,6 +119,27 @@ def test_audit(snap_compare: Any) -> None:
     assert snap_compare(app(), terminal_size=SIZE, run_before=before)
 
 
+def test_requests(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await in_room(pilot)
+        await pilot.press("v")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
+def test_request_view(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await in_room(pilot)
+        await pilot.press("v")
+        await pilot.pause(0.3)
+        pilot.app.screen.query_one("#requests-table").move_cursor(row=2)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
 def test_help(snap_compare: Any) -> None:
     async def before(pilot: Any) -> None:
         await logged_in(pilot)
