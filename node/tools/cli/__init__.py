@@ -5,7 +5,7 @@ takes ``--json`` for scripts. Errors are one line with what to do, and exit 1
 (2 for wrong usage). Documented in ``docs/cli.md``.
 
 The commands live in one module per group (:mod:`.setup`, :mod:`.staff`,
-:mod:`.meeting`, :mod:`.audit`, :mod:`.keys`, :mod:`.doctor`, :mod:`.tui`, and
+:mod:`.meeting`, :mod:`.requests`, :mod:`.audit`, :mod:`.keys`, :mod:`.doctor`, :mod:`.tui`, and
 ``casusnet demo`` in :mod:`node.tools.demo`); each adds its sub-parsers here.
 """
 
@@ -17,12 +17,12 @@ import sys
 
 from node.apiclient import ApiError, NodeUnreachable
 from node.tools import demo
-from node.tools.cli import audit, doctor, keys, meeting, setup, staff, tui
+from node.tools.cli import audit, doctor, keys, meeting, requests, setup, staff, tui
 from node.tools.cli.common import UsageError
 from protocol.errors import CasusnetError
 
 #: the command groups, in the order ``casusnet --help`` lists them
-GROUPS = (setup, staff, meeting, audit, keys, doctor, tui, demo)
+GROUPS = (setup, staff, meeting, requests, audit, keys, doctor, tui, demo)
 
 HINTS = {
     "node.session": "log in again with `casusnet login --name NAME`",
