@@ -128,7 +128,9 @@ def due_for_purge(store: Store, now: int) -> list[tuple[bytes, str]]:
     ]
 
 
-PURGED_BY_ROOM = ("events", "room_keys", "receipts", "assignments", "outbox", "inbox", "views")
+PURGED_BY_ROOM = (
+    "events", "room_keys", "receipts", "assignments", "outbox", "inbox", "views", "inquiries",
+)  # fmt: skip
 
 
 def purge(store: Store, room: bytes) -> int:

@@ -13,6 +13,7 @@ from test_review import JUSTIFICATION, Meeting
 
 from node.store import audit
 from node.store import inquiries as tables
+from node.store import rooms as room_tables
 from protocol.codec import decode
 from protocol.errors import (
     CasusnetError,
@@ -155,6 +156,11 @@ def test_the_closure_forgets_received_requests(meeting: Meeting) -> None:
     m.pump()
     assert tables.envelope_and_sealed(om.store, "politie", ident)[0] is None
     assert [r["status"] for r in om.inquiries.list(m.room)] == ["open"]  # the record stays
+    # the asker keeps its own topic, sealed, until the room's retention ends
+    assert politie.inquiries.view(m.staff["politie"], m.room, ident)["topic"] == TOPIC
+    with politie.store.transaction():
+        room_tables.purge(politie.store, m.room)
+    assert tables.of_room(politie.store, m.room) == []
 
 
 async def test_the_local_api_asks_lists_answers_and_declines(meeting: Meeting, local: Any) -> None:
