@@ -11,6 +11,8 @@ import test_localapi_tui
 import test_review
 from test_review import JUSTIFICATION, Meeting
 
+from node.domain.inbox import RetryLater
+from node.errors import NotRecipientError
 from node.store import audit
 from node.store import inquiries as tables
 from node.store import rooms as room_tables
@@ -195,3 +197,20 @@ async def test_the_local_api_asks_lists_answers_and_declines(meeting: Meeting, l
     assert outcomes == {asked["request"]: "answered", second["request"]: "declined"}
     status, chair = await (await local("gemeente")).get(base)
     assert chair["requests"] == []
+
+
+def test_a_request_for_another_node_or_a_later_epoch_changes_nothing(meeting: Meeting) -> None:
+    m = meeting
+    politie, om, gemeente = m.nodes["politie"], m.nodes["om"], m.nodes["gemeente"]
+    politie.inquiries.ask(m.staff["politie"], m.room, "om", TOPIC)
+    envelope = politie.store.one("SELECT envelope FROM outbox WHERE kind = 'inquiry'")
+    with pytest.raises(NotRecipientError):  # the chair is handed a request to OM
+        gemeente.inbox.receive("politie", envelope)
+    assert gemeente.inquiries.list(m.room) == []
+    assert gemeente.store.one("SELECT COUNT(*) FROM inquiries") == 0
+    # a request of an epoch OM has not seen yet waits: it is not refused
+    body = decode(decode(envelope, Signed.SPEC).body, Inquiry.SPEC)
+    ahead = sign(politie.identity.signer, "politie", replace(body, epoch=body.epoch + 1))
+    with pytest.raises(RetryLater):
+        om.inbox.receive("politie", ahead)
+    assert om.inquiries.list(m.room) == []
