@@ -119,23 +119,33 @@ def test_audit(snap_compare: Any) -> None:
     assert snap_compare(app(), terminal_size=SIZE, run_before=before)
 
 
-def test_requests(snap_compare: Any) -> None:
-    async def before(pilot: Any) -> None:
-        await in_room(pilot)
-        await pilot.press("v")
-        await pilot.pause(0.3)
+async def in_requests(pilot: Any) -> None:
+    """The room's informatieverzoeken, once the list is drawn."""
+    await in_room(pilot)
+    await pilot.press("v")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        tables = pilot.app.screen.query("#requests-table")
+        if tables and tables.first().row_count:
+            break
+    await pilot.pause(0.1)
 
-    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+def test_requests(snap_compare: Any) -> None:
+    assert snap_compare(app(), terminal_size=SIZE, run_before=in_requests)
 
 
 def test_request_view(snap_compare: Any) -> None:
     async def before(pilot: Any) -> None:
-        await in_room(pilot)
-        await pilot.press("v")
-        await pilot.pause(0.3)
+        await in_requests(pilot)
         pilot.app.screen.query_one("#requests-table").move_cursor(row=2)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            body = pilot.app.screen.query("#request-body")
+            if body and "wijkteam" in str(body.first().content):
+                break
+        await pilot.pause(0.1)
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=before)
 
