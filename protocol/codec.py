@@ -15,6 +15,7 @@ which also bounds nesting), and canonical re-encoding. Untyped decoding
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -287,6 +288,25 @@ class Opt(Spec[T | None]):
         return None if value is None else self.inner.wire(value)
 
 
+class Omit(Spec[T | None]):
+    """A field left out of the map when it has no value: never ``nil`` on the wire.
+
+    A message that gains an ``Omit`` field stays byte for byte what it was for every
+    value without it, so what was signed or hashed before still verifies.
+    """
+
+    def __init__(self, inner: Spec[T]) -> None:
+        self.inner = inner
+
+    def check(self, value: Any) -> T | None:
+        if value is None:
+            self.fail("nil for a field that is left out when it has no value")
+        return self.inner.check(value)
+
+    def wire(self, value: T | None) -> Any:
+        return None if value is None else self.inner.wire(value)
+
+
 class List(Spec[tuple[T, ...]]):
     def __init__(
         self, inner: Spec[T], max_len: int, min_len: int = 0, strictly_sorted: bool = False
@@ -363,6 +383,15 @@ class Struct(Spec[T]):
         self.cls = cls
         self.fields = tuple(fields)
         self.keys = tuple(k for k, _ in self.fields)
+        omitted = [k for k, s in self.fields if isinstance(s, Omit)]
+        if len(omitted) > 4:
+            raise TypeError(f"{cls.__name__}: at most four fields may be left out")
+        #: every key sequence a valid map may have (an ``Omit`` field present or not)
+        self.key_sets = frozenset(
+            tuple(k for k in self.keys if k not in left_out)
+            for n in range(len(omitted) + 1)
+            for left_out in itertools.combinations(omitted, n)
+        )
         self.finish = finish
         self._checks = tuple((k, s.check) for k, s in self.fields)
         self._fast = _compile(self.keys, self.fields)
@@ -400,8 +429,9 @@ class Struct(Spec[T]):
         """The generic checks, which raise with the path of the failing field."""
         if type(value) is not dict:
             self.fail("expected map")
-        if tuple(value) != self.keys:
-            missing = [k for k in self.keys if k not in value]
+        if tuple(value) not in self.key_sets:
+            omittable = {k for k, s in self.fields if isinstance(s, Omit)}
+            missing = [k for k in self.keys if k not in value and k not in omittable]
             unknown = [k for k in value if k not in self.keys]
             if missing:
                 self.fail(f"missing field {missing[0]!r}")
@@ -409,14 +439,18 @@ class Struct(Spec[T]):
                 self.fail(f"unknown field {str(unknown[0])[:40]!r}")
             raise NonCanonicalError("fields out of order")
         try:
-            out = {key: check(value[key]) for key, check in self._checks}
+            out = {key: check(value[key]) if key in value else None for key, check in self._checks}
         except SchemaError as exc:
-            key = next(k for k, check in self._checks if _fails(check, value[k]))
+            key = next(k for k, check in self._checks if k in value and _fails(check, value[k]))
             raise _within(exc, key) from None
         return self._build(out)
 
     def wire(self, value: T) -> dict[str, Any]:
-        return {k: spec.wire(getattr(value, k)) for k, spec in self.fields}
+        out = {k: spec.wire(getattr(value, k)) for k, spec in self.fields}
+        for k, spec in self.fields:
+            if isinstance(spec, Omit) and out[k] is None:
+                del out[k]
+        return out
 
 
 def _compile(
@@ -429,9 +463,23 @@ def _compile(
     attrs and msgspec: no per-field method calls on the common path.)
     """
     env: dict[str, Any] = {"KEYS": keys}
-    lines = ["def fast(v):", "    if type(v) is not dict or tuple(v) != KEYS: return None"]
+    omitted = [key for key, spec in fields if isinstance(spec, Omit)]
+    if omitted:  # the key sequences with an Omit field present or not
+        env["KEYS"] = frozenset(
+            tuple(k for k in keys if k not in left_out)
+            for n in range(len(omitted) + 1)
+            for left_out in itertools.combinations(omitted, n)
+        )
+        test = "tuple(v) not in KEYS"
+    else:
+        test = "tuple(v) != KEYS"
+    lines = ["def fast(v):", f"    if type(v) is not dict or {test}: return None"]
     for i, (key, spec) in enumerate(fields):
         x = f"x{i}"
+        if isinstance(spec, Omit):
+            env[f"c{i}"] = spec.check  # nil raises: the generic checks name it
+            lines.append(f"    {x} = c{i}(v[{key!r}]) if {key!r} in v else None")
+            continue
         lines.append(f"    {x} = v[{key!r}]")
         if isinstance(spec, Const):
             env[f"k{i}"] = spec.value
@@ -466,7 +514,7 @@ def _depth(spec: Spec[Any]) -> int:
     """How many container levels a value of ``spec`` can have (scalars: 0)."""
     if isinstance(spec, Struct):
         return spec.depth
-    if isinstance(spec, Opt):
+    if isinstance(spec, Opt | Omit):
         return _depth(spec.inner)
     if isinstance(spec, List):
         return 1 + _depth(spec.inner)

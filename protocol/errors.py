@@ -271,6 +271,38 @@ class NoticeError(RemoteProtocolError):
     handle it."""
 
     code = "notice.invalid"
+# --- information requests (protocol/inquiry.py) --------------------------------
+
+
+class InquiryError(RemoteProtocolError):
+    """The answer does not fit the information request it refers to."""
+
+    code = "inquiry.invalid"
+
+
+class InquiryPartyError(InquiryError):
+    """Only the partner that was asked may answer or decline an information request,
+    and the answer goes to the partner that asked."""
+
+    code = "inquiry.party"
+
+
+class InquiryAnsweredError(InquiryError):
+    """The information request was already answered or declined: it is answered once."""
+
+    code = "inquiry.answered"
+
+
+class InquiryUnknownError(InquiryError):
+    """There is no such information request here."""
+
+    code = "inquiry.unknown"
+
+
+class InquiryExistsError(InquiryError):
+    """The partner already sent an information request with this id."""
+
+    code = "inquiry.exists"
 
 
 # --- requests between nodes ------------------------------------------------------------

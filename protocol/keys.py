@@ -28,6 +28,7 @@ PURPOSES = frozenset(
     {
         "roster", "event", "statement", "share", "revoke", "receipt", "request", "boxkey",
         "aanmelding", "notice",
+        "inquiry", "decline",
     }
 )
 

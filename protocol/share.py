@@ -31,6 +31,7 @@ from .codec import (
     Limits,
     List,
     Message,
+    Omit,
     Opt,
     Str,
     Struct,
@@ -76,6 +77,9 @@ class Share(Message):
     created: int
     ct: bytes
     wraps: tuple[bytes, ...]
+    request: bytes | None = None
+    """The information request this share answers (``protocol.inquiry``); left out
+    of the map when none, so a share without it is the same bytes as before."""
 
     def header_hash(self) -> bytes:
         return header_hash(self)
@@ -98,9 +102,10 @@ Share.SPEC = Struct(
         ("created", Int()),
         ("ct", Bin(max_len=MAX_CT, min_len=40)),
         ("wraps", List(Bin(WRAP_SIZE), MAX_ROOM_MEMBERS, 1)),
+        ("request", Omit(Bin(16))),
     ),
 )
-_HEADER_KEYS = Share.SPEC.keys[:-2]
+_HEADER_KEYS = Share.SPEC.keys[:-3]
 
 
 def header_hash(share: Share) -> bytes:
@@ -111,6 +116,8 @@ def header_hash(share: Share) -> bytes:
         "created": share.created,
     }  # fmt: skip
     assert tuple(wire) == _HEADER_KEYS
+    if share.request is not None:  # an answer: bound like every header field
+        wire["request"] = share.request
     return digest(b"casusnet/v2/share-header\x00" + pack(wire))
 
 
@@ -156,6 +163,8 @@ class Draft:
     secrecy_ref: str | None = None
     conditions: str | None = None
     capacity: str | None = None
+    request: bytes | None = None
+    """The id of the information request this share answers, if it answers one."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +191,7 @@ def seal_share(
     content_key = rand(32)
     share = Share(
         "share", PROTOCOL_VERSION, state.room, state.epoch, rand(16), sender, seq, recipients,
-        draft.basis, draft.capacity, categories, now, b"", (),
+        draft.basis, draft.capacity, categories, now, b"", (), draft.request,
     )  # fmt: skip
     content = _content(share.header_hash(), draft)
     ct = secretbox(content_key, rand(24), content.encode())
@@ -242,7 +251,7 @@ def check_draft(
         Share(
             "share", PROTOCOL_VERSION, state.room, state.epoch, bytes(16), sender, 1, recipients,
             draft.basis, draft.capacity, categories, 0, bytes(24 + 16 + len(content)),
-            tuple(bytes(WRAP_SIZE) for _ in recipients),
+            tuple(bytes(WRAP_SIZE) for _ in recipients), draft.request,
         )
     )  # fmt: skip
     try:

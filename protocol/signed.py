@@ -38,6 +38,8 @@ PURPOSE_OF_TYPE = {
     "request": "request",
     "aanmelding": "aanmelding",
     "notice": "notice",
+    "inquiry": "inquiry",
+    "decline": "decline",
 }
 
 

@@ -209,6 +209,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.invite": ("Uitnodigen", "Invite"),
     "room.consent": ("Instemmen", "Consent"),
     "room.plan": ("Maatregel", "Measure"),
+    "room.requests": ("Verzoeken", "Requests"),
     "room.export": ("Plan exporteren", "Export plan"),
     "room.close": ("Afsluiten", "Close"),
     "room.revoke": ("Intrekken", "Revoke"),
@@ -279,6 +280,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.agenda": ("agendapunt toegevoegd", "agenda item added"),
     "event.decision": ("maatregel toegevoegd", "measure added"),
     "event.close": ("afgesloten: {outcome}", "closed: {outcome}"),
+    "event.request": (
+        "informatieverzoek {id} van {asker} aan {asked}",
+        "information request {id} from {asker} to {asked}",
+    ),
+    "event.request_answered": (
+        "informatieverzoek {id} beantwoord met verstrekking {share}",
+        "information request {id} answered with share {share}",
+    ),
+    "event.request_declined": (
+        "informatieverzoek {id} geweigerd (zwaarwegende redenen)",
+        "information request {id} declined (weighty reasons)",
+    ),
     "event.other": ("andere gebeurtenis ({kind})", "other event ({kind})"),
     "event.share": ("verstrekking {id} ({basis})", "share {id} ({basis})"),
     # shares
@@ -322,6 +335,87 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # compose
     "compose.title": ("Verstrekken in {case}", "Share in {case}"),
+    "compose.answering": (
+        "Antwoord op informatieverzoek {id} van {asker}: de verstrekking gaat naar {asker}.",
+        "Answer to information request {id} from {asker}: the share goes to {asker}.",
+    ),
+    # information requests (informatieverzoeken) and their answers
+    "requests.title": ("Informatieverzoeken in {case}", "Information requests in {case}"),
+    "requests.col.id": ("Kenmerk", "Request"),
+    "requests.col.asker": ("Van", "From"),
+    "requests.col.asked": ("Aan", "To"),
+    "requests.col.at": ("Gevraagd", "Asked"),
+    "requests.col.state": ("Stand", "State"),
+    "requests.ask": ("Vragen", "Ask"),
+    "requests.answer": ("Beantwoorden", "Answer"),
+    "requests.decline": ("Weigeren", "Decline"),
+    "requests.open": ("open", "open"),
+    "requests.sending": ("open, nog niet afgeleverd", "open, not yet delivered"),
+    "requests.answered": ("beantwoord ({share})", "answered ({share})"),
+    "requests.declined": ("geweigerd", "declined"),
+    "requests.empty": (
+        "Nog geen informatieverzoeken. n: een partner om informatie vragen.",
+        "No information requests yet. n: ask a partner for information.",
+    ),
+    "requests.note": (
+        "(*) deze node · Enter lezen (vastgelegd in het auditlog)",
+        "(*) this node · Enter read (recorded in the audit log)",
+    ),
+    "requests.pick": (
+        "Kies een open informatieverzoek dat aan deze node is gericht.",
+        "Pick an open information request made to this node.",
+    ),
+    "ask.title": ("Informatie vragen in {case}", "Ask for information in {case}"),
+    "ask.to": ("Aan welke partner", "Which partner"),
+    "ask.topic": ("Onderwerp: welke informatie, en waarvoor", "Topic: what, and what for"),
+    "ask.categories": ("Gewenste categorieën (optioneel)", "Categories wished (optional)"),
+    "ask.note": (
+        "Alleen de gevraagde partner kan het onderwerp lezen; de voorzitter en de andere "
+        "deelnemers zien het verzoek niet.",
+        "Only the partner asked can read the topic; the chair and the other members do "
+        "not see the request.",
+    ),
+    "ask.submit": ("Verzoek versturen", "Send request"),
+    "ask.incomplete": ("Kies een partner en vul het onderwerp in.", "Pick a partner and a topic."),
+    "ask.done": ("Informatieverzoek verstuurd aan {node}.", "Information request sent to {node}."),
+    "request.title": (
+        "Informatieverzoek {id} van {asker}",
+        "Information request {id} from {asker}",
+    ),
+    "request.meta": (
+        "Van {asker} aan {asked} · {function} · {created}",
+        "From {asker} to {asked} · {function} · {created}",
+    ),
+    "request.categories": ("Gewenste categorieën", "Categories wished"),
+    "request.state": ("Stand", "State"),
+    "request.reason": ("Zwaarwegende redenen", "Weighty reasons"),
+    "request.reason_kept": (
+        "Deze redenen blijven bij deze node; de vrager ziet alleen dat het is geweigerd.",
+        "These reasons stay at this node; the asker sees only that it was declined.",
+    ),
+    "request.audited": (
+        "Dat u dit verzoek leest, is vastgelegd in het auditlog.",
+        "Your reading of this request is recorded in the audit log.",
+    ),
+    "request.gone": (
+        "Het onderwerp is niet meer leesbaar: de casus is afgesloten en de sleutels "
+        "zijn vernietigd.",
+        "The topic can no longer be read: the case is closed and its keys are destroyed.",
+    ),
+    "decline.title": (
+        "Informatieverzoek {id} van {asker} weigeren",
+        "Decline information request {id} from {asker}",
+    ),
+    "decline.note": (
+        "Weiger alleen op zwaarwegende redenen. De vrager ziet dat het verzoek is "
+        "geweigerd, niet waarom; de redenen blijven hier, vastgelegd bij de weigering.",
+        "Decline only for weighty reasons. The asker sees that it was declined, not why; "
+        "the reasons stay here, recorded with the refusal.",
+    ),
+    "decline.reason": ("Zwaarwegende redenen", "Weighty reasons"),
+    "decline.submit": ("Weigeren", "Decline"),
+    "decline.no_reason": ("Vul de redenen in.", "State the reasons."),
+    "decline.done": ("Informatieverzoek geweigerd.", "Information request declined."),
     "compose.basis": ("Grondslag", "Legal basis"),
     "compose.categories": ("Categorieën gegevens", "Data categories"),
     "compose.recipients": ("Ontvangers", "Recipients"),
@@ -720,7 +814,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "       integraal plan, intrekking\n"
         "  d  verstrekken   w  weging          t  instemmen   i  uitnodigen\n"
         "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
-        "  Enter  verstrekking lezen           a  audit\n"
+        "  Enter  verstrekking lezen    a  audit    v  informatieverzoeken\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
@@ -738,7 +832,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "       revocation\n"
         "  d  share         w  assess          t  consent     i  invite\n"
         "  m  measure       x  export plan     s  close       r  revoke\n"
-        "  Enter  read a share                 a  audit\n"
+        "  Enter  read a share          a  audit    v  information requests\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"
         "Audit\n"
@@ -892,6 +986,28 @@ ERRORS: dict[str, tuple[str, str]] = {
     "request.replay": (
         "Het verzoek is al eens ontvangen en wordt als herhaling geweigerd.",
         "The request was already received once and is refused as a replay.",
+    ),
+    "inquiry.invalid": (
+        "Het antwoord past niet bij het informatieverzoek waar het naar verwijst.",
+        "The answer does not fit the information request it refers to.",
+    ),
+    "inquiry.party": (
+        "Alleen de gevraagde partner kan een informatieverzoek beantwoorden of weigeren, "
+        "en het antwoord gaat naar de partner die het vroeg.",
+        "Only the partner that was asked may answer or decline an information request, "
+        "and the answer goes to the partner that asked.",
+    ),
+    "inquiry.answered": (
+        "Het informatieverzoek is al beantwoord of geweigerd: het wordt één keer beantwoord.",
+        "The information request was already answered or declined: it is answered once.",
+    ),
+    "inquiry.unknown": (
+        "Dit informatieverzoek is hier niet bekend.",
+        "There is no such information request here.",
+    ),
+    "inquiry.exists": (
+        "De partner stuurde al een informatieverzoek met dit kenmerk.",
+        "The partner already sent an information request with this id.",
     ),
     "policy": (
         "De verstrekking is niet toegestaan op grond van de opgegeven grondslag.",
@@ -1190,6 +1306,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     ),
     "notice_sent": ("aanmelder bericht: niet voorgelegd", "aanmelder told: not put to the meeting"),
     "notice_received": ("bericht: niet voorgelegd", "notice: not put to the meeting"),
+    "inquiry_sent": ("informatieverzoek verstuurd", "information request sent"),
+    "inquiry_received": ("informatieverzoek ontvangen", "information request received"),
+    "inquiry_answered": ("informatieverzoek beantwoord", "information request answered"),
+    "inquiry_declined": ("informatieverzoek geweigerd", "information request declined"),
+    "inquiry_viewed": ("informatieverzoek gelezen", "information request read"),
 }
 
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})

@@ -20,6 +20,7 @@ from node.domain.membership import Membership, epoch_peers
 from node.domain.shares import next_seq
 from node.domain.staff import Staff
 from node.errors import NotAllowedError
+from node.store import inquiries as inquiry_tables
 from node.store import receipts as receipt_tables
 from node.store import rooms as room_tables
 from node.store import shares as share_tables
@@ -152,6 +153,7 @@ class Closure:
         room = state.room
         received = share_tables.received_with_content(ctx.store, room)
         share_tables.delete_received(ctx.store, room, ctx.now())
+        inquiry_tables.forget_received(ctx.store, room)
         destroyed = ctx.rooms.destroy_keys(room, mark=shielded)
         ctx.store.after_commit(self.shred)
         for peer in sorted(epoch_peers(state, ctx.me) | set(received)):

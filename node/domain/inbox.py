@@ -17,6 +17,7 @@ from typing import Any
 from node.domain import staff as staffmod
 from node.domain.closure import Closure
 from node.domain.context import Context
+from node.domain.inquiries import Inquiries, decode_inquiry
 from node.domain.membership import Membership, audit_action, taken_out
 from node.domain.receipts import Receipts
 from node.domain.shares import decode_share
@@ -82,9 +83,15 @@ def message_type(envelope: bytes) -> tuple[str, Signed, Any]:
 
 class Inbox:
     def __init__(
-        self, ctx: Context, members: Membership, closure: Closure, receipts: Receipts
+        self,
+        ctx: Context,
+        members: Membership,
+        closure: Closure,
+        receipts: Receipts,
+        inquiries: Inquiries | None = None,
     ) -> None:
         self.ctx = ctx
+        self.inquiries = inquiries or Inquiries(ctx)
         self.members = members
         self.closure = closure
         self.receipts = receipts
@@ -143,6 +150,8 @@ class Inbox:
             "revoke": self._rx_revoke,
             "receipt": self._rx_receipt,
             "mandate": self._rx_mandate,
+            "inquiry": self._rx_inquiry,
+            "decline": self._rx_decline,
         }.get(kind, self._rx_statement)
 
     def take_gaps(self) -> set[Gap]:
@@ -223,14 +232,7 @@ class Inbox:
     def _rx_share(self, caller: str, envelope: bytes, kind: str) -> Result:
         ctx = self.ctx
         body = decode_share(envelope)
-        state = ctx.rooms.state(body.room, ctx.now())
-        if state is None or body.epoch > state.epoch:
-            raise RetryLater(
-                "the room's chain is behind this share",
-                body.room,
-                state.seq if state else -1,
-                state.chair if state else "",
-            )
+        state = self._state_at(body.room, body.epoch, "share")
         share = verify_share(envelope, state=state, roster=ctx.roster, registry=ctx.registry)
         if ctx.me not in share.recipients:
             raise NotRecipientError("this share is not addressed to this node")
@@ -244,6 +246,7 @@ class Inbox:
             ctx.store, share, envelope, digest(envelope), own=False, author="", now=ctx.now()
         )
         self._note_seq(share.room, share.sender, share.seq)
+        self.inquiries.rx_answer(share)  # a share that answers a request of this node
         ctx.audit(
             actor=share.sender,
             action="share_received",
@@ -254,6 +257,19 @@ class Inbox:
             categories=list(share.categories),
         )
         return Result(self._delivered(envelope, share.room, share.sender), "share", share.room)
+
+    def _state_at(self, room: bytes, epoch: int, what: str) -> RoomState:
+        """The room's state, once this node's chain has the envelope's epoch; before
+        that the sender sends it again (and this node fetches the chain meanwhile)."""
+        state = self.ctx.rooms.state(room, self.ctx.now())
+        if state is None or epoch > state.epoch:
+            raise RetryLater(
+                f"the room's chain is behind this {what}",
+                room,
+                state.seq if state else -1,
+                state.chair if state else "",
+            )
+        return state
 
     def _open_before_answering(self, state: RoomState, share: Any) -> None:
         """What is acknowledged can be opened: decrypt and check the content (its
@@ -312,6 +328,16 @@ class Inbox:
             now=ctx.now(),
         )
         return Result(receipt, "revoke", revoke.room)
+
+    def _rx_inquiry(self, caller: str, envelope: bytes, kind: str) -> Result:
+        body = decode_inquiry(envelope)
+        state = self._state_at(body.room, body.epoch, "request")
+        inquiry = self.inquiries.rx_inquiry(caller, envelope, state)
+        return Result(self._delivered(envelope, body.room, inquiry.sender), kind, body.room)
+
+    def _rx_decline(self, caller: str, envelope: bytes, kind: str) -> Result:
+        room, sender = self.inquiries.rx_decline(caller, envelope)
+        return Result(self._delivered(envelope, room, sender), kind, room)
 
     def _rx_mandate(self, caller: str, envelope: bytes, kind: str) -> Result:
         self.members.keep_mandate(caller, envelope)

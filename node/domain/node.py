@@ -18,6 +18,7 @@ from node.domain.closure import Closure
 from node.domain.context import Clock, Context, Rand
 from node.domain.identity import Rosters, history_roster, load_roster
 from node.domain.inbox import Inbox
+from node.domain.inquiries import Inquiries
 from node.domain.intake import Intake
 from node.domain.meldingen import Meldingen
 from node.domain.membership import Membership
@@ -34,8 +35,8 @@ from protocol.roster import Roster
 
 class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
-    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``aanmeldingen``; at a
-    gemeente also ``meldingen``, the register of meldingen)."""
+    ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``inquiries``,
+    ``aanmeldingen``; at a gemeente also ``meldingen``, the register of meldingen)."""
 
     def __init__(
         self,
@@ -71,11 +72,14 @@ class Node:
         self.rosters.adopt_identity()
         self.members = Membership(ctx)
         self.intake = Intake(ctx, self.members)
-        self.shares = Shares(ctx)
+        self.inquiries = Inquiries(ctx)
+        self.shares = Shares(ctx, self.inquiries)
         self.plan = Plan(ctx, self.members)
         self.closure = Closure(ctx, self.members)
         self.receipts = Receipts(ctx)
-        self.inbox = Inbox(ctx, self.members, self.closure, self.receipts)
+        self.inbox = Inbox(
+            ctx, self.members, self.closure, self.receipts, inquiries=self.inquiries
+        )
         self.meldingen = Meldingen(ctx)
         self.aanmeldingen = Aanmeldingen(ctx, self.members)
         self.closure.closed_hooks.append(self.aanmeldingen.room_closed)

@@ -13,12 +13,13 @@ from typing import Any
 
 from node.domain import staff as staffmod
 from node.domain.context import Context
+from node.domain.inquiries import Inquiries
 from node.domain.staff import Staff
 from node.errors import NotFoundError, RevokedError
 from node.store import shares as tables
 from protocol.chain import RoomState
 from protocol.codec import decode
-from protocol.errors import CasusnetError, LocalProtocolError, PolicyError
+from protocol.errors import CasusnetError, InquiryError, LocalProtocolError, PolicyError
 from protocol.keys import digest
 from protocol.policy import default_recipients, supply_article
 from protocol.share import Draft, Share, check_draft, open_share, seal_share
@@ -52,8 +53,9 @@ def decode_share(envelope: bytes) -> Any:
 
 
 class Shares:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, inquiries: Inquiries | None = None) -> None:
         self.ctx = ctx
+        self.inquiries = inquiries or Inquiries(ctx)
 
     def share(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> bytes:
         """Seal and send a share; returns its id."""
@@ -78,7 +80,7 @@ class Shares:
                     with ctx.store.savepoint():
                         state, draft = self._draft(staff, room, fields)
                         results.append(self._seal_and_send(staff, state, draft))
-                except (PolicyError, LocalProtocolError) as exc:
+                except (PolicyError, LocalProtocolError, InquiryError) as exc:
                     # recorded after the rollback of the attempt
                     ctx.audit(
                         actor=staff.name,
@@ -97,13 +99,19 @@ class Shares:
         """Every check a share would pass through, without sealing, storing or sending
         anything (and not audited); returns the recipients it would go to."""
         state, draft = self._draft(staff, room, fields)
-        return list(check_draft(draft, state=state, registry=self.ctx.registry, sender=self.ctx.me))
+        recipients = check_draft(draft, state=state, registry=self.ctx.registry, sender=self.ctx.me)
+        if draft.request is not None:
+            self.inquiries.check_answer(room, draft.request, recipients)
+        return list(recipients)
 
     def _draft(self, staff: Staff, room: bytes, fields: dict[str, Any]) -> tuple[RoomState, Draft]:
         state = self.ctx.state(room)
         fields = dict(fields)
         if not fields.get("recipients"):
-            fields["recipients"] = default_recipients(state, self.ctx.me)
+            # an answer goes to the partner that asked; other shares to the deelnemers
+            request = fields.get("request")
+            asker = self.inquiries.asker_of(room, request) if request else None
+            fields["recipients"] = [asker] if asker else default_recipients(state, self.ctx.me)
         fields["capacity"] = staff.capacity
         try:
             draft = Draft(author_function=staff.function, **fields)
@@ -128,6 +136,8 @@ class Shares:
         tables.insert(
             ctx.store, share, envelope, digest(envelope), own=True, author=staff.name, now=ctx.now()
         )
+        if share.request is not None:  # answered once, in this transaction
+            self.inquiries.answered(staff, share)
         kept = json.dumps({f: getattr(draft, f) for f in OWN_FIELDS}, ensure_ascii=False)
         tables.keep_plaintext(ctx.store, share.id, ctx.master.seal("share", kept.encode()))
         for peer in share.recipients:

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -287,6 +287,35 @@ def _v10(db: sqlite_utils.Database) -> None:
     db.table("aanmeldingen").create_index(["env_hash"])
 
 
+def _v11(db: sqlite_utils.Database) -> None:
+    """Information requests (``node/store/inquiries.py``): the ones this node asked and
+    those it was asked, with how each was settled; a decline's reasons only at the
+    node that declined, sealed with the master key."""
+    db.table("inquiries").create(
+        {
+            "id": bytes,
+            "room": bytes,
+            "asker": str,
+            "asked": str,
+            "epoch": int,
+            "created": int,
+            "envelope": bytes,
+            "env_hash": bytes,
+            "own": int,
+            "author": str,
+            "sealed": bytes,
+            "status": str,
+            "answer": bytes,
+            "settled_at": int,
+            "settled_by": str,
+            "reason": bytes,
+            "received_at": int,
+        },
+        pk=("asker", "id"),
+    )
+    db.table("inquiries").create_index(["room", "created"])
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -299,6 +328,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     8: _v8,
     9: _v9,
     10: _v10,
+    11: _v11,
 }
 
 

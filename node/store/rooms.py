@@ -130,6 +130,7 @@ def due_for_purge(store: Store, now: int) -> list[tuple[bytes, str]]:
 
 PURGED_BY_ROOM = (
     "events", "room_keys", "receipts", "assignments", "outbox", "inbox", "views", "aanmeldingen",
+    "inquiries",
 )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from protocol import chain
 from protocol.codec import PROTOCOL_VERSION, decode, pack, unpack
 from protocol.errors import RequestAuthError, SignatureError, all_error_classes, transient_codes
 from protocol.events import Assess
+from protocol.inquiry import open_inquiry, verify_decline, verify_inquiry
 from protocol.keys import BoxKeyPair, Signer, fingerprint, secretbox_open, unseal, verify
 from protocol.registry import default_registry
 from protocol.request import ReplayGuard, read_request_header, verify_request
@@ -184,6 +185,26 @@ def test_a_convene_on_the_burgemeesters_behalf_and_an_onbekend_assessment(
     assert body.capacity == "burgemeester"
     assert dataclasses.asdict(body.criteria) == av["criteria"]
     assert body.encode() == wrapper.body  # nil, not an absent key, for onbekend
+
+
+def test_an_information_request_answered_and_one_declined(v: dict[str, Any]) -> None:
+    """Section 15: the inquiries open with the asked member's room key, the answer is a
+    share that names the first, the decline names the second and nothing more."""
+    registry = default_registry()
+    roster = accept_roster(b(v["federation"]["roster"]), b(v["federation"]["authority_public"]),
+                           registry)  # fmt: skip
+    cv, iv = v["chain"], v["information_request"]
+    state = chain.replay([b(e) for e in cv["events"]], roster=roster, registry=registry,
+                         now=cv["verify_time"])  # fmt: skip
+    me = iv["opened_by"]
+    key = BoxKeyPair(private=b(cv["room_private_keys"][me]), public=state.members[me].key)
+    first, second = (verify_inquiry(b(e), state=state, roster=roster) for e in iv["inquiries"])
+    topic = open_inquiry(first, me=me, room_key=key, state=state)
+    assert (topic.topic, list(topic.categories)) == (iv["topic"], iv["categories"])
+    answer = verify_share(b(iv["answer"]), state=state, roster=roster, registry=registry)
+    assert (answer.request, answer.recipients) == (first.id, ("politie",))
+    decline = verify_decline(b(iv["decline"]), roster=roster)
+    assert (decline.request, decline.sender, decline.to) == (second.id, "om", "politie")
 
 
 def test_the_document_quotes_what_the_code_does(v: dict[str, Any]) -> None:

@@ -141,6 +141,26 @@ ROOM_DOC: dict[str, Any] = {
     ],
 }
 
+# information requests: the gemeente asked politie (answered) and OM (declined); ZVH
+# asked the gemeente (open, to answer here)
+REQUESTS: list[dict[str, Any]] = [
+    {"id": "a1" * 16, "asker": "gemeente", "asked": "politie", "own": True,
+     "created": T0 + 300, "status": "answered", "answer": "02" + "ab" * 15,
+     "settled_at": T0 + 900, "reason_kept": False, "delivered": True},
+    {"id": "b2" * 16, "asker": "gemeente", "asked": "om", "own": True, "created": T0 + 400,
+     "status": "declined", "answer": None, "settled_at": T0 + 1000, "reason_kept": False,
+     "delivered": True},
+    {"id": "c3" * 16, "asker": "zvh", "asked": "gemeente", "own": False, "created": T0 + 500,
+     "status": "open", "answer": None, "settled_at": None, "reason_kept": False,
+     "delivered": None},
+]  # fmt: skip
+TOPICS = {
+    "a1" * 16: "Zijn er recente meldingen over betrokkene bij de politie?",
+    "b2" * 16: "Loopt er een strafzaak tegen betrokkene?",
+    "c3" * 16: "Is betrokkene bekend bij het wijkteam, en met welke hulp?",
+}
+ROOM_DOC["requests"] = REQUESTS
+
 CLOSED_DOC = copy.deepcopy(ROOM_DOC)
 CLOSED_DOC.update(
     phase="closed", status="closed", outcome="afgeschaald", closed_at=T0 + 3600, plan=[]
@@ -304,6 +324,7 @@ class CannedTransport:
         self.place = place
         self.roster: dict[str, Any] = ROSTER
         self.posted: list[tuple[str, dict[str, Any] | None]] = []
+        self.posts: list[tuple[str, dict[str, Any]]] = []  # what the TUI sent
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         if path == "/v1/login":
@@ -332,6 +353,16 @@ class CannedTransport:
             return AUDIT
         if path.startswith("/v1/aanmeldingen") or path == "/v1/notices":
             return self.aanmeldingen(method, path, body)
+        if method == "POST" and ("/requests" in path or path.endswith("/shares")):
+            self.posts.append((path, dict(body or {})))
+            return {"request": "d4" * 16, "status": "declined", "share": "05" + "ab" * 15}
+        if path == f"/v1/rooms/{ROOM}/requests":
+            return {"room": ROOM, "requests": REQUESTS}
+        if path.startswith(f"/v1/rooms/{ROOM}/requests/"):
+            ident = path.rsplit("/", 1)[1]
+            found = next(r for r in REQUESTS if r["id"] == ident)
+            return dict(found, topic=TOPICS[ident], categories=["signalen"],
+                        author_function="procesregisseur")  # fmt: skip
         raise ApiError("node.not_found", "not canned", path, 404)
 
     def aanmeldingen(self, method: str, path: str, body: dict[str, Any] | None) -> Any:

@@ -119,6 +119,37 @@ def test_audit(snap_compare: Any) -> None:
     assert snap_compare(app(), terminal_size=SIZE, run_before=before)
 
 
+async def in_requests(pilot: Any) -> None:
+    """The room's informatieverzoeken, once the list is drawn."""
+    await in_room(pilot)
+    await pilot.press("v")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        tables = pilot.app.screen.query("#requests-table")
+        if tables and tables.first().row_count:
+            break
+    await pilot.pause(0.1)
+
+
+def test_requests(snap_compare: Any) -> None:
+    assert snap_compare(app(), terminal_size=SIZE, run_before=in_requests)
+
+
+def test_request_view(snap_compare: Any) -> None:
+    async def before(pilot: Any) -> None:
+        await in_requests(pilot)
+        pilot.app.screen.query_one("#requests-table").move_cursor(row=2)
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            body = pilot.app.screen.query("#request-body")
+            if body and "wijkteam" in str(body.first().content):
+                break
+        await pilot.pause(0.1)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=before)
+
+
 def test_help(snap_compare: Any) -> None:
     async def before(pilot: Any) -> None:
         await logged_in(pilot)

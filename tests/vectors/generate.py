@@ -24,8 +24,13 @@ from world import World  # noqa: E402
 from protocol import chain  # noqa: E402
 from protocol.aanmelding import header_hash as aanmelding_header  # noqa: E402
 from protocol.aanmelding import make_notice, peek_aanmelding, seal_aanmelding  # noqa: E402
-from protocol.codec import PROTOCOL_VERSION, pack  # noqa: E402
+from protocol.codec import (  # noqa: E402
+    PROTOCOL_VERSION,
+    decode,  # noqa: E402
+    pack,
+)
 from protocol.events import Assess, ConveneData, Criteria  # noqa: E402
+from protocol.inquiry import Inquiry, make_decline, seal_inquiry  # noqa: E402
 from protocol.keys import (  # noqa: E402
     BoxKeyPair,
     NodeIdentity,
@@ -37,6 +42,7 @@ from protocol.keys import (  # noqa: E402
 from protocol.request import sign_request  # noqa: E402
 from protocol.revocation import make_receipt, make_revoke  # noqa: E402
 from protocol.roster import RetiredKey, build_roster, sign_roster  # noqa: E402
+from protocol.signed import Signed  # noqa: E402
 
 SEED = b"casusnet/v2/known-answer-vectors"
 NODES = {
@@ -102,7 +108,17 @@ def build() -> dict[str, Any]:
         "fingerprint": fingerprint(signer.public),
         "purposes": {
             p: {"body": hx(body), "sig": hx(signer.sign(p, body))}
-            for p in ("event", "statement", "share", "revoke", "receipt", "request", "roster")
+            for p in (
+                "event",
+                "statement",
+                "share",
+                "revoke",
+                "receipt",
+                "request",
+                "roster",
+                "inquiry",
+                "decline",
+            )  # fmt: skip
         },
     }
     recipient = BoxKeyPair.from_seed(bytes(range(32, 64)))
@@ -281,6 +297,7 @@ def build() -> dict[str, Any]:
     out["chaired_on_behalf"] = chaired_on_behalf(w)
     out["assess_onbekend"] = assess_onbekend(w)
     out["aanmelding"] = aanmelding(w)
+    out["information_request"] = information_request(w)
     return out
 
 
@@ -351,6 +368,40 @@ def aanmelding(w: World) -> dict[str, Any]:
         "box_secret_keys": {n: hx(w.ids[n].box.private) for n in a.recipients},
         "notice": hx(notice),
         "draws": "id (16), content key (32), nonce (24), one ephemeral seed (32) per recipient",
+    }
+
+
+def information_request(w: World) -> dict[str, Any]:
+    """Politie asks OM twice in the open room above: OM answers the first with a share
+    that names it, and declines the second."""
+    assert w.state is not None
+    topic = "Loopt er een strafzaak tegen betrokkene?"
+    asks = [
+        seal_inquiry(
+            state=w.state,
+            sender="politie",
+            signer=w.signer("politie"),
+            to="om",
+            topic=text,
+            categories=cats,
+            author_function="politie · wijkagent",
+            now=w.tick(),
+            rand=w.rand,
+        )  # fmt: skip
+        for text, cats in ((topic, ("justitieel",)), ("Is er een reclasseringsadvies?", ()))
+    ]
+    first, second = (decode(decode(a, Signed.SPEC).body, Inquiry.SPEC).id for a in asks)
+    answer = w.share("om", recipients=["politie"], request=first)
+    decline = make_decline(w.signer("om"), "om", room=w.state.room, request=second,
+                           to="politie", now=w.tick())  # fmt: skip
+    return {
+        "inquiries": [hx(a) for a in asks],
+        "topic": topic,
+        "categories": ["justitieel"],
+        "opened_by": "om",
+        "answer": hx(answer),
+        "decline": hx(decline),
+        "verify_time": w.now,
     }
 
 

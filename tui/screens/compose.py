@@ -37,9 +37,10 @@ class ComposeScreen(Form):
         Binding("ctrl+k", "check", "compose.check"),
     ]
 
-    def __init__(self, room: dict[str, Any]) -> None:
+    def __init__(self, room: dict[str, Any], answering: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.room = room
+        self.answering = answering  # the information request this share answers
 
     def my_role(self) -> str:
         me = self.capp.api.me.get("node")
@@ -80,6 +81,10 @@ class ComposeScreen(Form):
         members = [m for m in self.room.get("members", []) if m["node"] != me]
         with VerticalScroll(id="form"):
             yield Static(t("compose.title", case=self.room.get("case", "")), classes="title")
+            if self.answering:
+                yield Static(t("compose.answering", id=fmt.short(self.answering["id"]),
+                               asker=self.capp.api.node_name(self.answering["asker"])),
+                             classes="note")  # fmt: skip
             if not bases:
                 yield Static(t("compose.no_basis"), id="form-message")
                 return
@@ -101,7 +106,9 @@ class ComposeScreen(Form):
                     Selection(
                         f"{m['node']} ({fmt.word('role', m.get('role'))})",
                         m["node"],
-                        m.get("role") != "derde",
+                        m.get("role") != "derde"
+                        if not self.answering
+                        else m["node"] == self.answering["asker"],  # an answer: the asker
                     )
                     for m in members
                 ),
@@ -180,6 +187,8 @@ class ComposeScreen(Form):
             "recipients": list(self.query_one("#recipients", SelectionList).selected),
             "summary": self.query_one("#summary", Text).text.strip(),
         }
+        if self.answering:
+            body["request"] = self.answering["id"]
         for name in FIELD_LABELS:
             widget = self.query_one(f"#{name}", Field)
             if widget.display and widget.value.strip():

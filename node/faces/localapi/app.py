@@ -8,6 +8,7 @@ from node.domain.node import Node
 from node.faces.federation import Outbox
 from node.faces.localapi.aanmeldingen import add_routes as add_aanmelding_routes
 from node.faces.localapi.directory import registry, roster
+from node.faces.localapi.inquiries import ask, decline, list_requests, view_request
 from node.faces.localapi.meldingen import (
     list_meldingen,
     open_melder,
@@ -71,6 +72,10 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_post("/v1/rooms/{room}/close", route(close))
     r.add_post("/v1/rooms/{room}/revoke", route(revoke))
     r.add_post("/v1/rooms/{room}/assign", route(assign))
+    r.add_post("/v1/rooms/{room}/requests", route(ask))
+    r.add_get("/v1/rooms/{room}/requests", route(list_requests))
+    r.add_get("/v1/rooms/{room}/requests/{request}", route(view_request))
+    r.add_post("/v1/rooms/{room}/requests/{request}/decline", route(decline))
     r.add_get("/v1/audit", route(audit_list))
     r.add_get("/v1/audit/verify", route(audit_verify))
     r.add_get("/v1/roster", route(roster))

@@ -122,6 +122,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "plan": plan_items,
         "closed_receipts": closed,
         "timeline": events,
+        "requests": node.inquiries.list(room),
         "outbox_pending": queue.pending_in_room(node.store, room),
         "aanmelding": reports.room_aanmelding(node.store, room),
     }

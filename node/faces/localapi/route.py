@@ -20,6 +20,8 @@ from node.errors import NotAllowedError, NotFoundError, RevokedError
 from node.faces.federation import Outbox
 from protocol.errors import (
     CasusnetError,
+    InquiryAnsweredError,
+    InquiryUnknownError,
     LocalProtocolError,
     NotChairError,
     PolicyError,
@@ -37,6 +39,8 @@ _STATUS: list[tuple[type[CasusnetError], int]] = [
     (NotChairError, 403),
     (NotAllowedError, 403),
     (NotFoundError, 404),
+    (InquiryUnknownError, 404),
+    (InquiryAnsweredError, 409),
     (RevokedError, 410),
     (PolicyError, 422),
     (LocalProtocolError, 422),
@@ -108,6 +112,17 @@ def room_of(request: web.Request, who: Staff) -> bytes:
         raise BadRequest("room id is not hex") from None
     staffmod.require_room(node.store, room, who)
     return room
+
+
+def request_id(value: Any) -> bytes:
+    """An information request's id: 32 hex digits."""
+    try:
+        raw = bytes.fromhex(value) if isinstance(value, str) else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != 16:
+        raise BadRequest("request: an id of 32 hex digits")
+    return raw
 
 
 def clock_report(request: web.Request) -> dict[str, Any]:

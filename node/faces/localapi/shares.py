@@ -17,7 +17,7 @@ from aiohttp import web
 from node.domain.node import Node
 from node.domain.staff import Staff
 from node.errors import NotFoundError
-from node.faces.localapi.route import NODE, BadRequest, room_of
+from node.faces.localapi.route import NODE, BadRequest, request_id, room_of
 from node.store import outbox as queue
 from node.store import reports
 from protocol.errors import CasusnetError, StorageError
@@ -104,6 +104,8 @@ async def share(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     for key in SHARE_FIELDS[4:]:
         if key in fields and not isinstance(fields[key], str):
             raise BadRequest(f"{key}: a string")
+    if body.get("request") is not None:  # the information request this share answers
+        fields["request"] = request_id(body["request"])
     if _check_only(request):
         node = request.app[NODE]
         return {"ok": True, "recipients": node.shares.check_share(who, room, fields)}

@@ -5,7 +5,8 @@ takes ``--json`` for scripts. Errors are one line with what to do, and exit 1
 (2 for wrong usage). Documented in ``docs/cli.md``.
 
 The commands live in one module per group (:mod:`.setup`, :mod:`.staff`,
-:mod:`.meeting`, :mod:`.meldingen`, :mod:`.aanmelding`, :mod:`.audit`, :mod:`.keys`,
+:mod:`.meeting`, :mod:`.meldingen`, :mod:`.aanmelding`, :mod:`.requests`, :mod:`.audit`,
+:mod:`.keys`,
 :mod:`.doctor`, :mod:`.tui`, and ``casusnet demo`` in :mod:`node.tools.demo`); each
 adds its sub-parsers here.
 """
@@ -18,12 +19,23 @@ import sys
 
 from node.apiclient import ApiError, NodeUnreachable
 from node.tools import demo
-from node.tools.cli import aanmelding, audit, doctor, keys, meeting, meldingen, setup, staff, tui
+from node.tools.cli import (
+    aanmelding,
+    audit,
+    doctor,
+    keys,
+    meeting,
+    meldingen,
+    requests,
+    setup,
+    staff,
+    tui,
+)
 from node.tools.cli.common import UsageError
 from protocol.errors import CasusnetError
 
 #: the command groups, in the order ``casusnet --help`` lists them
-GROUPS = (setup, staff, meeting, meldingen, aanmelding, audit, keys, doctor, tui, demo)
+GROUPS = (setup, staff, meeting, meldingen, aanmelding, requests, audit, keys, doctor, tui, demo)
 
 HINTS = {
     "node.session": "log in again with `casusnet login --name NAME`",

@@ -67,9 +67,36 @@ def add_parsers(sub: Subparsers) -> None:
 
     s = sub.add_parser("share", help="share a case summary with the room")
     s.add_argument("room")
-    s.add_argument("--basis", required=True)
-    s.add_argument("--categories", required=True)
-    s.add_argument("--to", help="recipients (default: all deelnemers)")
+    share_arguments(s)
+    s.add_argument("--request", help="the information request this share answers (its id)")
+    s.set_defaults(func=cmd_share)
+
+    s = sub.add_parser("view", help="read a share (the view is audited)")
+    s.add_argument("room")
+    s.add_argument("share")
+    s.set_defaults(func=cmd_view)
+
+    s = sub.add_parser("plan", help="plan van aanpak")
+    s.add_argument("action", choices=["add"])
+    s.add_argument("room")
+    s.add_argument("--title", required=True)
+    s.add_argument("--measure", required=True, choices=["strafrechtelijk", "bestuurlijk", "zorg"])
+    s.add_argument("--owner", required=True, help="owner partner's node id")
+    s.add_argument("--due", required=True, help="YYYY-MM-DD")
+    s.set_defaults(func=cmd_plan)
+
+    s = sub.add_parser("revoke", help="revoke own shares")
+    s.add_argument("room")
+    s.add_argument("shares", nargs="*")
+    s.add_argument("--all", action="store_true")
+    s.set_defaults(func=cmd_revoke)
+
+
+def share_arguments(s: argparse.ArgumentParser, required: bool = True) -> None:
+    """What a share is made of (``share``, and ``request answer``)."""
+    s.add_argument("--basis", required=required)
+    s.add_argument("--categories", required=required)
+    s.add_argument("--to", help="recipients (default: all deelnemers; an answer: the asker)")
     s.add_argument("--justification")
     s.add_argument(
         "--agreement-ref", help="politie: reference of the agreement with the bevoegd gezag"
@@ -93,27 +120,6 @@ def add_parsers(sub: Subparsers) -> None:
         default=0,
         help="wait up to this many seconds for every delivery receipt",
     )
-    s.set_defaults(func=cmd_share)
-
-    s = sub.add_parser("view", help="read a share (the view is audited)")
-    s.add_argument("room")
-    s.add_argument("share")
-    s.set_defaults(func=cmd_view)
-
-    s = sub.add_parser("plan", help="plan van aanpak")
-    s.add_argument("action", choices=["add"])
-    s.add_argument("room")
-    s.add_argument("--title", required=True)
-    s.add_argument("--measure", required=True, choices=["strafrechtelijk", "bestuurlijk", "zorg"])
-    s.add_argument("--owner", required=True, help="owner partner's node id")
-    s.add_argument("--due", required=True, help="YYYY-MM-DD")
-    s.set_defaults(func=cmd_plan)
-
-    s = sub.add_parser("revoke", help="revoke own shares")
-    s.add_argument("room")
-    s.add_argument("shares", nargs="*")
-    s.add_argument("--all", action="store_true")
-    s.set_defaults(func=cmd_revoke)
 
 
 # --- room ------------------------------------------------------------------------------------
@@ -263,6 +269,7 @@ def cmd_share(args: argparse.Namespace) -> None:
         "secrecy_ground": args.secrecy_ground,
         "secrecy_ref": args.secrecy_ref,
         "conditions": args.conditions,
+        "request": getattr(args, "request", None),
     }
     path = f"/v1/rooms/{room}/shares"
     if args.wait:

@@ -21,6 +21,7 @@ from ..audit import AuditScreen
 from ..base import Base
 from ..compose import ComposeScreen
 from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, PlanItemScreen, ViewScreen
+from ..requests import RequestsScreen
 from .export import export_plan
 from .intake import IntakeTab
 from .members import MembersTab
@@ -42,6 +43,7 @@ class RoomScreen(Base):
         Binding("t", "consent", "room.consent", show=False),  # named on the intake tab
         Binding("i", "invite", "room.invite", show=False),
         Binding("m", "plan", "room.plan"),
+        Binding("v", "requests", "room.requests", show=False),  # in help; the footer is full
         Binding("x", "export", "room.export", show=False),
         Binding("s", "close_room", "room.close"),
         Binding("r", "revoke", "room.revoke", show=False),
@@ -221,6 +223,10 @@ class RoomScreen(Base):
         key = str(event.row_key.value)
         sender, _, share_id = key.partition("/")
         self.app.push_screen(ViewScreen(self.room, sender, share_id), self.reload)
+
+    def action_requests(self) -> None:
+        """The case's information requests: ask, answer, decline."""
+        self.app.push_screen(RequestsScreen(self.doc), self.reload)
 
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self.room, str(self.doc.get("case", ""))))

@@ -30,11 +30,14 @@ class TimelineTab(RoomTab):
         )
 
     def sources(self, doc: dict[str, Any]) -> Any:
-        return (doc.get("timeline"), [(s["id"], s.get("created")) for s in doc.get("shares", [])])
+        shares = [(s["id"], s.get("created")) for s in doc.get("shares", [])]
+        return (doc.get("timeline"), shares, doc.get("requests"))
 
     def draw(self, room: RoomView) -> None:
         entries = [event_entry(e, room) for e in room.doc.get("timeline", [])]
         entries += [share_entry(s) for s in room.doc.get("shares", [])]
+        for r in room.doc.get("requests", []):
+            entries += request_entries(r, room)
         entries.sort(key=lambda e: e[0])
         refill(self.query_one("#timeline-table", DataTable), [(k, c, 1) for _, k, c in entries])
 
@@ -59,6 +62,22 @@ def share_entry(s: dict[str, Any]) -> Entry:
         t("event.share", id=fmt.short(s["id"]), basis=s.get("basis", "")),
     ]
     return (int(s.get("created") or 0), f"s{s['sender']}/{s['id']}", cells)
+
+
+def request_entries(r: dict[str, Any], room: RoomView) -> list[Entry]:
+    """An information request (only the asker and the asked hold it): when it was
+    asked, and when it was answered or declined."""
+    ident = fmt.short(r["id"])
+    key = f"r{r['asker']}/{r['id']}"
+    asked = t("event.request", id=ident, asker=room.node(r["asker"]), asked=room.node(r["asked"]))
+    out: list[Entry] = [(int(r.get("created") or 0), key, ["", fmt.when(r.get("created")),
+                                                          r["asker"], asked])]  # fmt: skip
+    status = r.get("status")
+    if status in ("answered", "declined"):
+        what = t(f"event.request_{status}", id=ident, share=fmt.short(str(r.get("answer") or "")))
+        at = r.get("settled_at")
+        out.append((int(at or 0), f"{key}/{status}", ["", fmt.when(at), r["asked"], what]))
+    return out
 
 
 def event_text(kind: str, detail: dict[str, Any], room: RoomView) -> str:
