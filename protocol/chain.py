@@ -168,6 +168,24 @@ def statement(signer: Signer, node: str, body: Any) -> bytes:
 # --- checking events --------------------------------------------------------------------
 
 
+def signed_event(
+    data: bytes, *, roster: Roster, now: int | None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Signed, Event]:
+    """Steps 1–6 of :func:`apply`, which a former member's close notice shares
+    (``revocation.verify_close_notice``): decode, the signer in the roster, the event
+    signature, the signer valid at the event's time, not too far in the future
+    (unless ``now`` is ``None``: stored history)."""
+    wrapper = decode(data, Signed.SPEC, limits)
+    signer = roster.member(wrapper.signer)
+    event = decode(wrapper.body, Event.SPEC, limits)
+    signer.verify("event", wrapper.body, wrapper.sig, event.time)
+    if not signer.active(event.time):
+        raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the event's time")
+    if now is not None and event.time > now + MAX_SKEW:
+        raise ChainFutureError(f"{event.time - now:+d} s")
+    return wrapper, event
+
+
 def apply(
     state: RoomState | None,
     data: bytes,
@@ -191,14 +209,8 @@ def apply(
     ``now=None`` replays stored history: events this node accepted once stay
     loadable whatever its clock says now (a clock that ran ahead and was corrected).
     """
-    wrapper = decode(data, Signed.SPEC, limits)
+    wrapper, event = signed_event(data, roster=roster, now=now, limits=limits)
     signer = roster.member(wrapper.signer)
-    event = decode(wrapper.body, Event.SPEC, limits)
-    signer.verify("event", wrapper.body, wrapper.sig, event.time)
-    if not signer.active(event.time):
-        raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the event's time")
-    if now is not None and event.time > now + MAX_SKEW:
-        raise ChainFutureError(f"{event.time - now:+d} s")
     if state is None:
         if event.kind != "convene":
             raise ChainStateError("a room starts with convene")

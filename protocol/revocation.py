@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .chain import CLOSED, MAX_SKEW, RoomState, legacy_outcome
+from .chain import CLOSED, RoomState, legacy_outcome, signed_event
 from .codec import (
     DEFAULT_LIMITS,
     PROTOCOL_VERSION,
@@ -38,7 +38,6 @@ from .codec import (
 from .errors import (
     BindingError,
     ChainError,
-    ChainFutureError,
     ChainLinkError,
     ChainReplayError,
     ChainStateError,
@@ -47,9 +46,7 @@ from .errors import (
     NotChairError,
     SchemaError,
     SignatureError,
-    UnknownSignerError,
 )
-from .events import Event
 from .keys import Rand, Signer, digest
 from .roster import Roster, open_member_signed
 from .signed import node_id, sign
@@ -240,12 +237,7 @@ def verify_close_notice(
     fetch them), so the hash link cannot be checked; the chair's signature on a
     ``close`` of this room, later than anything ``node`` saw, is what counts.
     """
-    event: Event
-    event, wrapper = open_member_signed(data, Event.SPEC, roster, limits)
-    if not roster.member(wrapper.signer).active(event.time):
-        raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the event's time")
-    if now is not None and event.time > now + MAX_SKEW:
-        raise ChainFutureError(f"{event.time - now:+d} s")
+    wrapper, event = signed_event(data, roster=roster, now=now, limits=limits)
     if event.room != state.room:
         raise ChainLinkError("event belongs to another room")
     if event.seq <= state.seq:
