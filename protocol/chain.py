@@ -10,10 +10,16 @@ Rules (see ``docs/protocol.md`` section 6 for the full table):
 
 - Only the chair signs events. A member's ``assess``, ``consent``, ``join`` and
   ``leave`` statements travel whole inside the chair's event; both signatures count.
-- Under a basis with an intake (``pga-r``), the room opens for sharing only when
-  every intake organisation (gemeente, politie, OM) assessed ``opnemen``.
-- Under a basis with joint consent for third parties (``pga-r``), a ``derde`` enters
-  an epoch only with the consent statements of every consenting organisation.
+- Under a basis with an intake (``pga-r``: gemeente van verblijf, politie and OM;
+  ``wgs``: the public deelnemers at the table), the room starts in ``intake``, stage
+  ``analyse`` (Wet PGA art. 5 lid 3). Each intake organisation records a sealed
+  assessment; the chair proposes a ``ruling`` and every intake organisation endorses
+  it: a positive ``beoordeling`` moves the intake to ``verzamelen`` (lid 4), a negative
+  one to ``afgewezen`` (only a close with ``niet_voorgelegd`` follows); the
+  ``samenstelling`` (lid 5) names the deelnemers and derden who join and opens the
+  room. During the intake only deelnemers enter (the intake organisations, and those
+  consulted); a deelnemer or derde invited after the samenstelling that did not name
+  it enters only with the consent statements of every consenting organisation.
 - ``epoch`` must list exactly the membership that the invites, joins, consents,
   removals and leaves since the last epoch give; after ``remove``/``leave`` the next
   membership event must be that ``epoch``.
@@ -22,7 +28,7 @@ Rules (see ``docs/protocol.md`` section 6 for the full table):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -47,6 +53,7 @@ from .events import (
     Assess,
     CloseData,
     ConveneData,
+    Endorse,
     EpochData,
     EpochMember,
     Event,
@@ -55,6 +62,8 @@ from .events import (
     Join,
     Leave,
     RemoveData,
+    RulingData,
+    Sealed,
     StatementData,
 )
 from .events import Consent as ConsentStatement
@@ -62,12 +71,16 @@ from .keys import Signer, check_box_public, digest
 from .registry import Grondslag, Registry, registry_for
 from .roster import Roster
 from .signed import PURPOSE_OF_TYPE, Signed, sign
-from .verblijf import acting_for_verblijf, check_verblijf
+from .verblijf import VERBLIJF_ORG, acting_for_verblijf, check_verblijf
 
 MAX_SKEW = 300  # seconds an event may lie in the future of the verifier's clock
 
 
 INTAKE, OPEN, CLOSED = "intake", "open", "closed"
+#: the stages of an intake: analysing the aanmelding (Wet PGA art. 5 lid 3); after a
+#: positive beoordeling, gathering what decides who joins (lid 4); after a negative
+#: one, waiting for the close (``niet_voorgelegd``)
+ANALYSE, VERZAMELEN, AFGEWEZEN = "analyse", "verzamelen", "afgewezen"
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,24 @@ class Member:
     role: str
     key: bytes
     since: int = 0  # seq of the invite that brought the node in (0: the chair)
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """The intake's latest ruling: proposed at ``seq``, in force once every organisation
+    in ``required`` endorsed it."""
+
+    seq: int
+    stage: str
+    outcome: str | None
+    deelnemers: tuple[str, ...]
+    derden: tuple[str, ...]
+    required: frozenset[str]
+    endorsed: frozenset[str]
+
+    @property
+    def done(self) -> bool:
+        return self.endorsed >= self.required
 
 
 @dataclass(frozen=True)
@@ -113,13 +144,20 @@ class RoomState:
     epochs: Mapping[int, Mapping[str, Member]]
     invited: Mapping[str, Invite]
     joins: Mapping[str, bytes]
-    assessments: Mapping[str, tuple[str, int]]  # org -> (verdict, statement seq)
+    #: org -> (verdict, statement seq); the verdict is None for a sealed assessment
+    assessments: Mapping[str, tuple[str | None, int]]
     consents: Mapping[str, frozenset[str]]  # subject node -> consenting orgs
     used: frozenset[bytes]  # hashes of member statements already in the chain
     leaving: frozenset[str]  # removed or left, until the next epoch
     items: Mapping[bytes, tuple[str, int]]  # item id -> (kind, epoch)
     outcome: str | None
     closed_at: int | None
+    stage: str | None = None  # the intake's stage (ANALYSE, VERZAMELEN, AFGEWEZEN)
+    ruling: Ruling | None = None  # the intake's latest ruling
+    #: the samenstelling: node -> role
+    named: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    rulings: tuple[Ruling, ...] = ()  # the rulings in force, in order
+    legacy: bool = False  # opened by an earlier release's plaintext intake
 
     @property
     def members(self) -> Mapping[str, Member]:
@@ -235,6 +273,8 @@ def apply(
         raise ChainStateError("a new epoch must follow remove or leave")
     basis = registry_for(state.registry, registry).bases[state.room_basis]
     event = legacy_outcome(event, now)
+    if event.kind == "assess" and now is not None:
+        _require_sealed(event, limits)
     new = _RULES[event.kind](state, event, roster, basis, limits)
     return replace(new, seq=event.seq, head=digest(data), time=event.time)
 
@@ -286,6 +326,7 @@ def _convene(
         items=_frozen({}),
         outcome=None,
         closed_at=None,
+        stage=ANALYSE if basis.intake_by else None,
     )
 
 
@@ -351,11 +392,182 @@ def _assess(
     previous = state.assessments.get(org)
     _fresh(body, max(member.since, previous[1] + 1 if previous else 0), "assessment")
     assessments = dict(state.assessments)
+    if body.sealed is None:
+        return _legacy_assess(state, body, org, basis, assessments)
+    if body.criteria is not None or body.verdict is not None:
+        raise StatementError("an assessment travels sealed, never in plaintext")
+    if state.stage != ANALYSE:
+        raise IntakeError("assessments come before the beoordeling")
+    state = _sealed(state, body.sealed, intake_nodes(state, basis), "assess")
+    assessments[org] = (None, body.seq)
+    return replace(state, assessments=_frozen(assessments))
+
+
+def _legacy_assess(
+    state: RoomState,
+    body: Assess,
+    org: str,
+    basis: Grondslag,
+    assessments: dict[str, tuple[str | None, int]],
+) -> RoomState:
+    """An earlier release's plaintext assessment (stored history only): the room opened
+    when every intake organisation assessed ``opnemen``."""
+    if body.verdict is None or body.criteria is None:
+        raise StatementError("an assessment carries sealed content")
     assessments[org] = (body.verdict, body.seq)
     unanimous = set(assessments) >= basis.intake_by and all(
         verdict == "opnemen" for verdict, _ in assessments.values()
     )
-    return replace(state, assessments=_frozen(assessments), phase=OPEN if unanimous else INTAKE)
+    if not unanimous:
+        return replace(state, assessments=_frozen(assessments))
+    return replace(state, assessments=_frozen(assessments), phase=OPEN, stage=None, legacy=True)
+
+
+def _require_sealed(event: Event, limits: Limits) -> None:
+    """A newly received assessment carries its content sealed (an earlier release's
+    plaintext scores load only from stored history)."""
+    wrapper = decode(event.data.statement, Signed.SPEC, limits)
+    body: Assess = decode(wrapper.body, STATEMENT_SPECS["assess"], limits)
+    if body.sealed is None:
+        raise StatementError("an assessment travels sealed, never in plaintext")
+
+
+def intake_nodes(state: RoomState, basis: Grondslag) -> set[str]:
+    """Who the intake's sealed content goes to: the chair (it runs the intake; a ZVH on
+    the burgemeester's behalf) and the members of the intake organisations (under a
+    ``verblijf`` basis, of the gemeenten only the gemeente van verblijf)."""
+    nodes = {state.chair}
+    for node, m in state.members.items():
+        if node in state.leaving or m.role != "deelnemer" or m.org not in basis.intake_by:
+            continue
+        if basis.verblijf and m.org == VERBLIJF_ORG and node != state.verblijf:
+            continue
+        nodes.add(node)
+    return nodes
+
+
+def deciding(state: RoomState, basis: Grondslag, orgs: frozenset[str]) -> frozenset[str]:
+    """The organisations whose signatures a ruling or an admission needs: all of
+    ``orgs`` (the Wet PGA's burgemeester, politie and OM), or under quorum ``present``
+    those of them at the table (the Wgs's public deelnemers); never nobody."""
+    if basis.intake_quorum == "all":
+        return orgs
+    present = frozenset(
+        m.org for n, m in state.members.items() if n not in state.leaving and m.role == "deelnemer"
+    )
+    return (orgs & present) or orgs
+
+
+def entitled(state: RoomState, basis: Grondslag, node: str) -> bool:
+    """Whether an invitee may enter the room (and so follow its chain): during an
+    intake a deelnemer (an intake organisation, or one consulted), never a derde;
+    after it, who the samenstelling named, or whoever the deciding organisations
+    consented to. A basis without an intake admits deelnemers on the chair's invite,
+    and derden with the consent its basis asks for (none, or an earlier release's)."""
+    invite = state.invited.get(node)
+    if invite is None:
+        return False
+    consents = state.consents.get(node, frozenset())
+    if not basis.intake_by or state.legacy:
+        return invite.role != "derde" or basis.third_party_consent <= consents
+    if state.phase == INTAKE:
+        return invite.role == "deelnemer"
+    if state.named.get(node) == invite.role:
+        return True
+    return deciding(state, basis, basis.third_party_consent) <= consents
+
+
+def _sealed(state: RoomState, sealed: Sealed, nodes: set[str], kind: str) -> RoomState:
+    """Intake content sealed to exactly ``nodes`` with their keys of the current epoch."""
+    if sealed.epoch != state.epoch:
+        raise StatementError("intake content is sealed for the current epoch")
+    wrapped = [n for n, _ in sealed.wraps]
+    if wrapped != sorted(set(wrapped)) or set(wrapped) != nodes:
+        raise IntakeError("intake content is sealed to the intake's organisations, and only them")
+    if sealed.item in state.items:
+        raise ChainReplayError("item id already used")
+    items = dict(state.items)
+    items[sealed.item] = (kind, sealed.epoch)
+    return replace(state, items=_frozen(items))
+
+
+def _ruling(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
+    data: RulingData = event.data
+    if state.phase != INTAKE or not basis.intake_by:
+        raise IntakeError("a ruling belongs to an intake")
+    expected = {ANALYSE: "beoordeling", VERZAMELEN: "samenstelling"}.get(state.stage or "")
+    if data.stage != expected:
+        raise IntakeError(f"the intake in stage {state.stage} takes no {data.stage}")
+    nodes = intake_nodes(state, basis)
+    present = {state.members[n].org for n in nodes if n in state.members} & basis.intake_by
+    required = deciding(state, basis, basis.intake_by)
+    if not required <= present:
+        raise IntakeError(f"not at the table yet: {', '.join(sorted(required - present))}")
+    if data.stage == "beoordeling":
+        if data.outcome is None or data.deelnemers or data.derden:
+            raise IntakeError("a beoordeling has an outcome and names nobody")
+        missing = required - state.assessments.keys()
+        if missing:
+            raise IntakeError(f"no assessment yet of {', '.join(sorted(missing))}")
+    else:
+        if data.outcome is not None:
+            raise IntakeError("a samenstelling names who joins, not an outcome")
+        for node in data.deelnemers:
+            if roster.member(node).org not in basis.deelnemers:
+                raise MembershipError(f"a {roster.member(node).org} node is no deelnemer")
+        if data.derden and not basis.third_parties:
+            raise MembershipError(f"{basis.id} admits no third parties")
+        for node in data.derden:
+            roster.member(node)
+            if node in data.deelnemers or node == state.chair:
+                raise MembershipError(f"{node} is named twice")
+    state = _sealed(state, data.sealed, nodes, "ruling")
+    ruling = Ruling(
+        event.seq, data.stage, data.outcome, data.deelnemers, data.derden, required, frozenset()
+    )
+    return replace(state, ruling=ruling)
+
+
+def _endorse(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
+    body: Endorse
+    body, org, state = _statement(state, event, roster, "endorse", limits)
+    ruling = state.ruling
+    if state.phase != INTAKE or ruling is None or ruling.done or body.ruling != ruling.seq:
+        raise IntakeError("this is not the ruling the intake waits for")
+    if org not in ruling.required:
+        raise IntakeError(f"a {org} node does not sign this ruling")
+    acting_for_verblijf(state.verblijf, basis, org, body, IntakeError)
+    _require_member(state, body.node, "endorse")
+    _fresh(body, ruling.seq, "endorsement")
+    if org in ruling.endorsed:
+        raise IntakeError(f"{org} already endorsed this ruling")
+    ruling = replace(ruling, endorsed=ruling.endorsed | {org})
+    state = replace(state, ruling=ruling)
+    if not ruling.done:
+        return state
+    state = replace(state, rulings=state.rulings + (ruling,))
+    if ruling.stage == "beoordeling":
+        return replace(state, stage=VERZAMELEN if ruling.outcome == "voorleggen" else AFGEWEZEN)
+    named = {n: "deelnemer" for n in ruling.deelnemers} | {n: "derde" for n in ruling.derden}
+    # who the samenstelling does not name leaves: a deelnemer only consulted, an
+    # invitation it did not confirm; the intake's organisations stay
+    keep = intake_nodes(state, basis) | named.keys()
+    invited = {n: i for n, i in state.invited.items() if named.get(n) == i.role}
+    joins = {n: k for n, k in state.joins.items() if n in invited or n in state.members}
+    leaving = state.leaving | {n for n in state.members if n not in keep}
+    return replace(
+        state,
+        phase=OPEN,
+        stage=None,
+        named=_frozen(named),
+        invited=_frozen(invited),
+        joins=_frozen(joins),
+        leaving=frozenset(leaving),
+    )
 
 
 def _invite(
@@ -371,6 +583,11 @@ def _invite(
         raise MembershipError(f"{basis.id} admits no third parties")
     if data.from_epoch != state.epoch + 1:
         raise MembershipError("an invite is for the next epoch")
+    if state.phase == INTAKE and basis.intake_by and not state.legacy:
+        if data.role == "derde":
+            raise IntakeError("a derde joins only after the intake's samenstelling")
+        if state.stage == AFGEWEZEN:
+            raise IntakeError("the case is not put to the casusoverleg")
     invited = dict(state.invited)
     invited[data.node] = Invite(data.node, target.org, data.role, data.from_epoch, event.seq)
     return replace(state, invited=_frozen(invited))
@@ -386,8 +603,10 @@ def _consent(
     acting_for_verblijf(state.verblijf, basis, org, body, ConsentError)
     _require_member(state, body.node, "consent")
     invite = state.invited.get(body.subject)
-    if invite is None or invite.role != "derde":
-        raise ConsentError(f"{body.subject} is not invited as a third party")
+    if invite is None:
+        raise ConsentError(f"{body.subject} is not invited")
+    if invite.role != "derde" and (not basis.intake_by or state.legacy or state.phase != OPEN):
+        raise ConsentError(f"{body.subject} is invited as a deelnemer that needs no consent")
     _fresh(body, invite.seq, "consent")
     given = state.consents.get(body.subject, frozenset())
     if org in given:
@@ -423,13 +642,8 @@ def admitted(state: RoomState, basis: Grondslag) -> dict[str, Member]:
     }
     for node, inv in state.invited.items():
         key = state.joins.get(node)
-        if key is None:
+        if key is None or not entitled(state, basis, node):
             continue
-        if inv.role == "derde":
-            if basis.intake_by and state.phase != OPEN:
-                continue
-            if not basis.third_party_consent <= state.consents.get(node, frozenset()):
-                continue
         members[node] = Member(node, inv.org, inv.role, key, inv.seq)
     return members
 
@@ -469,10 +683,10 @@ def _explain_epoch_mismatch(
 ) -> None:
     for node in sorted(listed.keys() - expected.keys()):
         invite = state.invited.get(node)
-        if invite is not None and invite.role == "derde" and node in state.joins:
-            if basis.intake_by and state.phase != OPEN:
+        if invite is not None and node in state.joins:
+            if basis.intake_by and state.phase == INTAKE:
                 raise IntakeError(f"{node}: a third party enters only after the intake")
-            raise ConsentError(f"{node} lacks the consent of gemeente, politie and OM")
+            raise ConsentError(f"{node} was not named by the intake and lacks its consent")
         raise MembershipError(f"{node} may not be a member of this epoch")
     for node in sorted(expected.keys() - listed.keys()):
         raise MembershipError(f"{node} is missing from the epoch")
@@ -564,11 +778,15 @@ def _close(
     outcome = event.data.outcome
     if outcome not in CLOSE_OUTCOMES[state.phase]:
         raise ChainStateError(f"outcome {outcome} does not fit a room in {state.phase}")
+    if state.stage == AFGEWEZEN and outcome != "niet_voorgelegd":
+        raise ChainStateError("the intake put the case aside: close it as niet_voorgelegd")
     return replace(state, phase=CLOSED, outcome=outcome, closed_at=event.time)
 
 
 _RULES = {
     "assess": _assess,
+    "ruling": _ruling,
+    "endorse": _endorse,
     "invite": _invite,
     "consent": _consent,
     "join": _join,

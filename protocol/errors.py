@@ -271,6 +271,8 @@ class NoticeError(RemoteProtocolError):
     handle it."""
 
     code = "notice.invalid"
+
+
 # --- information requests (protocol/inquiry.py) --------------------------------
 
 

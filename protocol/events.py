@@ -12,6 +12,7 @@ from .codec import (
     Int,
     List,
     Message,
+    Omit,
     Opt,
     Spec,
     Str,
@@ -30,7 +31,14 @@ OUTCOMES = ("afgeschaald", "overgedragen", "afgesloten", "niet_voorgelegd")
 #: keeps its signed bytes, so these still decode; the chain accepts them only when it
 #: replays stored history (``chain.apply`` with ``now=None``) and reads them as the new id.
 LEGACY_OUTCOMES = {"niet_opgenomen": "niet_voorgelegd"}
-VERDICTS = ("opnemen", "niet_opnemen")
+#: an intake assessment's view and a ``beoordeling`` ruling's outcome (Wet PGA art. 5 lid 3)
+VERDICTS = ("voorleggen", "niet_voorleggen")
+#: the verdicts of the plaintext assessments an earlier release put in the chain; they
+#: load from stored history only (``chain.apply`` with ``now=None``)
+LEGACY_VERDICTS = ("opnemen", "niet_opnemen")
+#: the two joint decisions of an intake: whether the case fits the law's purpose (lid 3),
+#: then who joins (lid 5)
+RULING_STAGES = ("beoordeling", "samenstelling")
 MEASURE_KINDS = ("strafrechtelijk", "bestuurlijk", "zorg")
 CRITERIA = (
     "geweldsbereidheid",
@@ -42,6 +50,8 @@ CRITERIA = (
 EVENT_KINDS = (
     "convene",
     "assess",
+    "ruling",
+    "endorse",
     "invite",
     "consent",
     "join",
@@ -90,16 +100,44 @@ Criteria.SPEC = _struct(Criteria, tuple((c, Opt(Int(0, 3))) for c in CRITERIA))
 
 
 @dataclass(frozen=True)
+class Sealed(Message):
+    """Content sealed to named members: ``ct`` under a fresh key, wrapped per node with
+    its room key of ``epoch`` (the intake's assessments and rulings, plan items)."""
+
+    item: bytes
+    epoch: int
+    ct: bytes
+    wraps: tuple[tuple[str, bytes], ...]
+
+
+Sealed.SPEC = _struct(
+    Sealed,
+    (
+        ("item", Bin(16)),
+        ("epoch", Int()),
+        ("ct", Bin(max_len=1 << 16, min_len=40)),
+        ("wraps", List(Tup(node_id, Bin(80)), MAX_ROOM_MEMBERS, 1)),
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Assess(Message):
-    t: str
-    v: int
+    """An intake organisation's assessment. Its scores, view and reasoning travel
+    sealed to the intake's organisations (``sealed``: an :class:`AssessContent`).
+    ``criteria`` and ``verdict`` are the plaintext of an earlier release, which only
+    stored history still carries (the wire order keeps their place)."""
+
+    t: str = "assess"
+    v: int = PROTOCOL_VERSION
     room: bytes
     seq: int
     node: str
     capacity: str | None
-    criteria: Criteria
-    verdict: str
+    criteria: Criteria | None = None
+    verdict: str | None = None
     time: int
+    sealed: Sealed | None = None
 
 
 Assess.SPEC = _struct(
@@ -111,8 +149,39 @@ Assess.SPEC = _struct(
         ("seq", seq_spec),
         ("node", node_id),
         ("capacity", capacity_spec),
-        ("criteria", Criteria.SPEC),
-        ("verdict", Str(16, choices=VERDICTS)),
+        ("criteria", Omit(Criteria.SPEC)),
+        ("verdict", Omit(Str(16, choices=LEGACY_VERDICTS))),
+        ("time", time_spec),
+        ("sealed", Omit(Sealed.SPEC)),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Endorse(Message):
+    """An intake organisation's signature under the ruling the chair put in the chain
+    at ``ruling`` (its seq): the eensluidende beoordeling or the samenstelling."""
+
+    t: str
+    v: int
+    room: bytes
+    seq: int
+    node: str
+    capacity: str | None
+    ruling: int
+    time: int
+
+
+Endorse.SPEC = _struct(
+    Endorse,
+    (
+        ("t", Const("endorse")),
+        ("v", Version(PROTOCOL_VERSION)),
+        ("room", room_id),
+        ("seq", seq_spec),
+        ("node", node_id),
+        ("capacity", capacity_spec),
+        ("ruling", Int(1)),
         ("time", time_spec),
     ),
 )
@@ -221,6 +290,7 @@ Mandate.SPEC = _struct(
 
 STATEMENT_SPECS: dict[str, Struct[Any]] = {
     "assess": Assess.SPEC,
+    "endorse": Endorse.SPEC,
     "consent": Consent.SPEC,
     "join": Join.SPEC,
     "leave": Leave.SPEC,
@@ -314,23 +384,33 @@ class RemoveData(Message):
 RemoveData.SPEC = _struct(RemoveData, (("node", node_id),))
 
 
+#: ``agenda`` and ``decision``: an item whose content is sealed for the epoch's members
+ItemData = Sealed
+
+
 @dataclass(frozen=True)
-class ItemData(Message):
-    """``agenda`` and ``decision``: an item whose content is encrypted for the epoch."""
+class RulingData(Message):
+    """``ruling``: a joint decision of the intake, proposed by the chair and in force
+    once every intake organisation endorsed it. ``beoordeling``: ``outcome`` says
+    whether the case is put to the casusoverleg (art. 5 lid 3); ``samenstelling``: the
+    deelnemers and derden that join (lid 5). The reasoning (and each derde's reason)
+    is sealed to the intake's organisations (a :class:`RulingContent`)."""
 
-    item: bytes
-    epoch: int
-    ct: bytes
-    wraps: tuple[tuple[str, bytes], ...]
+    stage: str
+    outcome: str | None
+    deelnemers: tuple[str, ...]
+    derden: tuple[str, ...]
+    sealed: Sealed
 
 
-ItemData.SPEC = _struct(
-    ItemData,
+RulingData.SPEC = _struct(
+    RulingData,
     (
-        ("item", Bin(16)),
-        ("epoch", Int()),
-        ("ct", Bin(max_len=1 << 16, min_len=40)),
-        ("wraps", List(Tup(node_id, Bin(80)), MAX_ROOM_MEMBERS, 1)),
+        ("stage", Str(16, choices=RULING_STAGES)),
+        ("outcome", Opt(Str(16, choices=VERDICTS))),
+        ("deelnemers", List(node_id, MAX_ROOM_MEMBERS, 0, strictly_sorted=True)),
+        ("derden", List(node_id, MAX_ROOM_MEMBERS, 0, strictly_sorted=True)),
+        ("sealed", Sealed.SPEC),
     ),
 )
 
@@ -353,6 +433,8 @@ DATA_SPECS: dict[str, Struct[Any]] = {
     "epoch": EpochData.SPEC,
     "remove": RemoveData.SPEC,
     "leave": StatementData.SPEC,
+    "ruling": RulingData.SPEC,
+    "endorse": StatementData.SPEC,
     "agenda": ItemData.SPEC,
     "decision": ItemData.SPEC,
     "close": CloseData.SPEC,
@@ -426,5 +508,51 @@ PlanItem.SPEC = _struct(
         ("measure", Opt(Str(16, choices=MEASURE_KINDS))),
         ("owner", Opt(node_id)),
         ("due", Opt(time_spec)),
+    ),
+)
+
+
+# --- intake content (sealed to the intake's organisations) ----------------------------
+
+MAX_REASONING = 8000  # characters
+
+
+@dataclass(frozen=True)
+class AssessContent(Message):
+    """An intake organisation's assessment: a score per criterion (absent: onbekend),
+    its view (voorleggen or not) and its reasoning; the criteria are not exhaustive."""
+
+    header: bytes
+    criteria: Criteria
+    verdict: str
+    reasoning: str
+
+
+AssessContent.SPEC = _struct(
+    AssessContent,
+    (
+        ("header", Bin(32)),
+        ("criteria", Criteria.SPEC),
+        ("verdict", Str(16, choices=VERDICTS)),
+        ("reasoning", Str(MAX_REASONING, 1)),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RulingContent(Message):
+    """A ruling's reasoning, and for a ``samenstelling`` the reason each derde is needed."""
+
+    header: bytes
+    reasoning: str
+    reasons: tuple[tuple[str, str], ...]
+
+
+RulingContent.SPEC = _struct(
+    RulingContent,
+    (
+        ("header", Bin(32)),
+        ("reasoning", Str(MAX_REASONING, 1)),
+        ("reasons", List(Tup(node_id, Str(2000, 1)), MAX_ROOM_MEMBERS)),
     ),
 )

@@ -205,9 +205,7 @@ def verify_inquiry(
     return inquiry
 
 
-def open_inquiry(
-    inquiry: Inquiry, *, me: str, room_key: BoxKeyPair, state: RoomState
-) -> Topic:
+def open_inquiry(inquiry: Inquiry, *, me: str, room_key: BoxKeyPair, state: RoomState) -> Topic:
     """Decrypt a verified inquiry with the asked node's room key for its epoch."""
     if inquiry.to != me:
         raise DecryptionError("not addressed to this node")

@@ -26,9 +26,18 @@ SEAL_OVERHEAD = 48  # ephemeral public key (32) + Poly1305 tag (16)
 
 PURPOSES = frozenset(
     {
-        "roster", "event", "statement", "share", "revoke", "receipt", "request", "boxkey",
-        "aanmelding", "notice",
-        "inquiry", "decline",
+        "roster",
+        "event",
+        "statement",
+        "share",
+        "revoke",
+        "receipt",
+        "request",
+        "boxkey",
+        "aanmelding",
+        "notice",
+        "inquiry",
+        "decline",
     }
 )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .chain import CLOSED, OPEN, Member, RoomState
+from .chain import ANALYSE, CLOSED, INTAKE, OPEN, VERZAMELEN, Member, RoomState, intake_nodes
 from .errors import (
     BasisNotDeclaredError,
     CapacityError,
@@ -51,9 +51,11 @@ def check_header(
         raise
     if basis_id not in state.bases:
         raise BasisNotDeclaredError(basis_id, side)
-    if state.phase != OPEN:
-        reason = "closed" if state.phase == CLOSED else "intake not complete"
-        raise RoomNotOpenError(reason, side)
+    if state.phase == CLOSED:
+        raise RoomNotOpenError("closed", side)
+    room_basis = registry.bases[state.room_basis]
+    if state.phase != OPEN and state.stage not in (ANALYSE, VERZAMELEN):
+        raise RoomNotOpenError("the case is not put to the casusoverleg", side)
     member = state.member_of(sender, epoch)
     if member is None or epoch > state.epoch:
         raise SenderNotMemberError(f"{sender} in epoch {epoch}", side)
@@ -77,6 +79,8 @@ def check_header(
             raise CategoryNotAllowedError(f"{cat} under {basis.id} for {member.org}", side)
     epoch_members = state.epochs[epoch]
     rcpts = list(recipients)
+    if state.phase == INTAKE:
+        _check_intake(state, room_basis, sender, cats, rcpts, side)
     if not rcpts:
         raise RecipientError("no recipients", side)
     for node in rcpts:
@@ -85,6 +89,31 @@ def check_header(
         if side == "sender" and node in state.leaving:
             raise RecipientError(f"{node} is leaving the room", side)
     return basis, member
+
+
+def _check_intake(
+    state: RoomState,
+    basis: Grondslag,
+    sender: str,
+    categories: list[str],
+    recipients: list[str],
+    side: str,
+) -> None:
+    """The intake's exchange (Wet PGA art. 5 lid 3-4): among the intake's organisations,
+    and with a deelnemer consulted on what it is asked (it answers the intake's
+    organisations only); before a positive beoordeling only the aanmelding's own kinds
+    of data."""
+    inner = intake_nodes(state, basis)
+    if sender not in inner:
+        outside = [n for n in recipients if n not in inner]
+        if outside:
+            raise RecipientError(f"{outside[0]}: a consulted deelnemer answers the intake", side)
+    if state.stage == ANALYSE and basis.analyse_categories is not None:
+        for cat in categories:
+            if cat not in basis.analyse_categories:
+                raise CategoryNotAllowedError(
+                    f"{cat} only after a positive beoordeling (Wet PGA art. 5 lid 4)", side
+                )
 
 
 def _allowed_categories(basis: Grondslag, member: Member) -> frozenset[str] | None:

@@ -46,6 +46,13 @@ class Grondslag:
     third_party_categories: frozenset[str] | None
     third_party_consent: frozenset[str]
     intake_by: frozenset[str]  # empty: no intake assessment
+    #: who of ``intake_by`` (and of ``third_party_consent``) must sign: ``all`` of them
+    #: (Wet PGA: burgemeester, politie and OM), or those ``present`` in the room (Wgs:
+    #: the public deelnemers at the table)
+    intake_quorum: str
+    #: what the intake may exchange before a positive beoordeling (Wet PGA art. 5 lid 3:
+    #: the aanmelding's own data); None: no narrower set than the basis's categories
+    analyse_categories: frozenset[str] | None
     #: the room names its gemeente van verblijf; the gemeente's part in the intake and
     #: the admission of derden belongs to that node, acting as burgemeester
     verblijf: bool
@@ -139,6 +146,9 @@ def _parse_basis(e: dict[str, Any]) -> Grondslag:
     intake = e["intake"]
     if intake and intake.get("unanimous") is not True:
         raise ValueError(f"{e['id']}: only a unanimous intake is supported")
+    quorum = intake.get("quorum", "all") if intake else "all"
+    if quorum not in ("all", "present"):
+        raise ValueError(f"{e['id']}: intake quorum {quorum!r}")
     return Grondslag(
         id=e["id"],
         title=e["title"],
@@ -162,6 +172,12 @@ def _parse_basis(e: dict[str, Any]) -> Grondslag:
         ),
         third_party_consent=frozenset(e["third_party_consent"]),
         intake_by=frozenset(intake["by"]) if intake else frozenset(),
+        intake_quorum=quorum,
+        analyse_categories=(
+            frozenset(intake["analyse_categories"])
+            if intake and intake.get("analyse_categories") is not None
+            else None
+        ),
         verblijf=bool(e["verblijf"]),
         requires_room=frozenset(e["requires_room"]),
         categories=frozenset(e["categories"]),
@@ -191,6 +207,8 @@ def _check_basis(b: Grondslag, orgs: dict[str, str], cats: dict[str, str]) -> No
         raise ValueError(f"{b.id}: unknown categories {sorted(used_cats - cats.keys())}")
     if b.retention_from not in (None, "last_processing", "first_processing"):
         raise ValueError(f"{b.id}: retention from {b.retention_from!r}")
+    if b.analyse_categories is not None and not b.analyse_categories <= b.categories:
+        raise ValueError(f"{b.id}: analyse categories outside the basis's categories")
     if b.third_party_categories is not None and not b.third_party_categories <= b.categories:
         raise ValueError(f"{b.id}: third-party categories outside the basis's categories")
     if set(b.supply_article) - b.requires_room:

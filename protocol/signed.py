@@ -29,6 +29,7 @@ PURPOSE_OF_TYPE = {
     "event": "event",
     "assess": "statement",
     "consent": "statement",
+    "endorse": "statement",
     "join": "statement",
     "leave": "statement",
     "mandate": "statement",

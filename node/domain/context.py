@@ -23,7 +23,7 @@ from node.store.db import Store
 from node.store.keystore import MasterKey
 from protocol.chain import RoomState
 from protocol.keys import NodeIdentity, digest
-from protocol.registry import Registry
+from protocol.registry import Grondslag, Registry, registry_for
 from protocol.roster import Roster
 
 Clock = Callable[[], float]
@@ -65,6 +65,10 @@ class Context:
     def state(self, room: bytes) -> RoomState:
         """The room's current state; ``NotFoundError`` for a room this node does not hold."""
         return require(self.rooms.state(room, self.now()))
+
+    def basis(self, state: RoomState) -> Grondslag:
+        """The room's basis under the registry version its convene pinned."""
+        return registry_for(state.registry, self.registry).bases[state.room_basis]
 
     def enqueue(self, peer: str, kind: str, room: bytes | None, envelope: bytes) -> None:
         """Queue an envelope for ``peer`` (inside the caller's transaction)."""

@@ -33,12 +33,12 @@ from protocol.events import (
     StatementData,
 )
 from protocol.keys import BoxKeyPair
-from protocol.registry import Grondslag, Registry
+from protocol.registry import Grondslag, Registry, registry_for
 from protocol.revocation import former_member
 from protocol.signed import Signed
 from protocol.verblijf import VERBLIJF_CAPACITY, verify_mandate
 
-MEMBERSHIP_KINDS = ("join", "consent", "remove", "leave", "assess")
+MEMBERSHIP_KINDS = ("join", "consent", "remove", "leave", "assess", "endorse")
 """Events after which the chair checks whether a new epoch is due."""
 
 
@@ -50,13 +50,8 @@ def followers(registry: Registry, state: RoomState) -> set[str]:
     consent is complete, so that it never sees the intake before it is admitted. A
     node removed earlier follows no more.
     """
-    basis = registry.bases[state.room_basis]
-    invited = {
-        node
-        for node, invite in state.invited.items()
-        if invite.role != "derde"
-        or basis.third_party_consent <= state.consents.get(node, frozenset())
-    }
+    basis = registry_for(state.registry, registry).bases[state.room_basis]
+    invited = {node for node in state.invited if chain.entitled(state, basis, node)}
     return set(state.members) | set(state.leaving) | invited
 
 
@@ -148,7 +143,7 @@ class Membership:
         return when
 
     def _maybe_epoch(self, state: RoomState) -> RoomState:
-        basis = self.ctx.registry.bases[state.room_basis]
+        basis = self.ctx.basis(state)
         admitted = chain.admitted(state, basis)
         if admitted == dict(state.members) and not state.leaving:
             return state
@@ -291,7 +286,7 @@ class Membership:
         """The room's basis, for an action only a member may take."""
         if self.ctx.me not in state.members:
             raise NotAllowedError("this node is not (yet) a member of the room")
-        return self.ctx.registry.bases[state.room_basis]
+        return self.ctx.basis(state)
 
     def statement(
         self, staff: Staff, state: RoomState, kind: str, body: Any, **detail: Any

@@ -77,9 +77,7 @@ class Node:
         self.plan = Plan(ctx, self.members)
         self.closure = Closure(ctx, self.members)
         self.receipts = Receipts(ctx)
-        self.inbox = Inbox(
-            ctx, self.members, self.closure, self.receipts, inquiries=self.inquiries
-        )
+        self.inbox = Inbox(ctx, self.members, self.closure, self.receipts, inquiries=self.inquiries)
         self.meldingen = Meldingen(ctx)
         self.aanmeldingen = Aanmeldingen(ctx, self.members)
         self.closure.closed_hooks.append(self.aanmeldingen.room_closed)

@@ -178,9 +178,7 @@ def inbox_envelopes(store: Store) -> int:
 def room_aanmelding(store: Store, room: bytes) -> dict[str, Any] | None:
     """The aanmelding a room was convened from at this node: its id and aanmelder,
     and whether the aanmelder was told it was not put to the casusoverleg."""
-    row = store.row(
-        "SELECT id, aanmelder, notice_at FROM aanmeldingen WHERE room = ?", (room,)
-    )
+    row = store.row("SELECT id, aanmelder, notice_at FROM aanmeldingen WHERE room = ?", (room,))
     if row is None:
         return None
     aid = bytes(row["id"]).hex()

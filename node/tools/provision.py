@@ -231,7 +231,8 @@ def add_member(
             "valid_from": now - 86400,
             "valid_until": now + valid_years * YEAR,
             "retired": old.get("retired", []) if old else [],
-            "serves": sorted(set(serves)) if serves is not None
+            "serves": sorted(set(serves))
+            if serves is not None
             else (old.get("serves", []) if old else []),
         }
     )

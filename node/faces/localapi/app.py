@@ -21,10 +21,13 @@ from node.faces.localapi.rooms import (
     assess,
     consent,
     convene,
+    endorse,
     grant_mandate,
+    intake,
     invite,
     list_rooms,
     remove,
+    ruling,
     show_room,
 )
 from node.faces.localapi.route import NODE, OUTBOX, route
@@ -63,6 +66,9 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_post("/v1/rooms/{room}/invite", route(invite))
     r.add_post("/v1/rooms/{room}/remove", route(remove))
     r.add_post("/v1/rooms/{room}/assess", route(assess))
+    r.add_post("/v1/rooms/{room}/ruling", route(ruling))
+    r.add_post("/v1/rooms/{room}/endorse", route(endorse))
+    r.add_get("/v1/rooms/{room}/intake", route(intake))
     r.add_post("/v1/rooms/{room}/consent", route(consent))
     r.add_post("/v1/rooms/{room}/shares", route(share))
     r.add_get("/v1/rooms/{room}/shares/{share}", route(view))

@@ -14,7 +14,7 @@ from node.faces.localapi.timeline import CHAIN_VIEWS
 from node.store import outbox as queue
 from node.store import reports
 from protocol.chain import RoomState
-from protocol.events import CRITERIA
+from protocol.events import CRITERIA, RULING_STAGES, VERDICTS
 from protocol.keys import fingerprint
 
 
@@ -116,7 +116,11 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "members": members,
         "invited": [dict(node_info(n), role=i.role) for n, i in sorted(state.invited.items())],
         "former_members": former,
-        "assessments": {org: v for org, (v, _) in state.assessments.items()},
+        "stage": state.stage,
+        # who assessed: the scores and views are sealed (GET .../intake)
+        "assessments": {org: v or "vastgelegd" for org, (v, _) in state.assessments.items()},
+        "ruling": _ruling_summary(state),
+        "named": dict(state.named),
         "consents": {n: sorted(c) for n, c in state.consents.items()},
         "shares": shares,
         "plan": plan_items,
@@ -150,6 +154,17 @@ def _shares(request: web.Request, who: Staff, room: bytes) -> list[dict[str, Any
     return shares
 
 
+def _ruling_summary(state: RoomState) -> dict[str, Any] | None:
+    r = state.ruling
+    if r is None:
+        return None
+    return {
+        "seq": r.seq, "stage": r.stage, "outcome": r.outcome, "deelnemers": list(r.deelnemers),
+        "derden": list(r.derden), "required": sorted(r.required), "endorsed": sorted(r.endorsed),
+        "in_force": r.done,
+    }  # fmt: skip
+
+
 def _since_epoch(state: RoomState, node: str) -> int:
     return min((e for e, members in state.epochs.items() if node in members), default=0)
 
@@ -177,8 +192,56 @@ async def assess(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     criteria: dict[str, int | None] = {c: given.get(c) for c in CRITERIA}
     if not all(v is None or (type(v) is int and 0 <= v <= 3) for v in criteria.values()):
         raise BadRequest("criteria: each 0 (geen zorg) to 3 (ernstige zorg), or null (onbekend)")
-    node.intake.assess(who, room, str(body["verdict"]), criteria)
+    verdict, reasoning = body.get("verdict"), body.get("reasoning")
+    if verdict not in VERDICTS:
+        raise BadRequest(f"verdict: one of {', '.join(VERDICTS)}")
+    if not isinstance(reasoning, str) or not reasoning.strip():
+        raise BadRequest("reasoning: the reasons for this assessment")
+    node.intake.assess(who, room, verdict, criteria, reasoning)
     return {"room": room.hex(), "ok": True}
+
+
+async def ruling(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    """The chair proposes the beoordeling or the samenstelling."""
+    node = request.app[NODE]
+    room = room_of(request, who)
+    stage, outcome, reasoning = body.get("stage"), body.get("outcome"), body.get("reasoning")
+    if stage not in RULING_STAGES:
+        raise BadRequest(f"stage: one of {', '.join(RULING_STAGES)}")
+    if stage == "beoordeling" and outcome not in VERDICTS:
+        raise BadRequest(f"outcome: one of {', '.join(VERDICTS)}")
+    if stage == "samenstelling" and outcome is not None:
+        raise BadRequest("outcome: only for the beoordeling")
+    if not isinstance(reasoning, str) or not reasoning.strip():
+        raise BadRequest("reasoning: the reasons for this decision")
+    deelnemers = body.get("deelnemers", [])
+    derden = body.get("derden", {})
+    if not isinstance(deelnemers, list) or not all(isinstance(n, str) for n in deelnemers):
+        raise BadRequest("deelnemers: a list of node ids")
+    if not isinstance(derden, dict) or not all(
+        isinstance(n, str) and isinstance(r, str) for n, r in derden.items()
+    ):
+        raise BadRequest("derden: a map of node id to the reason it is needed")
+    seq = node.intake.rule(
+        who, room, stage=stage, outcome=outcome, deelnemers=deelnemers, derden=derden,
+        reasoning=reasoning,
+    )  # fmt: skip
+    return {"room": room.hex(), "seq": seq}
+
+
+async def endorse(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    room = room_of(request, who)
+    seq = body.get("ruling")
+    if seq is not None and type(seq) is not int:
+        raise BadRequest("ruling: the seq of the ruling you sign")
+    node.intake.endorse(who, room, seq)
+    return {"room": room.hex(), "ok": True}
+
+
+async def intake(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
+    node = request.app[NODE]
+    return node.intake.view(who, room_of(request, who))
 
 
 async def consent(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

@@ -46,7 +46,7 @@ def timeline(node: Node, room: bytes) -> list[dict[str, Any]]:
     """The room's chain events in order, with only what is safe and useful to show.
 
     ``by`` is the node that signed: the chair for its own events, the member for a
-    statement it signed (``assess``, ``consent``, ``join``, ``leave``) that the chair
+    statement it signed (``assess``, ``endorse``, ``consent``, ``join``, ``leave``) that the chair
     put in the chain. Never content (plan items are encrypted; only their ids show),
     keys or signatures.
     """
@@ -61,8 +61,10 @@ def timeline(node: Node, room: bytes) -> list[dict[str, Any]]:
             inner = decode(data.statement, Signed.SPEC)
             statement = decode(inner.body, STATEMENT_SPECS[event.kind])
             by = inner.signer
-            if event.kind == "assess":
+            if event.kind == "assess":  # the verdict only of an earlier release's plaintext
                 detail = {"org": orgs.get(by, "?"), "verdict": statement.verdict}
+            elif event.kind == "endorse":
+                detail = {"org": orgs.get(by, "?"), "ruling": statement.ruling}
             elif event.kind == "consent":
                 detail = {"org": orgs.get(by, "?"), "subject": statement.subject}
             else:
@@ -73,6 +75,11 @@ def timeline(node: Node, room: bytes) -> list[dict[str, Any]]:
             detail = {"node": data.node, "role": data.role}
         elif event.kind == "epoch":
             detail = {"epoch": data.epoch, "members": [m.node for m in data.members]}
+        elif event.kind == "ruling":
+            detail = {
+                "stage": data.stage, "outcome": data.outcome, "deelnemers": list(data.deelnemers),
+                "derden": list(data.derden),
+            }  # fmt: skip
         elif event.kind == "remove":
             detail = {"node": data.node}
         elif event.kind in ("agenda", "decision"):
