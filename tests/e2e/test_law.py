@@ -79,10 +79,10 @@ def test_the_law_at_the_table(federation: Cluster) -> None:
     assert not seats["anderstad"]["verblijf"]
 
     # another gemeente's burgemeester is at the table but takes no part in the intake
-    assess = ("room", "assess", CASE, "--verdict", "opnemen", "--criteria", "ideologie=2")
-    assert refusal(c, "anderstad", *assess) == "node.not_allowed"
-    for node in ("gemeente", "politie", "om"):
-        c.cli(node, *assess)
+    assess = ("room", "assess", CASE, "--verdict", "voorleggen", "--score", "ideologie=2")
+    assert refusal(c, "anderstad", *assess, "--reasoning", "Zorgen.") == "node.not_allowed"
+    c.intake("zvh", CASE, named=("anderstad", "reclassering"))
+    assert refusal(c, "anderstad", "room", "endorse", CASE) == "node.not_allowed"
     c.wait_for("the room open", lambda: all(phase(c, n) == "open" for n in NODES if n != "ggz"))
 
     # the ZVH supplies nothing in its own name (Wet PGA art. 3 lid 1 is exhaustive)
