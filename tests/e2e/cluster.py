@@ -309,3 +309,19 @@ def pga_room(
         yield c
     finally:
         c.stop_all()
+
+
+@contextlib.contextmanager
+def staffed(root: Path, nodes: dict[str, str]) -> Iterator[Cluster]:
+    """A running federation with a staff member ``mw-NODE`` (intake role) logged in at
+    every node, stopped afterwards whatever happens."""
+    c = Cluster(root, dict(nodes))
+    c.setup()
+    c.start_all()
+    try:
+        for node in nodes:
+            c.add_staff(node, f"mw-{node}", f"functie {node}")
+            c.login(node, f"mw-{node}")
+        yield c
+    finally:
+        c.stop_all()

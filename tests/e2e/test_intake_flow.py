@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from cluster import Cluster
+from cluster import Cluster, staffed
 
 from node.apiclient import ApiClient, ApiError
 from node.faces.localapi.app import create_local_app
@@ -60,16 +60,8 @@ MARKERS = {
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    c = Cluster(tmp_path_factory.mktemp("intake"), dict(PARTNERS))
-    c.setup()
-    c.start_all()
-    try:
-        for node in PARTNERS:
-            c.add_staff(node, f"mw-{node}", f"functie {node}")
-            c.login(node, f"mw-{node}")
+    with staffed(tmp_path_factory.mktemp("intake"), PARTNERS) as c:
         yield c
-    finally:
-        c.stop_all()
 
 
 def refusal(c: Cluster, node: str, *args: str, stdin: str = "") -> str:
@@ -232,7 +224,7 @@ def every_get(c: Cluster, node: str, room: str, shares: list[str]) -> dict[str, 
         "share": shares + [s["id"] for s in doc["shares"]],
         "request": [r["id"] for r in doc["requests"]] or ["0" * 32],
         "melding": ["1"],
-        "id": [a["id"] for a in api.get("/v1/aanmeldingen")["aanmeldingen"]] or ["0" * 32],
+        "aanmelding": [a["id"] for a in api.get("/v1/aanmeldingen")["aanmeldingen"]] or ["0" * 32],
     }
     answers: dict[str, str] = {}
     for route in app.router.routes():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cluster import Cluster
+from cluster import Cluster, staffed
 
 pytestmark = pytest.mark.slow
 
@@ -30,16 +30,8 @@ WHY = ("--justification", "Noodzakelijk voor de weging; geen lichter middel.")
 
 @pytest.fixture(scope="module")
 def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    c = Cluster(tmp_path_factory.mktemp("law"), dict(NODES))
-    c.setup()
-    c.start_all()
-    try:
-        for node in NODES:
-            c.add_staff(node, f"mw-{node}", f"functie {node}")
-            c.login(node, f"mw-{node}")
+    with staffed(tmp_path_factory.mktemp("law"), NODES) as c:
         yield c
-    finally:
-        c.stop_all()
 
 
 def refusal(c: Cluster, node: str, *args: str, stdin: str = "") -> str:

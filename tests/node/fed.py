@@ -50,6 +50,24 @@ def make_federation(root: Path, nodes: dict[str, str], now: int) -> Federation:
     return Federation(root, dict(nodes), ports, authority)
 
 
+def add_staff(nodes: dict[str, Any], name: str = "mw-{node}") -> dict[str, Any]:
+    """A staff member with the intake role at every node, acting as its capacity."""
+    from node.domain import staff as staffmod
+
+    return {
+        n: staffmod.add(
+            node.store,
+            name.format(node=n),
+            f"{n} · functie",
+            "lange-wachtzin-1",
+            intake=True,
+            now=node.now(),
+            capacity=capacity_of(node),
+        )  # fmt: skip
+        for n, node in nodes.items()
+    }
+
+
 def capacity_of(node: Any) -> str | None:
     """The capacity a test node's staff act in: a gemeente's as burgemeester."""
     return "burgemeester" if node.config.org == "gemeente" else None

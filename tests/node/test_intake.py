@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fed import capacity_of, make_federation
+from fed import add_staff, make_federation
 from test_review import Meeting
 
 from node.app import open_node
@@ -37,18 +37,7 @@ def m(tmp_path: Path) -> Iterator[Meeting]:
     """A pga-r room in intake (stage analyse): the three and reclassering, consulted."""
     fed = make_federation(tmp_path, NODES, int(time.time()))
     nodes = {n: open_node(fed.config(n)) for n in NODES}
-    staff = {
-        n: staffmod.add(
-            nodes[n].store,
-            f"mw-{n}",
-            f"{n} · functie",
-            "lange-wachtzin-1",
-            intake=True,
-            now=nodes[n].now(),
-            capacity=capacity_of(nodes[n]),
-        )  # fmt: skip
-        for n in NODES
-    }
+    staff = add_staff(nodes)
     g = nodes["gemeente"]
     state = g.members.convene(
         staff["gemeente"], case="RAD-2026-071", purpose="Weging", bases=["pga-r", "wpg-20"],
