@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from node.apiclient import ApiClient
-from node.tools.cli import intake
 from node.tools.cli.common import (
     Subparsers,
     Undelivered,
@@ -20,6 +19,7 @@ from node.tools.cli.common import (
     parse_time,
     resolve_room,
 )
+from node.tools.cli.intake import assess, endorse, room_lines, rule, show
 from protocol.events import CRITERIA, OUTCOMES, RULING_STAGES, VERDICTS
 
 #: what each ``room`` action needs besides its name (``list`` needs nothing)
@@ -153,10 +153,10 @@ def share_arguments(s: argparse.ArgumentParser, required: bool = True) -> None:
 # --- room ------------------------------------------------------------------------------------
 
 INTAKE_ACTIONS = {
-    "assess": intake.assess,
-    "rule": intake.rule,
-    "endorse": intake.endorse,
-    "intake": intake.show,
+    "assess": assess,
+    "rule": rule,
+    "endorse": endorse,
+    "intake": show,
 }
 
 
@@ -235,7 +235,7 @@ def _room_text(doc: dict[str, Any]) -> str:
     for m in doc.get("former_members", []):
         done = "deletion confirmed" if m["deletion_confirmed"] else "deletion not confirmed"
         lines.append(f"  {m['node']:<14} {m['org']:<13} former member, {done}")
-    lines.extend(intake.room_lines(doc))
+    lines.extend(room_lines(doc))
     lines.append("shares:")
     for s in doc["shares"]:
         state = " ".join(f"{p}:{st}" for p, st in sorted(s["deliveries"].items()))
