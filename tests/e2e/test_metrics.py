@@ -95,6 +95,8 @@ def test_metrics_health_and_reachability_follow_the_partners(
     c, base = cluster
     c.add_staff("zvh", "anna", "casusregisseur")
     c.login("zvh", "anna")
+    c.add_staff("politie", "piet", "wijkagent")  # assigned to the room when invited
+    c.login("politie", "piet")
     token = (c.data("zvh") / "session.token").read_text().strip()
     api = ApiClient(c.data("zvh") / "api.sock", token)
 
