@@ -218,9 +218,10 @@ class Cluster:
             time.sleep(every)
         raise TimeoutError(f"waited {timeout}s for {what}; last: {last!r}")
 
-    def open_pga_room(self, case: str, staff: dict[str, str]) -> None:
+    def open_pga_room(self, case: str, staff: dict[str, str], named: tuple[str, ...] = ()) -> None:
         """Staff at every node, a PGA-R room convened by gemeente with politie and OM
-        invited, and the intake done: the room is open at every node."""
+        invited, and the intake done (its samenstelling names ``named``): the room is
+        open at every node."""
         for node, name in staff.items():
             self.add_staff(node, name, f"functie {node}")
             self.login(node, name)
@@ -228,10 +229,62 @@ class Cluster:
         self.cli("gemeente", "room", "invite", case, "politie")
         self.cli("gemeente", "room", "invite", case, "om")
         self.wait_for("members", lambda: len(self.room("om", case)["members"]) == 3)
-        for node in staff:
-            self.cli(node, "room", "assess", case, "--verdict", "opnemen")
+        self.intake("gemeente", case, named=named)
+
+    # -- the intake (Wet PGA art. 5) ---------------------------------------------------------
+
+    def assess(self, node: str, room: str, verdict: str = "voorleggen", *more: str) -> None:
+        """``node``'s sealed assessment (``more``: further arguments, e.g. its reasoning)."""
+        reasoning = () if "--reasoning" in more else ("--reasoning", f"Weging van {node}.")
+        self.cli(node, "room", "assess", room, "--verdict", verdict,
+                 "--score", "ideologie=2", "--score", "geweldsbereidheid=onbekend",
+                 *reasoning, *more)  # fmt: skip
+
+    def rule(self, chair: str, room: str, *args: str) -> int:
+        """The chair proposes a ruling (``args``: ``--stage ...``); returns its seq."""
+        if "--reasoning" not in args:
+            args = (*args, "--reasoning", "Eensluidend besluit van de intake.")
+        return int(self.json(chair, "room", "rule", room, *args)["seq"])
+
+    def endorse(self, room: str, seq: int, deciders: tuple[str, ...]) -> None:
+        """Each of ``deciders`` endorses ruling ``seq`` once its node holds it."""
+        for node in deciders:
+            self.wait_for(
+                f"ruling {seq} at {node}",
+                lambda n=node: (self.room(n, room).get("ruling") or {}).get("seq") == seq,  # type: ignore[misc]
+            )
+            self.cli(node, "room", "endorse", room, "--ruling", str(seq))
         self.wait_for(
-            "open room", lambda: all(self.room(n, case)["phase"] == "open" for n in staff)
+            f"ruling {seq} in force",
+            lambda: all(self.room(n, room)["ruling"]["in_force"] for n in deciders),
+        )
+
+    def intake(
+        self,
+        chair: str,
+        room: str,
+        *,
+        deciders: tuple[str, ...] = ("gemeente", "politie", "om"),
+        named: tuple[str, ...] = (),
+    ) -> None:
+        """A positive intake: ``deciders`` assess and endorse the beoordeling
+        ``voorleggen``, then a samenstelling naming ``named`` (``node`` a deelnemer,
+        ``node=reason`` a derde); the room is open at every decider afterwards."""
+        for node in deciders:
+            self.assess(node, room)
+        self.wait_for(
+            "the assessments at the chair",
+            lambda: len(self.room(chair, room)["assessments"]) == len(set(deciders)),
+        )
+        seq = self.rule(chair, room, "--stage", "beoordeling", "--outcome", "voorleggen")
+        self.endorse(room, seq, deciders)
+        names: list[str] = []
+        for n in named:
+            names += ["--derde", n] if "=" in n else ["--deelnemer", n]
+        seq = self.rule(chair, room, "--stage", "samenstelling", *names)
+        self.endorse(room, seq, deciders)
+        self.wait_for(
+            "open room", lambda: all(self.room(n, room)["phase"] == "open" for n in deciders)
         )
 
     def room(self, node: str, room: str) -> dict[str, Any]:
@@ -240,7 +293,11 @@ class Cluster:
 
 @contextlib.contextmanager
 def pga_room(
-    root: Path, nodes: dict[str, str], case: str, staff: dict[str, str]
+    root: Path,
+    nodes: dict[str, str],
+    case: str,
+    staff: dict[str, str],
+    named: tuple[str, ...] = (),
 ) -> Iterator[Cluster]:
     """A running federation with an open PGA-R room (``Cluster.open_pga_room``),
     stopped afterwards whatever happens."""
@@ -248,7 +305,23 @@ def pga_room(
     c.setup()
     c.start_all()
     try:
-        c.open_pga_room(case, staff)
+        c.open_pga_room(case, staff, named)
+        yield c
+    finally:
+        c.stop_all()
+
+
+@contextlib.contextmanager
+def staffed(root: Path, nodes: dict[str, str]) -> Iterator[Cluster]:
+    """A running federation with a staff member ``mw-NODE`` (intake role) logged in at
+    every node, stopped afterwards whatever happens."""
+    c = Cluster(root, dict(nodes))
+    c.setup()
+    c.start_all()
+    try:
+        for node in nodes:
+            c.add_staff(node, f"mw-{node}", f"functie {node}")
+            c.login(node, f"mw-{node}")
         yield c
     finally:
         c.stop_all()

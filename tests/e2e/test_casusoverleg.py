@@ -102,20 +102,11 @@ def test_a_whole_casusoverleg(meeting: Cluster) -> None:
     deelnemers = {"gemeente", "politie", "om", "zvh", "reclassering"}
     c.wait_for("the deelnemers in the room", lambda: members(c, "reclassering") == deelnemers)
 
-    # unanimous intake by gemeente, politie and OM opens the room
-    with pytest.raises(Exception, match="not open"):
+    # the intake of gemeente (as burgemeester), politie and OM: politiegegevens only
+    # after a positive beoordeling (Wet PGA art. 5 lid 4)
+    with pytest.raises(Exception, match="positive beoordeling"):
         c.cli("politie", "share", CASE, *SHARES["politie"], "--justification", "x", stdin="x")
-    for node in ("gemeente", "politie", "om"):
-        c.cli(
-            node,
-            "room",
-            "assess",
-            CASE,
-            "--verdict",
-            "opnemen",
-            "--criteria",
-            "geweldsbereidheid=2,ideologie=3,sociale_relaties=2",
-        )
+    c.intake("zvh", CASE, named=("reclassering",))
     c.wait_for(
         "the room to open", lambda: all(c.room(n, CASE)["phase"] == "open" for n in deelnemers)
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cluster import Cluster
+from cluster import Cluster, staffed
 
 pytestmark = pytest.mark.slow
 
@@ -30,16 +30,8 @@ WHY = ("--justification", "Noodzakelijk voor de weging; geen lichter middel.")
 
 @pytest.fixture(scope="module")
 def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    c = Cluster(tmp_path_factory.mktemp("law"), dict(NODES))
-    c.setup()
-    c.start_all()
-    try:
-        for node in NODES:
-            c.add_staff(node, f"mw-{node}", f"functie {node}")
-            c.login(node, f"mw-{node}")
+    with staffed(tmp_path_factory.mktemp("law"), NODES) as c:
         yield c
-    finally:
-        c.stop_all()
 
 
 def refusal(c: Cluster, node: str, *args: str, stdin: str = "") -> str:
@@ -79,10 +71,10 @@ def test_the_law_at_the_table(federation: Cluster) -> None:
     assert not seats["anderstad"]["verblijf"]
 
     # another gemeente's burgemeester is at the table but takes no part in the intake
-    assess = ("room", "assess", CASE, "--verdict", "opnemen", "--criteria", "ideologie=2")
-    assert refusal(c, "anderstad", *assess) == "node.not_allowed"
-    for node in ("gemeente", "politie", "om"):
-        c.cli(node, *assess)
+    assess = ("room", "assess", CASE, "--verdict", "voorleggen", "--score", "ideologie=2")
+    assert refusal(c, "anderstad", *assess, "--reasoning", "Zorgen.") == "node.not_allowed"
+    c.intake("zvh", CASE, named=("anderstad", "reclassering"))
+    assert refusal(c, "anderstad", "room", "endorse", CASE) == "node.not_allowed"
     c.wait_for("the room open", lambda: all(phase(c, n) == "open" for n in NODES if n != "ggz"))
 
     # the ZVH supplies nothing in its own name (Wet PGA art. 3 lid 1 is exhaustive)

@@ -1,8 +1,9 @@
 """Health, metrics and the partners' reachability, from a real node process.
 
 zvh runs with its metrics endpoint on (``CASUSNET_METRICS``) and chairs a wgs
-room (the ZVH is the samenwerkingsverband); politie joins and is then stopped; om is
-invited but never started; gemeente is in the roster and never contacted.
+room (the ZVH is the samenwerkingsverband); politie joins, judges the intake and is
+then stopped; om is invited (named by the samenstelling) but never started; gemeente
+is in the roster and never contacted.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def test_metrics_health_and_reachability_follow_the_partners(
     c, base = cluster
     c.add_staff("zvh", "anna", "casusregisseur")
     c.login("zvh", "anna")
+    c.add_staff("politie", "piet", "wijkagent")  # assigned to the room when invited
+    c.login("politie", "piet")
     token = (c.data("zvh") / "session.token").read_text().strip()
     api = ApiClient(c.data("zvh") / "api.sock", token)
 
@@ -108,6 +111,8 @@ def test_metrics_health_and_reachability_follow_the_partners(
     c.cli("zvh", "room", "invite", CASE, "politie")
     c.cli("zvh", "room", "invite", CASE, "om")
     c.wait_for("politie joined", lambda: len(c.room("zvh", CASE)["members"]) == 2)
+    # the public deelnemers at the table judge the melding (Wgs art. 2.31): politie
+    c.intake("zvh", CASE, deciders=("politie",), named=("om",))
     c.stop("politie")
     c.cli("zvh", "plan", "add", CASE, "--title", "Signalen.", "--measure", "zorg",
           "--owner", "politie", "--due", "2027-01-15")  # fmt: skip

@@ -40,7 +40,7 @@ def ciphertext(envelope: bytes) -> bytes:
 
 
 def test_a_removed_member_deletes_confirms_and_hears_the_close(tmp_path: Path) -> None:
-    with pga_room(tmp_path, NODES, CASE, STAFF) as c:
+    with pga_room(tmp_path, NODES, CASE, STAFF, named=("rvdk",)) as c:
         share = c.json(
             "politie", "share", CASE, "--basis", "wpg-20", "--categories", "politie,signalen",
             "--agreement-ref", "WPG20-2026-011", "--justification",
@@ -81,7 +81,7 @@ def test_a_removed_member_deletes_confirms_and_hears_the_close(tmp_path: Path) -
         shown = c.cli("gemeente", "room", "show", CASE).stdout
         assert "former member, deletion confirmed" in shown
 
-        # the meeting goes on without OM (RvdK joins), then closes
+        # the meeting goes on without OM (RvdK, named by the samenstelling, joins), then closes
         c.add_staff("rvdk", "ruud", "raadsonderzoeker")
         c.login("rvdk", "ruud")
         c.cli("gemeente", "room", "invite", CASE, "rvdk")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,91 @@ def make_federation(root: Path, nodes: dict[str, str], now: int) -> Federation:
     return Federation(root, dict(nodes), ports, authority)
 
 
+def add_staff(nodes: dict[str, Any], name: str = "mw-{node}") -> dict[str, Any]:
+    """A staff member with the intake role at every node, acting as its capacity."""
+    from node.domain import staff as staffmod
+
+    return {
+        n: staffmod.add(
+            node.store,
+            name.format(node=n),
+            f"{n} · functie",
+            "lange-wachtzin-1",
+            intake=True,
+            now=node.now(),
+            capacity=capacity_of(node),
+        )  # fmt: skip
+        for n, node in nodes.items()
+    }
+
+
 def capacity_of(node: Any) -> str | None:
     """The capacity a test node's staff act in: a gemeente's as burgemeester."""
     return "burgemeester" if node.config.org == "gemeente" else None
+
+
+# --- the intake (Wet PGA art. 5) -----------------------------------------------------------
+
+INTAKE_SCORES = {"geweldsbereidheid": 2, "ideologie": 3, "identificatie": None}
+
+
+def intake_steps(
+    nodes: dict[str, Any],
+    staff: dict[str, Any],
+    room: bytes,
+    *,
+    chair: str,
+    deciders: tuple[str, ...] = ("gemeente", "politie", "om"),
+    deelnemers: tuple[str, ...] = (),
+    derden: dict[str, str] | None = None,
+) -> Iterator[tuple[str, Callable[[], bool]]]:
+    """A positive intake, step by step: each decider's sealed assessment, the
+    beoordeling ``voorleggen`` endorsed by all, the samenstelling naming ``deelnemers``
+    and ``derden`` endorsed by all. Yields (what, done) where the deliveries must land
+    before the next step: a driver pumps (or waits) until ``done()``."""
+
+    def state(n: str) -> Any:
+        return nodes[n].rooms.state(room, nodes[n].now())
+
+    for n in deciders:
+        nodes[n].intake.assess(
+            staff[n], room, "voorleggen", INTAKE_SCORES, f"Beoordeling van {n}: voorleggen."
+        )
+    yield "the assessments at the chair", lambda: len(state(chair).assessments) == len(deciders)
+    seq = nodes[chair].intake.rule(
+        staff[chair], room, stage="beoordeling", outcome="voorleggen", deelnemers=(),
+        derden={}, reasoning="Eensluidend: voorleggen.",
+    )  # fmt: skip
+    yield from _endorsed(nodes, staff, room, seq, deciders, state)
+    seq = nodes[chair].intake.rule(
+        staff[chair], room, stage="samenstelling", outcome=None, deelnemers=deelnemers,
+        derden=derden or {}, reasoning="Samenstelling van het casusoverleg.",
+    )  # fmt: skip
+    yield from _endorsed(nodes, staff, room, seq, deciders, state)
+
+
+def _endorsed(
+    nodes: dict[str, Any],
+    staff: dict[str, Any],
+    room: bytes,
+    seq: int,
+    deciders: tuple[str, ...],
+    state: Callable[[str], Any],
+) -> Iterator[tuple[str, Callable[[], bool]]]:
+    yield (
+        f"ruling {seq} at the deciders",
+        lambda: all(state(n).ruling is not None and state(n).ruling.seq == seq for n in deciders),
+    )
+    for n in deciders:
+        nodes[n].intake.endorse(staff[n], room, seq)
+    yield (
+        f"ruling {seq} in force",
+        lambda: all(any(r.seq == seq for r in state(n).rulings) for n in deciders),
+    )
+
+
+def run_intake(pump: Callable[[], None], steps: Iterator[tuple[str, Callable[[], bool]]]) -> None:
+    """Drive :func:`intake_steps` with a synchronous ``pump`` of the outboxes."""
+    for what, done in steps:
+        pump()
+        assert done(), what

@@ -22,7 +22,7 @@ import nacl.utils
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
-from fed import Federation, capacity_of, make_federation
+from fed import Federation, capacity_of, intake_steps, make_federation
 
 from node.app import create_app, open_node
 from node.domain import staff as staffmod
@@ -166,10 +166,8 @@ async def meeting(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Mee
             "politie and om in the room",
             lambda: all(m.state(n) and set(m.state(n).members) == set(MEMBERS) for n in MEMBERS),
         )
-        for n in MEMBERS:
-            nodes[n].intake.assess(
-                staff[n], m.room, "opnemen", {"ideologie": 2, "sociale_relaties": 1}
-            )
+        for what, done in intake_steps(nodes, staff, m.room, chair="gemeente"):
+            await until(what, done)
         await until("the room to open", lambda: all(m.state(n).phase == "open" for n in MEMBERS))
         await m.settled()
         yield m

@@ -215,7 +215,16 @@ async def test_the_timeline_shows_the_chain_without_content_or_keys(
     assert events[0][2]["case"] == test_review.CASE
     assert ("invite", "gemeente", {"node": "politie", "role": "deelnemer"}) in events
     assert ("join", "politie", {"node": "politie"}) in events
-    assert ("assess", "om", {"org": "om", "verdict": "opnemen"}) in events
+    # the assessment's view and scores are sealed: the timeline shows who, not what
+    assert ("assess", "om", {"org": "om", "verdict": None}) in events
+    rulings = [(by, d) for kind, by, d in events if kind == "ruling"]
+    assert [d["stage"] for _, d in rulings] == ["beoordeling", "samenstelling"]
+    assert rulings[0] == (
+        "gemeente",
+        {"stage": "beoordeling", "outcome": "voorleggen", "deelnemers": [], "derden": []},
+    )
+    beoordeling = events.index(("ruling", *rulings[0]))  # the timeline's seq is its index
+    assert ("endorse", "om", {"org": "om", "ruling": beoordeling}) in events
     assert ("invite", "gemeente", {"node": "ggz", "role": "derde"}) in events
     assert ("consent", "politie", {"org": "politie", "subject": "ggz"}) in events
     assert ("join", "ggz", {"node": "ggz"}) in events

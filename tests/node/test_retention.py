@@ -109,7 +109,9 @@ async def test_closure_waits_for_the_grace_period_then_revokes_and_shreds(
             == 1
         ),
     )
-    zvh.closure.close(chair, room, "afgeschaald")
+    # no public deelnemer at this table judges the case (Wgs art. 2.31 lid 2): the room
+    # is still in intake, where a deelnemer consulted may answer the chair; it closes so
+    zvh.closure.close(chair, room, "afgesloten")
     await until("ggz sees the close", lambda: ggz.rooms.state(room, ggz.now()).phase == "closed")
 
     retention.run_once(ggz)  # within the grace period: nothing happens yet

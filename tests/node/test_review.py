@@ -26,7 +26,7 @@ import nacl.utils
 import pytest
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
-from fed import Federation, capacity_of, make_federation
+from fed import Federation, capacity_of, intake_steps, make_federation, run_intake
 
 from node.app import create_app, open_node
 from node.domain import retention
@@ -118,7 +118,8 @@ class Meeting:
 
 @pytest.fixture
 def meeting(tmp_path: Path) -> Iterator[Meeting]:
-    """gemeente convenes a pga-r room with politie and OM; the intake opens it.
+    """gemeente convenes a pga-r room with politie and OM; the intake opens it (its
+    samenstelling names rvdk as deelnemer).
 
     rvdk and ggz are in the roster but not in the room.
     """
@@ -148,10 +149,8 @@ def meeting(tmp_path: Path) -> Iterator[Meeting]:
     for n in ("politie", "om"):
         g.members.invite(staff["gemeente"], m.room, n, "deelnemer")
     m.pump()
-    scores = {"geweldsbereidheid": 3, "ideologie": 2, "identificatie": 3}
-    for n in MEMBERS:
-        nodes[n].intake.assess(staff[n], m.room, "opnemen", scores)
-    m.pump()
+    # the samenstelling names rvdk, which joins when invited later
+    run_intake(m.pump, intake_steps(nodes, staff, m.room, chair="gemeente", deelnemers=("rvdk",)))
     assert all(m.state(n).phase == "open" for n in MEMBERS)
     yield m
     for node in nodes.values():

@@ -79,7 +79,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
             "fingerprint": fingerprint(m.sign) if m else None,
         }
 
-    basis = node.registry.bases.get(state.room_basis)
+    basis = node.ctx.basis(state)  # under the registry version the room pinned
     on_behalf = bool(basis and node_info(state.chair)["org"] in basis.chair_on_behalf)
     members = [
         dict(

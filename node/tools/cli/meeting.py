@@ -19,14 +19,18 @@ from node.tools.cli.common import (
     parse_time,
     resolve_room,
 )
-from protocol.events import CRITERIA
+from node.tools.cli.intake import assess, endorse, room_lines, rule, show
+from protocol.events import CRITERIA, OUTCOMES, RULING_STAGES, VERDICTS
 
 #: what each ``room`` action needs besides its name (``list`` needs nothing)
 ROOM_NEEDS: dict[str, tuple[str, ...]] = {
     "list": (),
     "convene": ("case",),
     "show": ("room",),
-    "assess": ("room", "verdict"),
+    "assess": ("room", "verdict", "reasoning"),
+    "rule": ("room", "stage", "reasoning"),
+    "endorse": ("room",),
+    "intake": ("room",),
     "invite": ("room", "node"),
     "remove": ("room", "node"),
     "consent": ("room", "subject"),
@@ -36,7 +40,11 @@ ROOM_NEEDS: dict[str, tuple[str, ...]] = {
 
 
 def add_parsers(sub: Subparsers) -> None:
-    s = sub.add_parser("room", help="rooms: list, convene, show, assess, invite, consent, close")
+    s = sub.add_parser(
+        "room",
+        help="rooms: list, convene, show, the intake (assess, rule, endorse, intake), invite, "
+        "consent, close",
+    )
     s.add_argument("action", choices=list(ROOM_NEEDS))
     s.add_argument("room", nargs="?", help="room id (prefix) or case reference")
     s.add_argument("node", nargs="?", help="node to invite or remove")
@@ -48,13 +56,33 @@ def add_parsers(sub: Subparsers) -> None:
     )
     s.add_argument("--meeting", help="meeting time, YYYY-MM-DDTHH:MM")
     s.add_argument("--aanmelding", help="convene: from this aanmelding (its case and verblijf)")
-    s.add_argument("--verdict", choices=["opnemen", "niet_opnemen"])
-    s.add_argument("--criteria", help=f"name=0..3 or name=onbekend, of: {', '.join(CRITERIA)}")
+    s.add_argument("--verdict", choices=VERDICTS, help="assess: put to the casusoverleg or not")
+    s.add_argument(
+        "--score",
+        action="append",
+        metavar="NAME=SCORE",
+        help=f"assess: a criterion 0..3 or onbekend (repeat), of: {', '.join(CRITERIA)}",
+    )
+    s.add_argument("--criteria", help="assess: the scores comma-separated (NAME=SCORE,...)")
+    s.add_argument("--reasoning", help="assess, rule: the reasoning (sealed to the intake)")
+    s.add_argument("--stage", choices=RULING_STAGES, help="rule: which joint decision")
+    s.add_argument(
+        "--deelnemer", action="append", metavar="NODE", help="rule samenstelling: (repeat)"
+    )
+    s.add_argument(
+        "--derde",
+        action="append",
+        metavar="NODE=REASON",
+        help="rule samenstelling: a derde and why it is needed (repeat)",
+    )
+    s.add_argument("--ruling", type=int, metavar="SEQ", help="endorse: the ruling you read")
     s.add_argument("--role", default="deelnemer", choices=["deelnemer", "derde"])
-    s.add_argument("--subject", help="third party to consent to")
+    s.add_argument("--subject", help="consent: the derde, or a deelnemer not named")
     s.add_argument("--staff", help="staff member to assign")
     s.add_argument(
-        "--outcome", choices=["afgeschaald", "overgedragen", "afgesloten", "niet_voorgelegd"]
+        "--outcome",
+        choices=[*OUTCOMES, *VERDICTS],
+        help="close: how the room ends; rule --stage beoordeling: voorleggen|niet_voorleggen",
     )
     s.set_defaults(func=cmd_room)
 
@@ -124,6 +152,13 @@ def share_arguments(s: argparse.ArgumentParser, required: bool = True) -> None:
 
 # --- room ------------------------------------------------------------------------------------
 
+INTAKE_ACTIONS = {
+    "assess": assess,
+    "rule": rule,
+    "endorse": endorse,
+    "intake": show,
+}
+
 
 def cmd_room(args: argparse.Namespace) -> None:
     api = client(args)
@@ -142,8 +177,8 @@ def cmd_room(args: argparse.Namespace) -> None:
     if args.action == "show":
         doc = api.get(f"/v1/rooms/{room}")
         out(args, doc, lambda: _room_text(doc))
-    elif args.action == "assess":
-        _assess(args, api, room)
+    elif args.action in INTAKE_ACTIONS:
+        INTAKE_ACTIONS[args.action](args, api, room)
     else:
         body, text = _room_post(args)
         out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
@@ -200,8 +235,7 @@ def _room_text(doc: dict[str, Any]) -> str:
     for m in doc.get("former_members", []):
         done = "deletion confirmed" if m["deletion_confirmed"] else "deletion not confirmed"
         lines.append(f"  {m['node']:<14} {m['org']:<13} former member, {done}")
-    if doc["assessments"]:
-        lines.append("intake: " + ", ".join(f"{k} {v}" for k, v in doc["assessments"].items()))
+    lines.extend(room_lines(doc))
     lines.append("shares:")
     for s in doc["shares"]:
         state = " ".join(f"{p}:{st}" for p, st in sorted(s["deliveries"].items()))
@@ -211,21 +245,6 @@ def _room_text(doc: dict[str, Any]) -> str:
     if doc["phase"] == "closed":
         lines.append("closed receipts from: " + ", ".join(doc["closed_receipts"]))
     return "\n".join(lines)
-
-
-def _assess(args: argparse.Namespace, api: ApiClient, room: str) -> None:
-    try:
-        criteria = dict(kv.split("=", 1) for kv in csv(args.criteria))
-        scores = {k: None if v == "onbekend" else int(v) for k, v in criteria.items()}
-    except ValueError:
-        raise UsageError(
-            "--criteria: name=score pairs, e.g. ideologie=2,zelfredzaamheid=1"
-        ) from None
-    unknown = set(criteria) - set(CRITERIA)
-    if unknown:
-        raise UsageError(f"unknown criteria {sorted(unknown)}; use {', '.join(CRITERIA)}")
-    doc = api.post(f"/v1/rooms/{room}/assess", {"verdict": args.verdict, "criteria": scores})
-    out(args, doc, f"assessment '{args.verdict}' sent")
 
 
 def _room_post(args: argparse.Namespace) -> tuple[dict[str, str], str]:
@@ -240,6 +259,8 @@ def _room_post(args: argparse.Namespace) -> tuple[dict[str, str], str]:
         case "assign":
             return {"staff": args.staff}, f"{args.staff} assigned"
         case "close":
+            if args.outcome not in OUTCOMES:
+                raise UsageError(f"room close: --outcome {'|'.join(OUTCOMES)}")
             return (
                 {"outcome": args.outcome},
                 f"room closed ({args.outcome}); shares are being revoked",

@@ -28,7 +28,6 @@ STATE = "demo.json"
 MARKER = ".casusnet-demo"  # written first: a folder with it may be deleted by --reset
 FEDERATION = "demoregio"
 CHAIR = "gemeente"  # the TUI the demo opens: the gemeente van verblijf chairs itself
-SCRIPT_CHAIR = "zvh"  # the headless meeting: the ZVH chairs on the burgemeester's behalf
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,13 @@ PARTNERS = (
     Partner("ggz", "GGZ Demoland", "greet", "psychiater"),
 )
 NODES = tuple(p.node for p in PARTNERS)
-#: the Wet PGA deelnemers at the demo's table (the ZVH chairs but is none, art. 3 lid 1)
-DEELNEMERS = ("gemeente", "politie", "om", "reclassering")
+#: the headless meeting: the burgemeester, politie and OM judge reclassering's aanmelding
+#: (Wet PGA art. 5); the gemeente van verblijf convenes and chairs; the samenstelling
+#: names reclassering and GGZ (derde). The ZVH is not at this table.
 INTAKE = ("gemeente", "politie", "om")
+AANMELDER = "reclassering"
 DERDE = "ggz"
+TABLE = (*INTAKE, AANMELDER, DERDE)
 
 
 class DemoError(CasusnetError):

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from node.tools.demo.folder import NODES
+from node.tools.demo.folder import TABLE
 from node.tools.demo.script import Meeting
 from node.tools.demo.session import StepFailed
 from node.tools.demo.texts import TEXT
@@ -56,10 +56,7 @@ def summary(meeting: Meeting) -> str:
 
 def _share_rows(meeting: Meeting) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = [tuple(meeting.say("share_head").split("|"))]
-    for node in NODES:
-        share_id = meeting.shares.get(node)
-        if share_id is None:
-            continue
+    for node, share_id in meeting.shares:
         doc = meeting.room_at(node)
         share = next(s for s in doc["shares"] if s["id"] == share_id and s["own"])
         states = share["deliveries"]
@@ -82,9 +79,9 @@ def _share_rows(meeting: Meeting) -> list[tuple[str, ...]]:
 
 def _node_rows(meeting: Meeting) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = [tuple(meeting.say("node_head").split("|"))]
-    for node in NODES:
+    for node in TABLE:
         doc = meeting.room_at(node)
-        others = set(meeting.members.get(node, NODES)) - {node}
+        others = set(meeting.members.get(node, TABLE)) - {node}
         got = set(doc["closed_receipts"]) & others
         rows.append((node, doc["phase"], f"{len(got)}/{len(others)}"))
     return rows

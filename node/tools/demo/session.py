@@ -19,6 +19,7 @@ from node.apiclient import ApiClient, ApiError, NodeUnreachable
 from node.tools.demo.texts import STEPS
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 
 
 class StepFailed(Exception):
@@ -114,9 +115,9 @@ class Session:
         doc: dict[str, Any] = self.api[node].get(f"/v1/rooms/{self.room}")
         return doc
 
-    def parallel(self, fn: Callable[[str], T], nodes: tuple[str, ...] | list[str]) -> list[T]:
-        with ThreadPoolExecutor(len(nodes)) as pool:
-            return list(pool.map(fn, nodes))
+    def parallel(self, fn: Callable[[Item], T], items: tuple[Item, ...] | list[Item]) -> list[T]:
+        with ThreadPoolExecutor(len(items)) as pool:
+            return list(pool.map(fn, items))
 
 
 def states(deliveries: dict[str, str]) -> str:

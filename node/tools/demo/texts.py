@@ -53,25 +53,45 @@ TEXT = {
 STEPS = {
     "meeting": ("casusoverleg {case}", "casusoverleg {case}"),
     "login": ("inloggen bij zes nodes", "logging in at six nodes"),
-    "mandate": (
-        "de burgemeester (gemeente van verblijf) mandateert de ZVH-procesregisseur voor {case}",
-        "the burgemeester (gemeente van verblijf) mandates the ZVH's procesregisseur for {case}",
+    "melding": (
+        "register van meldingen: de gemeente legt een melding van school vast; opvolging "
+        "aanmelding {case}",
+        "register of meldingen: the gemeente records a melding from a school; followed up "
+        "as aanmelding {case}",
+    ),
+    "aanmelding": (
+        "reclassering meldt {case} aan bij de gemeente van verblijf (Wet PGA art. 5 lid 1)",
+        "reclassering registers {case} with the gemeente van verblijf (Wet PGA art. 5 lid 1)",
     ),
     "convene": (
-        "ZVH maakt casusoverleg {case} aan namens de burgemeester (Wet PGA; Wpg en Wjsg)",
-        "ZVH creates casusoverleg {case} on the burgemeester's behalf (Wet PGA; Wpg and Wjsg)",
+        "gemeente maakt het casusoverleg aan vanuit de aanmelding; politie en OM aan tafel "
+        "voor de intake",
+        "gemeente convenes the casusoverleg from the aanmelding; politie and OM at the table "
+        "for the intake",
     ),
-    "invite": (
-        "gemeente, politie, OM en reclassering uitgenodigd als deelnemer en toegetreden",
-        "gemeente, politie, OM and reclassering invited as deelnemer, and joined",
+    "exchange": (
+        "analyse: gemeente verstrekt de signalen aan politie en OM (pga-r)",
+        "analyse: gemeente supplies the signalen to politie and OM (pga-r)",
     ),
     "assess": (
-        "eensluidende beoordeling: burgemeester, politie en OM kiezen 'opnemen'; casusoverleg open",
-        "joint assessment: burgemeester, politie and OM choose 'opnemen'; casusoverleg open",
+        "burgemeester, politie en OM leggen elk hun beoordeling vast (versleuteld, met motivering)",
+        "burgemeester, politie and OM each record their assessment (sealed, with a reasoning)",
     ),
-    "derde": (
-        "GGZ uitgenodigd als derde; na instemming van burgemeester, politie en OM aan tafel",
-        "GGZ invited as derde; at the table after burgemeester, politie and OM consented",
+    "beoordeling": (
+        "eensluidende beoordeling 'voorleggen', ondertekend door burgemeester, politie en OM",
+        "joint beoordeling 'voorleggen', endorsed by burgemeester, politie and OM",
+    ),
+    "verzamelen": (
+        "verzamelen (art. 5 lid 4): politie verstrekt politiegegevens (wpg-20) aan gemeente en OM",
+        "gathering (art. 5 lid 4): politie supplies politiegegevens (wpg-20) to gemeente and OM",
+    ),
+    "samenstelling": (
+        "samenstelling: reclassering als deelnemer, GGZ als derde (met reden); ondertekend",
+        "samenstelling: reclassering as deelnemer, GGZ as derde (with its reason); endorsed",
+    ),
+    "admit": (
+        "reclassering en GGZ uitgenodigd; zonder verdere instemming aan tafel (genoemd)",
+        "reclassering and GGZ invited; at the table without further consent (named)",
     ),
     "share": (
         "{node} verstrekt op grond van {basis} ({categories})",
@@ -88,8 +108,8 @@ STEPS = {
         "integraal plan van aanpak: strafrechtelijk (OM), bestuurlijk (gemeente), zorg (GGZ)",
     ),
     "close": (
-        "ZVH sluit het casusoverleg af (afgeschaald)",
-        "ZVH closes the casusoverleg (afgeschaald)",
+        "gemeente sluit het casusoverleg af (afgeschaald)",
+        "gemeente closes the casusoverleg (afgeschaald)",
     ),
     "deleted": (
         "elke partner trekt in: elke verstrekking bij elke ontvanger verwijderd",
