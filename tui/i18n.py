@@ -99,6 +99,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "delivery.delivered": ("ontvangen", "delivered"),
     "delivery.revoked": ("ingetrokken", "revoked"),
     "delivery.deleted": ("verwijderd ✓", "deleted ✓"),
+    "verdict.voorleggen": ("voorleggen", "put to the casusoverleg"),
+    "verdict.niet_voorleggen": ("niet voorleggen", "not put to the casusoverleg"),
+    # an earlier release's verdicts, still in the timeline of rooms it opened
     "verdict.opnemen": ("opnemen", "take up"),
     "verdict.niet_opnemen": ("niet opnemen", "do not take up"),
     "outcome.afgeschaald": ("afgeschaald", "scaled down"),
@@ -206,6 +209,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.invited": ("uitgenodigd", "invited"),
     "room.share": ("Verstrekken", "Share"),
     "room.assess": ("Weging", "Assess"),
+    "room.rule": ("Besluit", "Decide"),
+    "room.endorse": ("Ondertekenen", "Sign"),
     "room.invite": ("Uitnodigen", "Invite"),
     "room.consent": ("Instemmen", "Consent"),
     "room.plan": ("Maatregel", "Measure"),
@@ -224,42 +229,155 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Afgesloten: inhoud wordt ingetrokken en verwijderd.",
         "Closed: content is being revoked and deleted.",
     ),
-    # intake
-    "intake.col.org": ("Organisatie", "Organisation"),
-    "intake.col.verdict": ("Oordeel", "Verdict"),
-    "intake.waiting": ("nog niet gewogen", "not yet assessed"),
-    "intake.open_when": (
-        "De casus gaat open voor verstrekkingen zodra {orgs} allen 'opnemen' hebben gewogen.",
-        "The case opens for sharing once {orgs} have all assessed 'take up'.",
+    # intake (Wet PGA art. 5 lid 3-5): the intake view
+    "intake.no_intake": ("Deze grondslag kent geen intake.", "This basis has no intake."),
+    "intake.stage": ("Fase: {stage}", "Stage: {stage}"),
+    "intake.stage.analyse": ("analyse van de aanmelding", "analysis of the aanmelding"),
+    "intake.stage.verzamelen": (
+        "verzamelen na positieve beoordeling",
+        "collecting after a positive beoordeling",
+    ),
+    "intake.stage.afgewezen": ("niet voorgelegd", "not put to the casusoverleg"),
+    "intake.stage.afgerond": ("afgerond", "completed"),
+    "intake.next.assess": (
+        "Wacht op de weging van {orgs} (toets w).",
+        "Waiting for the weging of {orgs} (key w).",
+    ),
+    "intake.next.rule_analyse": (
+        "Alle wegingen zijn vastgelegd: de voorzitter stelt de eensluidende beoordeling voor (toets b).",
+        "Every weging is recorded: the chair proposes the eensluidende beoordeling (key b).",
+    ),
+    "intake.next.rule_verzamelen": (
+        "De voorzitter stelt de samenstelling voor: wie deelneemt en welke derden (toets b).",
+        "The chair proposes the samenstelling: who joins and which third parties (key b).",
+    ),
+    "intake.next.sign_beoordeling": (
+        "De beoordeling wacht op de ondertekening van {orgs} (toets o).",
+        "The beoordeling waits for the signature of {orgs} (key o).",
+    ),
+    "intake.next.sign_samenstelling": (
+        "De samenstelling wacht op de ondertekening van {orgs} (toets o).",
+        "The samenstelling waits for the signature of {orgs} (key o).",
+    ),
+    "intake.next.close": (
+        "Niet voorgelegd aan het casusoverleg: de voorzitter sluit af met 'niet voorgelegd' (toets s).",
+        "Not put to the casusoverleg: the chair closes with 'not put to the casusoverleg' (key s).",
+    ),
+    "intake.next.invite": (
+        "Intake afgerond. Genoemd maar nog niet uitgenodigd: {nodes} (toets i).",
+        "Intake completed. Named but not yet invited: {nodes} (key i).",
     ),
     "intake.is_open": ("Intake afgerond: de casus is open.", "Intake complete: the case is open."),
-    "intake.no_intake": ("Deze grondslag kent geen intake.", "This basis has no intake."),
+    "intake.weging": ("Weging per organisatie", "Weging per organisation"),
+    "intake.no_weging": ("{org}: nog geen weging", "{org}: no weging yet"),
+    "intake.weging_sealed": ("{org}: weging vastgelegd {at}", "{org}: weging recorded {at}"),
+    "intake.weging_of": ("{org}: {view} (vastgelegd {at})", "{org}: {view} (recorded {at})"),
+    "intake.reasoning": ("Motivering: {text}", "Reasoning: {text}"),
+    "intake.rulings": ("Besluiten", "Decisions"),
+    "intake.ruling.beoordeling": (
+        "Eensluidende beoordeling: {outcome}",
+        "Eensluidende beoordeling: {outcome}",
+    ),
+    "intake.ruling.samenstelling": (
+        "Samenstelling: deelnemers {deelnemers}; derden {derden}",
+        "Samenstelling: participants {deelnemers}; third parties {derden}",
+    ),
+    "intake.ruling.in_force": ("van kracht", "in force"),
+    "intake.ruling.pending": ("ter ondertekening", "awaiting signatures"),
+    "intake.ruling.replaced": ("vervangen", "replaced"),
+    "intake.reason_derde": ("Reden {node}: {reason}", "Reason for {node}: {reason}"),
+    "intake.signed": (
+        "Ondertekend door {signed}; nog niet door {unsigned}",
+        "Signed by {signed}; not yet by {unsigned}",
+    ),
+    "intake.signed_all": ("Ondertekend door {signed}", "Signed by {signed}"),
+    "intake.exchange": ("Uitwisseling tijdens de intake", "Exchange during the intake"),
+    "intake.exchange_none": ("nog geen verstrekkingen", "no verstrekkingen yet"),
+    "intake.exchange_line": (
+        "{id} {at} van {sender}, op grond van {basis}: {categories}",
+        "{id} {at} from {sender}, under {basis}: {categories}",
+    ),
+    "intake.burgemeester": ("de burgemeester", "the burgemeester"),
+    "intake.unreadable": (
+        "De wegingen en besluiten van de intake zijn alleen zichtbaar voor {orgs}.",
+        "The intake's wegingen and decisions are visible only to {orgs}.",
+    ),
     "intake.consents": (
-        "Instemming voor derden (toets t)",
-        "Consent for third parties (key t)",
+        "Instemming met toelating (toets t)",
+        "Consent to admission (key t)",
     ),
     "intake.consent_line": (
         "{subject} ({role}): instemming van {given}; nodig: {needed}",
         "{subject} ({role}): consent from {given}; needed: {needed}",
     ),
-    "assess.title": ("Weging vastleggen: {case}", "Record the assessment: {case}"),
+    "intake.not_now": (
+        "Er is nu geen besluit over de intake te nemen.",
+        "There is no intake decision to take now.",
+    ),
+    "assess.title": ("Weging vastleggen: {case}", "Record the weging: {case}"),
     "assess.criteria": (
         "Criteria van de wet (zorg: 0 geen – 3 ernstig; of onbekend)",
         "The law's criteria (concern: 0 none – 3 grave; or unknown)",
     ),
-    "assess.verdict": ("Oordeel", "Verdict"),
-    "assess.submit": ("Weging versturen", "Send assessment"),
-    "assess.done": ("Weging verstuurd.", "Assessment sent."),
-    "assess.not_yours": (
-        "Uw organisatie ({org}) weegt niet bij deze casus.",
-        "Your organisation ({org}) does not assess this case.",
+    "assess.verdict": ("Standpunt", "View"),
+    "assess.reasoning": ("Motivering (verplicht)", "Reasoning (required)"),
+    "assess.no_reasoning": (
+        "Geef de motivering van uw weging.",
+        "Give the reasoning for your weging.",
+    ),
+    "assess.submit": ("Weging versturen", "Send weging"),
+    "assess.done": ("Weging verstuurd.", "Weging sent."),
+    "assess.not_now": (
+        "De weging hoort bij de analyse van de aanmelding; die is voorbij.",
+        "The weging belongs to the analysis of the aanmelding, which is over.",
+    ),
+    "ruling.title_beoordeling": (
+        "Eensluidende beoordeling voorstellen: {case}",
+        "Propose the eensluidende beoordeling: {case}",
+    ),
+    "ruling.title_samenstelling": (
+        "Samenstelling voorstellen: {case}",
+        "Propose the samenstelling: {case}",
+    ),
+    "ruling.outcome": ("Beoordeling", "Beoordeling"),
+    "ruling.deelnemers": ("Deelnemers", "Participants"),
+    "ruling.derden": ("Incidentele derden", "Incidental third parties"),
+    "ruling.reason": ("Reden dat {node} nodig is (verplicht)", "Why {node} is needed (required)"),
+    "ruling.no_reason": ("Geef de reden dat {node} nodig is.", "Give the reason {node} is needed."),
+    "ruling.reasoning": ("Motivering (verplicht)", "Reasoning (required)"),
+    "ruling.no_reasoning": (
+        "Geef de motivering van het besluit.",
+        "Give the reasoning for the decision.",
+    ),
+    "ruling.note": (
+        "Het besluit geldt zodra {orgs} het ondertekenen.",
+        "The decision is in force once {orgs} sign it.",
+    ),
+    "ruling.submit": ("Voorstellen", "Propose"),
+    "ruling.done": (
+        "Besluit voorgesteld; het wacht op ondertekening.",
+        "Decision proposed; it awaits signatures.",
+    ),
+    "endorse.title": ("Besluit ondertekenen: {case}", "Sign the decision: {case}"),
+    "endorse.ask": (
+        "Ondertekent u namens {org} dit besluit?",
+        "Do you sign this decision on behalf of {org}?",
+    ),
+    "endorse.submit": ("Ondertekenen", "Sign"),
+    "endorse.done": ("Besluit ondertekend.", "Decision signed."),
+    "endorse.none": (
+        "Er wacht geen besluit op de ondertekening van uw organisatie.",
+        "No decision awaits your organisation's signature.",
     ),
     "consent.none": (
-        "Er wacht geen derde op uw instemming.",
-        "No third party awaits your consent.",
+        "Er wacht geen partner op uw instemming.",
+        "No partner awaits your consent.",
     ),
     "consent.done": ("Instemming voor {subject} verstuurd.", "Consent for {subject} sent."),
-    "consent.ask": ("Instemmen met toelating van {subject}?", "Consent to admitting {subject}?"),
+    "consent.ask": (
+        "Instemmen met toelating van {subject} als {role}?",
+        "Consent to admitting {subject} as {role}?",
+    ),
     "invite.title": ("Partner uitnodigen", "Invite a partner"),
     "invite.node": ("Partner", "Partner"),
     "invite.role": ("Rol", "Role"),
@@ -273,7 +391,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.invite": ("{node} uitgenodigd ({role})", "{node} invited ({role})"),
     "event.join": ("toegetreden", "joined"),
     "event.epoch": ("nieuwe samenstelling {epoch}", "new composition {epoch}"),
-    "event.assess": ("weging: {verdict}", "assessment: {verdict}"),
+    "event.assess": ("weging vastgelegd", "weging recorded"),
+    "event.assess_legacy": ("weging: {verdict}", "weging: {verdict}"),
+    "event.ruling": ("besluit intake voorgesteld: {stage}", "intake decision proposed: {stage}"),
+    "event.endorse": ("besluit #{ruling} ondertekend", "decision #{ruling} signed"),
+    "ruling.stage.beoordeling": ("eensluidende beoordeling", "eensluidende beoordeling"),
+    "ruling.stage.samenstelling": ("samenstelling", "samenstelling"),
     "event.consent": ("instemming voor {subject}", "consent for {subject}"),
     "event.remove": ("{node} verwijderd", "{node} removed"),
     "event.leave": ("vertrokken uit het casusoverleg", "left the case meeting"),
@@ -813,6 +936,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
         "       integraal plan, intrekking\n"
         "  d  verstrekken   w  weging          t  instemmen   i  uitnodigen\n"
+        "  b  besluit intake (voorzitter)     o  besluit ondertekenen\n"
         "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
         "  Enter  verstrekking lezen    a  audit    v  informatieverzoeken\n"
         "Formulieren\n"
@@ -831,6 +955,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
         "       revocation\n"
         "  d  share         w  assess          t  consent     i  invite\n"
+        "  b  intake decision (chair)         o  sign the decision\n"
         "  m  measure       x  export plan     s  close       r  revoke\n"
         "  Enter  read a share          a  audit    v  information requests\n"
         "Forms\n"

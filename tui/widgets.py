@@ -63,6 +63,14 @@ def choice(options: Any, **kw: Any) -> Any:
     return Select(options, compact=True, **kw)
 
 
+def words(prefix: str, values: Any, **kw: Any) -> Any:
+    """A drop-down of protocol values shown in the catalogue's words (``verdict.…``),
+    the first chosen."""
+    values = list(values)
+    return choice([(t(f"{prefix}.{v}"), v) for v in values], value=values[0],
+                  allow_blank=False, **kw)  # fmt: skip
+
+
 class Picks(SelectionList[str]):
     """A selection list whose boxes read without colour: ``X`` ticked, blank not."""
 

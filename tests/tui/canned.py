@@ -80,7 +80,19 @@ ROOM_DOC: dict[str, Any] = {
     "closed_at": None,
     "members": MEMBERS,
     "invited": [],
-    "assessments": {"gemeente": "opnemen", "politie": "opnemen", "om": "opnemen"},
+    "stage": None,
+    "assessments": {"gemeente": "vastgelegd", "politie": "vastgelegd", "om": "vastgelegd"},
+    "ruling": {
+        "seq": 10,
+        "stage": "samenstelling",
+        "outcome": None,
+        "deelnemers": ["reclassering", "zvh"],
+        "derden": [],
+        "required": ["gemeente", "om", "politie"],
+        "endorsed": ["gemeente", "om", "politie"],
+        "in_force": True,
+    },  # fmt: skip
+    "named": {"reclassering": "deelnemer", "zvh": "deelnemer"},
     "consents": {"ggz": ["gemeente", "om", "politie"]},
     "shares": [
         share(1, "politie", "wpg-20", ["politie", "signalen"], False),
@@ -134,7 +146,7 @@ ROOM_DOC: dict[str, Any] = {
                 "kind": "assess",
                 "by": n,
                 "at": T0 - 3600 + i,
-                "detail": {"org": n, "verdict": "opnemen"},
+                "detail": {"org": n, "verdict": None},
             }
             for i, n in enumerate(["gemeente", "politie", "om"], start=1)
         ),
@@ -317,6 +329,73 @@ CONTENT = {
 }
 
 
+# -- a case in its intake (RAD-2026-009): the beoordeling is in force, the samenstelling
+# waits for the OM's and the politie's signatures; reclassering was consulted
+INTAKE_ROOM = "8" * 64
+INTAKE_MEMBERS = [dict(m, epoch_since=1) for m in MEMBERS if m["node"] in
+                  ("gemeente", "politie", "om", "reclassering")]  # fmt: skip
+INTAKE_DOC: dict[str, Any] = dict(
+    copy.deepcopy(ROOM_DOC),
+    room=INTAKE_ROOM, case="RAD-2026-009", phase="intake", status="intake", stage="verzamelen",
+    bases=["pga-r", "wpg-20", "wjsg-39fb"], epoch=2, members=INTAKE_MEMBERS, invited=[],
+    consents={}, named={}, plan=[], requests=[],
+    ruling={
+        "seq": 9, "stage": "samenstelling", "outcome": None, "deelnemers": ["reclassering"],
+        "derden": ["ggz"], "required": ["gemeente", "om", "politie"], "endorsed": ["gemeente"],
+        "in_force": False,
+    },
+    shares=[
+        share(5, "gemeente", "pga-r", ["signalen"], True, recipients=["politie", "om"]),
+        share(6, "politie", "wpg-20", ["politie"], False, recipients=["gemeente", "om"]),
+    ],
+    timeline=[],
+)  # fmt: skip
+SCORES = {
+    "gemeente": (2, 3, 1, 2, None),
+    "politie": (3, 3, 2, 2, 1),
+    "om": (2, None, 1, 3, 0),
+}
+REASONS = {
+    "gemeente": "Signalen van school en wijkteam wijzen dezelfde kant op.",
+    "politie": "Recente uitingen over geweld; contact met een bekende groep.",
+    "om": "Geen strafzaak, wel zorgen over de ontwikkeling.",
+}
+CRITERIA = ("geweldsbereidheid", "ideologie", "sociale_relaties", "identificatie",
+            "zelfredzaamheid")  # fmt: skip
+INTAKE_VIEW: dict[str, Any] = {
+    "room": INTAKE_ROOM, "case": "RAD-2026-009", "phase": "intake", "stage": "verzamelen",
+    "deciding": ["gemeente", "om", "politie"], "intake_nodes": ["gemeente", "om", "politie"],
+    "readable": True,
+    "assessments": [
+        {"seq": 3 + i, "org": org, "node": org, "capacity": "burgemeester" if i == 0 else None,
+         "at": T0 - 7200 + 600 * i, "criteria": dict(zip(CRITERIA, SCORES[org], strict=True)),
+         "verdict": "voorleggen", "reasoning": REASONS[org]}
+        for i, org in enumerate(("gemeente", "politie", "om"))
+    ],
+    "rulings": [
+        {"seq": 6, "stage": "beoordeling", "outcome": "voorleggen", "deelnemers": [],
+         "derden": [], "at": T0 - 5000, "endorsed": ["gemeente", "politie", "om"],
+         "in_force": True, "reasoning": "Alle drie zien ernstige zorg; voorleggen.",
+         "reasons": {}},
+        {"seq": 9, "stage": "samenstelling", "outcome": None, "deelnemers": ["reclassering"],
+         "derden": ["ggz"], "at": T0 - 1000, "endorsed": ["gemeente"], "in_force": False,
+         "reasoning": "Reclassering houdt toezicht; GGZ voor de psychische kant.",
+         "reasons": {"ggz": "Psychiatrische expertise bij de weging van het risico."}},
+    ],
+    "pending": 9,
+    "named": {},
+}  # fmt: skip
+SEALED_VIEW: dict[str, Any] = dict(
+    INTAKE_VIEW,
+    readable=False,
+    assessments=[{k: v for k, v in a.items() if k not in ("criteria", "verdict", "reasoning")}
+                 for a in INTAKE_VIEW["assessments"]],
+    rulings=[{k: v for k, v in r.items() if k not in ("reasoning", "reasons")}
+             for r in INTAKE_VIEW["rulings"]],
+)  # fmt: skip
+INTAKE_ACTIONS = ("/assess", "/ruling", "/endorse", "/consent")
+
+
 class CannedTransport:
     def __init__(self, closed: bool = False, place: str = "gemeente") -> None:
         self.token: str | None = None
@@ -325,6 +404,10 @@ class CannedTransport:
         self.roster: dict[str, Any] = ROSTER
         self.posted: list[tuple[str, dict[str, Any] | None]] = []
         self.posts: list[tuple[str, dict[str, Any]]] = []  # what the TUI sent
+        self.room_doc: dict[str, Any] = ROOM_DOC
+        self.intake_doc: dict[str, Any] = INTAKE_DOC
+        self.intake_view: dict[str, Any] = INTAKE_VIEW
+        self.intake_reads = 0  # each an entry in the node's audit log
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         if path == "/v1/login":
@@ -347,8 +430,16 @@ class CannedTransport:
             return self.roster
         if path == "/v1/rooms":
             return ROOMS
+        if path == f"/v1/rooms/{INTAKE_ROOM}":
+            return self.intake_doc
         if path.startswith("/v1/rooms/") and path.count("/") == 3:
-            return CLOSED_DOC if self.closed else ROOM_DOC
+            return CLOSED_DOC if self.closed else self.room_doc
+        if path == f"/v1/rooms/{INTAKE_ROOM}/intake":
+            self.intake_reads += 1
+            return self.intake_view
+        if method == "POST" and path.endswith(INTAKE_ACTIONS):
+            self.posts.append((path, dict(body or {})))
+            return {"room": INTAKE_ROOM, "ok": True, "seq": 11}
         if path.startswith("/v1/audit"):
             return AUDIT
         if path.startswith("/v1/aanmeldingen") or path == "/v1/notices":

@@ -60,9 +60,8 @@ async def test_chair_convenes_with_the_wizard(federation: Any) -> None:
         assert "Wet PGA (art. 2, 3, 4, 5, 6, 7, 8, 9)" in text  # law and articles shown
         assert "komen vanzelf mee" in text  # politie's and the OM's bases need no ticking
         bases.select("pga-r")
-        for n in ("politie", "om", "reclassering"):
+        for n in ("politie", "om", "reclassering"):  # reclassering is consulted
             s.query_one("#deelnemers").select(n)
-        s.query_one("#derden").select("ggz")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, RoomsScreen), "back to the rooms")
         await until(pilot, lambda: CASE in screen_text(app), "the new case listed")
@@ -83,26 +82,80 @@ async def test_intake_each_assessor_records_the_five_criteria(federation: Any, n
     async with tui(federation, node) as (app, pilot):
         screen = await open_room(app, pilot)
         await pilot.press("2")  # the intake tab
-        await until(
-            pilot, lambda: "Weging" in screen_text(app) or "gewogen" in screen_text(app), "intake"
-        )
+        await until(pilot, lambda: "Fase: analyse van de aanmelding" in screen_text(app), "intake")
         await pilot.press("w")
-        await until(pilot, lambda: app.screen.query_one("#verdict"), "the assessment form")
+        await until(pilot, lambda: app.screen.query_one("#reasoning"), "the weging form")
         form = app.screen
         form.query_one("#c-ideologie").value = 3
         form.query_one("#c-geweldsbereidheid").value = 2
+        form.query_one("#reasoning").text = f"Weging van {node}: zorgen over geweld."
         await press_button(app, pilot, "#submit")
         await until(pilot, lambda: app.screen is screen, "the form to close")
         org = federation.nodes[node]
         await until(
             pilot,
-            lambda: org in screen.doc.get("assessments", {}) and "opnemen" in screen_text(app),
-            "the own assessment shown",
+            lambda: (
+                org in screen.doc.get("assessments", {})
+                and f"Motivering: Weging van {node}" in screen_text(app)
+            ),
+            "the own weging shown",
         )
-    if node == "gemeente":
-        federation.wait_for(
-            "the room to open", lambda: room_doc(federation, "gemeente")["phase"] == "open"
-        )
+        assert "3 ernstige zorg" in screen_text(app)
+
+
+async def propose(federation: Any, stage: str, fill: Any) -> None:
+    """The chair proposes the intake's next ruling with ``b``."""
+    async with tui(federation, "gemeente") as (app, pilot):
+        screen = await open_room(app, pilot)
+        await until(pilot, lambda: screen.doc.get("stage") == stage, f"the stage {stage}")
+        await pilot.press("b")
+        await until(pilot, lambda: app.screen.query_one("#reasoning"), "the ruling form")
+        fill(app.screen)
+        app.screen.query_one("#reasoning").text = "Eensluidend, zie de wegingen."
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen, "the form to close")
+        await until(pilot, lambda: screen.doc.get("ruling"), "the ruling in the room")
+
+
+async def sign(federation: Any, node: str) -> None:
+    """An organisation reads the pending ruling and signs it with ``o``."""
+    async with tui(federation, node) as (app, pilot):
+        screen = await open_room(app, pilot)
+        await until(pilot, lambda: screen.view().may_sign(), "a ruling to sign")
+        await pilot.press("o")
+        await until(pilot, lambda: "Eensluidend, zie de wegingen" in screen_text(app), "it")
+        await press_button(app, pilot, "#submit")
+        await until(pilot, lambda: app.screen is screen, "the dialog to close")
+
+
+async def test_the_beoordeling_proposed_and_signed_by_all_three(federation: Any) -> None:
+    await propose(federation, "analyse", lambda form: None)  # voorleggen, preselected
+    for node in ("gemeente", "politie", "om"):
+        await sign(federation, node)
+    federation.wait_for(
+        "the verzamelen stage", lambda: room_doc(federation, "om")["stage"] == "verzamelen"
+    )
+
+
+async def test_the_samenstelling_proposed_and_signed_opens_the_case(federation: Any) -> None:
+    def keep_reclassering(form: Any) -> None:
+        assert "reclassering" in form.query_one("#deelnemers").selected
+
+    await propose(federation, "verzamelen", keep_reclassering)
+    for node in ("gemeente", "politie", "om"):
+        await sign(federation, node)
+    federation.wait_for(
+        "the room to open", lambda: room_doc(federation, "gemeente")["phase"] == "open"
+    )
+    assert room_doc(federation, "gemeente")["named"].get("reclassering") == "deelnemer"
+    async with tui(federation, "gemeente") as (app, pilot):  # ggz: a derde not named
+        screen = await open_room(app, pilot)
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen.query_one("#role"), "the invite form")
+        app.screen.query_one("#node").value = "ggz"
+        app.screen.query_one("#role").value = "derde"
+        await press_button(app, pilot, "#submit")
+        await until(pilot, lambda: app.screen is screen, "the form to close")
 
 
 @pytest.mark.parametrize("node", ["gemeente", "politie", "om"])

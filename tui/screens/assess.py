@@ -1,4 +1,5 @@
-"""The intake's two dialogs: an organisation's assessment, and consent for a third party."""
+"""The intake's two member dialogs: an organisation's weging, and consent to admit a
+partner the samenstelling did not name (a derde, or a deelnemer)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Select, Static
 
+from .. import fmt
 from ..i18n import t
-from ..widgets import choice
+from ..widgets import Text, choice, words
 from .base import RoomModal, form_end
+
+VERDICTS = ("voorleggen", "niet_voorleggen")
+"""An organisation's view: put the case to the casusoverleg, or not."""
 
 CRITERIA = (
     "geweldsbereidheid",
@@ -36,7 +41,7 @@ class AssessScreen(RoomModal):
 
     def compose(self) -> ComposeResult:
         scores = [(t("score.onbekend"), ONBEKEND)] + [(t(f"score.{n}"), n) for n in range(4)]
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog wide"):
             yield Static(t("assess.title", case=self.room.get("case", "")), classes="title")
             yield Label(t("assess.criteria"))
             for c in CRITERIA:
@@ -45,23 +50,22 @@ class AssessScreen(RoomModal):
                     yield choice(scores, value=ONBEKEND, allow_blank=False, id=f"c-{c}")
             with Horizontal(classes="row"):
                 yield Label(t("assess.verdict"), classes="criterion")
-                yield choice(
-                    [
-                        (t("verdict.opnemen"), "opnemen"),
-                        (t("verdict.niet_opnemen"), "niet_opnemen"),
-                    ],
-                    value="opnemen",
-                    allow_blank=False,
-                    id="verdict",
-                )
+                yield words("verdict", VERDICTS, id="verdict")
+            yield Label(t("assess.reasoning"))
+            yield Text(id="reasoning")
             yield from form_end(t("assess.submit"))
 
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def action_submit(self) -> None:
+        reasoning = self.query_one("#reasoning", Text).text.strip()
+        if not reasoning:
+            self.message(t("assess.no_reasoning"))
+            return
         body = {
             "verdict": self.query_one("#verdict", Select).value,
             "criteria": {c: score(self.query_one(f"#c-{c}", Select).value) for c in CRITERIA},
+            "reasoning": reasoning,
         }
         await self.send(f"/v1/rooms/{self.room['room']}/assess", body, t("assess.done"))
 
@@ -70,6 +74,7 @@ class ConsentScreen(RoomModal):
     def __init__(self, room: dict[str, Any], waiting: list[str]) -> None:
         super().__init__(room)
         self.waiting = waiting
+        self.roles = {m["node"]: str(m.get("role")) for m in room.get("invited", [])}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -88,7 +93,8 @@ class ConsentScreen(RoomModal):
         self.query_one("#ask", Static).update(self.ask(str(event.value)))
 
     def ask(self, subject: str) -> str:
-        return t("consent.ask", subject=self.capp.api.node_name(subject))
+        role = fmt.word("role", self.roles.get(subject, "derde"))
+        return t("consent.ask", subject=self.capp.api.node_name(subject), role=role)
 
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")

@@ -14,7 +14,7 @@ from .. import fmt
 from ..api import ApiError, NodeUnreachable
 from ..fmt import describe
 from ..i18n import t
-from ..widgets import Field, choice, plain
+from ..widgets import Field, choice, plain, words
 from .base import Modal, RoomModal, form_end
 
 
@@ -112,12 +112,7 @@ class CloseScreen(RoomModal):
             yield Static(t("close.title", case=self.room.get("case", "")), classes="title")
             yield Static(t("close.warning"), classes="warning")
             yield Label(t("close.outcome"))
-            yield choice(
-                [(t(f"outcome.{o}"), o) for o in outcomes],
-                value=outcomes[0],
-                allow_blank=False,
-                id="outcome",
-            )
+            yield words("outcome", outcomes, id="outcome")
             yield from form_end(t("close.submit"))
 
     @on(Button.Pressed, "#submit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..base import Base
 from ..compose import ComposeScreen
 from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, PlanItemScreen, ViewScreen
 from ..requests import RequestsScreen
+from ..ruling import EndorseScreen, RulingScreen
 from .export import export_plan
 from .intake import IntakeTab
 from .members import MembersTab
@@ -33,6 +35,12 @@ from .timeline import TimelineTab
 from .view import RoomView
 
 TABS = ("members", "intake", "timeline", "shares", "plan", "revocation")
+INTAKE_EXCHANGE = ("analyse", "verzamelen")  # the intake's stages that allow verstrekkingen
+INTAKE_ACTIONS: dict[str, Callable[[RoomView], Any]] = {
+    "assess": RoomView.may_assess,
+    "rule": RoomView.may_rule,
+    "endorse": RoomView.may_sign,
+}
 
 
 class RoomScreen(Base):
@@ -40,6 +48,8 @@ class RoomScreen(Base):
         Binding("escape", "app.pop_screen", "app.back"),
         Binding("d", "share", "room.share"),
         Binding("w", "assess", "room.assess"),
+        Binding("b", "rule", "room.rule"),  # the chair: besluit intake
+        Binding("o", "endorse", "room.endorse"),
         Binding("t", "consent", "room.consent", show=False),  # named on the intake tab
         Binding("i", "invite", "room.invite", show=False),
         Binding("m", "plan", "room.plan"),
@@ -102,10 +112,21 @@ class RoomScreen(Base):
         if doc == self.doc:
             return
         self.doc = doc
+        self.refresh_bindings()
         if self.is_current:
             self.render_room()
         else:  # under a form: draw when the room shows again, not now
             self.stale = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers an intake key only where it can succeed now, and the
+        plan's key outside the intake (a full footer at 80 columns hides Afsluiten)."""
+        if not self.doc:
+            return True
+        room = self.view()
+        if action in INTAKE_ACTIONS:
+            return bool(INTAKE_ACTIONS[action](room))
+        return not (action == "plan" and self.doc.get("phase") == "intake")
 
     def reload(self, _result: Any = None) -> None:
         """Load the room again (a form or dialog over it has closed)."""
@@ -132,21 +153,30 @@ class RoomScreen(Base):
     @work(exit_on_error=False, exclusive=True, group="form")
     async def action_share(self) -> None:
         await self.capp.api.ensure_context()
-        if self.doc.get("phase") != "open":
+        if self.doc.get("phase") != "open" and self.doc.get("stage") not in INTAKE_EXCHANGE:
             self.notify(markup=False, message=t("room.not_open"), severity="warning")
             return
         self.app.push_screen(ComposeScreen(self.doc), self.reload)
 
     def action_assess(self) -> None:
         room = self.view()
-        if room.my_org not in room.intake_orgs():
-            self.notify(
-                markup=False,
-                message=t("assess.not_yours", org=room.org(room.my_org)),
-                severity="warning",
-            )
+        if not room.may_assess():
+            self.notify(markup=False, message=t("assess.not_now"), severity="warning")
             return
         self.app.push_screen(AssessScreen(self.doc), self.reload)
+
+    def action_rule(self) -> None:
+        stage = self.view().may_rule()
+        if stage is None:
+            self.notify(markup=False, message=t("intake.not_now"), severity="warning")
+            return
+        self.app.push_screen(RulingScreen(self.doc, stage), self.reload)
+
+    def action_endorse(self) -> None:
+        if not self.view().may_sign():
+            self.notify(markup=False, message=t("endorse.none"), severity="warning")
+            return
+        self.app.push_screen(EndorseScreen(self.doc), self.reload)
 
     def action_consent(self) -> None:
         waiting = self.view().consent_waiting()

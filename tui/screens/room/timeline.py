@@ -89,8 +89,12 @@ def event_text(kind: str, detail: dict[str, Any], room: RoomView) -> str:
         "verdict": fmt.word("verdict", detail.get("verdict", "?")),
         "subject": room.node(str(detail.get("subject", "?"))),
         "outcome": fmt.word("outcome", detail.get("outcome", "?")),
+        "stage": fmt.word("ruling.stage", detail.get("stage", "?")),
+        "ruling": detail.get("ruling", "?"),
         "kind": kind,
     }
+    if kind == "assess" and detail.get("verdict"):  # an earlier release's, in plaintext
+        kind = "assess_legacy"
     try:
         return t(f"event.{kind}", **fields)
     except KeyError:

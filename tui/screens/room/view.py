@@ -55,24 +55,120 @@ class RoomView:
         return self.api.node_name(node)
 
     def intake_orgs(self) -> list[str]:
+        """The organisations that decide the intake (under quorum ``present``, those
+        of them at the table)."""
         intake = self.basis.get("intake") or {}
-        return list(intake.get("by") or [])
+        return self.present(list(intake.get("by") or []), intake.get("quorum"))
+
+    def present(self, orgs: list[str], quorum: Any) -> list[str]:
+        """``orgs``, or under quorum ``present`` those of them with a deelnemer here."""
+        if quorum != "present":
+            return orgs
+        here = {m.get("org") for m in self.doc.get("members", []) if m.get("role") == "deelnemer"}
+        return [o for o in orgs if o in here] or orgs
 
     def consent_needed(self) -> list[str]:
-        """The organisations whose consent admits a third party."""
-        return list(self.basis.get("third_party_consent") or [])
+        """The organisations whose consent admits a partner the samenstelling did not name."""
+        quorum = (self.basis.get("intake") or {}).get("quorum")
+        return self.present(list(self.basis.get("third_party_consent") or []), quorum)
+
+    def needs_consent(self, node: str, role: str) -> bool:
+        """Whether an invitee waits for consent: a derde; after a samenstelling also a
+        deelnemer it did not name (a named one enters on joining)."""
+        named = self.doc.get("named") or {}
+        if named.get(node) == role:
+            return False
+        return role == "derde" or (bool(named) and self.doc.get("phase") == "open")
 
     def consent_waiting(self) -> list[str]:
-        """The invited third parties still waiting for this organisation's consent."""
-        needed = self.consent_needed()
+        """The invitees still waiting for this organisation's consent."""
         consents = self.doc.get("consents", {})
+        if self.my_org not in self.consent_needed():
+            return []
         return [
             m["node"]
             for m in self.doc.get("invited", [])
-            if m.get("role") == "derde"
-            and self.my_org in needed
+            if self.needs_consent(m["node"], str(m.get("role")))
             and self.my_org not in consents.get(m["node"], [])
         ]
+
+    def stage(self) -> str:
+        """Where the intake is: ``analyse``, ``verzamelen``, ``afgewezen`` (not put to
+        the casusoverleg) or ``afgerond``."""
+        d = self.doc
+        if d.get("phase") == "intake":
+            return str(d.get("stage") or "analyse")
+        if d.get("outcome") == "niet_voorgelegd" and not d.get("named"):
+            return "afgewezen"
+        return "afgerond"
+
+    def pending_ruling(self) -> dict[str, Any] | None:
+        """The ruling the intake waits for, or None."""
+        ruling = self.doc.get("ruling")
+        if not isinstance(ruling, dict) or ruling.get("in_force"):
+            return None
+        return ruling
+
+    def may_assess(self) -> bool:
+        """Whether this node records a weging now (again, to correct it, until the chair
+        proposes the beoordeling)."""
+        gemeente_elsewhere = (
+            self.my_org == "gemeente"
+            and self.basis.get("verblijf")
+            and self.doc.get("verblijf") not in (None, self.me)
+        )  # under the Wet PGA the gemeente van verblijf weighs, as burgemeester
+        return (
+            self.doc.get("phase") == "intake"
+            and self.stage() == "analyse"
+            and self.my_org in self.intake_orgs()
+            and not gemeente_elsewhere
+            and self.pending_ruling() is None
+        )
+
+    def may_rule(self) -> str | None:
+        """The ruling the chair can propose now (``beoordeling`` once every weging is
+        in, ``samenstelling`` after a positive beoordeling), or None."""
+        if self.doc.get("phase") != "intake" or self.doc.get("chair") != self.me:
+            return None
+        stage = self.stage()
+        if stage == "analyse":
+            done = set(self.doc.get("assessments", {}))
+            return "beoordeling" if set(self.intake_orgs()) <= done else None
+        return "samenstelling" if stage == "verzamelen" else None
+
+    def may_sign(self) -> bool:
+        """Whether this node signs the pending ruling and has not yet."""
+        ruling = self.pending_ruling()
+        return bool(
+            ruling
+            and self.my_org in ruling.get("required", [])
+            and self.my_org not in ruling.get("endorsed", [])
+        )
+
+    def intake_ended(self) -> float | None:
+        """When the samenstelling came in force (its last signature); None while the
+        intake runs, or when no samenstelling ended it."""
+        ruling = self.doc.get("ruling") or {}
+        if ruling.get("stage") != "samenstelling" or not ruling.get("in_force"):
+            return None
+        signed = [
+            float(e.get("at") or 0)
+            for e in self.doc.get("timeline", [])
+            if e.get("kind") == "endorse" and (e.get("detail") or {}).get("ruling") == ruling["seq"]
+        ]
+        return max(signed, default=None)
+
+    def intake_shares(self) -> list[dict[str, Any]]:
+        """The shares sent during the intake: all while it runs (or when the case was
+        not put to the casusoverleg), else those before the samenstelling."""
+        shares = list(self.doc.get("shares", []))
+        stage = self.stage()
+        if stage != "afgerond":
+            return shares
+        ended = self.intake_ended()
+        if ended is None:  # an earlier release's intake: no shares before it opened
+            return []
+        return [s for s in shares if float(s.get("created") or 0) <= ended]
 
 
 def room_basis(doc: dict[str, Any], api: Api) -> dict[str, Any]:
