@@ -1247,6 +1247,19 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Een aanmelding met dit kenmerk is er al, met een andere inhoud.",
         "An aanmelding with this id is already here, with other content.",
     ),
+    # the Wgs referral to the Wet PGA (Wgs art. 2.31 lid 13)
+    "node.referral_room": (
+        "Alleen een deelnemer aan een Wgs-casusoverleg dat niet is afgesloten verwijst"
+        " de casus door naar het Wet PGA-casusoverleg.",
+        "Only a member of a Wgs casusoverleg that is not closed refers its case to the"
+        " Wet PGA casusoverleg.",
+    ),
+    "node.not_pga_deelnemer": (
+        "Uw organisatie is geen deelnemer aan het Wet PGA-casusoverleg en kan daar geen"
+        " casus aanmelden (alleen gemeente, politie, OM, reclassering en RvdK).",
+        "This organisation is no deelnemer of the Wet PGA casusoverleg and cannot register"
+        " a case there (only gemeente, politie, OM, reclassering and RvdK can).",
+    ),
 }
 
 # Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
@@ -1306,6 +1319,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     ),
     "notice_sent": ("aanmelder bericht: niet voorgelegd", "aanmelder told: not put to the meeting"),
     "notice_received": ("bericht: niet voorgelegd", "notice: not put to the meeting"),
+    "referral": (
+        "doorverwezen naar het Wet PGA-casusoverleg",
+        "referred to the Wet PGA casusoverleg",
+    ),
     "inquiry_sent": ("informatieverzoek verstuurd", "information request sent"),
     "inquiry_received": ("informatieverzoek ontvangen", "information request received"),
     "inquiry_answered": ("informatieverzoek beantwoord", "information request answered"),
