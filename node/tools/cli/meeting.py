@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from node.apiclient import ApiClient
+from node.tools.cli import referral
 from node.tools.cli.common import (
     Subparsers,
     Undelivered,
@@ -32,11 +33,15 @@ ROOM_NEEDS: dict[str, tuple[str, ...]] = {
     "consent": ("room", "subject"),
     "assign": ("room", "staff"),
     "close": ("room", "outcome"),
+    "refer": ("room", "to", "verblijf"),
+    "referrals": ("room",),
 }
 
 
 def add_parsers(sub: Subparsers) -> None:
-    s = sub.add_parser("room", help="rooms: list, convene, show, assess, invite, consent, close")
+    s = sub.add_parser(
+        "room", help="rooms: list, convene, show, assess, invite, consent, close, refer"
+    )
     s.add_argument("action", choices=list(ROOM_NEEDS))
     s.add_argument("room", nargs="?", help="room id (prefix) or case reference")
     s.add_argument("node", nargs="?", help="node to invite or remove")
@@ -56,6 +61,7 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument(
         "--outcome", choices=["afgeschaald", "overgedragen", "afgesloten", "niet_voorgelegd"]
     )
+    referral.add_arguments(s)
     s.set_defaults(func=cmd_room)
 
     s = sub.add_parser(
@@ -144,6 +150,10 @@ def cmd_room(args: argparse.Namespace) -> None:
         out(args, doc, lambda: _room_text(doc))
     elif args.action == "assess":
         _assess(args, api, room)
+    elif args.action == "refer":
+        referral.refer(args, api, room)
+    elif args.action == "referrals":
+        referral.referrals(args, api, room)
     else:
         body, text = _room_post(args)
         out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
@@ -208,6 +218,7 @@ def _room_text(doc: dict[str, Any]) -> str:
         lines.append(f"  {s['id']} from {s['sender']:<12} {s['basis']:<10} {state}")
     for item in doc["plan"]:
         lines.append(f"plan: {item['title']} ({item['measure']}, {item['owner']})")
+    lines += referral.referral_lines(doc.get("referrals", []))
     if doc["phase"] == "closed":
         lines.append("closed receipts from: " + ", ".join(doc["closed_receipts"]))
     return "\n".join(lines)
