@@ -215,6 +215,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.revoke": ("Intrekken", "Revoke"),
     "room.view": ("Lezen", "Read"),
     "room.audit": ("Audit", "Audit"),
+    "room.refer": ("Doorverwijzen (Wet PGA)", "Refer (Wet PGA)"),
+    "room.referred": (
+        "doorverwezen naar het Wet PGA-casusoverleg: aangemeld bij {to}, {when}",
+        "referred to the Wet PGA casusoverleg: registered with {to}, {when}",
+    ),
     "room.not_chair": (
         "Alleen de voorzitter ({chair}) kan dit.",
         "Only the chair ({chair}) can do this.",
@@ -767,6 +772,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Fill in the case, the gemeente van verblijf, with whom, and the signals.",
     ),
     "aanmelden.done": ("Casus {case} aangemeld.", "Case {case} registered."),
+    # doorverwijzen: a Wgs case to the Wet PGA casusoverleg (Wgs art. 2.31 lid 13)
+    "refer.title": (
+        "Doorverwijzen naar het Wet PGA-casusoverleg",
+        "Refer to the Wet PGA casusoverleg",
+    ),
+    "refer.explain": (
+        "Bij een vermoeden van radicalisering meldt u de casus aan bij het Wet"
+        " PGA-casusoverleg (art. 2.31 lid 13 Wgs): bij politie, OM of de burgemeester van"
+        " de gemeente van verblijf. Alleen het casusnummer gaat vanzelf mee; verstrekkingen,"
+        " plan en deelnemers van dit overleg niet. Noem geen melder bij naam.",
+        "When radicalisation is suspected, register the case with the Wet PGA casusoverleg"
+        " (Wgs art. 2.31 lid 13): with politie, the OM or the burgemeester of the gemeente"
+        " van verblijf. Only the case reference goes along by itself; this meeting's"
+        " shares, plan and members do not. Never name a melder.",
+    ),
+    "refer.case": ("Casus: {case} (dit casusoverleg)", "Case: {case} (this meeting)"),
+    "refer.function": ("Uw functie", "Your function"),
+    "refer.submit": ("Doorverwijzen", "Refer"),
+    "refer.reason_default": (
+        "Vermoeden van radicalisering: doorverwezen op grond van art. 2.31 lid 13 Wgs",
+        "Suspected radicalisation: referred under Wgs art. 2.31 lid 13",
+    ),
+    "refer.incomplete": (
+        "Vul gemeente van verblijf, bij wie, de signalen en uw functie in.",
+        "Fill in the gemeente van verblijf, with whom, the signals and your function.",
+    ),
+    "refer.done": (
+        "Casus {case} doorverwezen naar het Wet PGA-casusoverleg.",
+        "Case {case} referred to the Wet PGA casusoverleg.",
+    ),
     "aanmeldingen.title": ("Aanmeldingen", "Aanmeldingen"),
     "aanmeldingen.convene": ("Casusoverleg aanmaken", "Create case meeting"),
     "aanmeldingen.col.case": ("Casus", "Case"),
@@ -815,6 +850,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  d  verstrekken   w  weging          t  instemmen   i  uitnodigen\n"
         "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
         "  Enter  verstrekking lezen    a  audit    v  informatieverzoeken\n"
+        "  y  doorverwijzen naar het Wet PGA-casusoverleg (Wgs-casusoverleg)\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
@@ -833,6 +869,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  d  share         w  assess          t  consent     i  invite\n"
         "  m  measure       x  export plan     s  close       r  revoke\n"
         "  Enter  read a share          a  audit    v  information requests\n"
+        "  y  refer to the Wet PGA casusoverleg (a Wgs meeting)\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"
         "Audit\n"
