@@ -14,16 +14,12 @@ from collections.abc import Iterator
 
 import pytest
 from cluster import Cluster
+from test_aanmelding_flow import STAFF as PGA_STAFF
 
 pytestmark = pytest.mark.slow
 
 PARTNERS = {"zvh": "zvh", "politie": "politie", "gemeente": "gemeente", "om": "om"}
-STAFF = {
-    "zvh": ("zara", "procesregisseur"),
-    "politie": ("piet", "wijkagent"),
-    "gemeente": ("anna", "aandachtsfunctionaris radicalisering"),
-    "om": ("olga", "officier van justitie"),
-}
+STAFF = {"zvh": ("zara", "procesregisseur")} | {n: PGA_STAFF[n] for n in PARTNERS if n != "zvh"}
 CASE = "WGS-2026-044"
 TYPED = "Signalen: uitingen over geweld op straat, gezien door de wijkagent."
 
@@ -34,16 +30,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     c.setup()
     c.start_all()
     try:
-        for node, (name, function) in STAFF.items():
-            c.add_staff(node, name, function)
-            c.login(node, name)
+        c.staff_logged_in(STAFF)
         c.cli("zvh", "room", "convene", "--case", CASE, "--bases", "wgs")
         c.cli("zvh", "room", "invite", CASE, "politie")
         c.cli("zvh", "room", "invite", CASE, "gemeente")
         c.wait_for(
             "the members at politie",
-            lambda: {m["node"] for m in c.room("politie", CASE)["members"]}
-            == {"zvh", "politie", "gemeente"},
+            lambda: (
+                {m["node"] for m in c.room("politie", CASE)["members"]}
+                == {"zvh", "politie", "gemeente"}
+            ),
         )
         yield c
     finally:
@@ -86,9 +82,10 @@ def test_politie_refers_the_case_and_the_gemeente_gets_the_aanmelding(cluster: C
     listed = c.json("politie", "room", "referrals", CASE)
     assert listed["room"] == room
     assert [(r["aanmelding"], r["to"]) for r in listed["referrals"]] == [(aid, "gemeente")]
-    assert f"aanmelding {aid[:12]} sent to gemeente" in c.cli(
-        "politie", "room", "referrals", CASE
-    ).stdout
+    assert (
+        f"aanmelding {aid[:12]} sent to gemeente"
+        in c.cli("politie", "room", "referrals", CASE).stdout
+    )
     assert c.json("gemeente", "room", "referrals", CASE)["referrals"] == []
     exported = c.json("politie", "audit", "export", "--case", CASE)["audit"]
     assert [e["detail"]["aanmelding"] for e in exported if e["action"] == "referral"] == [aid]
