@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from node.apiclient import ApiClient
-from node.tools.cli import referral
 from node.tools.cli.common import (
     Subparsers,
     Undelivered,
@@ -20,6 +19,8 @@ from node.tools.cli.common import (
     parse_time,
     resolve_room,
 )
+from node.tools.cli.referral import add_arguments as referral_arguments
+from node.tools.cli.referral import refer, referral_lines, referrals
 from protocol.events import CRITERIA
 
 #: what each ``room`` action needs besides its name (``list`` needs nothing)
@@ -61,7 +62,7 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument(
         "--outcome", choices=["afgeschaald", "overgedragen", "afgesloten", "niet_voorgelegd"]
     )
-    referral.add_arguments(s)
+    referral_arguments(s)
     s.set_defaults(func=cmd_room)
 
     s = sub.add_parser(
@@ -151,9 +152,9 @@ def cmd_room(args: argparse.Namespace) -> None:
     elif args.action == "assess":
         _assess(args, api, room)
     elif args.action == "refer":
-        referral.refer(args, api, room)
+        refer(args, api, room)
     elif args.action == "referrals":
-        referral.referrals(args, api, room)
+        referrals(args, api, room)
     else:
         body, text = _room_post(args)
         out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
@@ -218,7 +219,7 @@ def _room_text(doc: dict[str, Any]) -> str:
         lines.append(f"  {s['id']} from {s['sender']:<12} {s['basis']:<10} {state}")
     for item in doc["plan"]:
         lines.append(f"plan: {item['title']} ({item['measure']}, {item['owner']})")
-    lines += referral.referral_lines(doc.get("referrals", []))
+    lines += referral_lines(doc.get("referrals", []))
     if doc["phase"] == "closed":
         lines.append("closed receipts from: " + ", ".join(doc["closed_receipts"]))
     return "\n".join(lines)
