@@ -60,3 +60,20 @@ class AanmeldingExistsError(NotAllowedError):
     """An aanmelding with this id is already here, with other content."""
 
     code = "node.aanmelding_exists"
+
+
+# --- a Wgs room's referral to the Wet PGA (Wgs art. 2.31 lid 13; node/domain/referral.py)
+
+
+class ReferralRoomError(NotAllowedError):
+    """Only a member of a Wgs casusoverleg that is not closed refers its case to the
+    Wet PGA casusoverleg."""
+
+    code = "node.referral_room"
+
+
+class NotPgaDeelnemerError(NotAllowedError):
+    """This organisation is no deelnemer of the Wet PGA casusoverleg and cannot register
+    a case there (only gemeente, politie, OM, reclassering and RvdK can)."""
+
+    code = "node.not_pga_deelnemer"

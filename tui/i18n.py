@@ -220,6 +220,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.revoke": ("Intrekken", "Revoke"),
     "room.view": ("Lezen", "Read"),
     "room.audit": ("Audit", "Audit"),
+    "room.refer": ("Doorverwijzen (Wet PGA)", "Refer (Wet PGA)"),
+    "room.referred": (
+        "doorverwezen naar het Wet PGA-casusoverleg: aangemeld bij {to}, {when}",
+        "referred to the Wet PGA casusoverleg: registered with {to}, {when}",
+    ),
     "room.not_chair": (
         "Alleen de voorzitter ({chair}) kan dit.",
         "Only the chair ({chair}) can do this.",
@@ -890,6 +895,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Fill in the case, the gemeente van verblijf, with whom, and the signals.",
     ),
     "aanmelden.done": ("Casus {case} aangemeld.", "Case {case} registered."),
+    # doorverwijzen: a Wgs case to the Wet PGA casusoverleg (Wgs art. 2.31 lid 13)
+    "refer.title": (
+        "Doorverwijzen naar het Wet PGA-casusoverleg",
+        "Refer to the Wet PGA casusoverleg",
+    ),
+    "refer.explain": (
+        "Bij een vermoeden van radicalisering meldt u de casus aan bij het Wet"
+        " PGA-casusoverleg (art. 2.31 lid 13 Wgs): bij politie, OM of de burgemeester van"
+        " de gemeente van verblijf. Alleen het casusnummer gaat vanzelf mee; verstrekkingen,"
+        " plan en deelnemers van dit overleg niet. Noem geen melder bij naam.",
+        "When radicalisation is suspected, register the case with the Wet PGA casusoverleg"
+        " (Wgs art. 2.31 lid 13): with politie, the OM or the burgemeester of the gemeente"
+        " van verblijf. Only the case reference goes along by itself; this meeting's"
+        " shares, plan and members do not. Never name a melder.",
+    ),
+    "refer.case": ("Casus: {case} (dit casusoverleg)", "Case: {case} (this meeting)"),
+    "refer.function": ("Uw functie", "Your function"),
+    "refer.submit": ("Doorverwijzen", "Refer"),
+    "refer.reason_default": (
+        "Vermoeden van radicalisering: doorverwezen op grond van art. 2.31 lid 13 Wgs",
+        "Suspected radicalisation: referred under Wgs art. 2.31 lid 13",
+    ),
+    "refer.incomplete": (
+        "Vul gemeente van verblijf, bij wie, de signalen en uw functie in.",
+        "Fill in the gemeente van verblijf, with whom, the signals and your function.",
+    ),
+    "refer.done": (
+        "Casus {case} doorverwezen naar het Wet PGA-casusoverleg.",
+        "Case {case} referred to the Wet PGA casusoverleg.",
+    ),
     "aanmeldingen.title": ("Aanmeldingen", "Aanmeldingen"),
     "aanmeldingen.convene": ("Casusoverleg aanmaken", "Create case meeting"),
     "aanmeldingen.col.case": ("Casus", "Case"),
@@ -939,6 +974,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  b  besluit intake (voorzitter)     o  besluit ondertekenen\n"
         "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
         "  Enter  verstrekking lezen    a  audit    v  informatieverzoeken\n"
+        "  y  doorverwijzen naar het Wet PGA-casusoverleg (Wgs-casusoverleg)\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
@@ -958,6 +994,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  b  intake decision (chair)         o  sign the decision\n"
         "  m  measure       x  export plan     s  close       r  revoke\n"
         "  Enter  read a share          a  audit    v  information requests\n"
+        "  y  refer to the Wet PGA casusoverleg (a Wgs meeting)\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"
         "Audit\n"
@@ -1372,6 +1409,19 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Een aanmelding met dit kenmerk is er al, met een andere inhoud.",
         "An aanmelding with this id is already here, with other content.",
     ),
+    # the Wgs referral to the Wet PGA (Wgs art. 2.31 lid 13)
+    "node.referral_room": (
+        "Alleen een deelnemer aan een Wgs-casusoverleg dat niet is afgesloten verwijst"
+        " de casus door naar het Wet PGA-casusoverleg.",
+        "Only a member of a Wgs casusoverleg that is not closed refers its case to the"
+        " Wet PGA casusoverleg.",
+    ),
+    "node.not_pga_deelnemer": (
+        "Uw organisatie is geen deelnemer aan het Wet PGA-casusoverleg en kan daar geen"
+        " casus aanmelden (alleen gemeente, politie, OM, reclassering en RvdK).",
+        "This organisation is no deelnemer of the Wet PGA casusoverleg and cannot register"
+        " a case there (only gemeente, politie, OM, reclassering and RvdK can).",
+    ),
 }
 
 # Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
@@ -1434,6 +1484,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     ),
     "notice_sent": ("aanmelder bericht: niet voorgelegd", "aanmelder told: not put to the meeting"),
     "notice_received": ("bericht: niet voorgelegd", "notice: not put to the meeting"),
+    "referral": (
+        "doorverwezen naar het Wet PGA-casusoverleg",
+        "referred to the Wet PGA casusoverleg",
+    ),
     "inquiry_sent": ("informatieverzoek verstuurd", "information request sent"),
     "inquiry_received": ("informatieverzoek ontvangen", "information request received"),
     "inquiry_answered": ("informatieverzoek beantwoord", "information request answered"),

@@ -15,7 +15,7 @@ from (or a room of its case holds) follows that room.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from node.domain.context import Context
@@ -70,14 +70,18 @@ class Aanmeldingen:
     # -- staff actions -----------------------------------------------------------------
 
     def register(
-        self, staff: Staff, *, case: str, verblijf: str, to_org: str, summary: str, reason: str
-    ) -> dict[str, Any]:
+        self, staff: Staff, *, case: str, verblijf: str, to_org: str, summary: str, reason: str,
+        author_function: str | None = None, then: Callable[[Aanmelding], None] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
         """Register ``case`` with the ``to_org`` node (politie, om or gemeente) that
         serves the gemeente van verblijf; sealed for the three who judge it. A ZVH
         prepares it on the burgemeester's behalf with the mandate that gemeente sent
-        it for the case (``casusnet mandate``)."""
+        it for the case (``casusnet mandate``). ``author_function`` defaults to the
+        staff member's function; ``then`` runs in the same transaction (a referral's
+        record)."""
         require_role(staff)
         ctx = self.ctx
+        function = author_function or staff.function
         mandate = None
         if ctx.config.org in intake_basis(ctx.registry).chair_on_behalf:
             mandate = room_tables.mandate(ctx.store, case, verblijf)
@@ -93,7 +97,7 @@ class Aanmeldingen:
             to_org=to_org,
             summary=summary,
             reason=reason,
-            author_function=staff.function,
+            author_function=function,
             roster=ctx.roster,
             registry=ctx.registry,
             now=ctx.now(),
@@ -101,7 +105,7 @@ class Aanmeldingen:
             mandate=mandate,
         )
         a = peek_aanmelding(envelope)
-        content = {"summary": summary, "reason": reason, "author_function": staff.function}
+        content = {"summary": summary, "reason": reason, "author_function": function}
         with ctx.store.transaction():
             keep(ctx, a, envelope, via=ctx.me, own=True, content=content)
             ctx.enqueue(a.to, "aanmelding", None, envelope)
@@ -114,6 +118,8 @@ class Aanmeldingen:
                 aanmelding=a.id.hex(),
                 to=a.to,
             )
+            if then is not None:
+                then(a)
         ctx.flush_wakeups()
         return self.show(staff, a.id, audit=False)
 
@@ -278,10 +284,12 @@ class Aanmeldingen:
     def room_closed(self, state: RoomState) -> None:
         """A room closed at this node (a ``Closure`` hook, inside its transaction). Not
         put to the casusoverleg: its aanmeldingen here are kept only for the short term,
-        and the chair's node tells the aanmelder of the one it was convened from."""
-        if state.outcome != NOT_PUT:
-            return
+        and the chair's node tells the aanmelder of the one it was convened from. A
+        room on another basis (the Wgs room a referral came from) decides nothing
+        about them."""
         ctx = self.ctx
+        if state.outcome != NOT_PUT or intake_basis(ctx.registry).id not in state.bases:
+            return
         at = state.closed_at or ctx.now()
         linked = tables.of_room(ctx.store, state.room) if state.chair == ctx.me else None
         for row in tables.of_case(ctx.store, state.case):
@@ -313,7 +321,8 @@ class Aanmeldingen:
         gone = 0
         with ctx.store.transaction():
             for row in tables.due(ctx.store, ctx.now()):
-                room = tables.room_of_case(ctx.store, row["case_ref"])
+                basis = intake_basis(ctx.registry).id
+                room = tables.room_of_case(ctx.store, row["case_ref"], basis)
                 if room is not None and row["outcome"] is None:
                     tables.link_room(ctx.store, row["id"], room)
                     continue
@@ -387,4 +396,5 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in ("envelope", "sealed", "notice")}
     out["id"] = row["id"].hex()
     out["room"] = row["room"].hex() if row["room"] is not None else None
+    out["referred_from"] = row["referred_from"].hex() if row["referred_from"] else None
     return out

@@ -24,6 +24,7 @@ from node.domain.meldingen import Meldingen
 from node.domain.membership import Membership
 from node.domain.plan import Plan
 from node.domain.receipts import Receipts
+from node.domain.referral import Referrals
 from node.domain.rooms import Rooms
 from node.domain.shares import Shares
 from node.store.db import Store
@@ -36,7 +37,8 @@ from protocol.roster import Roster
 class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
     ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``inquiries``,
-    ``aanmeldingen``; at a gemeente also ``meldingen``, the register of meldingen)."""
+    ``aanmeldingen``, ``referrals``; at a gemeente also ``meldingen``, the register of
+    meldingen)."""
 
     def __init__(
         self,
@@ -80,6 +82,7 @@ class Node:
         self.inbox = Inbox(ctx, self.members, self.closure, self.receipts, inquiries=self.inquiries)
         self.meldingen = Meldingen(ctx)
         self.aanmeldingen = Aanmeldingen(ctx, self.members)
+        self.referrals = Referrals(ctx, self.aanmeldingen)
         self.closure.closed_hooks.append(self.aanmeldingen.room_closed)
         self.inbox.handlers["aanmelding"] = self.aanmeldingen.receive
         self.inbox.handlers["notice"] = self.aanmeldingen.receive_notice

@@ -1,6 +1,7 @@
 """The ``aanmeldingen`` table: cases registered with this node, forwarded to it, or
 registered by it (``own``), with their content sealed under the master key, the
-room convened from one, and the notice that a case was not put to the casusoverleg."""
+room convened from one, the notice that a case was not put to the casusoverleg, and
+the Wgs room an own aanmelding was referred from (``referred_from``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from node.store.db import Store
 
 COLUMNS = (
     "id, case_ref, aanmelder, verblijf, to_node, recipients, time, own, via, received_at,"
-    " forwarded, room, outcome, decided_at, notice_from, notice_at, delivered, purge_after"
+    " forwarded, room, outcome, decided_at, notice_from, notice_at, delivered, purge_after,"
+    " referred_from"
 )
 
 
@@ -57,6 +59,20 @@ def link_room(store: Store, aid: bytes, room: bytes) -> None:
     """A room was convened from the aanmelding (or holds its case): it follows that
     room's retention from now on."""
     store.execute("UPDATE aanmeldingen SET room = ?, purge_after = NULL WHERE id = ?", (room, aid))
+
+
+def mark_referred(store: Store, aid: bytes, room: bytes) -> None:
+    """The aanmelding is this node's referral from the Wgs room ``room``."""
+    store.execute("UPDATE aanmeldingen SET referred_from = ? WHERE id = ?", (room, aid))
+
+
+def referrals(store: Store, room: bytes) -> list[dict[str, Any]]:
+    """The aanmeldingen this node referred from ``room``, oldest first."""
+    return store.rows(
+        "SELECT id, to_node, verblijf, time FROM aanmeldingen WHERE referred_from = ?"
+        " ORDER BY time, id",
+        (room,),
+    )
 
 
 def mark_forwarded(store: Store, aid: bytes) -> None:
@@ -108,12 +124,15 @@ def delete(store: Store, aid: bytes) -> None:
     store.execute("DELETE FROM aanmeldingen WHERE id = ?", (aid,))
 
 
-def room_of_case(store: Store, case_ref: str) -> bytes | None:
-    """A room this node holds for the case that did not end ``niet_voorgelegd``."""
+def room_of_case(store: Store, case_ref: str, basis: str) -> bytes | None:
+    """A room on ``basis`` (the aanmelding's own, ``pga-r``) this node holds for the
+    case that did not end ``niet_voorgelegd``; a Wgs room of the same case (the one a
+    referral came from) is another regime and does not hold the aanmelding."""
     value = store.one(
         "SELECT room FROM rooms WHERE case_ref = ? AND coalesce(outcome, '') != 'niet_voorgelegd'"
+        " AND EXISTS (SELECT 1 FROM json_each(rooms.bases) WHERE value = ?)"
         " ORDER BY created DESC LIMIT 1",
-        (case_ref,),
+        (case_ref, basis),
     )
     return None if value is None else bytes(value)
 

@@ -81,6 +81,8 @@ ACTIONS = frozenset(
         "aanmelding_purged",
         "notice_sent",
         "notice_received",
+        # the Wgs room's referral to the Wet PGA (art. 2.31 lid 13), node/domain/referral.py
+        "referral",
     }
 )
 

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -316,6 +316,13 @@ def _v11(db: sqlite_utils.Database) -> None:
     db.table("inquiries").create_index(["room", "created"])
 
 
+def _v12(db: sqlite_utils.Database) -> None:
+    """A Wgs room's referral to the Wet PGA (art. 2.31 lid 13): the aanmelding this
+    node registered from that room records the room (``node/domain/referral.py``)."""
+    db.table("aanmeldingen").add_column("referred_from", bytes)
+    db.table("aanmeldingen").create_index(["referred_from"])
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -329,6 +336,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     9: _v9,
     10: _v10,
     11: _v11,
+    12: _v12,
 }
 
 

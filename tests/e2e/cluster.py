@@ -139,6 +139,12 @@ class Cluster:
             env={"CASUSNET_STAFF_PASSPHRASE": f"wachtwoord-van-{name}"},
         )
 
+    def staff_logged_in(self, staff: dict[str, tuple[str, str]]) -> None:
+        """A staff member (name, function) at each node, logged in for the CLI."""
+        for node, (name, function) in staff.items():
+            self.add_staff(node, name, function)
+            self.login(node, name)
+
     def login(self, node: str, name: str) -> None:
         self.cli(
             node,

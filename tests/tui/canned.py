@@ -471,3 +471,52 @@ class CannedTransport:
         if not found:
             raise ApiError("node.not_found", "no such aanmelding here", "", 404)
         return dict(found[0], content=CONTENT)
+
+
+#: a Wgs room convened by the ZVH, seen at politie: in its intake, nothing shared
+WGS_ROOM = "6" * 64
+WGS_DOC: dict[str, Any] = dict(
+    ROOM_DOC,
+    room=WGS_ROOM,
+    case="WGS-2026-044",
+    purpose="Zorg en veiligheid",
+    phase="intake",
+    status="intake",
+    chair="zvh",
+    bases=["wgs"],
+    epoch=2,
+    members=[m for m in MEMBERS if m["node"] in ("zvh", "politie", "gemeente")],
+    assessments={},
+    consents={},
+    shares=[],
+    plan=[],
+    timeline=[],
+    referrals=[],
+)
+
+
+class WgsTransport(CannedTransport):
+    """The canned node of politie with one Wgs room, which it may refer (doorverwijzen)."""
+
+    def __init__(self, org: str = "politie") -> None:
+        super().__init__(place=org)
+        self.doc = copy.deepcopy(WGS_DOC)
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if path == "/v1/login":
+            doc = super().request(method, path, body)
+            return dict(doc, name="piet", function="wijkagent radicalisering")
+        if path == "/v1/rooms":
+            return {"rooms": [dict(ROOMS["rooms"][0], room=WGS_ROOM, case_ref=self.doc["case"],
+                                   chair="zvh", phase="intake", status="intake")]}  # fmt: skip
+        if path == f"/v1/rooms/{WGS_ROOM}":
+            return copy.deepcopy(self.doc)  # the screen keeps what it drew
+        if path == f"/v1/rooms/{WGS_ROOM}/refer" and method == "POST":
+            self.posted.append((path, body))
+            if self.place == "zvh":
+                raise ApiError("node.not_pga_deelnemer", "no deelnemer", "", 403)
+            to = str((body or {})["to"])  # one node per organisation here
+            self.doc["referrals"].append({"aanmelding": "5e" * 16, "to": to,
+                                          "verblijf": "gemeente", "time": T0})  # fmt: skip
+            return aanmelding(5, self.place, to, own=True, case_ref=self.doc["case"])
+        return super().request(method, path, body)

@@ -31,29 +31,12 @@ class AanmeldenScreen(Form):
     BINDINGS = [Binding("ctrl+s", "submit", "aanmelden.submit")]
 
     def compose_body(self) -> ComposeResult:
-        members = self.capp.api.roster.get("members", [])
-        gemeenten = [
-            (plain(f"{m['node']}: {m.get('name', '')}"), m["node"])
-            for m in members
-            if m.get("org") == "gemeente"
-        ]
         with VerticalScroll(id="form"):
             yield Static(t("aanmelden.title"), classes="title")
             yield Static(t("aanmelden.explain"), classes="note")
             yield Label(t("convene.case"))
             yield Field(id="case")
-            yield Label(t("convene.verblijf"))
-            yield choice(gemeenten, id="verblijf", prompt=t("convene.verblijf"))
-            yield Label(t("aanmelden.with"))
-            yield choice(
-                [(t(f"aanmelden.with.{org}"), org) for org in REGISTER_WITH],
-                id="to",
-                value="politie",
-            )
-            yield Label(t("aanmelden.summary"))
-            yield Text(id="summary")
-            yield Label(t("aanmelden.reason"))
-            yield Field(id="reason")
+            yield from aanmelding_fields(self.capp.api.roster)
             yield from form_end(t("aanmelden.submit"))
 
     def on_mount(self) -> None:
@@ -63,21 +46,42 @@ class AanmeldenScreen(Form):
     @work(exit_on_error=False, exclusive=True, group="action")
     async def action_submit(self) -> None:
         case = self.query_one("#case", Field).value.strip().upper()
-        verblijf = self.query_one("#verblijf", Select).value
-        to = self.query_one("#to", Select).value
-        summary = self.query_one("#summary", Text).text.strip()
-        reason = self.query_one("#reason", Field).value.strip()
-        if not case or not isinstance(verblijf, str) or not isinstance(to, str) or not summary:
+        body = filled_in(self, t("aanmelden.reason_default"))
+        if not case or body is None:
             self.message(t("aanmelden.incomplete"))
             return
-        body = {
-            "case": case,
-            "verblijf": verblijf,
-            "to": to,
-            "summary": summary,
-            "reason": reason or t("aanmelden.reason_default"),
-        }
-        await self.send("/v1/aanmeldingen", body, t("aanmelden.done", case=case))
+        await self.send("/v1/aanmeldingen", dict(body, case=case), t("aanmelden.done", case=case))
+
+
+def aanmelding_fields(roster: dict[str, Any]) -> ComposeResult:
+    """What an aanmelding says besides its case (the gemeente van verblijf, with whom,
+    the signals, the reason): the form here and the referral's (``referral.py``)."""
+    gemeenten = [
+        (plain(f"{m['node']}: {m.get('name', '')}"), m["node"])
+        for m in roster.get("members", [])
+        if m.get("org") == "gemeente"
+    ]
+    yield Label(t("convene.verblijf"))
+    yield choice(gemeenten, id="verblijf", prompt=t("convene.verblijf"))
+    yield Label(t("aanmelden.with"))
+    yield choice(
+        [(t(f"aanmelden.with.{org}"), org) for org in REGISTER_WITH], id="to", value="politie"
+    )
+    yield Label(t("aanmelden.summary"))
+    yield Text(id="summary")
+    yield Label(t("aanmelden.reason"))
+    yield Field(id="reason")
+
+
+def filled_in(form: Form, default_reason: str) -> dict[str, str] | None:
+    """The body of :func:`aanmelding_fields` as filled in, or ``None`` if incomplete."""
+    verblijf = form.query_one("#verblijf", Select).value
+    to = form.query_one("#to", Select).value
+    summary = form.query_one("#summary", Text).text.strip()
+    reason = form.query_one("#reason", Field).value.strip()
+    if not isinstance(verblijf, str) or not isinstance(to, str) or not summary:
+        return None
+    return {"verblijf": verblijf, "to": to, "summary": summary, "reason": reason or default_reason}
 
 
 class AanmeldingenScreen(Base):

@@ -12,11 +12,31 @@ from node.domain.staff import Staff
 from node.faces.localapi.route import NODE, BadRequest
 
 
-def _text(body: dict[str, Any], key: str) -> str:
+def text_field(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value:
         raise BadRequest(f"{key}: a non-empty string")
     return value
+
+
+def optional_text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise BadRequest(f"{key}: a non-empty string, or absent")
+    return value
+
+
+def what_is_sent(body: dict[str, Any]) -> dict[str, Any]:
+    """An aanmelding's fields besides its case, as ``register`` takes them: ``to``,
+    ``verblijf``, ``summary``, ``reason``, and ``author_function`` (optional: the staff
+    member's function)."""
+    return {
+        "to_org": text_field(body, "to"),
+        "verblijf": text_field(body, "verblijf"),
+        "summary": text_field(body, "summary"),
+        "reason": text_field(body, "reason"),
+        "author_function": optional_text(body, "author_function"),
+    }
 
 
 async def list_aanmeldingen(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
@@ -25,14 +45,7 @@ async def list_aanmeldingen(request: web.Request, who: Staff, body: dict[str, An
 
 async def register(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
-    return node.aanmeldingen.register(
-        who,
-        case=_text(body, "case"),
-        verblijf=_text(body, "verblijf"),
-        to_org=_text(body, "to"),
-        summary=_text(body, "summary"),
-        reason=_text(body, "reason"),
-    )
+    return node.aanmeldingen.register(who, case=text_field(body, "case"), **what_is_sent(body))
 
 
 def _aid(request: web.Request) -> bytes:
@@ -58,7 +71,7 @@ async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any
 async def forward(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     aid = _aid(request)
-    node.aanmeldingen.share_with_chair(who, aid, _text(body, "chair"))
+    node.aanmeldingen.share_with_chair(who, aid, text_field(body, "chair"))
     return {"ok": True, "aanmelding": aid.hex(), "chair": body["chair"]}
 
 

@@ -17,6 +17,7 @@ from node.faces.localapi.meldingen import (
     update_melding,
 )
 from node.faces.localapi.plan import close, plan, plan_export, revoke
+from node.faces.localapi.referrals import add_routes as add_referral_routes
 from node.faces.localapi.rooms import (
     assess,
     consent,
@@ -92,4 +93,5 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_post("/v1/meldingen/{melding}", route(update_melding))
     r.add_post("/v1/meldingen/{melding}/melder", route(open_melder))
     add_aanmelding_routes(app, route)
+    add_referral_routes(app, route)
     return app

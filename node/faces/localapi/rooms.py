@@ -129,6 +129,7 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "requests": node.inquiries.list(room),
         "outbox_pending": queue.pending_in_room(node.store, room),
         "aanmelding": reports.room_aanmelding(node.store, room),
+        "referrals": node.referrals.of_room(room),
     }
 
 

@@ -20,6 +20,8 @@ from node.tools.cli.common import (
     resolve_room,
 )
 from node.tools.cli.intake import assess, endorse, room_lines, rule, show
+from node.tools.cli.referral import add_arguments as referral_arguments
+from node.tools.cli.referral import refer, referral_lines, referrals
 from protocol.events import CRITERIA, OUTCOMES, RULING_STAGES, VERDICTS
 
 #: what each ``room`` action needs besides its name (``list`` needs nothing)
@@ -36,6 +38,8 @@ ROOM_NEEDS: dict[str, tuple[str, ...]] = {
     "consent": ("room", "subject"),
     "assign": ("room", "staff"),
     "close": ("room", "outcome"),
+    "refer": ("room", "to", "verblijf"),
+    "referrals": ("room",),
 }
 
 
@@ -43,7 +47,7 @@ def add_parsers(sub: Subparsers) -> None:
     s = sub.add_parser(
         "room",
         help="rooms: list, convene, show, the intake (assess, rule, endorse, intake), invite, "
-        "consent, close",
+        "consent, close, refer",
     )
     s.add_argument("action", choices=list(ROOM_NEEDS))
     s.add_argument("room", nargs="?", help="room id (prefix) or case reference")
@@ -84,6 +88,7 @@ def add_parsers(sub: Subparsers) -> None:
         choices=[*OUTCOMES, *VERDICTS],
         help="close: how the room ends; rule --stage beoordeling: voorleggen|niet_voorleggen",
     )
+    referral_arguments(s)
     s.set_defaults(func=cmd_room)
 
     s = sub.add_parser(
@@ -179,6 +184,10 @@ def cmd_room(args: argparse.Namespace) -> None:
         out(args, doc, lambda: _room_text(doc))
     elif args.action in INTAKE_ACTIONS:
         INTAKE_ACTIONS[args.action](args, api, room)
+    elif args.action == "refer":
+        refer(args, api, room)
+    elif args.action == "referrals":
+        referrals(args, api, room)
     else:
         body, text = _room_post(args)
         out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
@@ -242,6 +251,7 @@ def _room_text(doc: dict[str, Any]) -> str:
         lines.append(f"  {s['id']} from {s['sender']:<12} {s['basis']:<10} {state}")
     for item in doc["plan"]:
         lines.append(f"plan: {item['title']} ({item['measure']}, {item['owner']})")
+    lines += referral_lines(doc.get("referrals", []))
     if doc["phase"] == "closed":
         lines.append("closed receipts from: " + ", ".join(doc["closed_receipts"]))
     return "\n".join(lines)

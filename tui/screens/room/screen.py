@@ -22,6 +22,7 @@ from ..audit import AuditScreen
 from ..base import Base
 from ..compose import ComposeScreen
 from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, PlanItemScreen, ViewScreen
+from ..referral import ReferScreen, may_refer
 from ..requests import RequestsScreen
 from ..ruling import EndorseScreen, RulingScreen
 from .export import export_plan
@@ -58,6 +59,7 @@ class RoomScreen(Base):
         Binding("s", "close_room", "room.close"),
         Binding("r", "revoke", "room.revoke", show=False),
         Binding("a", "audit", "room.audit", show=False),
+        Binding("y", "refer", "room.refer"),  # a Wgs room only (check_action)
         *(Binding(str(n + 1), f"tab('{tab}')", show=False) for n, tab in enumerate(TABS)),
     ]
 
@@ -257,6 +259,16 @@ class RoomScreen(Base):
     def action_requests(self) -> None:
         """The case's information requests: ask, answer, decline."""
         self.app.push_screen(RequestsScreen(self.doc), self.reload)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Doorverwijzen is offered in a Wgs room only."""
+        return action != "refer" or self.view().basis.get("id") == "wgs"
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_refer(self) -> None:
+        await self.capp.api.ensure_context()
+        if may_refer(self, self.view()):
+            self.app.push_screen(ReferScreen(self.doc), self.reload)
 
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self.room, str(self.doc.get("case", ""))))

@@ -34,6 +34,13 @@ class RoomView:
 
     def header(self) -> str:
         d = self.doc
+        return self._heading() + "".join(
+            "\n" + t("room.referred", to=self.node(r["to"]), when=fmt.when(r.get("time")))
+            for r in d.get("referrals", [])
+        )
+
+    def _heading(self) -> str:
+        d = self.doc
         return t(
             "room.header",
             case=d.get("case", ""),
