@@ -121,11 +121,14 @@ class RoomScreen(Base):
             self.stale = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The footer offers an intake key only where it can succeed now, and the
-        plan's key outside the intake (a full footer at 80 columns hides Afsluiten)."""
+        """The footer offers an intake key only where it can succeed now, the plan's key
+        outside the intake (a full footer at 80 columns hides Afsluiten), and
+        doorverwijzen in a Wgs room only."""
         if not self.doc:
             return True
         room = self.view()
+        if action == "refer":
+            return room.basis.get("id") == "wgs"
         if action in INTAKE_ACTIONS:
             return bool(INTAKE_ACTIONS[action](room))
         return not (action == "plan" and self.doc.get("phase") == "intake")
@@ -259,10 +262,6 @@ class RoomScreen(Base):
     def action_requests(self) -> None:
         """The case's information requests: ask, answer, decline."""
         self.app.push_screen(RequestsScreen(self.doc), self.reload)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Doorverwijzen is offered in a Wgs room only."""
-        return action != "refer" or self.view().basis.get("id") == "wgs"
 
     @work(exit_on_error=False, exclusive=True, group="form")
     async def action_refer(self) -> None:
