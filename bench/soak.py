@@ -452,35 +452,8 @@ class Soak:
                 ),
             ):
                 raise HarnessError(f"{case}: the deelnemers did not join")
-            for node in INTAKE:
-                self.cli(
-                    node,
-                    "room",
-                    "assess",
-                    room.id,
-                    "--verdict",
-                    "opnemen",
-                    retry_on=("node.not_allowed",),
-                )
-            if not self.until(
-                f"{case} open",
-                lambda: all(
-                    (d := self.show(n, room.id)) is not None and d["phase"] == "open"
-                    for n in members
-                ),
-            ):
-                raise HarnessError(f"{case}: the room did not open")
+            self.intake(room, chair)
             self.cli(chair, "room", "invite", room.id, "ggz", "--role", "derde")
-            for node in INTAKE:
-                self.cli(
-                    node,
-                    "room",
-                    "consent",
-                    room.id,
-                    "--subject",
-                    "ggz",
-                    retry_on=("node.not_allowed",),
-                )
             members.add("ggz")
             if not self.until(
                 f"ggz in {case}",
@@ -504,6 +477,36 @@ class Soak:
         self.counts["rooms"] += 1
         self.log(f"{case} open: {room.id[:12]} members {','.join(sorted(members))}")
         return room
+
+    def intake(self, room: Room, chair: str) -> None:
+        """The three assess (sealed), sign the beoordeling ``voorleggen``, then the
+        samenstelling naming the other deelnemers and the GGZ as derde."""
+        wait = ("node.not_allowed", "chain.intake")
+        for node in INTAKE:
+            self.cli(
+                node, "room", "assess", room.id, "--verdict", "voorleggen",
+                "--score", "ideologie=2", "--reasoning", f"soak {room.case}", retry_on=wait,
+            )  # fmt: skip
+        named = [a for n in DEELNEMERS if n not in INTAKE for a in ("--deelnemer", n)]
+        for stage in ("beoordeling", "samenstelling"):
+            what = ["--outcome", "voorleggen"] if stage == "beoordeling" else [*named, "--derde"]
+            if stage == "samenstelling":
+                what.append("ggz=expertise in psychische zorg")
+            done = self.cli(
+                chair, "--json", "room", "rule", room.id, "--stage", stage, *what,
+                "--reasoning", f"soak {room.case} {stage}", retry_on=wait,
+            )  # fmt: skip
+            seq = str(json.loads(done.stdout)["seq"])
+            for node in INTAKE:
+                self.cli(node, "room", "endorse", room.id, "--ruling", seq, retry_on=wait)
+        if not self.until(
+            f"{room.case} open",
+            lambda: all(
+                (d := self.show(n, room.id)) is not None and d["phase"] == "open"
+                for n in (chair, *INTAKE)
+            ),
+        ):
+            raise HarnessError(f"{room.case}: the room did not open")
 
     def snapshot_keys(self, room: Room) -> None:
         """Every member's room keys for this room as stored (sealed) and opened."""
