@@ -239,6 +239,8 @@ def test_the_document_lists_which_refusals_are_retried() -> None:
     assert transient <= listed
     assert listed - transient == {"node.retry"}  # the node's own wire code (section 12)
     assert {"chain.future", "request.expired", "transport"} <= transient
+
+
 def test_the_room_private_keys_are_secret_keys_not_seeds(v: dict[str, Any]) -> None:
     """As section 13 says: the member's key is X25519(secret, 9), not of SHA-512(it)."""
     cv = v["chain"]
