@@ -192,8 +192,7 @@ class World:
 
     def epoch_data(self) -> EpochData:
         assert self.state is not None
-        basis = self.registry.bases[self.state.room_basis]
-        members = chain.admitted(self.state, basis)
+        members = chain.admitted(self.state, self.basis)
         listed = tuple(EpochMember(n, m.role, m.key) for n, m in sorted(members.items()))
         return EpochData(self.state.epoch + 1, listed)
 
