@@ -1033,7 +1033,7 @@ def test_random_room_chains_keep_the_rules() -> None:
         "closed",
         "smuggle:derde:chain.consent",
         "advance:ruling:ok",
-        "endorse:ok",
+        "advance:endorse:ok",
         "endorse:not-pending:chain.intake",
         "endorse:wrong-capacity:chain.intake",
         "endorse-outside-intake:chain.intake",
@@ -1053,7 +1053,9 @@ def test_random_room_chains_keep_the_rules() -> None:
         "remove:ok",
         "agenda:ok",
     ):
-        assert STATS[needed] > 0, f"never reached: {needed}\n{sorted(STATS.items())}"
+        # the label itself, or the same step taken by a helper rule ("advance:consent:ok")
+        reached = STATS[needed] + sum(n for k, n in STATS.items() if k.endswith(f":{needed}"))
+        assert reached > 0, f"never reached: {needed}\n{sorted(STATS.items())}"
     for prefix, suffix in (("ruling:", ":ok"), ("invite:derde-in-", ":chain.intake")):
         reached = sum(n for k, n in STATS.items() if k.startswith(prefix) and k.endswith(suffix))
         assert reached > 0, f"never reached: {prefix}...{suffix}"
