@@ -27,9 +27,7 @@ Rules (see ``docs/protocol.md`` section 6 for the full table):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
+from dataclasses import replace
 from typing import Any
 
 from .codec import DEFAULT_LIMITS, PROTOCOL_VERSION, Limits, decode
@@ -44,16 +42,12 @@ from .errors import (
     IntakeError,
     MembershipError,
     NotChairError,
-    StatementError,
     UnknownSignerError,
 )
 from .events import (
     LEGACY_OUTCOMES,
-    STATEMENT_SPECS,
-    Assess,
     CloseData,
     ConveneData,
-    Endorse,
     EpochData,
     EpochMember,
     Event,
@@ -62,114 +56,33 @@ from .events import (
     Join,
     Leave,
     RemoveData,
-    RulingData,
-    Sealed,
-    StatementData,
 )
 from .events import Consent as ConsentStatement
+from .intake_chain import assess_rule, endorse_rule, require_sealed, ruling_rule
 from .keys import Signer, check_box_public, digest
 from .registry import Grondslag, Registry, registry_for
+from .roomstate import AFGEWEZEN as AFGEWEZEN
+from .roomstate import ANALYSE as ANALYSE
+from .roomstate import CLOSED as CLOSED
+from .roomstate import INTAKE as INTAKE
+from .roomstate import OPEN as OPEN
+from .roomstate import VERZAMELEN as VERZAMELEN
+from .roomstate import Invite as Invite
+from .roomstate import Member as Member
+from .roomstate import RoomState as RoomState
+from .roomstate import Ruling as Ruling
+from .roomstate import carried_statement as _statement
+from .roomstate import check_fresh as _fresh
+from .roomstate import deciding as deciding
+from .roomstate import entitled as entitled
+from .roomstate import frozen_map as _frozen
+from .roomstate import intake_nodes as intake_nodes
+from .roomstate import require_member as _require_member
 from .roster import Roster
-from .signed import PURPOSE_OF_TYPE, Signed, sign
-from .verblijf import VERBLIJF_ORG, acting_for_verblijf, check_verblijf
+from .signed import Signed, sign
+from .verblijf import acting_for_verblijf, check_verblijf
 
 MAX_SKEW = 300  # seconds an event may lie in the future of the verifier's clock
-
-
-INTAKE, OPEN, CLOSED = "intake", "open", "closed"
-#: the stages of an intake: analysing the aanmelding (Wet PGA art. 5 lid 3); after a
-#: positive beoordeling, gathering what decides who joins (lid 4); after a negative
-#: one, waiting for the close (``niet_voorgelegd``)
-ANALYSE, VERZAMELEN, AFGEWEZEN = "analyse", "verzamelen", "afgewezen"
-
-
-@dataclass(frozen=True)
-class Member:
-    node: str
-    org: str
-    role: str
-    key: bytes
-    since: int = 0  # seq of the invite that brought the node in (0: the chair)
-
-
-@dataclass(frozen=True)
-class Ruling:
-    """The intake's latest ruling: proposed at ``seq``, in force once every organisation
-    in ``required`` endorsed it."""
-
-    seq: int
-    stage: str
-    outcome: str | None
-    deelnemers: tuple[str, ...]
-    derden: tuple[str, ...]
-    required: frozenset[str]
-    endorsed: frozenset[str]
-
-    @property
-    def done(self) -> bool:
-        return self.endorsed >= self.required
-
-
-@dataclass(frozen=True)
-class Invite:
-    node: str
-    org: str
-    role: str
-    from_epoch: int
-    seq: int  # seq of the invite event
-
-
-def _frozen(d: dict[Any, Any]) -> Mapping[Any, Any]:
-    return MappingProxyType(d)
-
-
-@dataclass(frozen=True)
-class RoomState:
-    room: bytes
-    case: str
-    purpose: str
-    bases: tuple[str, ...]
-    room_basis: str
-    chair: str
-    verblijf: str | None  # the node of the gemeente van verblijf (pga-r)
-    registry: int  # the registry version the room is validated under
-    meeting: int
-    retention: int
-    seq: int
-    head: bytes
-    time: int
-    first_time: int
-    phase: str
-    epoch: int
-    epochs: Mapping[int, Mapping[str, Member]]
-    invited: Mapping[str, Invite]
-    joins: Mapping[str, bytes]
-    #: org -> (verdict, statement seq); the verdict is None for a sealed assessment
-    assessments: Mapping[str, tuple[str | None, int]]
-    consents: Mapping[str, frozenset[str]]  # subject node -> consenting orgs
-    used: frozenset[bytes]  # hashes of member statements already in the chain
-    leaving: frozenset[str]  # removed or left, until the next epoch
-    items: Mapping[bytes, tuple[str, int]]  # item id -> (kind, epoch)
-    outcome: str | None
-    closed_at: int | None
-    stage: str | None = None  # the intake's stage (ANALYSE, VERZAMELEN, AFGEWEZEN)
-    ruling: Ruling | None = None  # the intake's latest ruling
-    #: the samenstelling: node -> role
-    named: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    rulings: tuple[Ruling, ...] = ()  # the rulings in force, in order
-    legacy: bool = False  # opened by an earlier release's plaintext intake
-
-    @property
-    def members(self) -> Mapping[str, Member]:
-        """The members of the current epoch."""
-        return self.epochs[self.epoch]
-
-    def member_of(self, node: str, epoch: int) -> Member | None:
-        return self.epochs.get(epoch, {}).get(node)
-
-    @property
-    def epoch_due(self) -> bool:
-        return bool(self.leaving)
 
 
 # --- building events (the chair's side) ------------------------------------------------
@@ -274,7 +187,7 @@ def apply(
     basis = registry_for(state.registry, registry).bases[state.room_basis]
     event = legacy_outcome(event, now)
     if event.kind == "assess" and now is not None:
-        _require_sealed(event, limits)
+        require_sealed(event, limits)
     new = _RULES[event.kind](state, event, roster, basis, limits)
     return replace(new, seq=event.seq, head=digest(data), time=event.time)
 
@@ -333,241 +246,6 @@ def _convene(
 def retention_years(bases: list[Grondslag]) -> int:
     """The longest retention or logging term of the declared bases, in years."""
     return max([b.retention_years or 0 for b in bases] + [b.log_min_years for b in bases])
-
-
-def _statement(
-    state: RoomState, event: Event, roster: Roster, kind: str, limits: Limits
-) -> tuple[Any, str, RoomState]:
-    """Decode and verify the statement carried by an event.
-
-    Returns the statement, its author's organisation, and ``state`` with the
-    statement recorded as used: the same statement never enters the chain twice,
-    and a statement must be made against the chain as it is now (its ``seq``
-    between the relevant invite or earlier statement and the current head).
-    """
-    raw: StatementData = event.data
-    wrapper = decode(raw.statement, Signed.SPEC, limits)
-    author = roster.member(wrapper.signer)
-    body = decode(wrapper.body, STATEMENT_SPECS[kind], limits)
-    author.verify(PURPOSE_OF_TYPE[kind], wrapper.body, wrapper.sig, body.time)
-    if body.node != wrapper.signer:
-        raise StatementError("statement names another node than its signer")
-    if body.room != state.room:
-        raise StatementError("statement is for another room")
-    if body.time > event.time:
-        raise StatementError("statement is dated after the event")
-    if not author.active(body.time):
-        raise UnknownSignerError(f"{wrapper.signer}: not in the roster at the statement's time")
-    if body.seq > state.seq:
-        raise StatementError("statement refers to a future state of the room")
-    fingerprint_ = digest(raw.statement)
-    if fingerprint_ in state.used:
-        raise ChainReplayError("this statement is already in the chain")
-    return body, author.org, replace(state, used=state.used | {fingerprint_})
-
-
-def _fresh(body: Any, since: int, what: str) -> None:
-    if body.seq < since:
-        raise StatementError(f"{what} was signed before the invite or statement it must follow")
-
-
-def _require_member(state: RoomState, node: str, what: str) -> Member:
-    member = state.members.get(node)
-    if member is None or node in state.leaving:
-        raise MembershipError(f"{what}: {node} is not a member")
-    return member
-
-
-def _assess(
-    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
-) -> RoomState:
-    body: Assess
-    body, org, state = _statement(state, event, roster, "assess", limits)
-    if state.phase != INTAKE:
-        raise IntakeError("the intake is over")
-    if org not in basis.intake_by:
-        raise IntakeError(f"a {org} node does not take part in the intake")
-    acting_for_verblijf(state.verblijf, basis, org, body, IntakeError)
-    member = _require_member(state, body.node, "assess")
-    previous = state.assessments.get(org)
-    _fresh(body, max(member.since, previous[1] + 1 if previous else 0), "assessment")
-    assessments = dict(state.assessments)
-    if body.sealed is None:
-        return _legacy_assess(state, body, org, basis, assessments)
-    if body.criteria is not None or body.verdict is not None:
-        raise StatementError("an assessment travels sealed, never in plaintext")
-    if state.stage != ANALYSE:
-        raise IntakeError("assessments come before the beoordeling")
-    state = _sealed(state, body.sealed, intake_nodes(state, basis), "assess")
-    assessments[org] = (None, body.seq)
-    return replace(state, assessments=_frozen(assessments))
-
-
-def _legacy_assess(
-    state: RoomState,
-    body: Assess,
-    org: str,
-    basis: Grondslag,
-    assessments: dict[str, tuple[str | None, int]],
-) -> RoomState:
-    """An earlier release's plaintext assessment (stored history only): the room opened
-    when every intake organisation assessed ``opnemen``."""
-    if body.verdict is None or body.criteria is None:
-        raise StatementError("an assessment carries sealed content")
-    assessments[org] = (body.verdict, body.seq)
-    unanimous = set(assessments) >= basis.intake_by and all(
-        verdict == "opnemen" for verdict, _ in assessments.values()
-    )
-    if not unanimous:
-        return replace(state, assessments=_frozen(assessments))
-    return replace(state, assessments=_frozen(assessments), phase=OPEN, stage=None, legacy=True)
-
-
-def _require_sealed(event: Event, limits: Limits) -> None:
-    """A newly received assessment carries its content sealed (an earlier release's
-    plaintext scores load only from stored history)."""
-    wrapper = decode(event.data.statement, Signed.SPEC, limits)
-    body: Assess = decode(wrapper.body, STATEMENT_SPECS["assess"], limits)
-    if body.sealed is None:
-        raise StatementError("an assessment travels sealed, never in plaintext")
-
-
-def intake_nodes(state: RoomState, basis: Grondslag) -> set[str]:
-    """Who the intake's sealed content goes to: the chair (it runs the intake; a ZVH on
-    the burgemeester's behalf) and the members of the intake organisations (under a
-    ``verblijf`` basis, of the gemeenten only the gemeente van verblijf)."""
-    nodes = {state.chair}
-    for node, m in state.members.items():
-        if node in state.leaving or m.role != "deelnemer" or m.org not in basis.intake_by:
-            continue
-        if basis.verblijf and m.org == VERBLIJF_ORG and node != state.verblijf:
-            continue
-        nodes.add(node)
-    return nodes
-
-
-def deciding(state: RoomState, basis: Grondslag, orgs: frozenset[str]) -> frozenset[str]:
-    """The organisations whose signatures a ruling or an admission needs: all of
-    ``orgs`` (the Wet PGA's burgemeester, politie and OM), or under quorum ``present``
-    those of them at the table (the Wgs's public deelnemers); never nobody."""
-    if basis.intake_quorum == "all":
-        return orgs
-    present = frozenset(
-        m.org for n, m in state.members.items() if n not in state.leaving and m.role == "deelnemer"
-    )
-    return (orgs & present) or orgs
-
-
-def entitled(state: RoomState, basis: Grondslag, node: str) -> bool:
-    """Whether an invitee may enter the room (and so follow its chain): during an
-    intake a deelnemer (an intake organisation, or one consulted), never a derde;
-    after it, who the samenstelling named, or whoever the deciding organisations
-    consented to. A basis without an intake admits deelnemers on the chair's invite,
-    and derden with the consent its basis asks for (none, or an earlier release's)."""
-    invite = state.invited.get(node)
-    if invite is None:
-        return False
-    consents = state.consents.get(node, frozenset())
-    if not basis.intake_by or state.legacy:
-        return invite.role != "derde" or basis.third_party_consent <= consents
-    if state.phase == INTAKE:
-        return invite.role == "deelnemer"
-    if state.named.get(node) == invite.role:
-        return True
-    return deciding(state, basis, basis.third_party_consent) <= consents
-
-
-def _sealed(state: RoomState, sealed: Sealed, nodes: set[str], kind: str) -> RoomState:
-    """Intake content sealed to exactly ``nodes`` with their keys of the current epoch."""
-    if sealed.epoch != state.epoch:
-        raise StatementError("intake content is sealed for the current epoch")
-    wrapped = [n for n, _ in sealed.wraps]
-    if wrapped != sorted(set(wrapped)) or set(wrapped) != nodes:
-        raise IntakeError("intake content is sealed to the intake's organisations, and only them")
-    if sealed.item in state.items:
-        raise ChainReplayError("item id already used")
-    items = dict(state.items)
-    items[sealed.item] = (kind, sealed.epoch)
-    return replace(state, items=_frozen(items))
-
-
-def _ruling(
-    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
-) -> RoomState:
-    data: RulingData = event.data
-    if state.phase != INTAKE or not basis.intake_by:
-        raise IntakeError("a ruling belongs to an intake")
-    expected = {ANALYSE: "beoordeling", VERZAMELEN: "samenstelling"}.get(state.stage or "")
-    if data.stage != expected:
-        raise IntakeError(f"the intake in stage {state.stage} takes no {data.stage}")
-    nodes = intake_nodes(state, basis)
-    present = {state.members[n].org for n in nodes if n in state.members} & basis.intake_by
-    required = deciding(state, basis, basis.intake_by)
-    if not required <= present:
-        raise IntakeError(f"not at the table yet: {', '.join(sorted(required - present))}")
-    if data.stage == "beoordeling":
-        if data.outcome is None or data.deelnemers or data.derden:
-            raise IntakeError("a beoordeling has an outcome and names nobody")
-        missing = required - state.assessments.keys()
-        if missing:
-            raise IntakeError(f"no assessment yet of {', '.join(sorted(missing))}")
-    else:
-        if data.outcome is not None:
-            raise IntakeError("a samenstelling names who joins, not an outcome")
-        for node in data.deelnemers:
-            if roster.member(node).org not in basis.deelnemers:
-                raise MembershipError(f"a {roster.member(node).org} node is no deelnemer")
-        if data.derden and not basis.third_parties:
-            raise MembershipError(f"{basis.id} admits no third parties")
-        for node in data.derden:
-            roster.member(node)
-            if node in data.deelnemers or node == state.chair:
-                raise MembershipError(f"{node} is named twice")
-    state = _sealed(state, data.sealed, nodes, "ruling")
-    ruling = Ruling(
-        event.seq, data.stage, data.outcome, data.deelnemers, data.derden, required, frozenset()
-    )
-    return replace(state, ruling=ruling)
-
-
-def _endorse(
-    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
-) -> RoomState:
-    body: Endorse
-    body, org, state = _statement(state, event, roster, "endorse", limits)
-    ruling = state.ruling
-    if state.phase != INTAKE or ruling is None or ruling.done or body.ruling != ruling.seq:
-        raise IntakeError("this is not the ruling the intake waits for")
-    if org not in ruling.required:
-        raise IntakeError(f"a {org} node does not sign this ruling")
-    acting_for_verblijf(state.verblijf, basis, org, body, IntakeError)
-    _require_member(state, body.node, "endorse")
-    _fresh(body, ruling.seq, "endorsement")
-    if org in ruling.endorsed:
-        raise IntakeError(f"{org} already endorsed this ruling")
-    ruling = replace(ruling, endorsed=ruling.endorsed | {org})
-    state = replace(state, ruling=ruling)
-    if not ruling.done:
-        return state
-    state = replace(state, rulings=state.rulings + (ruling,))
-    if ruling.stage == "beoordeling":
-        return replace(state, stage=VERZAMELEN if ruling.outcome == "voorleggen" else AFGEWEZEN)
-    named = {n: "deelnemer" for n in ruling.deelnemers} | {n: "derde" for n in ruling.derden}
-    # who the samenstelling does not name leaves: a deelnemer only consulted, an
-    # invitation it did not confirm; the intake's organisations stay
-    keep = intake_nodes(state, basis) | named.keys()
-    invited = {n: i for n, i in state.invited.items() if named.get(n) == i.role}
-    joins = {n: k for n, k in state.joins.items() if n in invited or n in state.members}
-    leaving = state.leaving | {n for n in state.members if n not in keep}
-    return replace(
-        state,
-        phase=OPEN,
-        stage=None,
-        named=_frozen(named),
-        invited=_frozen(invited),
-        joins=_frozen(joins),
-        leaving=frozenset(leaving),
-    )
 
 
 def _invite(
@@ -784,9 +462,9 @@ def _close(
 
 
 _RULES = {
-    "assess": _assess,
-    "ruling": _ruling,
-    "endorse": _endorse,
+    "assess": assess_rule,
+    "ruling": ruling_rule,
+    "endorse": endorse_rule,
     "invite": _invite,
     "consent": _consent,
     "join": _join,

@@ -1,7 +1,7 @@
 """The intake's sealed content: each organisation's assessment and each ruling's
 reasoning, sealed to the intake's organisations (``chain.intake_nodes``) with their
 room keys of the epoch, so that no deelnemer or derde who joins later can read them
-(``docs/protocol.md`` section 6.4.5).
+(``docs/protocol.md`` section 6.4.1).
 
 The content key is fresh per item and wrapped for each of those nodes, as for plan
 items; the content carries a header hash that binds it to its room, epoch, item id and

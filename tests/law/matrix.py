@@ -1,4 +1,5 @@
-"""The law matrix: who may supply what under which basis, written by hand from
+"""The law matrix: who may supply what under which basis, in which stage of the intake,
+who decides the intake and who may register a case, written by hand from
 ../shared/grondslagen.md (one article per row). The runner is tests/law/test_matrix.py."""
 
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ class Case:
     expect: str
     # one article, the Dutch way: "Wet PGA art. 3 lid 1", "Wgs art. 2.29 lid 2"
     cite: str
+    # the room's stage: "open" (after the samenstelling), or during the intake "analyse"
+    # (art. 5 lid 3), "verzamelen" (lid 4, after a positive beoordeling), "afgewezen"
+    stage: str = "open"
 
 
 # The fields a correct verstrekking fills in. Every row breaks at most one rule: the
@@ -47,6 +51,7 @@ FIELD_REQUIRED = "policy.field_required"
 SECRECY = "policy.secrecy"
 NOT_IN_FORCE = "policy.basis_not_in_force"
 NOT_DECLARED = "policy.basis_not_declared"
+ROOM_NOT_OPEN = "policy.room_not_open"
 
 B, C = "burgemeester", "college"
 D, T = "deelnemer", "derde"
@@ -217,5 +222,99 @@ CASES: tuple[Case, ...] = (
     # --- not law ---------------------------------------------------------------------------
     Case("sociaal_domein", None, D, "wgs", "wams", ("zorg",), J,
          NOT_IN_FORCE, "Kamerstukken 36295 (wetsvoorstel Wams)"),
+    # --- pga-r intake (Wet PGA art. 5 lid 3-4): the aanmelding's own data first ------------
+    Case("gemeente", B, D, "pga-r", "pga-r", ("identificerend", "signalen"), J,
+         OK, "Wet PGA art. 5 lid 3", "analyse"),
+    Case("gemeente", B, D, "pga-r", "pga-r", ("sociale_relaties",), J,
+         CATEGORY, "Wet PGA art. 5 lid 4", "analyse"),
+    Case("politie", None, D, "pga-r", "wpg-20", ("politie",), J_AGREE,
+         CATEGORY, "Wet PGA art. 5 lid 4", "analyse"),
+    Case("politie", None, D, "pga-r", "wpg-20", ("politie",), J_AGREE,
+         OK, "Wet PGA art. 5 lid 4", "verzamelen"),
+    Case("gemeente", B, D, "pga-r", "pga-r", ("sociale_relaties",), J,
+         OK, "Wet PGA art. 5 lid 4", "verzamelen"),
+    # a deelnemer consulted by the three answers them (lid 3: "kunnen raadplegen")
+    Case("reclassering", None, D, "pga-r", "pga-r", ("signalen",), J,
+         OK, "Wet PGA art. 5 lid 3", "analyse"),
+    # not put to the casusoverleg: nothing more is exchanged
+    Case("gemeente", B, D, "pga-r", "pga-r", ("signalen",), J,
+         ROOM_NOT_OPEN, "Wet PGA art. 5 lid 4", "afgewezen"),
+    # --- wgs intake (Wgs art. 2.31 lid 2-4): no narrower set of categories -----------------
+    Case("ggz", None, D, "wgs", "wgs", ("gezondheid",), J_SECRET,
+         OK, "Wgs art. 2.31 lid 2", "analyse"),
 )
 # fmt: on
+
+
+# --- the intake's decisions (Wet PGA art. 3 lid 3, art. 5 lid 3-5; Wgs art. 2.31) ---------
+
+
+@dataclass(frozen=True)
+class IntakeCase:
+    # the room's basis: "pga-r" or "wgs"
+    room: str
+    # "assess" (an assessment), "endorse" (signing the pending beoordeling), "invite-derde"
+    action: str
+    # the acting organisation (for invite-derde: the derde's)
+    org: str
+    # the room's stage when it acts: "analyse" or "verzamelen"
+    stage: str
+    # "ok", or the refusal code
+    expect: str
+    cite: str
+
+
+INTAKE = "chain.intake"
+
+INTAKE_CASES: tuple[IntakeCase, ...] = (
+    # the three analyse and judge jointly, each for itself (art. 5 lid 3)
+    IntakeCase("pga-r", "assess", "gemeente", "analyse", OK, "Wet PGA art. 5 lid 3"),
+    IntakeCase("pga-r", "assess", "politie", "analyse", OK, "Wet PGA art. 5 lid 3"),
+    IntakeCase("pga-r", "assess", "om", "analyse", OK, "Wet PGA art. 5 lid 3"),
+    # a deelnemer consulted is asked, it does not judge
+    IntakeCase("pga-r", "assess", "reclassering", "analyse", INTAKE, "Wet PGA art. 5 lid 3"),
+    IntakeCase("pga-r", "endorse", "politie", "analyse", OK, "Wet PGA art. 5 lid 3"),
+    IntakeCase("pga-r", "endorse", "reclassering", "analyse", INTAKE, "Wet PGA art. 5 lid 3"),
+    IntakeCase("pga-r", "endorse", "rvdk", "analyse", INTAKE, "Wet PGA art. 5 lid 3"),
+    # a derde only after the three decided who joins (art. 3 lid 3, art. 5 lid 5)
+    IntakeCase("pga-r", "invite-derde", "ggz", "analyse", INTAKE, "Wet PGA art. 3 lid 3"),
+    IntakeCase("pga-r", "invite-derde", "ggz", "verzamelen", INTAKE, "Wet PGA art. 5 lid 5"),
+    # under the Wgs the public deelnemers at the table decide (art. 2.31 lid 2-4)
+    IntakeCase("wgs", "assess", "gemeente", "analyse", OK, "Wgs art. 2.31 lid 2"),
+    IntakeCase("wgs", "endorse", "politie", "analyse", OK, "Wgs art. 2.31 lid 3"),
+    IntakeCase("wgs", "assess", "reclassering", "analyse", INTAKE, "Wgs art. 2.27 lid 2"),
+    IntakeCase("wgs", "endorse", "ggz", "analyse", INTAKE, "Wgs art. 2.27 lid 2"),
+    IntakeCase("wgs", "invite-derde", "nctv", "analyse", INTAKE, "Wgs art. 2.31 lid 9"),
+)
+
+
+# --- who registers a case (Wet PGA art. 5 lid 1) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class AanmeldCase:
+    # the aanmelder's organisation
+    org: str
+    # whether it carries the gemeente van verblijf's mandate (a ZVH on its behalf)
+    mandate: bool
+    expect: str
+    cite: str
+
+
+AANMELDER = "aanmelding.aanmelder"
+
+AANMELD_CASES: tuple[AanmeldCase, ...] = (
+    AanmeldCase("gemeente", False, OK, "Wet PGA art. 5 lid 1"),
+    AanmeldCase("politie", False, OK, "Wet PGA art. 5 lid 1"),
+    AanmeldCase("om", False, OK, "Wet PGA art. 5 lid 1"),
+    AanmeldCase("reclassering", False, OK, "Wet PGA art. 5 lid 1"),
+    AanmeldCase("rvdk", False, OK, "Wet PGA art. 5 lid 1"),
+    # a deelnemer registers in its own name
+    AanmeldCase("reclassering", True, AANMELDER, "Wet PGA art. 5 lid 1"),
+    # anyone else reports (een melding, lid 2); it does not register
+    AanmeldCase("ggz", False, AANMELDER, "Wet PGA art. 5 lid 2"),
+    AanmeldCase("nctv", False, AANMELDER, "Wet PGA art. 5 lid 2"),
+    # the ZVH prepares it only on the burgemeester's behalf
+    AanmeldCase("zvh", False, AANMELDER, "Wet PGA art. 12 lid 3"),
+    AanmeldCase("zvh", True, OK, "Wet PGA art. 12 lid 3"),
+)

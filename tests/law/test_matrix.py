@@ -4,9 +4,12 @@ Each case of :mod:`tests.law.matrix` (written by hand from the law, never from t
 registry or the policy code) is put to the sender's checks (``check_draft``, what a
 node runs before sealing) and, as a share whose sender skipped its own checks, to the
 recipient's (``verify_share`` then ``open_share``). Both must give the expected
-outcome. The sender sits in an open room of the case's room basis as a deelnemer or a
-derde; whether the chain admits it to the room at all is the chain's rule, tested in
-``tests/protocol`` and end to end in ``tests/e2e/test_law.py``.
+outcome. The sender sits in a room of the case's room basis, in the case's stage (open,
+or a stage of the intake), as a deelnemer or a derde; whether the chain admits it to the
+room at all is the chain's rule, tested in ``tests/protocol`` and end to end in
+``tests/e2e/test_law.py``. The intake's decisions (who assesses and endorses, no derde
+during the intake) are put to the chain, and who may register a case to
+``aanmelding.check_aanmelder``.
 """
 
 from __future__ import annotations
@@ -15,13 +18,17 @@ import dataclasses
 import sys
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from protocol import chain
+from protocol.aanmelding import check_aanmelder
 from protocol.chain import Member, RoomState
 from protocol.codec import PROTOCOL_VERSION, pack
-from protocol.errors import CasusnetError
+from protocol.errors import AanmelderError, CasusnetError
+from protocol.events import InviteData
 from protocol.keys import seal, secretbox
 from protocol.share import Content, Draft, Share, check_draft, open_share, verify_share
 from protocol.signed import Signed
@@ -29,7 +36,7 @@ from protocol.signed import Signed
 sys.path.insert(0, str(Path(__file__).parents[1] / "protocol"))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from matrix import CASES, Case  # noqa: E402
+from matrix import AANMELD_CASES, CASES, INTAKE_CASES, AanmeldCase, Case, IntakeCase  # noqa: E402
 from world import World  # noqa: E402
 
 ORGS = (
@@ -48,20 +55,27 @@ def node_of(org: str) -> str:
     return org.replace("_", "-")
 
 
-@cache
-def room(basis: str) -> World:
-    """An open room of this basis, in a federation with one node of every organisation."""
+def intake(basis: str, consulted: tuple[str, ...] = ()) -> World:
+    """A room of this basis in stage analyse (the intake's organisations at the table, and
+    ``consulted`` deelnemers), in a federation with one node of every organisation."""
     w = World(nodes={node_of(org): org for org in ORGS})
     chair, bases, deelnemers = ROOMS[basis]
     w.convene(chair=chair, bases=bases)
-    for node in deelnemers:
-        w.invite(node)
-        w.join(node)
-    w.epoch()
-    for node in ("gemeente", "politie", "om") if basis == "pga-r" else ():
-        w.assess(node)
+    w.intake_table((*deelnemers, *consulted))
+    return w
+
+
+@cache
+def room(basis: str, stage: str = "open") -> World:
+    """A room of this basis in ``stage``: open (after the samenstelling), or a stage of
+    the intake."""
+    w = intake(basis)
+    if stage != "analyse":
+        w.beoordeling("niet_voorleggen" if stage == "afgewezen" else "voorleggen")
+    if stage == "open":
+        w.samenstelling()
     assert w.state is not None
-    assert w.state.phase == "open"
+    assert (w.state.stage or "open") == stage
     return w
 
 
@@ -124,7 +138,7 @@ def forged(w: World, state: RoomState, sender: str, d: Draft) -> bytes:
     "case", CASES, ids=[f"{i:02d}-{c.sender}-{c.basis}-{c.expect}" for i, c in enumerate(CASES)]
 )
 def test_the_law_matrix_at_the_sender_and_the_recipient(case: Case) -> None:
-    w = room(case.room)
+    w = room(case.room, case.stage)
     state, sender, recipient = seated(w, case)
     d = draft(case, recipient)
     at_sender = outcome(lambda: check_draft(d, state=state, registry=w.registry, sender=sender))
@@ -153,3 +167,51 @@ def test_the_matrix_covers_every_refusal_the_policy_has() -> None:
         "policy.basis_not_declared",
     } <= codes
     assert all(c.cite for c in CASES)
+
+
+def _act(w: World, case: IntakeCase) -> bytes:
+    """The chair's event for the case's action, in a room at the case's stage."""
+    node = node_of(case.org)
+    if case.action == "invite-derde":
+        assert w.state is not None
+        return w.event("invite", InviteData(node, "derde", w.state.epoch + 1))
+    if case.action == "assess":
+        return w.event("assess", w.assess_data(node))
+    for decider in w.deciders():
+        w.assess(decider)
+    w.rule("beoordeling", "voorleggen")
+    return w.event("endorse", w.endorse_data(node))
+
+
+@pytest.mark.parametrize(
+    "case",
+    INTAKE_CASES,
+    ids=[f"{i:02d}-{c.room}-{c.action}-{c.org}-{c.expect}" for i, c in enumerate(INTAKE_CASES)],
+)
+def test_the_intake_matrix(case: IntakeCase) -> None:
+    deelnemers = ROOMS[case.room][2]
+    acting = node_of(case.org)
+    member = case.action != "invite-derde" and acting not in (*deelnemers, ROOMS[case.room][0])
+    w = intake(case.room, (acting,) if member else ())
+    if case.stage == "verzamelen":
+        w.beoordeling()
+    event = _act(w, case)
+    got = outcome(
+        lambda: chain.apply(w.state, event, roster=w.roster, registry=w.registry, now=w.now)
+    )
+    assert got == case.expect, case.cite
+
+
+@pytest.mark.parametrize(
+    "case",
+    AANMELD_CASES,
+    ids=[f"{i:02d}-{c.org}-{c.mandate}-{c.expect}" for i, c in enumerate(AANMELD_CASES)],
+)
+def test_who_registers_a_case(case: AanmeldCase) -> None:
+    w = room("pga-r")
+    node, number = node_of(case.org), "RAD-2026-031"
+    mandate = w.mandate(node, number) if case.mandate else None
+    a = SimpleNamespace(aanmelder=node, mandate=mandate, case=number, verblijf="gemeente")
+    basis = w.registry.bases["pga-r"]
+    got = outcome(lambda: check_aanmelder(w.roster, basis, a, AanmelderError))  # type: ignore[arg-type]
+    assert got == case.expect, case.cite

@@ -190,20 +190,23 @@ def test_a_consent_cannot_be_given_twice() -> None:
     rejected(w, w.event("consent", w.consent_data("politie", "ggz")), ConsentError)
 
 
-def test_intake_needs_all_three_to_agree() -> None:
+def test_intake_needs_all_three_to_endorse() -> None:
     w = World()
     w.convene()
-    for node in ("politie", "om"):
-        w.invite(node)
-        w.join(node)
-    w.epoch()
+    w.intake_table()
     w.assess("gemeente")
-    w.assess("politie", "niet_opnemen")
+    w.assess("politie", "niet_voorleggen")
     w.assess("om")
+    w.assess("politie", "voorleggen")  # politie revises its assessment
+    w.rule("beoordeling", "voorleggen")
+    w.endorse("gemeente")
+    w.endorse("politie")
     assert w.state is not None
-    assert w.state.phase == "intake"
-    w.assess("politie", "opnemen")  # politie revises its assessment
-    assert w.state.phase == "open"
+    assert (w.state.phase, w.state.stage) == ("intake", "analyse")
+    w.endorse("om")
+    assert (w.state.phase, w.state.stage) == ("intake", "verzamelen")
+    w.samenstelling()
+    assert (w.state.phase, w.state.stage) == ("open", None)
 
 
 def test_assessment_only_by_intake_organisations_that_are_members() -> None:
@@ -217,19 +220,13 @@ def test_assessment_only_by_intake_organisations_that_are_members() -> None:
     rejected(w, w.event("assess", w.assess_data("politie")), MembershipError)
 
 
-def test_a_third_party_enters_only_after_the_intake() -> None:
+def test_a_third_party_is_not_invited_during_the_intake() -> None:
     w = World()
     w.convene()
-    for node in ("politie", "om"):
-        w.invite(node)
-        w.join(node)
-    w.epoch()
-    w.invite("ggz", "derde")
-    w.join("ggz")
-    for node in ("gemeente", "politie", "om"):
-        w.consent(node, "ggz")
-    expected = w.epoch_data()
-    assert "ggz" not in [m.node for m in expected.members]
+    w.intake_table()
+    rejected(w, w.event("invite", InviteData("ggz", "derde", 2)), IntakeError)
+    w.beoordeling()
+    rejected(w, w.event("invite", InviteData("ggz", "derde", 2)), IntakeError)
 
 
 def test_statement_signed_by_someone_else_is_refused() -> None:
@@ -386,7 +383,7 @@ def test_the_gemeente_van_verblijf_convenes_in_its_own_name_and_is_named_in_the_
     assert w.state is not None
     assert w.state.chair == "gemeente"
     assert w.state.verblijf == "gemeente"
-    assert w.state.registry == w.registry.version == 2
+    assert w.state.registry == w.registry.version == 3
 
 
 @pytest.mark.parametrize(
@@ -421,12 +418,11 @@ def test_a_zvh_chairs_pga_r_on_the_burgemeesters_behalf_with_a_mandate() -> None
     w.convene(chair="zvh")  # World signs the gemeente's mandate for the zvh and this case
     assert w.state is not None
     assert (w.state.chair, w.state.verblijf) == ("zvh", "gemeente")
-    for node in ("gemeente", "politie", "om"):
-        w.invite(node)
-        w.join(node)
-    w.epoch()
-    for node in ("gemeente", "politie", "om"):
-        w.assess(node)
+    w.intake_table()
+    assert w.intake_nodes() == ["gemeente", "om", "politie", "zvh"]
+    assert w.deciders() == ["gemeente", "om", "politie"]
+    w.beoordeling()
+    w.samenstelling()
     assert w.state.phase == "open"
     assert chain.replay(w.events, roster=w.roster, registry=w.registry, now=w.now) == w.state
 
@@ -479,7 +475,7 @@ def test_a_wgs_room_is_convened_by_the_zvh_and_names_no_verblijf() -> None:
     w.convene(chair="zvh", bases=("wgs",))
     assert w.state is not None
     assert w.state.verblijf is None
-    assert w.state.phase == "open"  # no intake under the Wgs
+    assert (w.state.phase, w.state.stage) == ("intake", "analyse")  # the public deelnemers'
 
 
 def _room_with_two_gemeenten() -> World:
@@ -501,16 +497,17 @@ def test_only_the_verblijf_as_burgemeester_takes_part_in_the_intake() -> None:
     rejected(w, w.event("assess", w.assess_data("gemeente", capacity=None)), IntakeError)
     # politie and OM act in no capacity
     rejected(w, w.event("assess", w.assess_data("politie", capacity="burgemeester")), IntakeError)
-    for node in ("gemeente", "politie", "om"):
-        w.assess(node)
+    assert w.deciders() == ["gemeente", "om", "politie"]
+    assert "gemeente2" not in w.intake_nodes()
+    w.beoordeling()
     assert w.state is not None
-    assert w.state.phase == "open"
+    assert w.state.stage == "verzamelen"
 
 
 def test_only_the_verblijf_as_burgemeester_consents_to_a_third_party() -> None:
     w = _room_with_two_gemeenten()
-    for node in ("gemeente", "politie", "om"):
-        w.assess(node)
+    w.beoordeling()
+    w.samenstelling(("gemeente2",))  # the other gemeente stays; ggz is not named
     w.invite("ggz", "derde")
     w.join("ggz")
     rejected(w, w.event("consent", w.consent_data("gemeente2", "ggz")), ConsentError)
@@ -534,14 +531,13 @@ def test_an_assessment_may_leave_criteria_onbekend(criteria: Criteria) -> None:
     """Wet PGA art. 5 lid 3 prescribes no scoring: a criterion may be onbekend."""
     w = World()
     w.convene()
-    for node in ("politie", "om"):
-        w.invite(node)
-        w.join(node)
-    w.epoch()
+    w.intake_table()
     for node in ("gemeente", "politie", "om"):
         w.add("assess", w.assess_data(node, criteria=criteria))
+    w.rule("beoordeling", "voorleggen")
+    w.endorse_all()
     assert w.state is not None
-    assert w.state.phase == "open"
+    assert w.state.stage == "verzamelen"
     assert chain.replay(w.events, roster=w.roster, registry=w.registry, now=w.now) == w.state
 
 
@@ -557,7 +553,7 @@ def test_a_criterion_scores_0_to_3() -> None:
 # --- the registry version a room is validated under -----------------------------------------
 
 
-@pytest.mark.parametrize("version", [1, 3, 99])
+@pytest.mark.parametrize("version", [1, 4, 99])
 def test_a_room_pinned_to_a_registry_version_this_node_does_not_know_is_refused(
     version: int,
 ) -> None:
@@ -574,10 +570,10 @@ def test_a_convene_pinned_to_the_current_registry_replays() -> None:
     assert chain.replay(w.events, roster=w.roster, registry=w.registry, now=w.now) == state
 
 
-def _registry_v3(drop: str) -> Registry:
+def _registry_v4(drop: str) -> Registry:
     """A later registry in which ``drop`` is no longer a deelnemer under pga-r."""
     doc = json.loads(default_registry().source)
-    doc["version"] = 3
+    doc["version"] = 4
     pga = next(b for b in doc["bases"] if b["id"] == "pga-r")
     pga["deelnemers"].remove(drop)
     del pga["senders"][drop]
@@ -591,24 +587,24 @@ def test_a_room_keeps_the_registry_version_its_convene_pinned(
     the rules it was convened under, and a new room by the new ones."""
     from protocol.share import receive_share
 
-    v2 = default_registry()
-    v3 = _registry_v3("rvdk")
-    monkeypatch.setattr(registry_module, "shipped_registry", {2: v2}.__getitem__)
+    v3 = default_registry()
+    v4 = _registry_v4("rvdk")
+    monkeypatch.setattr(registry_module, "shipped_registry", {3: v3}.__getitem__)
     w = World()
-    state = w.open_room()  # pinned to v2, rvdk a deelnemer
+    state = w.open_room()  # pinned to v3, rvdk a deelnemer
     envelope = w.share("rvdk")
-    # the same chain, checked by a node whose current registry is v3
-    assert chain.replay(w.events, roster=w.roster, registry=v3, now=w.now) == state
+    # the same chain, checked by a node whose current registry is v4
+    assert chain.replay(w.events, roster=w.roster, registry=v4, now=w.now) == state
     opened = receive_share(
-        envelope, me="om", room_key=w.room_keys["om"], state=state, roster=w.roster, registry=v3
+        envelope, me="om", room_key=w.room_keys["om"], state=state, roster=w.roster, registry=v4
     )
     assert opened.share.sender == "rvdk"
-    # a room convened under v3 cannot take the rvdk in
+    # a room convened under v4 cannot take the rvdk in
     new = World()
-    new.registry = v3
+    new.registry = v4
     new.convene()
     assert new.state is not None
-    assert new.state.registry == 3
+    assert new.state.registry == 4
     rejected(new, new.event("invite", InviteData("rvdk", "deelnemer", 1)), MembershipError)
 
 
@@ -641,7 +637,12 @@ def test_a_member_whose_roster_entry_ended_can_no_longer_sign() -> None:
 
 def test_old_consents_do_not_admit_a_re_invited_third_party() -> None:
     w = World()
-    w.open_room()  # ggz admitted with three consents
+    w.open_room(third_party=False)
+    w.invite("ggz", "derde")  # not named by the samenstelling: three consents
+    w.join("ggz")
+    for node in ("gemeente", "politie", "om"):
+        w.consent(node, "ggz")
+    w.epoch()
     consents = [e for e in w.events if b"consent" in e][-3:]
     w.remove("ggz")
     w.epoch()
@@ -666,13 +667,10 @@ def test_a_consent_signed_before_the_invite_is_refused() -> None:
 def test_a_revised_assessment_cannot_be_undone_by_replaying_the_old_one() -> None:
     w = World()
     w.convene()
-    for node in ("politie", "om"):
-        w.invite(node)
-        w.join(node)
-    w.epoch()
-    first = w.assess_data("politie", "opnemen")
+    w.intake_table()
+    first = w.assess_data("politie", "voorleggen")
     w.add("assess", first)
-    w.assess("politie", "niet_opnemen")
+    w.assess("politie", "niet_voorleggen")
     rejected(w, w.event("assess", first), ChainReplayError)
 
 

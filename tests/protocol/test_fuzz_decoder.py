@@ -28,13 +28,18 @@ from protocol.errors import CasusnetError, all_error_classes
 from protocol.events import (
     DATA_SPECS,
     STATEMENT_SPECS,
+    AssessContent,
     CloseData,
     Criteria,
     EpochMember,
     Event,
     PlanItem,
+    RulingContent,
+    RulingData,
+    Sealed,
     StatementData,
 )
+from protocol.intake import open_assessment, open_ruling
 from protocol.keys import seal, secretbox
 from protocol.request import ReplayGuard, Request, read_request_header, verify_request
 from protocol.request import sign_request as _sign_request
@@ -70,9 +75,10 @@ def _federation() -> dict[str, Any]:
     states: list[RoomState | None] = [None]
     for ev in w.events:
         states.append(chain.apply(states[-1], ev, roster=w.roster, registry=w.registry, now=w.now))
-    intake_state = states[11]  # after the first epoch, before the intake is complete
-    assert intake_state is not None
+    # after the first epoch, before the intake is complete
+    intake_state = next(s for s in states if s is not None and s.epoch == 1)
     assert intake_state.phase == "intake"
+    intake_events = len(w.events)
     shares = [w.share(n) for n in ("politie", "om", "gemeente", "ggz")]
     open_state = w.state
     share_id = codec.decode(codec.decode(shares[0], Signed.SPEC).body, Share.SPEC).id
@@ -141,6 +147,7 @@ def _federation() -> dict[str, Any]:
         receipt=receipt,
         request=request,
         content=content,
+        intake_events=intake_events,
     )
 
 
@@ -196,6 +203,9 @@ SPECS: dict[str, codec.Spec[Any]] = {
     "Request": Request.SPEC,
     "PlanItem": PlanItem.SPEC,
     "Criteria": Criteria.SPEC,
+    "Sealed": Sealed.SPEC,
+    "AssessContent": AssessContent.SPEC,
+    "RulingContent": RulingContent.SPEC,
     "EpochMember": EpochMember.SPEC,
     **{f"statement:{k}": s for k, s in STATEMENT_SPECS.items()},
     **{f"data:{k}": s for k, s in DATA_SPECS.items()},
@@ -488,7 +498,7 @@ def mutated_message(draw: st.DrawFn) -> bytes:
 
 _STATEMENT_EVENTS = [
     i
-    for i, ev in enumerate(FED["events"][:19])
+    for i, ev in enumerate(FED["events"][: FED["intake_events"]])
     if isinstance(codec.decode(_inner(ev), Event.SPEC).data, StatementData)
 ]
 
@@ -691,7 +701,7 @@ def test_garbage_content_from_a_member_gives_typed_errors(plaintext: bytes, seed
         assert content.header == SHARE_HEADER
 
 
-ITEM_EVENT = codec.decode(_inner(FED["events"][19]), Event.SPEC)
+ITEM_EVENT = codec.decode(_inner(FED["events"][FED["intake_events"]]), Event.SPEC)
 assert ITEM_EVENT.kind == "agenda"
 
 
@@ -715,6 +725,40 @@ def test_garbage_plan_item_from_the_chair_gives_typed_errors(plaintext: bytes, s
         raise AssertionError(f"open_item: {type(exc).__name__}: {exc}") from exc
     else:
         raise AssertionError("random bytes opened as a plan item")
+
+
+RULING_EVENT = next(
+    e for e in (codec.decode(_inner(ev), Event.SPEC) for ev in FED["events"]) if e.kind == "ruling"
+)
+INTAKE_OPENERS = {"assess": open_assessment, "ruling": open_ruling}
+
+
+@settings(FUZZ, max_examples=300)
+@given(
+    st.one_of(st.binary(max_size=300), st.builds(_pack, values)),
+    st.integers(1, 2**64),
+    st.sampled_from(sorted(INTAKE_OPENERS)),
+)
+def test_garbage_intake_content_gives_typed_errors(plaintext: bytes, seed: int, kind: str) -> None:
+    """Arbitrary bytes sealed as an assessment's or a ruling's content: a typed error."""
+    key = seed.to_bytes(32, "big")
+    data: RulingData = RULING_EVENT.data
+    state: RoomState = FED["intake"]
+    forged = Sealed(
+        data.sealed.item,
+        data.sealed.epoch,
+        secretbox(key, bytes(24), plaintext),
+        tuple((n, seal(state.members[n].key, key, bytes(32))) for n, _ in data.sealed.wraps),
+    )
+    opener = INTAKE_OPENERS[kind]
+    try:
+        opener(forged, me="politie", room_key=W.room_keys["politie"], room=state.room)
+    except CasusnetError as exc:
+        _check_error(exc, kind)
+    except Exception as exc:
+        raise AssertionError(f"open {kind}: {type(exc).__name__}: {exc}") from exc
+    else:
+        raise AssertionError("random bytes opened as intake content")
 
 
 # --- explicit examples ------------------------------------------------------------------------

@@ -302,7 +302,7 @@ def test_add_years_handles_the_29th_of_february() -> None:
 
 def test_registry_entries_carry_law_article_and_text_date() -> None:
     reg = default_registry()
-    assert reg.version == 2
+    assert reg.version == 3
     assert set(reg.bases) == {
         "pga-r",
         "wgs",

@@ -155,14 +155,14 @@ def test_default_recipients_leave_out_third_parties() -> None:
     assert default_recipients(state, "politie") == ["gemeente", "om", "reclassering", "rvdk"]
 
 
-def test_no_sharing_before_the_intake_is_unanimous() -> None:
+def test_no_sharing_once_the_intake_put_the_case_aside() -> None:
     w = World()
     w.convene()
-    w.invite("politie")
-    w.join("politie")
-    w.epoch()
-    with pytest.raises(RoomNotOpenError):
-        w.share("gemeente", recipients=["politie"])
+    w.intake_table()
+    w.beoordeling("niet_voorleggen")
+    with pytest.raises(RoomNotOpenError) as info:
+        w.share("gemeente", categories=["signalen"], recipients=["politie"])
+    assert info.value.code == "policy.room_not_open"
 
 
 def test_no_sharing_after_close() -> None:
@@ -292,12 +292,11 @@ def _wgs_room() -> World:
     """A Wgs room of the ZVH with the Wpg and the Wjsg (art. 39fa) declared."""
     w = World()
     w.convene(chair="zvh", bases=("wgs", "wjsg-39fa", "wpg-20"))
-    for node in ("gemeente", "ggz", "politie", "om"):
-        w.invite(node)
-        w.join(node)
-    w.epoch()
+    w.intake_table(("gemeente", "ggz", "politie", "om"))
+    w.beoordeling()  # by the public deelnemers at the table: gemeente, politie, OM
+    w.samenstelling(("ggz",))
     assert w.state is not None
-    assert w.state.phase == "open"  # no intake under the Wgs
+    assert w.state.phase == "open"
     return w
 
 

@@ -239,8 +239,9 @@ CASES = _cases()
 
 def test_fixture_is_valid() -> None:
     """The untampered messages are all accepted (otherwise every test below is vacuous)."""
-    assert {"convene", "invite", "join", "epoch", "assess", "consent"} <= set(KINDS_IN_CHAIN)
-    assert len([c for c in CASES if c.name.startswith("event-")]) == len(KINDS_IN_CHAIN) == 11
+    kinds = {"convene", "invite", "join", "epoch", "assess", "ruling", "endorse", "consent"}
+    assert kinds <= set(KINDS_IN_CHAIN)
+    assert len([c for c in CASES if c.name.startswith("event-")]) == len(KINDS_IN_CHAIN) == 13
     for case in CASES:
         case.check(case.data)
     for name, data in FX.shares.items():

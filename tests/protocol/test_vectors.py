@@ -16,8 +16,9 @@ import pytest
 from protocol import chain
 from protocol.codec import PROTOCOL_VERSION, decode, pack, unpack
 from protocol.errors import RequestAuthError, SignatureError, all_error_classes, transient_codes
-from protocol.events import Assess
+from protocol.events import Assess, Endorse, Event, RulingData
 from protocol.inquiry import open_inquiry, verify_decline, verify_inquiry
+from protocol.intake import intake_header, open_assessment, open_ruling
 from protocol.keys import BoxKeyPair, Signer, fingerprint, secretbox_open, unseal, verify
 from protocol.registry import default_registry
 from protocol.request import ReplayGuard, read_request_header, verify_request
@@ -159,7 +160,7 @@ def test_federation_chain_share_revoke_receipt_request(v: dict[str, Any]) -> Non
     assert caller == "politie"
 
 
-def test_a_convene_on_the_burgemeesters_behalf_and_an_onbekend_assessment(
+def test_a_convene_on_the_burgemeesters_behalf(
     v: dict[str, Any],
 ) -> None:
     fed, ov = v["federation"], v["chaired_on_behalf"]
@@ -177,14 +178,63 @@ def test_a_convene_on_the_burgemeesters_behalf_and_an_onbekend_assessment(
     mandate = verify_mandate(b(ov["mandate"]), roster=roster, chair="zvh", case=state.case)
     assert mandate.node == ov["verblijf"]
 
-    av = v["assess_onbekend"]
+
+def _chain_state(v: dict[str, Any], upto: int) -> tuple[Any, Any]:
+    """The roster, and the room state after the chain's event ``upto``."""
+    fed, cv = v["federation"], v["chain"]
+    registry = default_registry()
+    roster = accept_roster(b(fed["roster"]), b(fed["authority_public"]), registry)
+    events = [b(e) for e in cv["events"][: upto + 1]]
+    return roster, chain.replay(events, roster=roster, registry=registry, now=cv["verify_time"])
+
+
+def _om_key(v: dict[str, Any], state: Any) -> BoxKeyPair:
+    private = b(v["chain"]["room_private_keys"]["om"])
+    return BoxKeyPair(private=private, public=state.members["om"].key)
+
+
+def test_a_sealed_assessment_with_criteria_onbekend(v: dict[str, Any]) -> None:
+    av = v["assess"]
+    roster, state = _chain_state(v, av["event_index"])
     wrapper = decode(b(av["statement"]), Signed.SPEC)
     assert wrapper.body.hex() == av["body"]
     body = decode(wrapper.body, Assess.SPEC)
     roster.member(wrapper.signer).verify("statement", wrapper.body, wrapper.sig, body.time)
-    assert body.capacity == "burgemeester"
-    assert dataclasses.asdict(body.criteria) == av["criteria"]
-    assert body.encode() == wrapper.body  # nil, not an absent key, for onbekend
+    assert (body.capacity, body.criteria, body.verdict) == ("burgemeester", None, None)
+    assert body.sealed is not None
+    assert [n for n, _ in body.sealed.wraps] == av["wraps_to"]
+    assert sorted(chain.intake_nodes(state, default_registry().bases["pga-r"])) == av["wraps_to"]
+    header = intake_header(state.room, body.sealed.epoch, body.sealed.item, "assess")
+    assert header.hex() == av["header"]
+    content = open_assessment(
+        body.sealed, me=av["opened_by"], room_key=_om_key(v, state), room=state.room
+    )
+    assert content.encode().hex() == av["content"]  # nil, not an absent key, for onbekend
+    assert dataclasses.asdict(content.criteria) == av["criteria"]
+    assert (content.verdict, content.reasoning) == (av["verdict"], av["reasoning"])
+
+
+def test_a_samenstelling_ruling_and_an_endorsement(v: dict[str, Any]) -> None:
+    rv, ev = v["ruling"], v["endorse"]
+    _, state = _chain_state(v, rv["event_index"])
+    event = decode(decode(b(rv["event"]), Signed.SPEC).body, Event.SPEC)
+    data: RulingData = event.data
+    assert data.encode().hex() == rv["data"]
+    assert (data.stage, data.outcome) == (rv["stage"], rv["outcome"])
+    assert (list(data.deelnemers), list(data.derden)) == (rv["deelnemers"], rv["derden"])
+    content = open_ruling(
+        data.sealed, me=rv["opened_by"], room_key=_om_key(v, state), room=state.room
+    )
+    assert content.encode().hex() == rv["content"]
+    assert content.header.hex() == rv["header"]
+    assert [list(r) for r in content.reasons] == rv["reasons"]
+    roster, state = _chain_state(v, ev["event_index"])
+    wrapper = decode(b(ev["statement"]), Signed.SPEC)
+    body = decode(wrapper.body, Endorse.SPEC)
+    roster.member(ev["signer"]).verify("statement", wrapper.body, wrapper.sig, body.time)
+    assert body.ruling == ev["ruling"] == rv["event_index"]
+    assert state.ruling is not None
+    assert ev["signer"] in {n for n, m in state.members.items() if m.org in state.ruling.endorsed}
 
 
 def test_an_information_request_answered_and_one_declined(v: dict[str, Any]) -> None:
@@ -214,7 +264,8 @@ def test_the_document_quotes_what_the_code_does(v: dict[str, Any]) -> None:
     assert doc.startswith(f"# casusnet wire protocol, version {PROTOCOL_VERSION}\n")
     assert "casusnet/v1" not in doc
     assert v["federation"]["registry_hash"] in doc
-    for label in (b"casusnet/v2/share-header\x00", b"casusnet/v2/item-header\x00"):
+    labels = (b"share-header", b"item-header", b"intake-header")
+    for label in (b"casusnet/v2/" + name + b"\x00" for name in labels):
         spaced = " ".join(f"{byte:02x}" for byte in label)
         assert spaced in " ".join(doc.split()), label  # the doc wraps the hex over lines
     table = {
@@ -239,6 +290,8 @@ def test_the_document_lists_which_refusals_are_retried() -> None:
     assert transient <= listed
     assert listed - transient == {"node.retry"}  # the node's own wire code (section 12)
     assert {"chain.future", "request.expired", "transport"} <= transient
+
+
 def test_the_room_private_keys_are_secret_keys_not_seeds(v: dict[str, Any]) -> None:
     """As section 13 says: the member's key is X25519(secret, 9), not of SHA-512(it)."""
     cv = v["chain"]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from protocol import chain
-from protocol.chain import RoomState
-from protocol.codec import PROTOCOL_VERSION
+from protocol.chain import RoomState, deciding, intake_nodes
+from protocol.codec import PROTOCOL_VERSION, pack
 from protocol.events import (
     Assess,
     Consent,
     ConveneData,
     Criteria,
+    Endorse,
     EpochData,
     EpochMember,
     InviteData,
@@ -21,12 +23,16 @@ from protocol.events import (
     Leave,
     Mandate,
     RemoveData,
+    RulingData,
+    Sealed,
     StatementData,
 )
+from protocol.intake import seal_assessment, seal_ruling
 from protocol.keys import BoxKeyPair, NodeIdentity, Signer
-from protocol.registry import Registry, default_registry
+from protocol.registry import Grondslag, Registry, default_registry
 from protocol.roster import Roster, RosterMember, accept_roster, build_roster, sign_roster
 from protocol.share import Draft, seal_share
+from protocol.signed import Signed
 
 NOW = 1_790_000_000
 
@@ -42,6 +48,8 @@ PARTNERS = {
 EXTRAS = {"jeugdzorg": "jeugdzorg", "rvdk": "rvdk"}
 
 SHARE_TEXT = "Samenvatting: signalen van toenemende isolatie en online contacten."
+REASONING = "Aanhoudende signalen; de criteria wegen samen zwaar genoeg."
+SCORES = Criteria(3, 2, 2, 2, 1)
 
 
 class DetRand:
@@ -184,32 +192,157 @@ class World:
 
     def epoch_data(self) -> EpochData:
         assert self.state is not None
-        basis = self.registry.bases[self.state.room_basis]
-        members = chain.admitted(self.state, basis)
+        members = chain.admitted(self.state, self.basis)
         listed = tuple(EpochMember(n, m.role, m.key) for n, m in sorted(members.items()))
         return EpochData(self.state.epoch + 1, listed)
 
     def epoch(self) -> bytes:
         return self.add("epoch", self.epoch_data())
 
-    def assess_data(self, node: str, verdict: str = "opnemen", **override: Any) -> StatementData:
-        """``node``'s signed assessment; ``override`` replaces fields (``capacity``, ...)."""
+    @property
+    def basis(self) -> Grondslag:
+        """The room basis the room is validated under (its pinned registry's)."""
+        assert self.state is not None
+        return chain.registry_for(self.state.registry, self.registry).bases[self.state.room_basis]
+
+    def intake_nodes(self) -> list[str]:
+        """Who the intake's sealed content goes to (``chain.intake_nodes``), sorted."""
+        assert self.state is not None
+        return sorted(intake_nodes(self.state, self.basis))
+
+    def deciders(self) -> list[str]:
+        """One node per organisation that must assess and endorse (``chain.deciding``):
+        the intake node of that organisation (the verblijf for the gemeente)."""
+        assert self.state is not None
+        orgs = deciding(self.state, self.basis, self.basis.intake_by)
+        nodes = [n for n in self.intake_nodes() if self.state.members[n].org in orgs]
+        return sorted({self.state.members[n].org: n for n in reversed(nodes)}.values())
+
+    def sealed_assessment(
+        self,
+        verdict: str = "voorleggen",
+        criteria: Criteria = SCORES,
+        reasoning: str = REASONING,
+    ) -> Sealed:
+        assert self.state is not None
+        return seal_assessment(
+            self.state,
+            self.basis,
+            criteria=asdict(criteria),
+            verdict=verdict,
+            reasoning=reasoning,
+            rand=self.rand,
+        )
+
+    def assess_data(
+        self,
+        node: str,
+        verdict: str = "voorleggen",
+        criteria: Criteria = SCORES,
+        **override: Any,
+    ) -> StatementData:
+        """``node``'s signed, sealed assessment; ``override`` replaces fields of the
+        ``Assess`` (``capacity``, ``sealed``, ...)."""
         assert self.state is not None
         body = Assess(
-            "assess",
+            room=self.state.room,
+            seq=self.state.seq,
+            node=node,
+            capacity=capacity_of(self.nodes[node]),
+            time=self.now,
+            sealed=self.sealed_assessment(verdict, criteria),
+        )
+        return self.statement(node, replace(body, **override))
+
+    def legacy_assess_data(self, node: str, verdict: str = "opnemen") -> StatementData:
+        """An earlier release's plaintext assessment, built as it signed it: the map
+        ``t, v, room, seq, node, capacity, criteria, verdict, time`` (no ``sealed``)."""
+        assert self.state is not None
+        body = pack(
+            {
+                "t": "assess",
+                "v": PROTOCOL_VERSION,
+                "room": self.state.room,
+                "seq": self.state.seq,
+                "node": node,
+                "capacity": capacity_of(self.nodes[node]),
+                "criteria": SCORES.to_wire(),
+                "verdict": verdict,
+                "time": self.now,
+            }
+        )
+        sig = self.signer(node).sign("statement", body)
+        return StatementData(Signed(body, node, sig).encode())
+
+    def assess(self, node: str, verdict: str = "voorleggen") -> bytes:
+        return self.add("assess", self.assess_data(node, verdict))
+
+    def ruling_data(
+        self,
+        stage: str = "beoordeling",
+        outcome: str | None = "voorleggen",
+        deelnemers: tuple[str, ...] = (),
+        derden: Mapping[str, str] | None = None,
+        reasoning: str = REASONING,
+    ) -> RulingData:
+        """The chair's ruling; a ``samenstelling`` has no outcome."""
+        assert self.state is not None
+        reasons = dict(derden or {})
+        sealed = seal_ruling(
+            self.state, self.basis, reasoning=reasoning, reasons=reasons, rand=self.rand
+        )
+        if stage == "samenstelling":
+            outcome = None
+        return RulingData(stage, outcome, tuple(sorted(deelnemers)), tuple(sorted(reasons)), sealed)
+
+    def rule(
+        self, stage: str = "beoordeling", outcome: str | None = "voorleggen", **kw: Any
+    ) -> bytes:
+        return self.add("ruling", self.ruling_data(stage, outcome, **kw))
+
+    def endorse_data(self, node: str, ruling: int | None = None, **override: Any) -> StatementData:
+        """``node``'s signed endorsement of ``ruling`` (the pending one by default)."""
+        assert self.state is not None
+        if ruling is None:
+            assert self.state.ruling is not None
+            ruling = self.state.ruling.seq
+        body = Endorse(
+            "endorse",
             PROTOCOL_VERSION,
             self.state.room,
             self.state.seq,
             node,
             capacity_of(self.nodes[node]),
-            Criteria(3, 2, 2, 2, 1),
-            verdict,
+            ruling,
             self.now,
         )
         return self.statement(node, replace(body, **override))
 
-    def assess(self, node: str, verdict: str = "opnemen") -> bytes:
-        return self.add("assess", self.assess_data(node, verdict))
+    def endorse(self, node: str, ruling: int | None = None) -> bytes:
+        return self.add("endorse", self.endorse_data(node, ruling))
+
+    def endorse_all(self) -> None:
+        for node in self.deciders():
+            self.endorse(node)
+
+    def beoordeling(self, outcome: str = "voorleggen") -> RoomState:
+        """The whole lid 3: every deciding organisation assesses, the chair rules and
+        all endorse (a positive outcome: stage verzamelen)."""
+        for node in self.deciders():
+            self.assess(node, outcome)
+        self.rule("beoordeling", outcome)
+        self.endorse_all()
+        assert self.state is not None
+        return self.state
+
+    def samenstelling(
+        self, deelnemers: tuple[str, ...] = (), derden: Mapping[str, str] | None = None
+    ) -> RoomState:
+        """Lid 5: the chair names who joins and all deciding organisations endorse."""
+        self.rule("samenstelling", None, deelnemers=deelnemers, derden=derden)
+        self.endorse_all()
+        assert self.state is not None
+        return self.state
 
     def consent_data(self, node: str, subject: str, **override: Any) -> StatementData:
         """``node``'s signed consent; ``override`` replaces fields (``capacity``, ...)."""
@@ -248,27 +381,38 @@ class World:
         )
 
     def open_room(self, third_party: bool = True, **convene: Any) -> RoomState:
-        """The standard casusoverleg: five deelnemers, intake, GGZ as third party.
+        """The standard casusoverleg (the typical Wet PGA flow): the intake of gemeente,
+        politie and OM (assess, rule, endorse), a samenstelling naming reclassering (and
+        GGZ as derde), who enter on their join; the RvdK, not named, enters with the
+        consent of the three.
 
         ``convene`` goes to :meth:`convene` (another ``chair``, more ``bases``); a chair
         other than the gemeente invites the gemeente van verblijf as a deelnemer."""
         self.convene(**convene)
-        chair = convene.get("chair", "gemeente")
-        for node in ("gemeente", "politie", "om", "reclassering", "rvdk"):
-            if node == chair:
-                continue
+        self.intake_table()
+        self.beoordeling()
+        derden = {"ggz": "Expertise forensische psychiatrie nodig"} if third_party else {}
+        self.samenstelling(("reclassering",), derden)
+        for node in ("reclassering", "rvdk"):
             self.invite(node)
             self.join(node)
-        self.epoch()
-        for node in ("gemeente", "politie", "om"):
-            self.assess(node)
         if third_party:
             self.invite("ggz", "derde")
             self.join("ggz")
-            for node in ("gemeente", "politie", "om"):
-                self.consent(node, "ggz")
-            self.epoch()
+        for node in self.deciders():
+            self.consent(node, "rvdk")
+        self.epoch()
         assert self.state is not None
+        return self.state
+
+    def intake_table(self, nodes: tuple[str, ...] = ("gemeente", "politie", "om")) -> RoomState:
+        """Invite and join the intake's organisations (but the chair), then the epoch."""
+        assert self.state is not None
+        for node in nodes:
+            if node != self.state.chair:
+                self.invite(node)
+                self.join(node)
+        self.epoch()
         return self.state
 
     # -- shares ------------------------------------------------------------------------

@@ -24,13 +24,22 @@ from world import World  # noqa: E402
 from protocol import chain  # noqa: E402
 from protocol.aanmelding import header_hash as aanmelding_header  # noqa: E402
 from protocol.aanmelding import make_notice, peek_aanmelding, seal_aanmelding  # noqa: E402
+from protocol.chain import RoomState  # noqa: E402
 from protocol.codec import (  # noqa: E402
     PROTOCOL_VERSION,
     decode,  # noqa: E402
     pack,
 )
-from protocol.events import Assess, ConveneData, Criteria  # noqa: E402
+from protocol.events import (  # noqa: E402
+    Assess,
+    ConveneData,
+    Criteria,
+    Endorse,
+    Event,
+    RulingData,
+)
 from protocol.inquiry import Inquiry, make_decline, seal_inquiry  # noqa: E402
+from protocol.intake import intake_header, open_assessment, open_ruling  # noqa: E402
 from protocol.keys import (  # noqa: E402
     BoxKeyPair,
     NodeIdentity,
@@ -158,8 +167,9 @@ def build() -> dict[str, Any]:
         "now": w.now,
     }
 
-    # the room chain of a whole intake with a third party
-    state = w.open_room()
+    # the room chain of a whole intake (the gemeente's assessment leaves two criteria
+    # onbekend), a samenstelling naming reclassering and a derde, the RvdK with consent
+    state = intake_room(w)
     out["chain"] = {
         "events": [hx(e) for e in w.events],
         "room_id": hx(state.room),
@@ -295,7 +305,7 @@ def build() -> dict[str, Any]:
         ),
     }
     out["chaired_on_behalf"] = chaired_on_behalf(w)
-    out["assess_onbekend"] = assess_onbekend(w)
+    out.update(intake_vectors(w))
     out["aanmelding"] = aanmelding(w)
     out["information_request"] = information_request(w)
     return out
@@ -329,20 +339,90 @@ def chaired_on_behalf(w: World) -> dict[str, Any]:
     }
 
 
-def assess_onbekend(w: World) -> dict[str, Any]:
-    """The gemeente's assessment as burgemeester with two criteria left onbekend (nil),
-    signed against the open room of the chain above (it is not in that chain)."""
+ONBEKEND = Criteria(3, None, 1, None, 0)
+
+
+def intake_room(w: World) -> RoomState:
+    """World.open_room, with the gemeente's assessment leaving two criteria onbekend."""
+    w.convene()
+    w.intake_table()
+    w.add("assess", w.assess_data("gemeente", criteria=ONBEKEND))
+    for node in ("politie", "om"):
+        w.assess(node)
+    w.rule("beoordeling", "voorleggen")
+    w.endorse_all()
+    w.samenstelling(("reclassering",), {"ggz": "Expertise forensische psychiatrie nodig"})
+    for node, role in (("reclassering", "deelnemer"), ("rvdk", "deelnemer"), ("ggz", "derde")):
+        w.invite(node, role)
+        w.join(node)
+    for node in w.deciders():
+        w.consent(node, "rvdk")
+    w.epoch()
     assert w.state is not None
-    body = Assess(
-        "assess", V, w.state.room, w.state.seq, "gemeente", "burgemeester",
-        Criteria(3, None, 1, None, 0), "opnemen", w.now,
-    )  # fmt: skip
-    return {
-        "statement": hx(chain.statement(w.signer("gemeente"), "gemeente", body)),
-        "body": hx(body.encode()),
+    return w.state
+
+
+def _chain_events(w: World, kind: str) -> list[tuple[int, Event]]:
+    out = []
+    for i, raw in enumerate(w.events):
+        event = decode(decode(raw, Signed.SPEC).body, Event.SPEC)
+        if event.kind == kind:
+            out.append((i, event))
+    return out
+
+
+def intake_vectors(w: World) -> dict[str, Any]:
+    """The gemeente's sealed assessment, the samenstelling ruling and an endorsement, all
+    from the chain above; their content opened with the OM's room key."""
+    assert w.state is not None
+    room, key = w.state.room, w.room_keys["om"]
+    index, event = _chain_events(w, "assess")[0]
+    wrapper = decode(event.data.statement, Signed.SPEC)
+    body = decode(wrapper.body, Assess.SPEC)
+    assert body.sealed is not None
+    content = open_assessment(body.sealed, me="om", room_key=key, room=room)
+    assess = {
+        "event_index": index,
+        "statement": hx(event.data.statement),
+        "body": hx(wrapper.body),
+        "item": hx(body.sealed.item),
+        "epoch": body.sealed.epoch,
+        "wraps_to": [n for n, _ in body.sealed.wraps],
+        "header": hx(intake_header(room, body.sealed.epoch, body.sealed.item, "assess")),
+        "content": hx(content.encode()),
         "criteria": {"geweldsbereidheid": 3, "ideologie": None, "sociale_relaties": 1,
                      "identificatie": None, "zelfredzaamheid": 0},
+        "verdict": content.verdict,
+        "reasoning": content.reasoning,
+        "opened_by": "om",
     }  # fmt: skip
+    index, event = _chain_events(w, "ruling")[-1]
+    data: RulingData = event.data
+    ruling_content = open_ruling(data.sealed, me="om", room_key=key, room=room)
+    ruling = {
+        "event_index": index,
+        "event": hx(w.events[index]),
+        "data": hx(data.encode()),
+        "stage": data.stage,
+        "outcome": data.outcome,
+        "deelnemers": list(data.deelnemers),
+        "derden": list(data.derden),
+        "header": hx(intake_header(room, data.sealed.epoch, data.sealed.item, "ruling")),
+        "content": hx(ruling_content.encode()),
+        "reasoning": ruling_content.reasoning,
+        "reasons": [list(r) for r in ruling_content.reasons],
+        "opened_by": "om",
+    }
+    index, event = next((i, e) for i, e in _chain_events(w, "endorse") if i > ruling["event_index"])
+    wrapper = decode(event.data.statement, Signed.SPEC)
+    endorse = {
+        "event_index": index,
+        "statement": hx(event.data.statement),
+        "body": hx(wrapper.body),
+        "signer": wrapper.signer,
+        "ruling": decode(wrapper.body, Endorse.SPEC).ruling,
+    }
+    return {"assess": assess, "ruling": ruling, "endorse": endorse}
 
 
 def aanmelding(w: World) -> dict[str, Any]:

@@ -1,0 +1,178 @@
+"""The intake's chain rules (Wet PGA art. 5 lid 3-5; Wgs art. 2.31 lid 2-4): sealed
+assessments, the chair's rulings and the intake organisations' endorsements, and an
+earlier release's plaintext assessments from stored history (``docs/protocol.md``
+6.7.2, 6.7.11, 6.7.12). ``chain.apply`` calls them like its other rules."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .codec import Limits, decode
+from .errors import ChainReplayError, IntakeError, MembershipError, StatementError
+from .events import STATEMENT_SPECS, Assess, Endorse, Event, RulingData, Sealed
+from .registry import Grondslag
+from .roomstate import (
+    AFGEWEZEN,
+    ANALYSE,
+    INTAKE,
+    OPEN,
+    VERZAMELEN,
+    RoomState,
+    Ruling,
+    carried_statement,
+    check_fresh,
+    deciding,
+    frozen_map,
+    intake_nodes,
+    require_member,
+)
+from .roster import Roster
+from .signed import Signed
+from .verblijf import acting_for_verblijf
+
+
+def assess_rule(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
+    body: Assess
+    body, org, state = carried_statement(state, event, roster, "assess", limits)
+    if state.phase != INTAKE:
+        raise IntakeError("the intake is over")
+    if org not in basis.intake_by:
+        raise IntakeError(f"a {org} node does not take part in the intake")
+    acting_for_verblijf(state.verblijf, basis, org, body, IntakeError)
+    member = require_member(state, body.node, "assess")
+    previous = state.assessments.get(org)
+    check_fresh(body, max(member.since, previous[1] + 1 if previous else 0), "assessment")
+    assessments = dict(state.assessments)
+    if body.sealed is None:
+        return _legacy_assess(state, body, org, basis, assessments)
+    if body.criteria is not None or body.verdict is not None:
+        raise StatementError("an assessment travels sealed, never in plaintext")
+    if state.stage != ANALYSE:
+        raise IntakeError("assessments come before the beoordeling")
+    state = _sealed(state, body.sealed, intake_nodes(state, basis), "assess")
+    assessments[org] = (None, body.seq)
+    return replace(state, assessments=frozen_map(assessments))
+
+
+def _legacy_assess(
+    state: RoomState,
+    body: Assess,
+    org: str,
+    basis: Grondslag,
+    assessments: dict[str, tuple[str | None, int]],
+) -> RoomState:
+    """An earlier release's plaintext assessment (stored history only): the room opened
+    when every intake organisation assessed ``opnemen``."""
+    if body.verdict is None or body.criteria is None:
+        raise StatementError("an assessment carries sealed content")
+    assessments[org] = (body.verdict, body.seq)
+    unanimous = set(assessments) >= basis.intake_by and all(
+        verdict == "opnemen" for verdict, _ in assessments.values()
+    )
+    if not unanimous:
+        return replace(state, assessments=frozen_map(assessments))
+    return replace(state, assessments=frozen_map(assessments), phase=OPEN, stage=None, legacy=True)
+
+
+def require_sealed(event: Event, limits: Limits) -> None:
+    """A newly received assessment carries its content sealed (an earlier release's
+    plaintext scores load only from stored history)."""
+    wrapper = decode(event.data.statement, Signed.SPEC, limits)
+    body: Assess = decode(wrapper.body, STATEMENT_SPECS["assess"], limits)
+    if body.sealed is None:
+        raise StatementError("an assessment travels sealed, never in plaintext")
+
+
+def _sealed(state: RoomState, sealed: Sealed, nodes: set[str], kind: str) -> RoomState:
+    """Intake content sealed to exactly ``nodes`` with their keys of the current epoch."""
+    if sealed.epoch != state.epoch:
+        raise StatementError("intake content is sealed for the current epoch")
+    wrapped = [n for n, _ in sealed.wraps]
+    if wrapped != sorted(set(wrapped)) or set(wrapped) != nodes:
+        raise IntakeError("intake content is sealed to the intake's organisations, and only them")
+    if sealed.item in state.items:
+        raise ChainReplayError("item id already used")
+    items = dict(state.items)
+    items[sealed.item] = (kind, sealed.epoch)
+    return replace(state, items=frozen_map(items))
+
+
+def ruling_rule(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
+    data: RulingData = event.data
+    if state.phase != INTAKE or not basis.intake_by:
+        raise IntakeError("a ruling belongs to an intake")
+    expected = {ANALYSE: "beoordeling", VERZAMELEN: "samenstelling"}.get(state.stage or "")
+    if data.stage != expected:
+        raise IntakeError(f"the intake in stage {state.stage} takes no {data.stage}")
+    nodes = intake_nodes(state, basis)
+    present = {state.members[n].org for n in nodes if n in state.members} & basis.intake_by
+    required = deciding(state, basis, basis.intake_by)
+    if not required <= present:
+        raise IntakeError(f"not at the table yet: {', '.join(sorted(required - present))}")
+    if data.stage == "beoordeling":
+        if data.outcome is None or data.deelnemers or data.derden:
+            raise IntakeError("a beoordeling has an outcome and names nobody")
+        missing = required - state.assessments.keys()
+        if missing:
+            raise IntakeError(f"no assessment yet of {', '.join(sorted(missing))}")
+    else:
+        if data.outcome is not None:
+            raise IntakeError("a samenstelling names who joins, not an outcome")
+        for node in data.deelnemers:
+            if roster.member(node).org not in basis.deelnemers:
+                raise MembershipError(f"a {roster.member(node).org} node is no deelnemer")
+        if data.derden and not basis.third_parties:
+            raise MembershipError(f"{basis.id} admits no third parties")
+        for node in data.derden:
+            roster.member(node)
+            if node in data.deelnemers or node == state.chair:
+                raise MembershipError(f"{node} is named twice")
+    state = _sealed(state, data.sealed, nodes, "ruling")
+    ruling = Ruling(
+        event.seq, data.stage, data.outcome, data.deelnemers, data.derden, required, frozenset()
+    )
+    return replace(state, ruling=ruling)
+
+
+def endorse_rule(
+    state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
+) -> RoomState:
+    body: Endorse
+    body, org, state = carried_statement(state, event, roster, "endorse", limits)
+    ruling = state.ruling
+    if state.phase != INTAKE or ruling is None or ruling.done or body.ruling != ruling.seq:
+        raise IntakeError("this is not the ruling the intake waits for")
+    if org not in ruling.required:
+        raise IntakeError(f"a {org} node does not sign this ruling")
+    acting_for_verblijf(state.verblijf, basis, org, body, IntakeError)
+    require_member(state, body.node, "endorse")
+    check_fresh(body, ruling.seq, "endorsement")
+    if org in ruling.endorsed:
+        raise IntakeError(f"{org} already endorsed this ruling")
+    ruling = replace(ruling, endorsed=ruling.endorsed | {org})
+    state = replace(state, ruling=ruling)
+    if not ruling.done:
+        return state
+    state = replace(state, rulings=state.rulings + (ruling,))
+    if ruling.stage == "beoordeling":
+        return replace(state, stage=VERZAMELEN if ruling.outcome == "voorleggen" else AFGEWEZEN)
+    named = {n: "deelnemer" for n in ruling.deelnemers} | {n: "derde" for n in ruling.derden}
+    # who the samenstelling does not name leaves: a deelnemer only consulted, an
+    # invitation it did not confirm; the intake's organisations stay
+    keep = intake_nodes(state, basis) | named.keys()
+    invited = {n: i for n, i in state.invited.items() if named.get(n) == i.role}
+    joins = {n: k for n, k in state.joins.items() if n in invited or n in state.members}
+    leaving = state.leaving | {n for n in state.members if n not in keep}
+    return replace(
+        state,
+        phase=OPEN,
+        stage=None,
+        named=frozen_map(named),
+        invited=frozen_map(invited),
+        joins=frozen_map(joins),
+        leaving=frozenset(leaving),
+    )
