@@ -226,7 +226,9 @@ class MembershipError(ChainError):
 
 
 class IntakeError(ChainError):
-    """The intake assessment is missing or not unanimous; the room is not open."""
+    """The intake's order is not kept: an assessment, ruling or endorsement out of its
+    stage or by an organisation that takes no part, a ruling not signed by all, a derde
+    during the intake; or the room is still in intake."""
 
     code = "chain.intake"
 

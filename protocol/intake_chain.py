@@ -46,7 +46,7 @@ def assess_rule(
     check_fresh(body, max(member.since, previous[1] + 1 if previous else 0), "assessment")
     assessments = dict(state.assessments)
     if body.sealed is None:
-        return _legacy_assess(state, body, org, basis, assessments)
+        return _legacy_assess(state, body, org, basis, assessments, event.time)
     if body.criteria is not None or body.verdict is not None:
         raise StatementError("an assessment travels sealed, never in plaintext")
     if state.stage != ANALYSE:
@@ -62,6 +62,7 @@ def _legacy_assess(
     org: str,
     basis: Grondslag,
     assessments: dict[str, tuple[str | None, int]],
+    event_time: int,
 ) -> RoomState:
     """An earlier release's plaintext assessment (stored history only): the room opened
     when every intake organisation assessed ``opnemen``."""
@@ -73,7 +74,10 @@ def _legacy_assess(
     )
     if not unanimous:
         return replace(state, assessments=frozen_map(assessments))
-    return replace(state, assessments=frozen_map(assessments), phase=OPEN, stage=None, legacy=True)
+    return replace(
+        state, assessments=frozen_map(assessments), phase=OPEN, stage=None, legacy=True,
+        opened_at=event_time,
+    )  # fmt: skip
 
 
 def require_sealed(event: Event, limits: Limits) -> None:
@@ -170,6 +174,7 @@ def endorse_rule(
     return replace(
         state,
         phase=OPEN,
+        opened_at=event.time,
         stage=None,
         named=frozen_map(named),
         invited=frozen_map(invited),

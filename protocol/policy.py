@@ -162,10 +162,16 @@ def supply_article(basis: Grondslag, room_basis: str) -> str:
     return f"{basis.law} {article}" if article else basis.law
 
 
-def default_recipients(state: RoomState, sender: str) -> list[str]:
-    """All current deelnemers but the sender: third parties only when addressed by name."""
+def default_recipients(state: RoomState, sender: str, basis: Grondslag | None = None) -> list[str]:
+    """All current deelnemers but the sender: third parties only when addressed by name.
+    During an intake (``basis`` given) only the intake's organisations: a consulted
+    deelnemer gets what it is asked, addressed by name."""
+    inner = intake_nodes(state, basis) if basis is not None and state.phase == INTAKE else None
     return sorted(
         node
         for node, m in state.members.items()
-        if node != sender and m.role == "deelnemer" and node not in state.leaving
+        if node != sender
+        and m.role == "deelnemer"
+        and node not in state.leaving
+        and (inner is None or node in inner)
     )

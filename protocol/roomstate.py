@@ -100,6 +100,7 @@ class RoomState:
     named: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     rulings: tuple[Ruling, ...] = ()  # the rulings in force, in order
     legacy: bool = False  # opened by an earlier release's plaintext intake
+    opened_at: int | None = None  # the time of the event that ended the intake
 
     @property
     def members(self) -> Mapping[str, Member]:
@@ -186,9 +187,11 @@ def deciding(state: RoomState, basis: Grondslag, orgs: frozenset[str]) -> frozen
 def entitled(state: RoomState, basis: Grondslag, node: str) -> bool:
     """Whether an invitee may enter the room (and so follow its chain): during an
     intake a deelnemer (an intake organisation, or one consulted), never a derde;
-    after it, who the samenstelling named, or whoever the deciding organisations
-    consented to. A basis without an intake admits deelnemers on the chair's invite,
-    and derden with the consent its basis asks for (none, or an earlier release's)."""
+    after it, an intake organisation (it decides admissions itself: one removed and
+    invited again must not need its own consent), who the samenstelling named, or
+    whoever the deciding organisations consented to. A basis without an intake admits
+    deelnemers on the chair's invite, and derden with the consent its basis asks for
+    (none, or an earlier release's)."""
     invite = state.invited.get(node)
     if invite is None:
         return False
@@ -199,4 +202,6 @@ def entitled(state: RoomState, basis: Grondslag, node: str) -> bool:
         return invite.role == "deelnemer"
     if state.named.get(node) == invite.role:
         return True
+    if invite.role == "deelnemer" and invite.org in basis.intake_by:
+        return not (basis.verblijf and invite.org == VERBLIJF_ORG and node != state.verblijf)
     return deciding(state, basis, basis.third_party_consent) <= consents

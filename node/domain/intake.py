@@ -60,6 +60,10 @@ class Intake:
         basis = self._intake_member(state, staff)
         if state.stage != chain.ANALYSE:
             raise NotAllowedError("assessments come before the beoordeling")
+        present = {state.members[n].org for n in chain.intake_nodes(state, basis)}
+        absent = chain.deciding(state, basis, basis.intake_by) - present
+        if absent:  # sealed now, the assessment would miss their wraps
+            raise NotAllowedError(f"wait until {', '.join(sorted(absent))} joined the intake")
         if verdict not in VERDICTS:
             raise NotAllowedError(f"verdict: one of {', '.join(VERDICTS)}")
         sealed = seal_assessment(

@@ -111,7 +111,9 @@ class Shares:
             # an answer goes to the partner that asked; other shares to the deelnemers
             request = fields.get("request")
             asker = self.inquiries.asker_of(room, request) if request else None
-            fields["recipients"] = [asker] if asker else default_recipients(state, self.ctx.me)
+            fields["recipients"] = (
+                [asker] if asker else default_recipients(state, self.ctx.me, self.ctx.basis(state))
+            )
         fields["capacity"] = staff.capacity
         try:
             draft = Draft(author_function=staff.function, **fields)

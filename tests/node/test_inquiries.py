@@ -43,9 +43,7 @@ def om_answer(request: bytes | None, **more: Any) -> dict[str, Any]:
 
 
 def entries(m: Meeting, node: str, action: str) -> list[dict[str, Any]]:
-    return [
-        dict(e["detail"]) for e in audit.entries(m.nodes[node].store) if e["action"] == action
-    ]
+    return [dict(e["detail"]) for e in audit.entries(m.nodes[node].store) if e["action"] == action]
 
 
 def test_a_request_is_answered_once_by_a_share_that_names_it(meeting: Meeting) -> None:
@@ -171,8 +169,9 @@ async def test_the_local_api_asks_lists_answers_and_declines(meeting: Meeting, l
     base = f"/v1/rooms/{m.room.hex()}"
     status, asked = await politie.post(f"{base}/requests", {"to": "om", "topic": TOPIC})
     assert status == 200
-    status, second = await politie.post(f"{base}/requests",
-                                        {"to": "om", "topic": "Nog een vraag", "categories": []})
+    status, second = await politie.post(
+        f"{base}/requests", {"to": "om", "topic": "Nog een vraag", "categories": []}
+    )
     m.pump()
     status, listed = await om.get(f"{base}/requests")
     assert status == 200

@@ -345,8 +345,10 @@ INTAKE_DOC: dict[str, Any] = dict(
         "in_force": False,
     },
     shares=[
-        share(5, "gemeente", "pga-r", ["signalen"], True, recipients=["politie", "om"]),
-        share(6, "politie", "wpg-20", ["politie"], False, recipients=["gemeente", "om"]),
+        dict(share(5, "gemeente", "pga-r", ["signalen"], True, recipients=["politie", "om"]),
+             intake=True),
+        dict(share(6, "politie", "wpg-20", ["politie"], False, recipients=["gemeente", "om"]),
+             intake=True),
     ],
     timeline=[],
 )  # fmt: skip

@@ -300,7 +300,8 @@ async def test_consent_for_a_deelnemer_the_samenstelling_did_not_name() -> None:
     doc = copy.deepcopy(canned.ROOM_DOC)
     reclassering = next(m for m in doc["members"] if m["node"] == "reclassering")
     doc["members"].remove(reclassering)
-    doc["invited"] = [{"node": "reclassering", "org": "reclassering", "role": "deelnemer"}]
+    doc["invited"] = [{"node": "reclassering", "org": "reclassering", "role": "deelnemer",
+                       "needs_consent": True, "consent_by": ["gemeente", "om"]}]  # fmt: skip
     doc["named"] = {"zvh": "deelnemer"}
     doc["consents"] = {"reclassering": ["politie"]}
     async with app(room_doc=doc).run_test(size=SIZE) as pilot:

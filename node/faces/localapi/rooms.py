@@ -13,6 +13,7 @@ from node.faces.localapi.route import NODE, BadRequest, clock_report, room_of
 from node.faces.localapi.timeline import CHAIN_VIEWS
 from node.store import outbox as queue
 from node.store import reports
+from protocol import chain
 from protocol.chain import RoomState
 from protocol.events import CRITERIA, RULING_STAGES, VERDICTS
 from protocol.keys import fingerprint
@@ -93,6 +94,10 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         for n, m in sorted(state.members.items())
     ]
     shares = _shares(request, who, room)
+    for s in shares:  # sent while the intake ran: readable only by whom it was sealed to
+        s["intake"] = basis_has_intake(node, state) and (
+            state.opened_at is None or s["created"] < state.opened_at
+        )
     closed = reports.closed_receipts(node.store, room)
     former = [
         dict(node_info(n), deletion_confirmed=confirmed)
@@ -114,7 +119,11 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "outcome": state.outcome,
         "closed_at": state.closed_at,
         "members": members,
-        "invited": [dict(node_info(n), role=i.role) for n, i in sorted(state.invited.items())],
+        "invited": [
+            dict(node_info(n), role=i.role, **_admission(node, state, n))
+            for n, i in sorted(state.invited.items())
+        ],
+        "intake_ended_at": state.opened_at,
         "former_members": former,
         "stage": state.stage,
         # who assessed: the scores and views are sealed (GET .../intake)
@@ -153,6 +162,21 @@ def _shares(request: web.Request, who: Staff, room: bytes) -> list[dict[str, Any
         if not s["own"]:
             s.pop("author")
     return shares
+
+
+def basis_has_intake(node: Any, state: RoomState) -> bool:
+    return bool(node.ctx.basis(state).intake_by) and not state.legacy
+
+
+def _admission(node: Any, state: RoomState, invitee: str) -> dict[str, Any]:
+    """Whether an invitee waits for consent, and whose: a derde, or a deelnemer the
+    samenstelling did not name (``chain.entitled``)."""
+    basis = node.ctx.basis(state)
+    if chain.entitled(state, basis, invitee) or state.phase != "open":
+        return {"needs_consent": False, "consent_by": []}
+    wanted = chain.deciding(state, basis, basis.third_party_consent)
+    given = state.consents.get(invitee, frozenset())
+    return {"needs_consent": True, "consent_by": sorted(wanted - given)}
 
 
 def _ruling_summary(state: RoomState) -> dict[str, Any] | None:

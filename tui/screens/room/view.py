@@ -80,23 +80,18 @@ class RoomView:
         return self.present(list(self.basis.get("third_party_consent") or []), quorum)
 
     def needs_consent(self, node: str, role: str) -> bool:
-        """Whether an invitee waits for consent: a derde; after a samenstelling also a
-        deelnemer it did not name (a named one enters on joining)."""
-        named = self.doc.get("named") or {}
-        if named.get(node) == role:
-            return False
-        return role == "derde" or (bool(named) and self.doc.get("phase") == "open")
+        """Whether an invitee waits for consent (the node says: a derde, or a deelnemer
+        the samenstelling did not name, in an open room)."""
+        return any(
+            m.get("node") == node and m.get("needs_consent") for m in self.doc.get("invited", [])
+        )
 
     def consent_waiting(self) -> list[str]:
         """The invitees still waiting for this organisation's consent."""
-        consents = self.doc.get("consents", {})
-        if self.my_org not in self.consent_needed():
-            return []
         return [
             m["node"]
             for m in self.doc.get("invited", [])
-            if self.needs_consent(m["node"], str(m.get("role")))
-            and self.my_org not in consents.get(m["node"], [])
+            if m.get("needs_consent") and self.my_org in m.get("consent_by", [])
         ]
 
     def stage(self) -> str:
@@ -152,30 +147,9 @@ class RoomView:
             and self.my_org not in ruling.get("endorsed", [])
         )
 
-    def intake_ended(self) -> float | None:
-        """When the samenstelling came in force (its last signature); None while the
-        intake runs, or when no samenstelling ended it."""
-        ruling = self.doc.get("ruling") or {}
-        if ruling.get("stage") != "samenstelling" or not ruling.get("in_force"):
-            return None
-        signed = [
-            float(e.get("at") or 0)
-            for e in self.doc.get("timeline", [])
-            if e.get("kind") == "endorse" and (e.get("detail") or {}).get("ruling") == ruling["seq"]
-        ]
-        return max(signed, default=None)
-
     def intake_shares(self) -> list[dict[str, Any]]:
-        """The shares sent during the intake: all while it runs (or when the case was
-        not put to the casusoverleg), else those before the samenstelling."""
-        shares = list(self.doc.get("shares", []))
-        stage = self.stage()
-        if stage != "afgerond":
-            return shares
-        ended = self.intake_ended()
-        if ended is None:  # an earlier release's intake: no shares before it opened
-            return []
-        return [s for s in shares if float(s.get("created") or 0) <= ended]
+        """The shares sent during the intake (the node marks them)."""
+        return [s for s in self.doc.get("shares", []) if s.get("intake")]
 
 
 def room_basis(doc: dict[str, Any], api: Api) -> dict[str, Any]:
