@@ -164,8 +164,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The bases politie and OM supply under (Wpg, Wjsg) come with it.",
     ),
     "convene.verblijf": ("Gemeente van verblijf", "Gemeente van verblijf (where the person lives)"),
-    "convene.deelnemers": ("Deelnemers uitnodigen", "Invite participants"),
-    "convene.derden": ("Incidentele derden uitnodigen", "Invite incidental third parties"),
+    "convene.deelnemers": (
+        "Deelnemers voor de intake uitnodigen",
+        "Invite participants to the intake",
+    ),
+    "convene.derden_later": (
+        "Derden, en deelnemers die niet bij de intake horen, nodigt u uit vanuit de casus "
+        "(i) zodra de samenstelling is vastgesteld.",
+        "Third parties, and participants outside the intake, are invited from the case (i) "
+        "once the samenstelling is decided.",
+    ),
     "convene.meeting": (
         "Datum en tijd van het overleg (JJJJ-MM-DD UU:MM)",
         "Meeting date and time (YYYY-MM-DD HH:MM)",

@@ -205,8 +205,8 @@ async def test_a_partners_text_is_never_read_as_markup() -> None:
             if type(app_.screen).__name__ == "ConveneScreen":
                 break
         prompts = [
-            str(app_.screen.query_one("#derden").get_option_at_index(i).prompt)
-            for i in range(app_.screen.query_one("#derden").option_count)
+            str(app_.screen.query_one("#deelnemers").get_option_at_index(i).prompt)
+            for i in range(app_.screen.query_one("#deelnemers").option_count)
         ]
         assert f"ggz: {hostile}" in prompts
         bases = app_.screen.query_one("#bases")

@@ -58,8 +58,9 @@ class ConveneScreen(Form):
             )
             yield Label(t("convene.deelnemers"))
             yield partner_picks(partners, "deelnemers")
-            yield Label(t("convene.derden"))
-            yield partner_picks(partners, "derden")
+            # every room basis has an intake: derden (and deelnemers it does not need)
+            # join after the samenstelling, from the casus (``i``)
+            yield Static(t("convene.derden_later"), classes="note")
             yield from form_end(t("convene.submit"))
 
     def on_mount(self) -> None:
@@ -92,7 +93,6 @@ class ConveneScreen(Form):
         if meeting is not None:
             body["meeting"] = meeting
         invites = [(n, "deelnemer") for n in self.query_one("#deelnemers", SelectionList).selected]
-        invites += [(n, "derde") for n in self.query_one("#derden", SelectionList).selected]
         self.message(t("app.working"))
         self.convene(body, invites)
 
