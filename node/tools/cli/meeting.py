@@ -52,9 +52,11 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument("action", choices=list(ROOM_NEEDS))
     s.add_argument("room", nargs="?", help="room id (prefix) or case reference")
     s.add_argument("node", nargs="?", help="node to invite or remove")
-    s.add_argument("--case")
-    s.add_argument("--purpose", default="Weging en aanpak")
-    s.add_argument("--bases", default="pga-r")
+    s.add_argument("--case", help="convene: the case reference (a pseudonym, never a name)")
+    s.add_argument("--purpose", default="Weging en aanpak", help="convene: the purpose")
+    s.add_argument(
+        "--bases", default="pga-r", help="convene: the grondslagen, comma-separated (pga-r, wgs)"
+    )
     s.add_argument(
         "--verblijf", help="node of the gemeente van verblijf (pga-r; default: this gemeente)"
     )
@@ -80,7 +82,9 @@ def add_parsers(sub: Subparsers) -> None:
         help="rule samenstelling: a derde and why it is needed (repeat)",
     )
     s.add_argument("--ruling", type=int, metavar="SEQ", help="endorse: the ruling you read")
-    s.add_argument("--role", default="deelnemer", choices=["deelnemer", "derde"])
+    s.add_argument(
+        "--role", default="deelnemer", choices=["deelnemer", "derde"], help="invite: as what"
+    )
     s.add_argument("--subject", help="consent: the derde, or a deelnemer not named")
     s.add_argument("--staff", help="staff member to assign")
     s.add_argument(
@@ -127,10 +131,16 @@ def add_parsers(sub: Subparsers) -> None:
 
 def share_arguments(s: argparse.ArgumentParser, required: bool = True) -> None:
     """What a share is made of (``share``, and ``request answer``)."""
-    s.add_argument("--basis", required=required)
-    s.add_argument("--categories", required=required)
-    s.add_argument("--to", help="recipients (default: all deelnemers; an answer: the asker)")
-    s.add_argument("--justification")
+    s.add_argument("--basis", required=required, help="the grondslag supplied under")
+    s.add_argument("--categories", required=required, help="data categories, comma-separated")
+    s.add_argument(
+        "--to",
+        help="share: recipients, comma-separated (default: the deelnemers; during the intake "
+        "the intake's organisations; an answer: the asker); request (ask): the partner asked",
+    )
+    s.add_argument(
+        "--justification", help="why this is necessary: proportionality and subsidiarity"
+    )
     s.add_argument(
         "--agreement-ref", help="politie: reference of the agreement with the bevoegd gezag"
     )
@@ -240,7 +250,9 @@ def _room_text(doc: dict[str, Any]) -> str:
         role = "chair for the burgemeester" if m.get("on_behalf") else m["role"]
         lines.append(f"  {m['node']:<14} {m['org']:<13} {role:<9} {m['fingerprint']}")
     for m in doc["invited"]:
-        lines.append(f"  {m['node']:<14} {m['org']:<13} invited as {m['role']}")
+        waits = m.get("consent_by") if m.get("needs_consent") else None
+        consent = f", waits for the consent of {', '.join(waits)}" if waits else ""
+        lines.append(f"  {m['node']:<14} {m['org']:<13} invited as {m['role']}{consent}")
     for m in doc.get("former_members", []):
         done = "deletion confirmed" if m["deletion_confirmed"] else "deletion not confirmed"
         lines.append(f"  {m['node']:<14} {m['org']:<13} former member, {done}")
