@@ -265,13 +265,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The chair proposes the samenstelling: who joins and which third parties (key b).",
     ),
     "intake.next.sign_beoordeling": (
-        "De beoordeling wacht op de ondertekening van {orgs} (toets o).",
-        "The beoordeling waits for the signature of {orgs} (key o).",
+        "De beoordeling wacht op de ondertekening van {orgs}.",
+        "The beoordeling waits for the signature of {orgs}.",
     ),
     "intake.next.sign_samenstelling": (
-        "De samenstelling wacht op de ondertekening van {orgs} (toets o).",
-        "The samenstelling waits for the signature of {orgs} (key o).",
+        "De samenstelling wacht op de ondertekening van {orgs}.",
+        "The samenstelling waits for the signature of {orgs}.",
     ),
+    "intake.next.key_o": ("Ondertekenen: toets o.", "To sign: key o."),
+    "intake.nobody": ("niemand", "nobody"),
     "intake.next.close": (
         "Niet voorgelegd aan het casusoverleg: de voorzitter sluit af met 'niet voorgelegd' (toets s).",
         "Not put to the casusoverleg: the chair closes with 'not put to the casusoverleg' (key s).",

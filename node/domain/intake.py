@@ -124,7 +124,10 @@ class Intake:
         if pending is None or pending.done:
             raise NotAllowedError("no ruling waits for a signature")
         if ruling is not None and ruling != pending.seq:
-            raise NotAllowedError("that ruling was replaced by a newer one: read it first")
+            raise NotAllowedError(
+                f"ruling {ruling} is not the one that waits for signatures ({pending.seq}): "
+                "read that one first"
+            )
         if ctx.config.org not in pending.required:
             raise NotAllowedError(f"a {ctx.config.org} node does not sign this ruling")
         if ctx.config.org in pending.endorsed:

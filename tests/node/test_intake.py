@@ -124,7 +124,9 @@ def test_rulings_and_endorsements_refused_before_they_are_due(m: Meeting) -> Non
     first = rule(m)
     second = rule(m)  # a newer ruling replaces the first
     detail = refused(politie.intake.endorse, m.staff["politie"], m.room, first)
-    assert detail == "that ruling was replaced by a newer one: read it first"
+    assert detail == (
+        f"ruling {first} is not the one that waits for signatures ({second}): read that one first"
+    )
     politie.intake.endorse(m.staff["politie"], m.room, second)
     m.pump()
     detail = refused(politie.intake.endorse, m.staff["politie"], m.room, second)

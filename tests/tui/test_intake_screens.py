@@ -104,7 +104,7 @@ async def test_the_view_shows_stage_wegingen_rulings_and_the_exchange() -> None:
         await in_intake(pilot)
         text = screen_text(pilot.app)
         assert "Fase: verzamelen na positieve beoordeling (art. 5 lid 4)" in text
-        assert "wacht op de ondertekening van Politie en Openbaar Ministerie (toets o)" in text
+        assert "wacht op de ondertekening van Politie en Openbaar Ministerie." in text
         assert "Politie: voorleggen (vastgelegd 2026-12-01 09:10)" in text
         assert "    3 ernstige zorg Bereid geweld te gebruiken of uit te dragen" in text
         assert "    onbekend        Zelfredzaamheid" in text  # the gemeente left it open

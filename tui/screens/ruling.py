@@ -67,13 +67,26 @@ class RulingScreen(ScrollingModal):
             for m in [*self.room.get("members", []), *self.room.get("invited", [])]
             if m.get("role") == "deelnemer"
         }
+        # deelnemers only of the organisations the basis lists; derden from the others
+        orgs = set(RoomView.of(self.room, self.capp.api).basis.get("deelnemers") or [])
         yield Label(t("ruling.deelnemers"))
         yield Picks(
-            *(Selection(self.label(m), m["node"], m["node"] in seated) for m in self.candidates),
+            *(
+                Selection(self.label(m), m["node"], m["node"] in seated)
+                for m in self.candidates
+                if not orgs or m.get("org") in orgs
+            ),
             id="deelnemers",
         )
         yield Label(t("ruling.derden"))
-        yield Picks(*(Selection(self.label(m), m["node"]) for m in self.candidates), id="derden")
+        yield Picks(
+            *(
+                Selection(self.label(m), m["node"])
+                for m in self.candidates
+                if m.get("org") not in orgs
+            ),
+            id="derden",
+        )
         for i, m in enumerate(self.candidates):
             node = self.capp.api.node_name(m["node"])
             yield Label(t("ruling.reason", node=node), id=f"reason-label-{i}", classes="reason")
@@ -153,6 +166,7 @@ class EndorseScreen(ScrollingModal):
     def on_mount(self) -> None:
         summary = {"deciding": self.ruling.get("required", []), "pending": self.ruling.get("seq")}
         self.show(self.ruling, summary)  # the room's summary, until the node answers
+        self.query_one("#submit", Button).focus()  # Enter signs, after reading
         self.load()
 
     def show(self, ruling: dict[str, Any], intake: dict[str, Any]) -> None:

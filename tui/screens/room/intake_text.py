@@ -41,9 +41,13 @@ def next_step(room: RoomView, stage: str) -> str:
     if pending:
         required = in_order(room, pending.get("required", []))
         waiting = [o for o in required if o not in pending.get("endorsed", [])]
-        return t(
-            f"intake.next.sign_{pending.get('stage')}",
-            orgs=fmt.names([room.org(o) for o in waiting]),
+        key = "" if room.my_org not in waiting else " " + t("intake.next.key_o")
+        return (
+            t(
+                f"intake.next.sign_{pending.get('stage')}",
+                orgs=fmt.names([room.org(o) for o in waiting]),
+            )
+            + key
         )
     missing = [o for o in room.intake_orgs() if o not in d.get("assessments", {})]
     if stage == "analyse" and missing:
@@ -126,8 +130,8 @@ def ruling_detail(room: RoomView, r: dict[str, Any], intake: dict[str, Any]) -> 
     lines.append(
         t(
             "intake.signed",
-            signed=fmt.names([room.org(o) for o in signed]) or t("app.none"),
-            unsigned=fmt.names([room.org(o) for o in unsigned]) or t("app.none"),
+            signed=fmt.names([room.org(o) for o in signed]) or t("intake.nobody"),
+            unsigned=fmt.names([room.org(o) for o in unsigned]) or t("intake.nobody"),
         )
         if not r.get("in_force")
         else t("intake.signed_all", signed=fmt.names([room.org(o) for o in signed]))
