@@ -1035,7 +1035,6 @@ def test_random_room_chains_keep_the_rules() -> None:
         "opened by the machine",
         "third party admitted by the machine",
         "closed",
-        "smuggle:derde:chain.consent",
         "advance:ruling:ok",
         "advance:endorse:ok",
         "endorse:not-pending:chain.intake",
