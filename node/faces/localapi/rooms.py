@@ -94,10 +94,9 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         for n, m in sorted(state.members.items())
     ]
     shares = _shares(request, who, room)
+    had_intake = bool(node.ctx.basis(state).intake_by) and not state.legacy
     for s in shares:  # sent while the intake ran: readable only by whom it was sealed to
-        s["intake"] = basis_has_intake(node, state) and (
-            state.opened_at is None or s["created"] < state.opened_at
-        )
+        s["intake"] = had_intake and (state.opened_at is None or s["created"] < state.opened_at)
     closed = reports.closed_receipts(node.store, room)
     former = [
         dict(node_info(n), deletion_confirmed=confirmed)
@@ -162,10 +161,6 @@ def _shares(request: web.Request, who: Staff, room: bytes) -> list[dict[str, Any
         if not s["own"]:
             s.pop("author")
     return shares
-
-
-def basis_has_intake(node: Any, state: RoomState) -> bool:
-    return bool(node.ctx.basis(state).intake_by) and not state.legacy
 
 
 def _admission(node: Any, state: RoomState, invitee: str) -> dict[str, Any]:
