@@ -58,7 +58,14 @@ from .events import (
     RemoveData,
 )
 from .events import Consent as ConsentStatement
-from .intake_chain import assess_rule, endorse_rule, require_sealed, ruling_rule
+from .intake_chain import (
+    assess_rule,
+    endorse_rule,
+    require_closure,
+    require_sealed,
+    ruling_rule,
+)
+from .intake_chain import closure_orgs as closure_orgs
 from .keys import Signer, check_box_public, digest
 from .registry import Grondslag, Registry, registry_for
 from .roomstate import AFGEWEZEN as AFGEWEZEN
@@ -188,6 +195,8 @@ def apply(
     event = legacy_outcome(event, now)
     if event.kind == "assess" and now is not None:
         require_sealed(event, limits)
+    if event.kind == "close" and now is not None:
+        require_closure(state, basis, event.data.outcome)
     new = _RULES[event.kind](state, event, roster, basis, limits)
     return replace(new, seq=event.seq, head=digest(data), time=event.time)
 
