@@ -210,6 +210,12 @@ def endorse_rule(
     )
 
 
+def closed_jointly(state: RoomState, basis: Grondslag) -> bool:
+    """Whether the deelnemers decide this room's closure now: an open room whose basis
+    does not leave it to the chair (registry v2), not opened the earlier release's way."""
+    return state.phase == OPEN and basis.closure_by != "chair" and not state.legacy
+
+
 def closure_orgs(state: RoomState, basis: Grondslag) -> frozenset[str]:
     """Who signs a proposed closure: every deelnemer organisation at the table (not the
     derden, not a ZVH chairing on the burgemeester's behalf: Wet PGA art. 6 lid 3), or
@@ -226,7 +232,7 @@ def closure_orgs(state: RoomState, basis: Grondslag) -> frozenset[str]:
 
 def _closure_ruling(state: RoomState, event: Event, basis: Grondslag) -> RoomState:
     data: RulingData = event.data
-    if state.phase != OPEN or basis.closure_by == "chair" or state.legacy:
+    if not closed_jointly(state, basis):
         raise ClosureError("a closure is proposed for an open room whose deelnemers decide it")
     if data.outcome not in CLOSURE_OUTCOMES or data.deelnemers or data.derden:
         raise ClosureError("a closure has an outcome of an open room and names nobody")
@@ -243,8 +249,10 @@ def require_closure(state: RoomState, basis: Grondslag, outcome: str) -> None:
     """An open room whose deelnemers decide its closure closes only as the proposed
     closure they all signed says (stored history of an earlier release excepted:
     ``chain.apply`` calls this for events received now)."""
-    if state.phase != OPEN or basis.closure_by == "chair" or state.legacy:
+    if not closed_jointly(state, basis):
         return
+    if outcome not in CLOSURE_OUTCOMES:
+        return  # not an open room's outcome: ``chain._close`` refuses it (chain.state)
     ruling = state.ruling
     if ruling is None or ruling.stage != "afsluiting" or not ruling.done:
         raise ClosureError("the closure waits for the signatures of the deelnemers")
