@@ -26,7 +26,7 @@ from node.store import rooms as room_tables
 from node.store import shares as share_tables
 from protocol import chain
 from protocol.chain import RoomState
-from protocol.errors import StorageError
+from protocol.errors import ClosureError, StorageError
 from protocol.events import CloseData, RulingData
 from protocol.intake import seal_ruling
 from protocol.keys import digest
@@ -54,9 +54,9 @@ class Closure:
         with ctx.store.transaction():
             state = self.members.as_chair(room)
             basis = ctx.basis(state)
-            if state.phase == chain.OPEN and basis.closure_by != "chair" and not state.legacy:
+            if chain.closed_jointly(state, basis):
                 if not note.strip():
-                    raise NotAllowedError("give the closing note with the evaluation")
+                    self._refuse_without_note(state)
                 sealed = seal_ruling(
                     state, basis, reasoning=note, reasons={}, rand=ctx.rand, to_members=True
                 )
@@ -75,6 +75,17 @@ class Closure:
                 self.after_close(new)
         ctx.flush_wakeups()
         return new
+
+    @staticmethod
+    def _refuse_without_note(state: RoomState) -> None:
+        """A close of an open room without a closing note: refused. While a proposed
+        closure waits for signatures, the chair cannot close it alone (chain.closure);
+        a new note proposes it again (the signatures start over)."""
+        pending = state.ruling
+        if pending is not None and pending.stage == "afsluiting" and not pending.done:
+            missing = ", ".join(sorted(pending.required - pending.endorsed))
+            raise ClosureError(f"the closure waits for the signatures of {missing}")
+        raise NotAllowedError("give the closing note with the evaluation")
 
     def close_when_agreed(self, state: RoomState, kind: str) -> RoomState:
         """After an endorsement at the chair: once every deelnemer signed the proposed
