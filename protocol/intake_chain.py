@@ -20,6 +20,7 @@ from .errors import (
 from .events import (
     CLOSURE_OUTCOMES,
     STATEMENT_SPECS,
+    VERDICTS,
     Assess,
     Endorse,
     Event,
@@ -136,8 +137,8 @@ def ruling_rule(
     if not required <= present:
         raise IntakeError(f"not at the table yet: {', '.join(sorted(required - present))}")
     if data.stage == "beoordeling":
-        if data.outcome is None or data.deelnemers or data.derden:
-            raise IntakeError("a beoordeling has an outcome and names nobody")
+        if data.outcome not in VERDICTS or data.deelnemers or data.derden:
+            raise IntakeError("a beoordeling has a verdict as its outcome and names nobody")
         missing = required - state.assessments.keys()
         if missing:
             raise IntakeError(f"no assessment yet of {', '.join(sorted(missing))}")
