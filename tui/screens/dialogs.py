@@ -120,9 +120,9 @@ class CloseScreen(RoomModal):
 
     @property
     def jointly(self) -> bool:
-        """An open room closes by a decision the deelnemers sign (the node decides
-        which rooms: a room convened before, under registry v2, the chair closes alone)."""
-        return self.room.get("phase") == "open"
+        """An open room closes by a decision the deelnemers sign; the node says which
+        rooms (``closed_jointly``: not one pinned at registry v2, nor a legacy room)."""
+        return bool(self.room.get("closed_jointly", self.room.get("phase") == "open"))
 
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
