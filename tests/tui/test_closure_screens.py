@@ -10,7 +10,7 @@ from typing import Any
 import canned
 from test_intake_screens import SIZE, app, dialog, fixed_zone, in_intake, posts, wait
 from test_screens import in_room
-from tuikit import press_button, screen_text
+from tuikit import screen_text
 
 from tui.screens.dialogs import CloseScreen
 from tui.screens.room.screen import RoomScreen
@@ -48,15 +48,17 @@ async def test_the_close_of_an_open_room_asks_for_the_note_and_proposes() -> Non
     async with app().run_test(size=SIZE) as pilot:
         await close_dialog(pilot)
         assert "Afsluitnotitie met de evaluatie" in screen_text(pilot.app)
-        pilot.app.screen.query_one("#outcome").value = "afgeschaald"
+        form = pilot.app.screen
+        form.query_one("#outcome").value = "afgeschaald"
         await pilot.pause(0.2)
-        await press_button(pilot.app, pilot, "#submit")
+        form.submit()  # what the Afsluiten button does (the keys are tested in test_meeting)
+        await pilot.app.workers.wait_for_complete()
         await wait(pilot, lambda: "Schrijf de afsluitnotitie" in str(
             pilot.app.screen.query_one("#form-message").render()), "the refusal")  # fmt: skip
         assert posts(pilot) == []
-        pilot.app.screen.query_one("#note").load_text(NOTE)
+        form.query_one("#note").load_text(NOTE)
         await pilot.pause(0.1)
-        await press_button(pilot.app, pilot, "#submit")
+        form.submit()
         await wait(pilot, lambda: isinstance(pilot.app.screen, RoomScreen), "the dialog closed")
     assert posts(pilot) == [
         (f"/v1/rooms/{canned.ROOM}/close", {"outcome": "afgeschaald", "note": NOTE})
