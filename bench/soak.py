@@ -525,8 +525,24 @@ class Soak:
                     seen.add(master.open("room-key", bytes(sealed)))
 
     def close(self, room: Room) -> None:
+        """The chair proposes the closure with its note; every deelnemer organisation
+        at the table signs it (Wet PGA art. 6 lid 3); the chair's node then closes."""
         self.snapshot_keys(room)
-        self.cli(room.chair, "room", "close", room.id, "--outcome", "afgeschaald")
+        note = "Evaluatie: de maatregelen zijn uitgevoerd."
+        done = self.cli(room.chair, "--json", "room", "close", room.id, "--outcome",
+                        "afgeschaald", "--note", note)  # fmt: skip
+        doc = json.loads(done.stdout)
+        if doc.get("proposed"):
+            shown = self.show(room.chair, room.id) or {}
+            ruling = shown.get("ruling") or {}
+            waiting = set(ruling.get("required", ())) - set(ruling.get("endorsed", ()))
+            signers: dict[str, str] = {}
+            for m in sorted(shown.get("members", []), key=lambda m: not m["verblijf"]):
+                if m["org"] in waiting and m["role"] == "deelnemer" and not m["on_behalf"]:
+                    signers.setdefault(m["org"], m["node"])
+            for node in sorted(signers.values()):  # each once its node holds the proposal
+                self.cli(node, "room", "endorse", room.id, "--ruling", str(doc["seq"]),
+                         retry_on=("node.not_allowed",))  # fmt: skip
         room.phase = "closed"
         self.counts["closed"] += 1
         self.log(f"fault: {room.case} closed by {room.chair}")

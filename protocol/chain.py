@@ -45,6 +45,7 @@ from .errors import (
     UnknownSignerError,
 )
 from .events import (
+    CLOSURE_OUTCOMES,
     LEGACY_OUTCOMES,
     CloseData,
     ConveneData,
@@ -58,7 +59,15 @@ from .events import (
     RemoveData,
 )
 from .events import Consent as ConsentStatement
-from .intake_chain import assess_rule, endorse_rule, require_sealed, ruling_rule
+from .intake_chain import (
+    assess_rule,
+    endorse_rule,
+    require_closure,
+    require_sealed,
+    ruling_rule,
+)
+from .intake_chain import closed_jointly as closed_jointly
+from .intake_chain import closure_orgs as closure_orgs
 from .keys import Signer, check_box_public, digest
 from .registry import Grondslag, Registry, registry_for
 from .roomstate import AFGEWEZEN as AFGEWEZEN
@@ -145,6 +154,7 @@ def apply(
     registry: Registry,
     now: int | None,
     limits: Limits = DEFAULT_LIMITS,
+    stored: bool | None = None,
 ) -> RoomState:
     """Check a signed event against ``state`` and return the state after it.
 
@@ -159,7 +169,11 @@ def apply(
     ``MAX_SKEW`` ahead of it is refused with the transient :class:`ChainFutureError`.
     ``now=None`` replays stored history: events this node accepted once stay
     loadable whatever its clock says now (a clock that ran ahead and was corrected).
+    ``stored`` (default: ``now is None``) says whether the event is stored history; the
+    chair's own new event is checked with ``now=None, stored=False``: not against the
+    clock, but as new (sealed assessments, current outcomes, a closure decided).
     """
+    stored = now is None if stored is None else stored
     wrapper, event = signed_event(data, roster=roster, now=now, limits=limits)
     signer = roster.member(wrapper.signer)
     if state is None:
@@ -185,9 +199,11 @@ def apply(
     if state.epoch_due and event.kind not in ("epoch", "remove", "leave", "close"):
         raise ChainStateError("a new epoch must follow remove or leave")
     basis = registry_for(state.registry, registry).bases[state.room_basis]
-    event = legacy_outcome(event, now)
-    if event.kind == "assess" and now is not None:
+    event = legacy_outcome(event, stored)
+    if event.kind == "assess" and not stored:
         require_sealed(event, limits)
+    if event.kind == "close" and not stored:
+        require_closure(state, basis, event.data.outcome)
     new = _RULES[event.kind](state, event, roster, basis, limits)
     return replace(new, seq=event.seq, head=digest(data), time=event.time)
 
@@ -436,16 +452,16 @@ def _item(
 
 CLOSE_OUTCOMES = {
     INTAKE: frozenset({"niet_voorgelegd", "afgesloten"}),
-    OPEN: frozenset({"afgeschaald", "overgedragen", "afgesloten"}),
+    OPEN: frozenset(CLOSURE_OUTCOMES),
 }
 
 
-def legacy_outcome(event: Event, now: int | None) -> Event:
+def legacy_outcome(event: Event, stored: bool) -> Event:
     """A ``close`` with an outcome id of an earlier release: read as its new id in stored
-    history (``now`` is None); refused in an event received now (``chain.state``)."""
+    history (``stored``); refused in an event received now (``chain.state``)."""
     if event.kind != "close" or event.data.outcome not in LEGACY_OUTCOMES:
         return event
-    if now is not None:
+    if not stored:
         raise ChainStateError(f"outcome {event.data.outcome} is now called niet_voorgelegd")
     return replace(event, data=CloseData(LEGACY_OUTCOMES[event.data.outcome]))
 

@@ -233,6 +233,13 @@ class IntakeError(ChainError):
     code = "chain.intake"
 
 
+class ClosureError(ChainError):
+    """The closure is not decided: the deelnemers at the table (under the Wgs the public
+    deelnemers) have not all signed the proposed closure, or the close does not follow it."""
+
+    code = "chain.closure"
+
+
 class ConsentError(ChainError):
     """The third party lacks the joint consent of gemeente, politie and OM."""
 

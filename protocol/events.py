@@ -38,7 +38,9 @@ VERDICTS = ("voorleggen", "niet_voorleggen")
 LEGACY_VERDICTS = ("opnemen", "niet_opnemen")
 #: the two joint decisions of an intake: whether the case fits the law's purpose (lid 3),
 #: then who joins (lid 5)
-RULING_STAGES = ("beoordeling", "samenstelling")
+RULING_STAGES = ("beoordeling", "samenstelling", "afsluiting")
+#: the outcomes a closure can be proposed with in an open room (Wet PGA art. 6 lid 3)
+CLOSURE_OUTCOMES = ("afgeschaald", "overgedragen", "afgesloten")
 MEASURE_KINDS = ("strafrechtelijk", "bestuurlijk", "zorg")
 CRITERIA = (
     "geweldsbereidheid",
@@ -394,7 +396,10 @@ class RulingData(Message):
     once every intake organisation endorsed it. ``beoordeling``: ``outcome`` says
     whether the case is put to the casusoverleg (art. 5 lid 3); ``samenstelling``: the
     deelnemers and derden that join (lid 5). The reasoning (and each derde's reason)
-    is sealed to the intake's organisations (a :class:`RulingContent`)."""
+    is sealed to the intake's organisations (a :class:`RulingContent`).
+    ``afsluiting``: the closure of an open room with its ``outcome`` (art. 6 lid 3),
+    its closing note and evaluation sealed to the members of the epoch; in force once
+    every deelnemer at the table signed it, and then the chair's ``close`` follows."""
 
     stage: str
     outcome: str | None
@@ -407,7 +412,7 @@ RulingData.SPEC = _struct(
     RulingData,
     (
         ("stage", Str(16, choices=RULING_STAGES)),
-        ("outcome", Opt(Str(16, choices=VERDICTS))),
+        ("outcome", Opt(Str(16, choices=VERDICTS + CLOSURE_OUTCOMES))),
         ("deelnemers", List(node_id, MAX_ROOM_MEMBERS, 0, strictly_sorted=True)),
         ("derden", List(node_id, MAX_ROOM_MEMBERS, 0, strictly_sorted=True)),
         ("sealed", Sealed.SPEC),

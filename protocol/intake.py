@@ -26,8 +26,20 @@ def intake_header(room: bytes, epoch: int, item: bytes, kind: str) -> bytes:
     return digest(b"casusnet/v2/intake-header\x00" + pack([room, epoch, item, kind]))
 
 
-def _seal(state: RoomState, basis: Grondslag, content: bytes, rand: Rand, item: bytes) -> Sealed:
-    nodes = sorted(intake_nodes(state, basis))
+def _seal(
+    state: RoomState,
+    basis: Grondslag,
+    content: bytes,
+    rand: Rand,
+    item: bytes,
+    to_members: bool = False,
+) -> Sealed:
+    """Sealed to the intake's nodes, or (a closure's note) to every member not leaving."""
+    nodes = sorted(
+        {n for n in state.members if n not in state.leaving}
+        if to_members
+        else intake_nodes(state, basis)
+    )
     key = rand(32)
     ct = secretbox(key, rand(24), content)
     wraps = tuple((n, seal(state.members[n].key, key, rand(32))) for n in nodes)
@@ -61,8 +73,10 @@ def seal_ruling(
     reasoning: str,
     reasons: Mapping[str, str],
     rand: Rand,
+    to_members: bool = False,
 ) -> Sealed:
-    """A ruling's reasoning (and each derde's reason) sealed to the intake's organisations."""
+    """A ruling's reasoning (and each derde's reason) sealed to the intake's
+    organisations; a closure's note and evaluation (``to_members``) to every member."""
     if not reasoning.strip():
         raise LocalProtocolError("a ruling needs a reasoning")
     item = rand(16)
@@ -71,7 +85,7 @@ def seal_ruling(
         reasoning,
         tuple(sorted(reasons.items())),
     )
-    return _seal(state, basis, content.encode(), rand, item)
+    return _seal(state, basis, content.encode(), rand, item, to_members)
 
 
 def _open(sealed: Sealed, *, me: str, room_key: BoxKeyPair) -> bytes:

@@ -1,6 +1,8 @@
 """The intake's chain rules (Wet PGA art. 5 lid 3-5; Wgs art. 2.31 lid 2-4): sealed
-assessments, the chair's rulings and the intake organisations' endorsements, and an
-earlier release's plaintext assessments from stored history (``docs/protocol.md``
+assessments, the chair's rulings and the intake organisations' endorsements, an
+earlier release's plaintext assessments from stored history, and the same ruling and
+endorsements for the closure of an open room (Wet PGA art. 6 lid 3; Wgs art. 2.31
+lid 8) (``docs/protocol.md``
 6.7.2, 6.7.11, 6.7.12). ``chain.apply`` calls them like its other rules."""
 
 from __future__ import annotations
@@ -8,8 +10,23 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .codec import Limits, decode
-from .errors import ChainReplayError, IntakeError, MembershipError, StatementError
-from .events import STATEMENT_SPECS, Assess, Endorse, Event, RulingData, Sealed
+from .errors import (
+    ChainReplayError,
+    ClosureError,
+    IntakeError,
+    MembershipError,
+    StatementError,
+)
+from .events import (
+    CLOSURE_OUTCOMES,
+    STATEMENT_SPECS,
+    VERDICTS,
+    Assess,
+    Endorse,
+    Event,
+    RulingData,
+    Sealed,
+)
 from .registry import Grondslag
 from .roomstate import (
     AFGEWEZEN,
@@ -107,6 +124,8 @@ def ruling_rule(
     state: RoomState, event: Event, roster: Roster, basis: Grondslag, limits: Limits
 ) -> RoomState:
     data: RulingData = event.data
+    if data.stage == "afsluiting":
+        return _closure_ruling(state, event, basis)
     if state.phase != INTAKE or not basis.intake_by:
         raise IntakeError("a ruling belongs to an intake")
     expected = {ANALYSE: "beoordeling", VERZAMELEN: "samenstelling"}.get(state.stage or "")
@@ -118,8 +137,8 @@ def ruling_rule(
     if not required <= present:
         raise IntakeError(f"not at the table yet: {', '.join(sorted(required - present))}")
     if data.stage == "beoordeling":
-        if data.outcome is None or data.deelnemers or data.derden:
-            raise IntakeError("a beoordeling has an outcome and names nobody")
+        if data.outcome not in VERDICTS or data.deelnemers or data.derden:
+            raise IntakeError("a beoordeling has a verdict as its outcome and names nobody")
         missing = required - state.assessments.keys()
         if missing:
             raise IntakeError(f"no assessment yet of {', '.join(sorted(missing))}")
@@ -148,20 +167,29 @@ def endorse_rule(
     body: Endorse
     body, org, state = carried_statement(state, event, roster, "endorse", limits)
     ruling = state.ruling
-    if state.phase != INTAKE or ruling is None or ruling.done or body.ruling != ruling.seq:
-        raise IntakeError("this is not the ruling the intake waits for")
+    closure = ruling is not None and ruling.stage == "afsluiting"
+    error = ClosureError if closure else IntakeError
+    if (
+        ruling is None
+        or ruling.done
+        or body.ruling != ruling.seq
+        or state.phase != (OPEN if closure else INTAKE)
+    ):
+        raise error("this is not the ruling the room waits for")
     if org not in ruling.required:
-        raise IntakeError(f"a {org} node does not sign this ruling")
-    acting_for_verblijf(state.verblijf, basis, org, body, IntakeError)
+        raise error(f"a {org} node does not sign this ruling")
+    acting_for_verblijf(state.verblijf, basis, org, body, error)
     require_member(state, body.node, "endorse")
     check_fresh(body, ruling.seq, "endorsement")
     if org in ruling.endorsed:
-        raise IntakeError(f"{org} already endorsed this ruling")
+        raise error(f"{org} already endorsed this ruling")
     ruling = replace(ruling, endorsed=ruling.endorsed | {org})
     state = replace(state, ruling=ruling)
     if not ruling.done:
         return state
     state = replace(state, rulings=state.rulings + (ruling,))
+    if closure:  # the chair's close follows (chain._close)
+        return state
     if ruling.stage == "beoordeling":
         return replace(state, stage=VERZAMELEN if ruling.outcome == "voorleggen" else AFGEWEZEN)
     named = {n: "deelnemer" for n in ruling.deelnemers} | {n: "derde" for n in ruling.derden}
@@ -181,3 +209,53 @@ def endorse_rule(
         joins=frozen_map(joins),
         leaving=frozenset(leaving),
     )
+
+
+def closed_jointly(state: RoomState, basis: Grondslag) -> bool:
+    """Whether the deelnemers decide this room's closure now: an open room whose basis
+    does not leave it to the chair (registry v2), not opened the earlier release's way."""
+    return state.phase == OPEN and basis.closure_by != "chair" and not state.legacy
+
+
+def closure_orgs(state: RoomState, basis: Grondslag) -> frozenset[str]:
+    """Who signs a proposed closure: every deelnemer organisation at the table (not the
+    derden, not a ZVH chairing on the burgemeester's behalf: Wet PGA art. 6 lid 3), or
+    under ``closure: intake`` those who decide the intake (the Wgs's public deelnemers
+    at the table, art. 2.31 lid 8)."""
+    if basis.closure_by == "intake":
+        return deciding(state, basis, basis.intake_by)
+    return frozenset(
+        m.org
+        for n, m in state.members.items()
+        if n not in state.leaving and m.role == "deelnemer" and m.org in basis.deelnemers
+    )
+
+
+def _closure_ruling(state: RoomState, event: Event, basis: Grondslag) -> RoomState:
+    data: RulingData = event.data
+    if not closed_jointly(state, basis):
+        raise ClosureError("a closure is proposed for an open room whose deelnemers decide it")
+    if data.outcome not in CLOSURE_OUTCOMES or data.deelnemers or data.derden:
+        raise ClosureError("a closure has an outcome of an open room and names nobody")
+    members = {n for n in state.members if n not in state.leaving}
+    state = _sealed(state, data.sealed, members, "ruling")
+    required = closure_orgs(state, basis)
+    if not required:
+        raise ClosureError("no deelnemer at the table to decide the closure")
+    ruling = Ruling(event.seq, data.stage, data.outcome, (), (), required, frozenset())
+    return replace(state, ruling=ruling)
+
+
+def require_closure(state: RoomState, basis: Grondslag, outcome: str) -> None:
+    """An open room whose deelnemers decide its closure closes only as the proposed
+    closure they all signed says (stored history of an earlier release excepted:
+    ``chain.apply`` calls this for events received now)."""
+    if not closed_jointly(state, basis):
+        return
+    if outcome not in CLOSURE_OUTCOMES:
+        return  # not an open room's outcome: ``chain._close`` refuses it (chain.state)
+    ruling = state.ruling
+    if ruling is None or ruling.stage != "afsluiting" or not ruling.done:
+        raise ClosureError("the closure waits for the signatures of the deelnemers")
+    if ruling.outcome != outcome:
+        raise ClosureError(f"the deelnemers agreed to close as {ruling.outcome}")

@@ -53,6 +53,11 @@ class Grondslag:
     #: what the intake may exchange before a positive beoordeling (Wet PGA art. 5 lid 3:
     #: the aanmelding's own data); None: no narrower set than the basis's categories
     analyse_categories: frozenset[str] | None
+    #: who decides the closure of an open room: ``deelnemers`` (every deelnemer at the
+    #: table signs: Wet PGA art. 6 lid 3), ``intake`` (those who decide the intake: the
+    #: Wgs's public deelnemers at the table, art. 2.31 lid 8) or ``chair`` (alone:
+    #: registry v2)
+    closure_by: str
     #: the room names its gemeente van verblijf; the gemeente's part in the intake and
     #: the admission of derden belongs to that node, acting as burgemeester
     verblijf: bool
@@ -173,6 +178,7 @@ def _parse_basis(e: dict[str, Any]) -> Grondslag:
         third_party_consent=frozenset(e["third_party_consent"]),
         intake_by=frozenset(intake["by"]) if intake else frozenset(),
         intake_quorum=quorum,
+        closure_by=_closure_by(e),
         analyse_categories=(
             frozenset(intake["analyse_categories"])
             if intake and intake.get("analyse_categories") is not None
@@ -191,6 +197,15 @@ def _parse_basis(e: dict[str, Any]) -> Grondslag:
         avg=MappingProxyType(dict(e["avg"])),
         explain=e["explain"],
     )
+
+
+def _closure_by(e: dict[str, Any]) -> str:
+    closure = e.get("closure", "chair")
+    if closure not in ("deelnemers", "intake", "chair"):
+        raise ValueError(f"{e['id']}: closure {closure!r}")
+    if closure == "intake" and not e["intake"]:
+        raise ValueError(f"{e['id']}: closure by the intake needs an intake")
+    return str(closure)
 
 
 def _check_basis(b: Grondslag, orgs: dict[str, str], cats: dict[str, str]) -> None:

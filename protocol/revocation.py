@@ -258,6 +258,6 @@ def verify_close_notice(
         head=digest(data),
         time=event.time,
         phase=CLOSED,
-        outcome=legacy_outcome(event, now).data.outcome,
+        outcome=legacy_outcome(event, now is None).data.outcome,
         closed_at=event.time,
     )

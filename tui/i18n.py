@@ -297,6 +297,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Samenstelling: deelnemers {deelnemers}; derden {derden}",
         "Samenstelling: participants {deelnemers}; third parties {derden}",
     ),
+    "intake.ruling.afsluiting": (
+        "Afsluiten als {outcome}",
+        "Close as {outcome}",
+    ),
     "intake.ruling.in_force": ("van kracht", "in force"),
     "intake.ruling.pending": ("ter ondertekening", "awaiting signatures"),
     "intake.ruling.replaced": ("vervangen", "replaced"),
@@ -651,6 +655,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "After closing, every partner revokes what it shared, deletes what it received and destroys the keys. This cannot be undone.",
     ),
     "close.submit": ("Afsluiten", "Close"),
+    "close.note": (
+        "Afsluitnotitie met de evaluatie (voor de deelnemers)",
+        "Closing note with the evaluation (for the deelnemers)",
+    ),
+    "close.no_note": (
+        "Schrijf de afsluitnotitie met de evaluatie.",
+        "Write the closing note with the evaluation.",
+    ),
+    "close.propose": ("Voorstellen", "Propose"),
+    "close.proposed": (
+        "Afsluiten voorgesteld; de casus sluit zodra alle deelnemers aan tafel hebben "
+        "ondertekend (o).",
+        "Closure proposed; the case closes once every deelnemer at the table has signed (o).",
+    ),
     "close.done": ("Casus afgesloten; intrekking loopt.", "Case closed; revocation under way."),
     "revoke.confirm": (
         "Verstrekking {id} intrekken bij alle ontvangers?",
@@ -1134,8 +1152,17 @@ ERRORS: dict[str, tuple[str, str]] = {
         "The membership change is not allowed: the node is not invited, admitted or a member.",
     ),
     "chain.intake": (
-        "De weging ontbreekt of is niet eensluidend; de casus is niet open.",
-        "The intake assessment is missing or not unanimous; the room is not open.",
+        "Dit past niet in de intake zoals die nu staat: een weging, besluit of ondertekening "
+        "buiten zijn fase of van een partner die niet meebeslist, of een derde tijdens de "
+        "intake; of de casus is nog in intake.",
+        "This does not fit the intake as it stands: an assessment, decision or signature out "
+        "of its stage or by a partner that does not decide, or a third party during the "
+        "intake; or the room is still in intake.",
+    ),
+    "chain.closure": (
+        "Het afsluiten is nog niet besloten: niet alle deelnemers aan tafel hebben het "
+        "voorstel ondertekend.",
+        "The closure is not decided yet: not every deelnemer at the table signed the proposal.",
     ),
     "chain.consent": (
         "De incidentele derde heeft niet de gezamenlijke instemming van gemeente, politie en OM.",
@@ -1443,7 +1470,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "convene": ("casusoverleg aangemaakt", "case meeting created"),
     "assess": ("weging vastgelegd", "assessment recorded"),
     "ruling": ("besluit intake voorgesteld", "intake decision proposed"),
-    "endorse": ("besluit intake ondertekend", "intake decision signed"),
+    "endorse": ("besluit ondertekend", "decision signed"),
+    "close_proposed": ("afsluiten voorgesteld", "closure proposed"),
     "intake_viewed": ("intake ingezien", "intake viewed"),
     "invite": ("partner uitgenodigd", "partner invited"),
     "consent": ("instemming met toelating", "consent to an admission"),

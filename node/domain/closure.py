@@ -24,9 +24,11 @@ from node.store import inquiries as inquiry_tables
 from node.store import receipts as receipt_tables
 from node.store import rooms as room_tables
 from node.store import shares as share_tables
+from protocol import chain
 from protocol.chain import RoomState
-from protocol.errors import StorageError
-from protocol.events import CloseData
+from protocol.errors import ClosureError, StorageError
+from protocol.events import CloseData, RulingData
+from protocol.intake import seal_ruling
 from protocol.keys import digest
 from protocol.revocation import former_member, make_receipt, make_revoke
 
@@ -37,20 +39,73 @@ class Closure:
         self.members = members
         self.shred_pending = False
         """A WAL truncation failed; the retention job tries again."""
+        members.after_event.append(self.close_when_agreed)
         self.closed_hooks: list[Callable[[RoomState], None]] = []
         """Called with a room's state when it closes at this node (inside the
         transaction), before the closure itself (``Aanmeldingen.room_closed``)."""
 
-    def close(self, staff: Staff, room: bytes, outcome: str) -> RoomState:
+    def close(self, staff: Staff, room: bytes, outcome: str, note: str = "") -> RoomState:
+        """Close a room. An open room whose deelnemers decide its closure (Wet PGA art. 6
+        lid 3; Wgs art. 2.31 lid 8) gets a proposed closure with the closing note and
+        evaluation, sealed to the members; it closes when every deelnemer at the table
+        signed it (``Intake.endorse``, then :meth:`close_when_agreed`). A room in intake,
+        or under a basis where the chair closes alone, closes at once."""
         ctx = self.ctx
         with ctx.store.transaction():
             state = self.members.as_chair(room)
-            new = self.members.chair_event(state, "close", CloseData(outcome))
-            ctx.audit(
-                actor=staff.name, action="close", room=room, case_ref=state.case, outcome=outcome
-            )
-            self.after_close(new)
+            basis = ctx.basis(state)
+            if chain.closed_jointly(state, basis):
+                if not note.strip():
+                    self._refuse_without_note(state)
+                sealed = seal_ruling(
+                    state, basis, reasoning=note, reasons={}, rand=ctx.rand, to_members=True
+                )
+                data = RulingData("afsluiting", outcome, (), (), sealed)
+                new = self.members.chair_event(state, "ruling", data)
+                ctx.audit(
+                    actor=staff.name, action="close_proposed", room=room, case_ref=state.case,
+                    outcome=outcome, seq=new.seq,
+                )  # fmt: skip
+            else:
+                new = self.members.chair_event(state, "close", CloseData(outcome))
+                ctx.audit(
+                    actor=staff.name, action="close", room=room, case_ref=state.case,
+                    outcome=outcome,
+                )  # fmt: skip
+                self.after_close(new)
         ctx.flush_wakeups()
+        return new
+
+    @staticmethod
+    def _refuse_without_note(state: RoomState) -> None:
+        """A close of an open room without a closing note: refused. While a proposed
+        closure waits for signatures, the chair cannot close it alone (chain.closure);
+        a new note proposes it again (the signatures start over)."""
+        pending = state.ruling
+        if pending is not None and pending.stage == "afsluiting" and not pending.done:
+            missing = ", ".join(sorted(pending.required - pending.endorsed))
+            raise ClosureError(f"the closure waits for the signatures of {missing}")
+        raise NotAllowedError("give the closing note with the evaluation")
+
+    def close_when_agreed(self, state: RoomState, kind: str) -> RoomState:
+        """After an endorsement at the chair: once every deelnemer signed the proposed
+        closure, the chair's node closes the room as agreed (caller's transaction)."""
+        ruling = state.ruling
+        if (
+            kind != "endorse"
+            or state.phase != chain.OPEN
+            or ruling is None
+            or ruling.stage != "afsluiting"
+            or not ruling.done
+            or ruling.outcome is None
+        ):
+            return state
+        new = self.members.chair_event(state, "close", CloseData(ruling.outcome))
+        self.ctx.audit(
+            actor=self.ctx.me, action="close", room=new.room, case_ref=new.case,
+            outcome=ruling.outcome,
+        )  # fmt: skip
+        self.after_close(new)
         return new
 
     def revoke(

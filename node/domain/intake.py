@@ -119,8 +119,14 @@ class Intake:
         the one the staff member read)."""
         ctx = self.ctx
         state = ctx.state(room)
-        self._intake_member(state, staff)
         pending = state.ruling
+        if pending is not None and pending.stage == "afsluiting":
+            basis = self.members.basis_as_member(state)
+            if state.phase != chain.OPEN:
+                raise NotAllowedError("the room is not open")
+            self._acting_for_verblijf(state, basis, staff)
+        else:
+            self._intake_member(state, staff)
         if pending is None or pending.done:
             raise NotAllowedError("no ruling waits for a signature")
         if ruling is not None and ruling != pending.seq:
@@ -273,6 +279,9 @@ class Intake:
             "deelnemers": list(data.deelnemers), "derden": list(data.derden), "at": event.time,
             "endorsed": [],
             "in_force": any(r.seq == event.seq for r in state.rulings),
+            "required": sorted(state.ruling.required)
+            if state.ruling is not None and state.ruling.seq == event.seq
+            else [],
         }  # fmt: skip
         key = self._key(state, data.sealed)
         if key is None:

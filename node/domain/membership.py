@@ -9,7 +9,7 @@ assignment of a new room.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from node.domain import staff as staffmod
@@ -96,6 +96,10 @@ def audit_action(kind: str) -> str:
 class Membership:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.after_event: list[Callable[[RoomState, str], RoomState]] = []
+        """Called with the state after each event the chair put in a chain (inside
+        the transaction): a follow-up event of its own (``Closure``: the close once
+        the deelnemers signed it)."""
 
     # -- the chair's side of the chain -------------------------------------------------
 
@@ -125,6 +129,8 @@ class Membership:
         )
         if kind in MEMBERSHIP_KINDS and new.phase != chain.CLOSED:
             new = self._maybe_epoch(new)
+        for hook in self.after_event:
+            new = hook(new, kind)
         return new
 
     def _stamp(self, state: RoomState, data: Any) -> int:

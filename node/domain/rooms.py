@@ -93,8 +93,9 @@ class Rooms:
         time (which a clock that was ahead may have put in the future): it is not
         checked against the clock, as stored history is not."""
         new = chain.apply(
-            state, event, roster=self.roster, registry=self.registry, now=None if own else now
-        )
+            state, event, roster=self.roster, registry=self.registry, now=None if own else now,
+            stored=False,
+        )  # fmt: skip
         self._store(new, event, now)
         return new
 

@@ -44,6 +44,7 @@ ACTIONS = frozenset(
         "plan",
         "plan_exported",
         "close",
+        "close_proposed",
         "share_sent",
         "share_received",
         "share_viewed",

@@ -293,6 +293,42 @@ class Cluster:
             "open room", lambda: all(self.room(n, room)["phase"] == "open" for n in deciders)
         )
 
+    # -- the closure (Wet PGA art. 6 lid 3; Wgs art. 2.31 lid 8) --------------------------------
+
+    def propose_close(self, chair: str, room: str, outcome: str = "afgesloten") -> int | None:
+        """The chair closes ``room``: in an open room whose deelnemers decide it, this
+        proposes the closure with a closing note and returns the ruling's seq; else the
+        room closes at once (None)."""
+        note = "Evaluatie: de maatregelen zijn uitgevoerd; de zorgen zijn afgenomen."
+        doc = self.json(chair, "room", "close", room, "--outcome", outcome, "--note", note)
+        return int(doc["seq"]) if doc.get("proposed") else None
+
+    def signers(self, chair: str, room: str) -> list[str]:
+        """A member node per organisation that must still sign the pending ruling (the
+        gemeente van verblijf for the gemeente)."""
+        doc = self.room(chair, room)
+        ruling = doc["ruling"]
+        waiting = set(ruling["required"]) - set(ruling["endorsed"])
+        nodes = {}
+        for m in sorted(doc["members"], key=lambda m: not m["verblijf"]):
+            if m["org"] in waiting and m["role"] == "deelnemer" and not m.get("on_behalf"):
+                nodes.setdefault(m["org"], m["node"])
+        return sorted(nodes.values())
+
+    def close(self, chair: str, room: str, outcome: str = "afgesloten") -> None:
+        """Close ``room``: the chair proposes, every deelnemer organisation at the table
+        signs (``room endorse``), and the chair's node closes; waits for the close at
+        the chair."""
+        seq = self.propose_close(chair, room, outcome)
+        if seq is not None:
+            for node in self.signers(chair, room):
+                self.wait_for(
+                    f"closure {seq} at {node}",
+                    lambda n=node: (self.room(n, room).get("ruling") or {}).get("seq") == seq,  # type: ignore[misc]
+                )
+                self.cli(node, "room", "endorse", room, "--ruling", str(seq))
+        self.wait_for("the close at the chair", lambda: self.room(chair, room)["phase"] == "closed")
+
     def room(self, node: str, room: str) -> dict[str, Any]:
         return dict(self.json(node, "room", "show", room))
 

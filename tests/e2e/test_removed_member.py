@@ -89,7 +89,7 @@ def test_a_removed_member_deletes_confirms_and_hears_the_close(tmp_path: Path) -
             "rvdk in the room",
             lambda: "rvdk" in {m["node"] for m in c.room("gemeente", CASE)["members"]},
         )
-        c.cli("gemeente", "room", "close", CASE, "--outcome", "afgesloten")
+        c.close("gemeente", CASE)
 
         def closed_everywhere() -> bool:
             chair = c.room("gemeente", CASE)

@@ -138,3 +138,44 @@ def run_intake(pump: Callable[[], None], steps: Iterator[tuple[str, Callable[[],
     for what, done in steps:
         pump()
         assert done(), what
+
+
+# --- the closure of an open room (Wet PGA art. 6 lid 3; Wgs art. 2.31 lid 8) ----------------
+
+CLOSING_NOTE = "Evaluatie: de maatregelen zijn uitgevoerd; de zorgen zijn afgenomen."
+
+
+def signers(state: Any) -> list[str]:
+    """One member node per organisation that signs the pending ruling (its
+    ``required``): for the gemeente the gemeente van verblijf."""
+    out = []
+    for org in sorted(state.ruling.required):
+        nodes = sorted(
+            n for n, m in state.members.items()
+            if m.org == org and m.role == "deelnemer" and n not in state.leaving
+        )  # fmt: skip
+        out.append(state.verblijf if state.verblijf in nodes else nodes[0])
+    return out
+
+
+def close_jointly(
+    nodes: dict[str, Any],
+    staff: dict[str, Any],
+    room: bytes,
+    pump: Callable[[], None],
+    *,
+    chair: str,
+    outcome: str = "afgesloten",
+    note: str = CLOSING_NOTE,
+) -> None:
+    """Close ``room``: in an open room whose deelnemers decide it the chair proposes
+    the closure with ``note``, every deelnemer organisation at the table signs it and
+    the chair's node closes by itself; otherwise the chair closes at once."""
+    state = nodes[chair].closure.close(staff[chair], room, outcome, note)
+    pump()
+    if state.phase != "closed":
+        for n in signers(state):
+            nodes[n].intake.endorse(staff[n], room, state.ruling.seq)
+            pump()
+    closed = nodes[chair].rooms.state(room, nodes[chair].now())
+    assert (closed.phase, closed.outcome) == ("closed", outcome)

@@ -140,9 +140,7 @@ async def test_a_check_refuses_what_the_room_state_refuses(
 ) -> None:
     api = await local("politie")
     path = f"/v1/rooms/{meeting.room.hex()}/shares?check=1"
-    g = meeting.nodes["gemeente"]
-    g.closure.close(meeting.staff["gemeente"], meeting.room, "afgeschaald")
-    meeting.pump()
+    meeting.close("afgeschaald")
     status, body = await api.post(path, politie_share())
     assert (status, body["error"]) == (422, "policy.room_not_open")
     other = await local("rvdk")
@@ -169,8 +167,7 @@ async def test_a_room_is_shielded_once_this_node_destroyed_its_keys(
     om.ctx.config = dataclasses.replace(om.config, closure_grace=3600)
     gemeente, om_api = await local("gemeente"), await local("om")
     assert await _statuses(om_api, m.room) == ("open", "open", "open")
-    m.nodes["gemeente"].closure.close(m.staff["gemeente"], m.room, "afgeschaald")
-    m.pump()
+    m.close("afgeschaald")
     assert await _statuses(gemeente, m.room) == ("shielded", "shielded", "closed")
     # OM's grace period: closed, its room keys still held
     assert await _statuses(om_api, m.room) == ("closed", "closed", "closed")
@@ -201,8 +198,7 @@ async def test_the_timeline_shows_the_chain_without_content_or_keys(
     m.pump()
     state = m.state("politie")
     keys = {member.key for epoch in state.epochs.values() for member in epoch.values()}
-    g.closure.close(chair, m.room, "afgeschaald")
-    m.pump()
+    m.close("afgeschaald")
 
     api = await local("politie")
     r = await api.client.get(f"/v1/rooms/{m.room.hex()}", headers=api.auth)
@@ -218,7 +214,7 @@ async def test_the_timeline_shows_the_chain_without_content_or_keys(
     # the assessment's view and scores are sealed: the timeline shows who, not what
     assert ("assess", "om", {"org": "om", "verdict": None}) in events
     rulings = [(by, d) for kind, by, d in events if kind == "ruling"]
-    assert [d["stage"] for _, d in rulings] == ["beoordeling", "samenstelling"]
+    assert [d["stage"] for _, d in rulings] == ["beoordeling", "samenstelling", "afsluiting"]
     assert rulings[0] == (
         "gemeente",
         {"stage": "beoordeling", "outcome": "voorleggen", "deelnemers": [], "derden": []},

@@ -141,8 +141,7 @@ def test_a_removed_member_hears_the_close_and_its_closed_receipt_counts(
     assert m.state("gemeente").seq > seen_by_om + 1
     assert m.state("om").seq == seen_by_om
 
-    g.closure.close(m.staff["gemeente"], m.room, "afgesloten")
-    m.pump()
+    m.close()
 
     state = m.state("om")
     assert (state.phase, state.outcome) == ("closed", "afgesloten")
@@ -172,8 +171,7 @@ def test_closed_receipts_name_only_the_addressees_own_shares(meeting: Meeting) -
     from_politie = politie.shares.share(m.staff["politie"], m.room, politie_share())
     from_om = om.shares.share(m.staff["om"], m.room, OM_SHARE)
     m.pump()
-    g.closure.close(m.staff["gemeente"], m.room, "afgesloten")
-    m.pump()
+    m.close()
     # the chair received both; each sender hears only of its own verstrekking
     assert [r.items for r in receipts(politie, "closed", "gemeente")] == [(from_politie,)]
     assert [r.items for r in receipts(om, "closed", "gemeente")] == [(from_om,)]

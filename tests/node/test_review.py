@@ -26,7 +26,14 @@ import nacl.utils
 import pytest
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
-from fed import Federation, capacity_of, intake_steps, make_federation, run_intake
+from fed import (
+    Federation,
+    capacity_of,
+    close_jointly,
+    intake_steps,
+    make_federation,
+    run_intake,
+)
 
 from node.app import create_app, open_node
 from node.domain import retention
@@ -109,6 +116,11 @@ class Meeting:
 
     def pump(self) -> None:
         pump(self.nodes)
+
+    def close(self, outcome: str = "afgesloten", room: bytes | None = None) -> None:
+        """The gemeente closes the room; the deelnemers sign the closure of an open one."""
+        room = self.room if room is None else room
+        close_jointly(self.nodes, self.staff, room, self.pump, chair="gemeente", outcome=outcome)
 
     def files(self, node: str) -> bytes:
         """Everything in the node's SQLite files (database, WAL, shared memory)."""
@@ -252,8 +264,7 @@ def test_closure_after_the_grace_period_leaves_no_key_or_content_on_disk(
     ct = ciphertext(om.store.one("SELECT envelope FROM shares WHERE id = ?", (received,)))
     keys = [r[0] for r in om.store.execute("SELECT sealed FROM room_keys")]
     plain = om.store.one("SELECT sealed FROM plaintext WHERE share = ?", (own,))
-    m.nodes["gemeente"].closure.close(m.staff["gemeente"], m.room, "afgesloten")
-    m.pump()
+    m.close()
     assert om.store.one("SELECT COUNT(*) FROM room_keys") == 1  # within the grace period
     assert retention.run_once(om) == {"finished": 0, "purged": 0, "meldingen": 0}
     later = om.now() + 3601
@@ -269,8 +280,7 @@ def test_closure_after_the_grace_period_leaves_no_key_or_content_on_disk(
 
 
 def _past_retention(m: Meeting) -> None:
-    m.nodes["gemeente"].closure.close(m.staff["gemeente"], m.room, "afgesloten")
-    m.pump()
+    m.close()
     far = int(time.time()) + 6 * 366 * 86400  # pga-r: five years after the last processing
     for node in m.nodes.values():
         node.ctx.clock = lambda: far
@@ -333,8 +343,8 @@ def test_one_room_that_does_not_replay_does_not_stop_closure_of_the_others(
     other = g.members.convene(
         m.staff["gemeente"], case="RAD-2026-018", purpose="Weging", bases=["pga-r"], meeting=g.now()
     ).room
-    for room in (m.room, other):
-        g.closure.close(m.staff["gemeente"], room, "afgesloten")
+    m.close()
+    g.closure.close(m.staff["gemeente"], other, "afgesloten")  # in intake: the chair alone
     g.rosters.import_roster(_roster_without(m, "om"))
     later = g.now() + 61
     g.ctx.clock = lambda: later

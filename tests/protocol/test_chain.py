@@ -313,7 +313,7 @@ def test_key_rotation_through_a_new_join() -> None:
 def test_nothing_after_close() -> None:
     w = World()
     w.open_room()
-    w.add("close", CloseData("afgeschaald"))
+    w.close_jointly("afgeschaald")
     assert w.state is not None
     assert w.state.phase == "closed"
     assert w.state.outcome == "afgeschaald"
@@ -690,7 +690,7 @@ def test_close_outcome_fits_the_phase(open_room: bool, outcome: str, ok: bool) -
     else:
         w.convene()
     if ok:
-        w.add("close", CloseData(outcome))
+        w.close_jointly(outcome)
         assert w.state is not None
         assert w.state.outcome == outcome
     else:

@@ -34,7 +34,7 @@ def removed_then_closed(w: World) -> tuple[RoomState, bytes]:
     assert w.state is not None
     seen_by_om = w.state
     w.invite("jeugdzorg", "derde")
-    close = w.add("close", CloseData("afgesloten"))
+    close = w.close_jointly("afgesloten")
     return seen_by_om, close
 
 

@@ -29,7 +29,6 @@ from protocol.events import (
     DATA_SPECS,
     STATEMENT_SPECS,
     AssessContent,
-    CloseData,
     Criteria,
     EpochMember,
     Event,
@@ -134,7 +133,7 @@ def _federation() -> dict[str, Any]:
     w.epoch()
     w.leave("rvdk")
     w.epoch()
-    w.add("close", CloseData("afgeschaald"))
+    w.close_jointly("afgeschaald")
     content = Content(bytes(32), "Samenvatting", "Noodzakelijk", None, None, None, None, "politie")
     return dict(
         world=w,

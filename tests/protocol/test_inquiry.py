@@ -21,7 +21,6 @@ from protocol.errors import (
     SenderNotMemberError,
     SignatureError,
 )
-from protocol.events import CloseData
 from protocol.inquiry import (
     MAX_TOPIC,
     Asked,
@@ -114,7 +113,7 @@ def test_the_parties_must_be_members_of_an_open_room(w: World) -> None:
         verify_inquiry(forged, state=w.state, roster=w.roster)
     assert refused.value.side == "recipient"
     before_close = ask(w)
-    w.add("close", CloseData("afgesloten"))
+    w.close_jointly("afgesloten")
     with pytest.raises(RoomNotOpenError):
         verify_inquiry(before_close, state=w.state, roster=w.roster)
     with pytest.raises(RoomNotOpenError):

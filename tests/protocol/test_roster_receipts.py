@@ -24,7 +24,6 @@ from protocol.errors import (
     WeakKeyError,
     all_error_classes,
 )
-from protocol.events import CloseData
 from protocol.keys import NodeIdentity, Signer, verify
 from protocol.registry import Registry, default_registry
 from protocol.request import ReplayGuard, read_request_header, sign_request, verify_request
@@ -115,7 +114,7 @@ def test_revoke_and_deleted_receipt_round_trip_also_after_close() -> None:
     w = World()
     state = w.open_room()
     share = w.share("politie")
-    w.add("close", CloseData("afgeschaald"))
+    w.close_jointly("afgeschaald")
     assert w.state is not None
     revoke = make_revoke(
         w.signer("politie"),

@@ -9,7 +9,7 @@ from world import World
 
 from protocol.codec import decode
 from protocol.errors import BindingError, DecryptionError, LocalProtocolError
-from protocol.events import EVENT_KINDS, STATEMENT_SPECS, CloseData, Event
+from protocol.events import EVENT_KINDS, STATEMENT_SPECS, Event
 from protocol.request import Request, read_request_header, sign_request
 from protocol.revocation import Receipt, Revoke, make_receipt, make_revoke
 from protocol.roster import Roster
@@ -51,7 +51,7 @@ def a_whole_meeting() -> tuple[World, dict[str, list[bytes]]]:
     w.leave("reclassering")
     w.epoch()
     share = w.share("politie")
-    w.add("close", CloseData("afgesloten"))
+    w.close_jointly("afgesloten")
     assert w.state is not None
     revoke = make_revoke(
         w.signer("politie"),

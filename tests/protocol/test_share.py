@@ -24,7 +24,6 @@ from protocol.errors import (
     SecrecyError,
     SenderNotMemberError,
 )
-from protocol.events import CloseData
 from protocol.keys import seal, secretbox
 from protocol.share import Content, Share, open_share, receive_share, seal_share, verify_share
 from protocol.signed import Signed
@@ -168,7 +167,7 @@ def test_no_sharing_once_the_intake_put_the_case_aside() -> None:
 def test_no_sharing_after_close() -> None:
     w = World()
     w.open_room()
-    w.add("close", CloseData("afgesloten"))
+    w.close_jointly("afgesloten")
     with pytest.raises(RoomNotOpenError):
         w.share("gemeente")
 

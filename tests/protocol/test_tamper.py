@@ -38,7 +38,7 @@ from protocol.errors import (
     StatementError,
     all_error_classes,
 )
-from protocol.events import STATEMENT_SPECS, CloseData, Event, StatementData
+from protocol.events import STATEMENT_SPECS, Event, StatementData
 from protocol.keys import PURPOSES, Signer
 from protocol.request import ReplayGuard, read_request_header, sign_request, verify_request
 from protocol.revocation import Receipt, Revoke, make_receipt, make_revoke, verify_receipt
@@ -81,7 +81,7 @@ def _build() -> Fixture:
     w.epoch()
     w.leave("rvdk")
     w.epoch()
-    w.add("close", CloseData("afgesloten"))
+    w.close_jointly("afgesloten")
     events = list(w.events)
     before: list[RoomState | None] = [None]
     for ev in events[:-1]:

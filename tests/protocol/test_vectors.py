@@ -15,8 +15,14 @@ import pytest
 
 from protocol import chain
 from protocol.codec import PROTOCOL_VERSION, decode, pack, unpack
-from protocol.errors import RequestAuthError, SignatureError, all_error_classes, transient_codes
-from protocol.events import Assess, Endorse, Event, RulingData
+from protocol.errors import (
+    ClosureError,
+    RequestAuthError,
+    SignatureError,
+    all_error_classes,
+    transient_codes,
+)
+from protocol.events import Assess, CloseData, Endorse, Event, RulingData
 from protocol.inquiry import open_inquiry, verify_decline, verify_inquiry
 from protocol.intake import intake_header, open_assessment, open_ruling
 from protocol.keys import BoxKeyPair, Signer, fingerprint, secretbox_open, unseal, verify
@@ -255,6 +261,35 @@ def test_an_information_request_answered_and_one_declined(v: dict[str, Any]) -> 
     assert (answer.request, answer.recipients) == (first.id, ("politie",))
     decline = verify_decline(b(iv["decline"]), roster=roster)
     assert (decline.request, decline.sender, decline.to) == (second.id, "om", "politie")
+
+
+def test_a_closure_the_deelnemers_signed_and_the_close(v: dict[str, Any]) -> None:
+    """Section 6.7: the afsluiting ruling's note opens with a member's room key outside
+    the intake; the close without the last signature is refused, with it accepted."""
+    registry = default_registry()
+    roster = accept_roster(b(v["federation"]["roster"]), b(v["federation"]["authority_public"]),
+                           registry)  # fmt: skip
+    cv, xv = v["chain"], v["closure"]
+    events = [b(e) for e in cv["events"]] + [b(e) for e in xv["events"]]
+    before = chain.replay(events[:-2], roster=roster, registry=registry, now=xv["verify_time"])
+    chair = Signer(b(v["federation"]["nodes"][before.chair]["sign_seed"]))
+    early = chain.next_event(chair, before, "close", CloseData(xv["outcome"]), xv["verify_time"])
+    with pytest.raises(ClosureError):  # the last signature left out
+        chain.apply(before, early, roster=roster, registry=registry, now=xv["verify_time"])
+    state = chain.replay(events, roster=roster, registry=registry, now=xv["verify_time"])
+    assert (state.phase, state.outcome) == ("closed", xv["outcome"])
+    ruling = state.rulings[-1]
+    assert (ruling.stage, ruling.outcome) == (xv["stage"], xv["outcome"])
+    assert sorted(ruling.endorsed) == sorted(state.members[n].org for n in xv["signed_by"])
+    opened = chain.replay(events[: len(cv["events"]) + 1], roster=roster, registry=registry,
+                          now=xv["verify_time"])  # fmt: skip
+    event = decode(decode(events[len(cv["events"])], Signed.SPEC).body, Event.SPEC)
+    data: RulingData = event.data
+    assert [n for n, _ in data.sealed.wraps] == xv["wraps_to"] == sorted(opened.members)
+    me = xv["opened_by"]
+    key = BoxKeyPair(private=b(cv["room_private_keys"][me]), public=opened.members[me].key)
+    content = open_ruling(data.sealed, me=me, room_key=key, room=opened.room)
+    assert (content.encode().hex(), content.reasoning) == (xv["content"], xv["note"])
 
 
 def test_the_document_quotes_what_the_code_does(v: dict[str, Any]) -> None:

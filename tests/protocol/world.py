@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from protocol import chain
-from protocol.chain import RoomState, deciding, intake_nodes
+from protocol.chain import RoomState, closure_orgs, deciding, intake_nodes
 from protocol.codec import PROTOCOL_VERSION, pack
 from protocol.events import (
     Assess,
+    CloseData,
     Consent,
     ConveneData,
     Criteria,
@@ -49,6 +50,7 @@ EXTRAS = {"jeugdzorg": "jeugdzorg", "rvdk": "rvdk"}
 
 SHARE_TEXT = "Samenvatting: signalen van toenemende isolatie en online contacten."
 REASONING = "Aanhoudende signalen; de criteria wegen samen zwaar genoeg."
+CLOSING_NOTE = "Evaluatie: de maatregelen zijn uitgevoerd; de zorgen zijn afgenomen."
 SCORES = Criteria(3, 2, 2, 2, 1)
 
 
@@ -343,6 +345,49 @@ class World:
         self.endorse_all()
         assert self.state is not None
         return self.state
+
+    # -- the closure of an open room (Wet PGA art. 6 lid 3) ------------------------------
+
+    def closers(self) -> list[str]:
+        """One node per organisation that signs a proposed closure (``chain.closure_orgs``):
+        its deelnemer at the table (for the gemeente the gemeente van verblijf)."""
+        assert self.state is not None
+        state = self.state
+        orgs = closure_orgs(state, self.basis)
+        nodes = [
+            n
+            for n, m in sorted(state.members.items())
+            if n not in state.leaving and m.role == "deelnemer" and m.org in orgs
+            and not (self.basis.verblijf and m.org == "gemeente" and n != state.verblijf)
+        ]  # fmt: skip
+        return sorted({state.members[n].org: n for n in reversed(nodes)}.values())
+
+    def closure_data(self, outcome: str = "afgesloten", note: str = CLOSING_NOTE) -> RulingData:
+        """The chair's proposed closure: the ruling ``afsluiting`` with ``outcome``, its
+        closing note sealed to every member not leaving."""
+        assert self.state is not None
+        sealed = seal_ruling(
+            self.state, self.basis, reasoning=note, reasons={}, rand=self.rand, to_members=True
+        )
+        return RulingData("afsluiting", outcome, (), (), sealed)
+
+    def propose_closure(self, outcome: str = "afgesloten") -> bytes:
+        return self.add("ruling", self.closure_data(outcome))
+
+    def jointly(self) -> bool:
+        """Whether the deelnemers decide this room's closure (an open room whose basis
+        does not leave it to the chair, not opened the earlier release's way)."""
+        assert self.state is not None
+        return chain.closed_jointly(self.state, self.basis)
+
+    def close_jointly(self, outcome: str = "afgesloten") -> bytes:
+        """Close the room: in an open room the chair proposes the closure and every
+        deelnemer organisation at the table signs it first; otherwise the chair alone."""
+        if self.jointly():
+            self.propose_closure(outcome)
+            for node in self.closers():
+                self.endorse(node)
+        return self.add("close", CloseData(outcome))
 
     def consent_data(self, node: str, subject: str, **override: Any) -> StatementData:
         """``node``'s signed consent; ``override`` replaces fields (``capacity``, ...)."""

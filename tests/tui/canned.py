@@ -395,7 +395,7 @@ SEALED_VIEW: dict[str, Any] = dict(
     rulings=[{k: v for k, v in r.items() if k not in ("reasoning", "reasons")}
              for r in INTAKE_VIEW["rulings"]],
 )  # fmt: skip
-INTAKE_ACTIONS = ("/assess", "/ruling", "/endorse", "/consent")
+INTAKE_ACTIONS = ("/assess", "/ruling", "/endorse", "/consent", "/close")
 
 
 class CannedTransport:

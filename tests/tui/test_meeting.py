@@ -292,7 +292,24 @@ async def test_close_and_the_revocation_matrix_fills_up(federation: Any) -> None
         await pilot.press("s")
         await until(pilot, lambda: app.screen.query_one("#outcome"), "the close dialog")
         app.screen.query_one("#outcome").value = "afgeschaald"
+        app.screen.query_one("#note").text = "Evaluatie: de maatregelen zijn uitgevoerd."
         await press_button(app, pilot, "#submit")
+        # the deelnemers decide (Wet PGA art. 6 lid 3): the others sign at their nodes,
+        # the gemeente in its own TUI (o); then the chair's node closes the room
+        await until(pilot, lambda: (room_doc(federation, "gemeente").get("ruling") or {})
+                    .get("stage") == "afsluiting", "the proposed closure")  # fmt: skip
+        seq = room_doc(federation, "gemeente")["ruling"]["seq"]
+        for node in federation.signers("gemeente", ROOM["id"]):
+            if node != "gemeente":
+                await until(pilot, lambda n=node: (room_doc(federation, n).get("ruling") or {})
+                            .get("seq") == seq, f"the closure at {node}")  # fmt: skip
+                federation.cli(node, "room", "endorse", ROOM["id"], "--ruling", str(seq))
+        await until(pilot, lambda: app.screen is screen, "back in the room")
+        await pilot.press("o")
+        await until(pilot, lambda: app.screen.query_one("#ruling-body"), "the closure to sign")
+        await press_button(app, pilot, "#submit")
+        await until(pilot, lambda: room_doc(federation, "gemeente")["phase"] == "closed",
+                    "closed by the chair's node", within=30)  # fmt: skip
         await until(pilot, lambda: screen.query_one("#tabs").active == "revocation", "the matrix")
         await until(
             pilot,

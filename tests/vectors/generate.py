@@ -32,6 +32,7 @@ from protocol.codec import (  # noqa: E402
 )
 from protocol.events import (  # noqa: E402
     Assess,
+    CloseData,
     ConveneData,
     Criteria,
     Endorse,
@@ -308,7 +309,40 @@ def build() -> dict[str, Any]:
     out.update(intake_vectors(w))
     out["aanmelding"] = aanmelding(w)
     out["information_request"] = information_request(w)
+    out["closure"] = closure_vectors(w)
     return out
+
+
+def closure_vectors(w: World) -> dict[str, Any]:
+    """The chain above goes on: the gemeente proposes the closure (ruling afsluiting,
+    its note sealed to every member), each deelnemer organisation signs, the gemeente
+    closes as agreed (Wet PGA art. 6 lid 3). The note opened with the reclassering's
+    room key (a member outside the intake)."""
+    assert w.state is not None
+    start = len(w.events)
+    w.propose_closure("afgeschaald")
+    ruling_index = len(w.events) - 1
+    signers = w.closers()
+    for node in signers:
+        w.endorse(node)
+    w.add("close", CloseData("afgeschaald"))
+    _, event = _chain_events(w, "ruling")[-1]
+    data: RulingData = event.data
+    content = open_ruling(
+        data.sealed, me="reclassering", room_key=w.room_keys["reclassering"], room=w.state.room
+    )
+    return {
+        "events": [hx(e) for e in w.events[start:]],
+        "ruling_index": ruling_index,
+        "stage": data.stage,
+        "outcome": data.outcome,
+        "wraps_to": [n for n, _ in data.sealed.wraps],
+        "signed_by": signers,
+        "content": hx(content.encode()),
+        "note": content.reasoning,
+        "opened_by": "reclassering",
+        "verify_time": w.now,
+    }
 
 
 def chaired_on_behalf(w: World) -> dict[str, Any]:

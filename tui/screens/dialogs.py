@@ -14,7 +14,7 @@ from .. import fmt
 from ..api import ApiError, NodeUnreachable
 from ..fmt import describe
 from ..i18n import t
-from ..widgets import Field, choice, plain, words
+from ..widgets import Field, Text, choice, plain, words
 from .base import Modal, RoomModal, form_end
 
 
@@ -113,15 +113,28 @@ class CloseScreen(RoomModal):
             yield Static(t("close.warning"), classes="warning")
             yield Label(t("close.outcome"))
             yield words("outcome", outcomes, id="outcome")
-            yield from form_end(t("close.submit"))
+            if self.jointly:
+                yield Label(t("close.note"))
+                yield Text(id="note")
+            yield from form_end(t("close.propose" if self.jointly else "close.submit"))
+
+    @property
+    def jointly(self) -> bool:
+        """An open room closes by a decision the deelnemers sign; the node says which
+        rooms (``closed_jointly``: not one pinned at registry v2, nor a legacy room)."""
+        return bool(self.room.get("closed_jointly", self.room.get("phase") == "open"))
 
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def submit(self) -> None:
-        outcome = self.query_one("#outcome", Select).value
-        await self.send(
-            f"/v1/rooms/{self.room['room']}/close", {"outcome": outcome}, t("close.done")
-        )
+        body: dict[str, Any] = {"outcome": self.query_one("#outcome", Select).value}
+        if self.jointly:
+            body["note"] = self.query_one("#note", Text).text.strip()
+            if not body["note"]:
+                self.message(t("close.no_note"))
+                return
+        done = t("close.proposed" if self.jointly else "close.done")
+        await self.send(f"/v1/rooms/{self.room['room']}/close", body, done)
 
 
 class ViewScreen(Modal):

@@ -33,8 +33,13 @@ async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
 async def close(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     room = room_of(request, who)
-    state = node.closure.close(who, room, str(body["outcome"]))
-    return {"room": room.hex(), "phase": state.phase}
+    note = body.get("note", "")
+    if not isinstance(note, str):
+        raise BadRequest("note: the closing note with the evaluation")
+    state = node.closure.close(who, room, str(body["outcome"]), note)
+    ruling = state.ruling
+    proposed = state.phase == "open" and ruling is not None and ruling.stage == "afsluiting"
+    return {"room": room.hex(), "phase": state.phase, "proposed": proposed, "seq": state.seq}
 
 
 async def revoke(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

@@ -128,6 +128,8 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         # who assessed: the scores and views are sealed (GET .../intake)
         "assessments": {org: v or "vastgelegd" for org, (v, _) in state.assessments.items()},
         "ruling": _ruling_summary(state),
+        # the deelnemers decide the closure (a proposed afsluiting they sign), not the chair
+        "closed_jointly": bool(basis) and chain.closed_jointly(state, basis),
         "named": dict(state.named),
         "consents": {n: sorted(c) for n, c in state.consents.items()},
         "shares": shares,

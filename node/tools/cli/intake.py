@@ -130,7 +130,14 @@ def room_lines(doc: dict[str, Any]) -> list[str]:
     if doc["assessments"]:
         lines.append("assessed: " + ", ".join(f"{k} {v}" for k, v in doc["assessments"].items()))
     r = doc.get("ruling")
-    if r and not r["in_force"]:
+    if r and not r["in_force"] and r["stage"] == "afsluiting":
+        waiting = sorted(set(r["required"]) - set(r["endorsed"]))
+        signed = ", ".join(r["endorsed"]) or "nobody yet"
+        lines.append(
+            f"pending closure (ruling {r['seq']}): {r['outcome']}; signed by {signed}; "
+            f"must still sign: {', '.join(waiting)}"
+        )
+    elif r and not r["in_force"]:
         what = r["stage"] + (f" {r['outcome']}" if r["outcome"] else "")
         waiting = sorted(set(r["required"]) - set(r["endorsed"]))
         lines.append(f"pending ruling {r['seq']}: {what}; waits for {', '.join(waiting)}")

@@ -92,6 +92,11 @@ def add_parsers(sub: Subparsers) -> None:
         choices=[*OUTCOMES, *VERDICTS],
         help="close: how the room ends; rule --stage beoordeling: voorleggen|niet_voorleggen",
     )
+    s.add_argument(
+        "--note",
+        help="close an open room: the closing note with the evaluation (sealed to the "
+        "members; the deelnemers sign the closure)",
+    )
     referral_arguments(s)
     s.set_defaults(func=cmd_room)
 
@@ -198,6 +203,8 @@ def cmd_room(args: argparse.Namespace) -> None:
         refer(args, api, room)
     elif args.action == "referrals":
         referrals(args, api, room)
+    elif args.action == "close":
+        close(args, api, room)
     else:
         body, text = _room_post(args)
         out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
@@ -269,6 +276,41 @@ def _room_text(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def close(args: argparse.Namespace, api: ApiClient, room: str) -> None:
+    """Close the room: in an open room the deelnemers decide (Wet PGA art. 6 lid 3; Wgs
+    art. 2.31 lid 8), so the chair proposes the closure with its note and the room
+    closes once every deelnemer at the table signed it (``room endorse``)."""
+    if args.outcome not in OUTCOMES:
+        raise UsageError(f"room close: --outcome {'|'.join(OUTCOMES)}")
+    body = {"outcome": args.outcome}
+    if args.note:
+        body["note"] = args.note
+    elif _needs_note(api.get(f"/v1/rooms/{room}")):
+        raise UsageError(
+            "room close: --note TEXT, the closing note with the evaluation: the deelnemers "
+            "decide the closure of an open room and sign it"
+        )
+    doc = api.post(f"/v1/rooms/{room}/close", body)
+    if not doc.get("proposed"):
+        out(args, doc, f"room closed ({args.outcome}); shares are being revoked")
+        return
+    out(
+        args,
+        doc,
+        f"closure proposed as {args.outcome} (ruling {doc['seq']}); the room closes once "
+        f"every deelnemer at the table has signed it (room endorse {args.room} --ruling "
+        f"{doc['seq']}); see room show for who must still sign",
+    )
+
+
+def _needs_note(doc: dict[str, Any]) -> bool:
+    """An open room's closure is proposed with a note; while one waits for signatures
+    a close without a note is sent, and the node refuses it (chain.closure)."""
+    r = doc.get("ruling") or {}
+    pending = r.get("stage") == "afsluiting" and not r.get("in_force")
+    return bool(doc.get("closed_jointly")) and not pending
+
+
 def _room_post(args: argparse.Namespace) -> tuple[dict[str, str], str]:
     """The body and the message of a ``room`` action that is one POST to the room."""
     match args.action:
@@ -280,13 +322,6 @@ def _room_post(args: argparse.Namespace) -> tuple[dict[str, str], str]:
             return {"subject": args.subject}, f"consent for {args.subject} sent"
         case "assign":
             return {"staff": args.staff}, f"{args.staff} assigned"
-        case "close":
-            if args.outcome not in OUTCOMES:
-                raise UsageError(f"room close: --outcome {'|'.join(OUTCOMES)}")
-            return (
-                {"outcome": args.outcome},
-                f"room closed ({args.outcome}); shares are being revoked",
-            )
     raise UsageError(f"room {args.action}: not an action on a room")
 
 

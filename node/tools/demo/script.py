@@ -19,6 +19,11 @@ from node.tools.demo.folder import DERDE, NODES, TABLE, save_state
 from node.tools.demo.intake import CHAIR, IntakeSteps
 from node.tools.demo.session import StepFailed, states
 
+CLOSING_NOTE = (
+    "Evaluatie: de maatregelen zijn uitgevoerd en de zorgen zijn afgenomen; het "
+    "reguliere zorgnetwerk neemt de begeleiding over."
+)
+
 SHARES: dict[str, dict[str, Any]] = {
     "politie": {
         "basis": "wpg-20",
@@ -170,8 +175,23 @@ class Meeting(IntakeSteps):
             self.wait(label, lambda: all(len(self.room_at(n)["plan"]) == len(PLAN) for n in TABLE))
 
     def close(self) -> None:
-        with self.step(self.say("close")):
-            self.api[CHAIR].post(f"/v1/rooms/{self.room}/close", {"outcome": "afgeschaald"})
+        """The chair proposes the closure with its note; every deelnemer at the table
+        (burgemeester, politie, OM, reclassering: not the derde) signs it, and the
+        chair's node closes the room (Wet PGA art. 6 lid 3)."""
+        label = self.say("close")
+        with self.step(label):
+            doc = self.api[CHAIR].post(
+                f"/v1/rooms/{self.room}/close", {"outcome": "afgeschaald", "note": CLOSING_NOTE}
+            )
+            seq = doc["seq"]
+            deelnemers = [n for n in TABLE if n != DERDE]
+
+            def endorsed(node: str) -> None:
+                self.wait(label, lambda: (self.room_at(node)["ruling"] or {}).get("seq") == seq)
+                self.api[node].post(f"/v1/rooms/{self.room}/endorse", {"ruling": seq})
+
+            self.parallel(endorsed, deelnemers)
+            self.wait(label, lambda: self.room_at(CHAIR)["phase"] == "closed")
 
     def wait_deleted(self) -> None:
         """Until every partner's share is deleted at every recipient."""

@@ -108,8 +108,8 @@ STEPS = {
         "integraal plan van aanpak: strafrechtelijk (OM), bestuurlijk (gemeente), zorg (GGZ)",
     ),
     "close": (
-        "gemeente sluit het casusoverleg af (afgeschaald)",
-        "gemeente closes the casusoverleg (afgeschaald)",
+        "afsluiten (afgeschaald): gemeente stelt voor met de evaluatie, de deelnemers ondertekenen",
+        "closure (afgeschaald): gemeente proposes with the evaluation, the deelnemers sign",
     ),
     "deleted": (
         "elke partner trekt in: elke verstrekking bij elke ontvanger verwijderd",

@@ -100,6 +100,8 @@ def ruling_lines(room: RoomView, intake: dict[str, Any]) -> list[str]:
 
 
 def ruling_title(room: RoomView, r: dict[str, Any]) -> str:
+    if r.get("stage") == "afsluiting":
+        return t("intake.ruling.afsluiting", outcome=fmt.word("outcome", r.get("outcome")))
     if r.get("stage") == "beoordeling":
         return t("intake.ruling.beoordeling", outcome=fmt.word("verdict", r.get("outcome")))
     return t(
@@ -126,7 +128,8 @@ def ruling_detail(room: RoomView, r: dict[str, Any], intake: dict[str, Any]) -> 
     if r.get("reasoning"):
         lines.append(t("intake.reasoning", text=r["reasoning"]))
     signed = in_order(room, list(r.get("endorsed", [])))
-    unsigned = [o for o in in_order(room, intake.get("deciding", [])) if o not in signed]
+    deciding = r.get("required") or intake.get("deciding", [])  # a closure: the deelnemers
+    unsigned = [o for o in in_order(room, list(deciding)) if o not in signed]
     lines.append(
         t(
             "intake.signed",
