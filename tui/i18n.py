@@ -1174,6 +1174,23 @@ ERRORS: dict[str, tuple[str, str]] = {
         "voorstel ondertekend.",
         "The closure is not decided yet: not every deelnemer at the table signed the proposal.",
     ),
+    "chain.measure": (
+        "Deze stap past niet bij de maatregel: alleen een deelnemer stelt voor, de voorzitter "
+        "neemt over, past aan of trekt in, de uitvoerder zet de stand; de uitvoerder zit aan "
+        "tafel, de streefdatum ligt binnen vijf jaar en een ingetrokken maatregel blijft dat.",
+        "This step does not fit the measure: only a deelnemer proposes, the chair adopts, "
+        "adjusts or withdraws, the uitvoerder sets the status; the uitvoerder is at the table, "
+        "the due date lies within five years and a withdrawn measure stays withdrawn.",
+    ),
+    "chain.meeting": (
+        "Deze stap past niet bij de overleggen: alleen de voorzitter plant een volgend overleg "
+        "(na het vorige), agendapunten en verslag horen bij een gepland overleg, het verslag "
+        "komt van de voorzitter na het overleg, en een nieuwe weging van een deelnemer in een "
+        "lopende casus.",
+        "This step does not fit the meetings: only the chair plans the next meeting (after the "
+        "last one), agenda points and verslag belong to a planned meeting, the verslag comes "
+        "from the chair after the meeting, and a re-assessment from a deelnemer in an open room.",
+    ),
     "chain.consent": (
         "De incidentele derde heeft niet de gezamenlijke instemming van gemeente, politie en OM.",
         "The third party lacks the joint consent of gemeente, politie and OM.",
@@ -1491,6 +1508,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "leave": ("casusoverleg verlaten", "left the case meeting"),
     "plan": ("integraal plan aangevuld", "action plan item added"),
     "plan_exported": ("integraal plan geëxporteerd", "action plan exported"),
+    "plan_viewed": ("integraal plan ingezien", "action plan viewed"),
     "close": ("casus afgesloten", "case closed"),
     "share_sent": ("verstrekking verstuurd", "share sent"),
     "share_received": ("verstrekking ontvangen", "share received"),
