@@ -47,6 +47,18 @@ INTAKE_ACTIONS: dict[str, Callable[[RoomView], Any]] = {
 }
 
 
+PLAN_TABS = ("plan", "meetings")  # the tabs drawn from GET .../plan
+
+
+def plan_key(doc: dict[str, Any]) -> Any:
+    """What of the room moves when its plan does: the chain (each step of the plan is a
+    chain event), the counts of measures due, the next meeting, the phase."""
+    timeline = doc.get("timeline") or []
+    last = timeline[-1].get("seq") if timeline and isinstance(timeline[-1], dict) else None
+    keys = ("phase", "epoch", "next_meeting", "measures_due", "measures_overdue", "plan")
+    return (len(timeline), last, *(doc.get(k) for k in keys))
+
+
 class RoomScreen(Base):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "app.back"),
@@ -74,6 +86,8 @@ class RoomScreen(Base):
         self.room = room
         self.doc: dict[str, Any] = {}  # the room as the node gave it, with ``plan_view``
         self.raw: dict[str, Any] = {}  # the room as the node gave it
+        self.plan_view: dict[str, Any] | None = None  # GET .../plan, as last read
+        self.plan_read: Any = None  # what of the room the plan was read at
         self.stale = False
         self.drawn: dict[str, Any] = {}  # what each tab was drawn from
 
@@ -103,6 +117,17 @@ class RoomScreen(Base):
     def tab_shown(self) -> None:
         if self.doc:
             self.render_room()
+        if self.raw and self.active() in PLAN_TABS and plan_key(self.raw) != self.plan_read:
+            self.load_plan()
+
+    def active(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active or "members"
+
+    @work(exit_on_error=False, exclusive=True, group="plan")
+    async def load_plan(self) -> None:
+        """Read the plan for a tab that shows it, and draw."""
+        await self.ensure_plan()
+        self.show_room(dict(self.raw, plan_view=self.plan_view))
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
@@ -119,10 +144,17 @@ class RoomScreen(Base):
         except ApiError as exc:
             self.query_one("#room-header", Static).update(plain(describe(exc, self.capp.api)))
             return
-        if doc == self.raw:
+        # a poll cancels the one before it, perhaps while it read the plan: the plan is
+        # read until it was read at this state of the room
+        plan_stale = self.active() in PLAN_TABS and plan_key(doc) != self.plan_read
+        if doc == self.raw and not plan_stale:
             return
         self.raw = doc
-        doc = dict(doc, plan_view=await self.read_plan(doc))
+        if plan_stale:
+            await self.ensure_plan()
+        self.show_room(dict(doc, plan_view=self.plan_view))
+
+    def show_room(self, doc: dict[str, Any]) -> None:
         if doc == self.doc:
             return
         self.doc = doc
@@ -132,21 +164,25 @@ class RoomScreen(Base):
         else:  # under a form: draw when the room shows again, not now
             self.stale = True
 
-    async def read_plan(self, doc: dict[str, Any]) -> dict[str, Any] | None:
-        """The plan and the meetings (``GET .../plan``), read when the room changed; None
-        during the intake, or where the node has no such view (the room's own ``plan``
-        is shown then)."""
-        if doc.get("phase") == "intake":
-            return None
-        try:
-            plan = await self.capp.get(f"/v1/rooms/{self.room}/plan")
-        except (ApiError, NodeUnreachable):
-            return None
-        return plan if isinstance(plan, dict) else None
+    async def ensure_plan(self) -> None:
+        """Read the plan and the meetings (``GET .../plan``, which the node audits when
+        it opens content) when the room's chain or counts moved since the last reading;
+        None during the intake, or where the node has no such view (the room's own
+        ``plan`` is shown then)."""
+        key = plan_key(self.raw)
+        if key == self.plan_read:
+            return
+        plan: Any = None
+        if self.raw.get("phase") != "intake":
+            try:
+                plan = await self.capp.get(f"/v1/rooms/{self.room}/plan")
+            except (ApiError, NodeUnreachable):
+                plan = None
+        self.plan_view = plan if isinstance(plan, dict) else None
+        self.plan_read = key
 
     def plan(self) -> dict[str, Any]:
-        view = self.doc.get("plan_view")
-        return view if isinstance(view, dict) else {}
+        return self.plan_view or {}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer offers an intake key only where it can succeed now, the plan's key
@@ -166,6 +202,7 @@ class RoomScreen(Base):
     def reload(self, _result: Any = None) -> None:
         """Load the room again (a form or dialog over it has closed), its plan too."""
         self.raw = {}
+        self.plan_read = None
         self.load()
 
     def view(self) -> RoomView:
@@ -194,10 +231,11 @@ class RoomScreen(Base):
             return
         self.app.push_screen(ComposeScreen(self.doc), self.reload)
 
-    def action_assess(self) -> None:
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_assess(self) -> None:
         room = self.view()
-        if self.doc.get("phase") == "open":
-            if self.has_meetings():
+        if self.doc.get("phase") == "open":  # a weging again, at a follow-up meeting
+            if await self.has_meetings():
                 self.app.push_screen(ReassessScreen(self.doc, self.plan()), self.reload)
             return
         if not room.may_assess():
@@ -252,10 +290,12 @@ class RoomScreen(Base):
             return False
         return True
 
-    def has_meetings(self) -> bool:
-        """Whether a meeting is planned; tells the user who plans one when none is."""
+    async def has_meetings(self) -> bool:
+        """Whether a meeting is planned (the plan read if it is not yet); tells the user
+        who plans one when none is."""
         if not self.open_only():
             return False
+        await self.ensure_plan()
         if not self.plan().get("meetings"):
             self.notify(markup=False, message=t("meeting.none"), severity="warning")
             return False
@@ -265,17 +305,19 @@ class RoomScreen(Base):
         if self.chair_only() and self.open_only():
             self.app.push_screen(PlanMeetingScreen(self.doc), self.reload)
 
-    def action_agenda(self) -> None:
-        if self.has_meetings():
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_agenda(self) -> None:
+        if await self.has_meetings():
             self.app.push_screen(AgendaScreen(self.doc, self.plan()), self.reload)
 
-    def action_verslag(self) -> None:
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_verslag(self) -> None:
         if self.doc.get("chair") != self.view().me:
             chair = self.capp.api.node_name(str(self.doc.get("chair", "?")))
             self.notify(markup=False, message=t("meeting.not_chair_node", chair=chair),
                         severity="warning")  # fmt: skip
             return
-        if self.has_meetings():
+        if await self.has_meetings():
             self.app.push_screen(VerslagScreen(self.doc, self.plan()), self.reload)
 
     def action_close_room(self) -> None:
