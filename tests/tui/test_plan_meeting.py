@@ -22,7 +22,7 @@ from tuikit import STAFF, screen_text, tui, until
 
 from tui import fmt
 from tui.screens.measures import MeasureScreen, ProposeMeasureScreen, StatusScreen
-from tui.screens.meetings import AgendaScreen, PlanMeetingScreen, VerslagScreen
+from tui.screens.meetings import AgendaScreen, PlanMeetingScreen, ReassessScreen, VerslagScreen
 from tui.screens.room.screen import RoomScreen
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "e2e"))
@@ -178,3 +178,24 @@ async def test_a_meeting_planned_an_agenda_point_and_its_verslag(federation: Clu
     async with tui(federation, "politie") as (app, pilot):
         await open_room(app, pilot, "7")
         await until(pilot, lambda: VERSLAG in screen_text(app), "the verslag at politie")
+
+
+async def test_a_deelnemer_assesses_again_at_the_meeting_and_the_criteria_move(
+    federation: Cluster,
+) -> None:
+    async with tui(federation, "politie") as (app, pilot):
+        screen = await open_room(app, pilot, "7")
+        await until(pilot, lambda: VERSLAG in screen_text(app), "the meetings")
+        n = max(g["meeting"] for g in screen.plan()["meetings"])
+        weging = await form(app, pilot, "w", ReassessScreen)
+        weging.query_one("#meeting").value = n
+        weging.query_one("#c-ideologie").value = 1
+        weging.query_one("#reasoning").load_text("Minder uitingen sinds de gesprekken.")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, RoomScreen), "the form closed")
+    async with tui(federation, "gemeente") as (app, pilot):
+        await open_room(app, pilot, "7")
+        criteria = lambda: str(app.screen.query_one("#meetings-criteria").render())  # noqa: E731
+        await until(pilot, lambda: f"ov. {n}" in criteria(), "the round of the meeting")
+        (ideology,) = [line for line in criteria().splitlines() if line.startswith("Vasthouden")]
+        assert ideology.split()[-2:] == ["2", "1"]  # the intake's scores agreed; now 1
