@@ -279,3 +279,9 @@ async def test_the_local_api_routes_and_their_answers(meeting: Meeting, local: A
     assert kinds[:3] == ["propose", "adopt", "adjust"]
     status, exported = await politie.post(f"{room}/plan/export")
     assert exported["measures"][0]["item"] == item
+    # a screen that polls the plan is audited once per change of the chain
+    count = "SELECT COUNT(*) FROM audit WHERE action = 'plan_viewed'"
+    seen = m.nodes["politie"].store.one(count)
+    for _ in range(3):
+        assert (await politie.get(f"{room}/plan"))[0] == 200
+    assert m.nodes["politie"].store.one(count) == seen
