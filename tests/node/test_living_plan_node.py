@@ -285,3 +285,29 @@ async def test_the_local_api_routes_and_their_answers(meeting: Meeting, local: A
     for _ in range(3):
         assert (await politie.get(f"{room}/plan"))[0] == 200
     assert m.nodes["politie"].store.one(count) == seen
+
+
+def test_a_member_that_joins_later_sees_the_steps_but_not_earlier_content(
+    meeting: Meeting,
+) -> None:
+    m = meeting
+    g, rvdk = m.nodes["gemeente"], m.nodes["rvdk"]
+    before = g.plan.propose(m.staff["gemeente"], m.room, measure(m))
+    m.pump()
+    g.members.invite(m.staff["gemeente"], m.room, "rvdk", "deelnemer")
+    m.pump()
+    assert "rvdk" in m.state("gemeente").members
+    g.plan.adopt(m.staff["gemeente"], m.room, before)
+    after = g.plan.propose(m.staff["gemeente"], m.room, measure(m, title="Na de toetreding"))
+    m.pump()
+    seen = {x["item"]: x for x in plan_of(m, "rvdk")["measures"]}
+    old, new = seen[before.hex()], seen[after.hex()]
+    assert (old["title"], old["risk"], old["status"], old["adopted"]) == (
+        None,
+        None,
+        "gepland",
+        True,
+    )
+    assert old["uitvoerder"] == "politie"
+    assert new["title"] == "Na de toetreding"
+    assert rvdk.plan.summary(m.state("rvdk"))["measures_due"] == 0
