@@ -258,8 +258,8 @@ class StatementError(ChainError):
 class MeasureError(ChainError):
     """This step does not fit the measure: not proposed by a deelnemer, adopted,
     adjusted or withdrawn by another than the chair, a status set by another than its
-    uitvoerder, an uitvoerder not at the table, a due date out of range, or the measure
-    withdrawn already."""
+    uitvoerder, an uitvoerder not a deelnemer at the table, a due date out of range, or
+    the measure withdrawn already."""
 
     code = "chain.measure"
 

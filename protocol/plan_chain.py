@@ -98,6 +98,8 @@ def _uitvoerder(state: RoomState, body: PlanAct) -> None:
     if body.uitvoerder is not None:
         if body.uitvoerder not in state.members or body.uitvoerder in state.leaving:
             raise MeasureError(f"the uitvoerder {body.uitvoerder} is not at the table")
+        if state.members[body.uitvoerder].role != "deelnemer":
+            raise MeasureError("a derde carries out no measure: execution is the deelnemers'")
 
 
 def _measure_step(state: RoomState, body: PlanAct, member: Member) -> RoomState:

@@ -421,6 +421,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.leave": ("vertrokken uit het casusoverleg", "left the case meeting"),
     "event.agenda": ("agendapunt toegevoegd", "agenda item added"),
     "event.decision": ("maatregel toegevoegd", "measure added"),
+    "event.plan": ("integraal plan bijgewerkt", "action plan updated"),
     "event.close": ("afgesloten: {outcome}", "closed: {outcome}"),
     "event.request": (
         "informatieverzoek {id} van {asker} aan {asked}",
@@ -1176,11 +1177,13 @@ ERRORS: dict[str, tuple[str, str]] = {
     ),
     "chain.measure": (
         "Deze stap past niet bij de maatregel: alleen een deelnemer stelt voor, de voorzitter "
-        "neemt over, past aan of trekt in, de uitvoerder zet de stand; de uitvoerder zit aan "
-        "tafel, de streefdatum ligt binnen vijf jaar en een ingetrokken maatregel blijft dat.",
+        "neemt over, past aan of trekt in, de uitvoerder zet de stand; de uitvoerder is een "
+        "deelnemer aan tafel, de streefdatum ligt binnen vijf jaar en een ingetrokken "
+        "maatregel blijft dat.",
         "This step does not fit the measure: only a deelnemer proposes, the chair adopts, "
-        "adjusts or withdraws, the uitvoerder sets the status; the uitvoerder is at the table, "
-        "the due date lies within five years and a withdrawn measure stays withdrawn.",
+        "adjusts or withdraws, the uitvoerder sets the status; the uitvoerder is a deelnemer "
+        "at the table, the due date lies within five years and a withdrawn measure stays "
+        "withdrawn.",
     ),
     "chain.meeting": (
         "Deze stap past niet bij de overleggen: alleen de voorzitter plant een volgend overleg "

@@ -46,6 +46,9 @@ class Plan:
     def __init__(self, ctx: Context, members: Membership) -> None:
         self.ctx = ctx
         self.members = members
+        self._viewed: dict[tuple[str, bytes], int] = {}
+        """(staff, room) -> the chain position of the last audited view: a screen that
+        polls the plan is audited once per change of the chain, not once per poll."""
 
     def add(
         self,
@@ -83,7 +86,6 @@ class Plan:
         state = ctx.state(room)
         items = self.items(room) if state.phase != "closed" else []
         record = self.record(room)
-        record.pop("opened")
         with ctx.store.transaction():
             ctx.audit(
                 actor=staff.name,
@@ -262,18 +264,20 @@ class Plan:
         meetings with agenda and verslag (and the verslagen replaced), the next meeting,
         and how the criteria moved from the intake through each meeting. Content this
         node cannot open (it joined later) is ``None``."""
-        return _Reader(self.ctx, self.ctx.state(room)).read()
+        plan, _ = _Reader(self.ctx, self.ctx.state(room)).read()
+        return plan
 
     def view(self, staff: Staff, room: bytes) -> dict[str, Any]:
         """:meth:`record` for a staff member; opening content is audited."""
         ctx = self.ctx
-        plan = self.record(room)
-        opened = plan.pop("opened")
-        if opened:
+        state = ctx.state(room)
+        plan, opened = _Reader(ctx, state).read()
+        if opened and self._viewed.get((staff.name, room)) != state.seq:
+            self._viewed[(staff.name, room)] = state.seq
             with ctx.store.transaction():
                 ctx.audit(
                     actor=staff.name, action="plan_viewed", room=room,
-                    case_ref=ctx.state(room).case, items=opened,
+                    case_ref=state.case, items=opened,
                 )  # fmt: skip
         return plan
 
@@ -315,7 +319,8 @@ class _Reader:
         self.opened = 0
         self.meetings = 1
 
-    def read(self) -> dict[str, Any]:
+    def read(self) -> tuple[dict[str, Any], int]:
+        """The plan, and how many sealed items were opened for it."""
         ctx, state = self.ctx, self.state
         for raw in ctx.rooms.events_after(state.room, 0, limit=1 << 30):
             event = decode(decode(raw, Signed.SPEC).body, Event.SPEC)
@@ -353,8 +358,7 @@ class _Reader:
             if upcoming
             else None,
             "criteria_history": self.criteria,
-            "opened": self.opened,
-        }
+        }, self.opened
 
     def _key(self, sealed: Sealed) -> BoxKeyPair | None:
         member = self.state.member_of(self.ctx.me, sealed.epoch)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import test_localapi_tui
 import test_review
 from test_review import MEMBERS, Meeting
 
@@ -19,6 +20,7 @@ from node.errors import NotAllowedError
 from protocol.errors import ChainStateError, MeasureError, MeetingError, NotChairError
 
 meeting = test_review.meeting  # the fixture
+local = test_localapi_tui.local  # each node's local API, logged in
 
 DAY = 86_400
 TITLE = "Gesprek met de jongere over zijn online contacten"
@@ -211,3 +213,101 @@ def _rooms(m: Meeting, node: str) -> list[dict[str, Any]]:
         r["room"] = r["room"].hex()
         r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
     return rows
+
+
+async def test_the_local_api_routes_and_their_answers(meeting: Meeting, local: Any) -> None:
+    """The contract of docs/api.md 6.27, as the TUI calls it."""
+    m = meeting
+    g, politie = await local("gemeente"), await local("politie")
+    room = f"/v1/rooms/{m.room.hex()}"
+    body = {k: v for k, v in measure(m).items() if k != "authority"}
+    status, doc = await politie.post(f"{room}/measures", body)
+    assert status == 200, doc
+    item = doc["item"]
+    m.pump()
+    assert (await politie.post(f"{room}/measures/{item}/adopt"))[0] == 422  # chain.measure
+    status, doc = await g.post(f"{room}/measures/{item}/adopt")
+    assert (status, doc["item"]) == (200, item)
+    assert isinstance(doc["seq"], int)
+    status, doc = await g.post(f"{room}/measures/{item}/adjust", {"reason": "x"})
+    assert (status, doc["error"]) == (400, "api.bad_request")  # no field to change
+    status, doc = await g.post(
+        f"{room}/measures/{item}/adjust", {"authority": "nctv", "reason": "Landelijk beeld"}
+    )
+    assert status == 200, doc
+    m.pump()
+    status, doc = await politie.post(f"{room}/measures/{item}/status", {"status": "klaar"})
+    assert status == 400
+    status, doc = await politie.post(
+        f"{room}/measures/{item}/status", {"status": "lopend", "note": "Gestart"}
+    )
+    assert status == 200, doc
+    status, doc = await g.post(f"{room}/meetings", {"at": m.nodes["gemeente"].now() + DAY})
+    assert (status, doc) == (200, {"meeting": 2})
+    m.pump()
+    status, doc = await politie.post(f"{room}/meetings/2/agenda", {"title": "Voortgang"})
+    assert status == 200, doc
+    status, doc = await politie.post(f"{room}/meetings/9/agenda", {"title": "Voortgang"})
+    assert (status, doc["error"]) == (422, "chain.meeting")
+    status, doc = await g.post(f"{room}/meetings/1/verslag", {"text": "Verslag"})
+    assert (status, doc) == (200, {"meeting": 1})
+    assess = {"verdict": "voorleggen", "criteria": {"ideologie": 1}, "reasoning": "Minder zorg"}
+    status, doc = await politie.post(f"{room}/assess", {**assess, "meeting": 2})
+    assert (status, doc["meeting"]) == (200, 2)
+    m.pump()
+
+    status, plan = await politie.get(f"{room}/plan")
+    assert status == 200
+    assert set(plan) >= {"measures", "meetings", "next_meeting", "criteria_history"}
+    (entry,) = plan["measures"]
+    assert set(entry) >= {
+        "item", "title", "kind", "uitvoerder", "authority", "risk", "due", "status",
+        "proposed_by", "adopted", "due_soon", "overdue", "history",
+    }  # fmt: skip
+    assert (entry["status"], entry["authority"]) == ("lopend", "nctv")
+    assert set(entry["history"][0]) == {"seq", "at", "by", "action", "status", "changes", "note"}
+    assert plan["next_meeting"]["meeting"] == 2
+    assert plan["meetings"][1]["agenda"][0]["title"] == "Voortgang"
+    assert plan["meetings"][0]["verslag"]["text"] == "Verslag"
+    assert plan["criteria_history"][-1]["criteria"]["ideologie"] == 1
+    status, rooms = await politie.get("/v1/rooms")
+    (row,) = rooms["rooms"]
+    assert {"next_meeting", "measures_due", "measures_overdue"} <= set(row)
+    status, shown = await politie.get(room)
+    assert shown["next_meeting"] == plan["next_meeting"]["at"]
+    kinds = [e["detail"].get("action") for e in shown["timeline"] if e["kind"] == "plan"]
+    assert kinds[:3] == ["propose", "adopt", "adjust"]
+    status, exported = await politie.post(f"{room}/plan/export")
+    assert exported["measures"][0]["item"] == item
+    # a screen that polls the plan is audited once per change of the chain
+    count = "SELECT COUNT(*) FROM audit WHERE action = 'plan_viewed'"
+    seen = m.nodes["politie"].store.one(count)
+    for _ in range(3):
+        assert (await politie.get(f"{room}/plan"))[0] == 200
+    assert m.nodes["politie"].store.one(count) == seen
+
+
+def test_a_member_that_joins_later_sees_the_steps_but_not_earlier_content(
+    meeting: Meeting,
+) -> None:
+    m = meeting
+    g, rvdk = m.nodes["gemeente"], m.nodes["rvdk"]
+    before = g.plan.propose(m.staff["gemeente"], m.room, measure(m))
+    m.pump()
+    g.members.invite(m.staff["gemeente"], m.room, "rvdk", "deelnemer")
+    m.pump()
+    assert "rvdk" in m.state("gemeente").members
+    g.plan.adopt(m.staff["gemeente"], m.room, before)
+    after = g.plan.propose(m.staff["gemeente"], m.room, measure(m, title="Na de toetreding"))
+    m.pump()
+    seen = {x["item"]: x for x in plan_of(m, "rvdk")["measures"]}
+    old, new = seen[before.hex()], seen[after.hex()]
+    assert (old["title"], old["risk"], old["status"], old["adopted"]) == (
+        None,
+        None,
+        "gepland",
+        True,
+    )
+    assert old["uitvoerder"] == "politie"
+    assert new["title"] == "Na de toetreding"
+    assert rvdk.plan.summary(m.state("rvdk"))["measures_due"] == 0

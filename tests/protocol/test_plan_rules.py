@@ -89,6 +89,9 @@ def test_who_may_take_which_step() -> None:
         plan_event(w, "gemeente", "adjust", {"note": "x"}, item=item, due=w.now + 6 * 366 * DAY),
         *e,
     )
+    refused(  # nor a derde: the execution of the plan is the deelnemers' (art. 6 lid 2)
+        w, plan_event(w, "gemeente", "adjust", {"note": "x"}, item=item, uitvoerder="ggz"), *e
+    )
     refused(w, plan_event(w, "gemeente", "adopt", item=b"\x07" * 16), *e)  # no such measure
     refused(w, plan_event(w, "gemeente", "adopt"), *e)  # names no measure
     w.plan("gemeente", "withdraw", {"note": "Niet meer nodig"}, item=item)
