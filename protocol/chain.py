@@ -69,6 +69,7 @@ from .intake_chain import (
 from .intake_chain import closed_jointly as closed_jointly
 from .intake_chain import closure_orgs as closure_orgs
 from .keys import Signer, check_box_public, digest
+from .plan_chain import plan_rule
 from .registry import Grondslag, Registry, registry_for
 from .roomstate import AFGEWEZEN as AFGEWEZEN
 from .roomstate import ANALYSE as ANALYSE
@@ -490,6 +491,7 @@ _RULES = {
     "agenda": _item,
     "decision": _item,
     "close": _close,
+    "plan": plan_rule,
 }
 
 

@@ -252,6 +252,27 @@ class StatementError(ChainError):
     code = "chain.statement"
 
 
+# --- the living plan van aanpak (issue 13) ----------------------------------------------
+
+
+class MeasureError(ChainError):
+    """This step does not fit the measure: not proposed by a deelnemer, adopted,
+    adjusted or withdrawn by another than the chair, a status set by another than its
+    uitvoerder, an uitvoerder not a deelnemer at the table, a due date out of range, or
+    the measure withdrawn already."""
+
+    code = "chain.measure"
+
+
+class MeetingError(ChainError):
+    """This step does not fit the meetings: a meeting planned by another than the chair
+    or not after the last one, an agenda point or verslag for a meeting not planned, a
+    verslag by another than the chair's node or before the meeting, or a re-assessment
+    not by a deelnemer at a planned meeting of an open room."""
+
+    code = "chain.meeting"
+
+
 # --- aanmelding and notice (Wet PGA art. 5) -------------------------------------------
 
 

@@ -23,6 +23,17 @@ from .codec import (
 )
 from .errors import SchemaError
 from .keys import KEY_SIZE
+from .plan_events import AUTHORITIES as AUTHORITIES
+from .plan_events import MAX_REASONING as MAX_REASONING
+from .plan_events import MAX_ROOM_MEMBERS as MAX_ROOM_MEMBERS
+from .plan_events import MEASURE_KINDS as MEASURE_KINDS
+from .plan_events import MEASURE_STATUSES as MEASURE_STATUSES
+from .plan_events import PLAN_ACTIONS as PLAN_ACTIONS
+from .plan_events import PlanAct as PlanAct
+from .plan_events import PlanContent as PlanContent
+from .plan_events import Sealed as Sealed
+from .plan_events import _struct, room_id, seq_spec, time_spec
+from .plan_events import capacity_spec as capacity_spec
 from .signed import node_id
 
 ROLES = ("deelnemer", "derde")
@@ -41,7 +52,6 @@ LEGACY_VERDICTS = ("opnemen", "niet_opnemen")
 RULING_STAGES = ("beoordeling", "samenstelling", "afsluiting")
 #: the outcomes a closure can be proposed with in an open room (Wet PGA art. 6 lid 3)
 CLOSURE_OUTCOMES = ("afgeschaald", "overgedragen", "afgesloten")
-MEASURE_KINDS = ("strafrechtelijk", "bestuurlijk", "zorg")
 CRITERIA = (
     "geweldsbereidheid",
     "ideologie",
@@ -63,8 +73,8 @@ EVENT_KINDS = (
     "agenda",
     "decision",
     "close",
+    "plan",
 )
-MAX_ROOM_MEMBERS = 64
 MAX_STATEMENT = 2048
 
 # A case reference is a pseudonym: upper-case letters, digits and . _ / -, at least
@@ -72,17 +82,6 @@ MAX_STATEMENT = 2048
 CASE_REF = r"(?=.*[0-9])(?!.*[0-9]{9})[A-Z0-9][A-Z0-9._/-]{2,39}"
 
 statement_bytes = Bin(max_len=MAX_STATEMENT, min_len=1)
-room_id = Bin(32)
-time_spec = Int()
-#: in a statement: the chain's ``seq`` the member saw when it signed (freshness)
-seq_spec = Int()
-#: the capacity a node acts in (a gemeente: "burgemeester" or "college"); absent for
-#: organisations that act as themselves
-capacity_spec = Opt(Str(16, 1, pattern=r"[a-z_]+"))
-
-
-def _struct(cls: Any, fields: tuple[tuple[str, Spec[Any]], ...]) -> Struct[Any]:
-    return Struct(cls, fields)
 
 
 # --- statements signed by a member (purpose "statement") ----------------------------
@@ -99,28 +98,6 @@ class Criteria(Message):
 
 #: a score per criterion: 0 (geen zorg) to 3 (ernstige zorg), or absent: onbekend
 Criteria.SPEC = _struct(Criteria, tuple((c, Opt(Int(0, 3))) for c in CRITERIA))
-
-
-@dataclass(frozen=True)
-class Sealed(Message):
-    """Content sealed to named members: ``ct`` under a fresh key, wrapped per node with
-    its room key of ``epoch`` (the intake's assessments and rulings, plan items)."""
-
-    item: bytes
-    epoch: int
-    ct: bytes
-    wraps: tuple[tuple[str, bytes], ...]
-
-
-Sealed.SPEC = _struct(
-    Sealed,
-    (
-        ("item", Bin(16)),
-        ("epoch", Int()),
-        ("ct", Bin(max_len=1 << 16, min_len=40)),
-        ("wraps", List(Tup(node_id, Bin(80)), MAX_ROOM_MEMBERS, 1)),
-    ),
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,6 +117,9 @@ class Assess(Message):
     verdict: str | None = None
     time: int
     sealed: Sealed | None = None
+    #: a re-assessment at follow-up meeting ``meeting`` of an open room (sealed to the
+    #: members at the table); absent for the intake's assessment
+    meeting: int | None = None
 
 
 Assess.SPEC = _struct(
@@ -155,6 +135,7 @@ Assess.SPEC = _struct(
         ("verdict", Omit(Str(16, choices=LEGACY_VERDICTS))),
         ("time", time_spec),
         ("sealed", Omit(Sealed.SPEC)),
+        ("meeting", Omit(Int(1, 1000))),
     ),
 )
 
@@ -290,7 +271,9 @@ Mandate.SPEC = _struct(
     ),
 )
 
+
 STATEMENT_SPECS: dict[str, Struct[Any]] = {
+    "plan": PlanAct.SPEC,
     "assess": Assess.SPEC,
     "endorse": Endorse.SPEC,
     "consent": Consent.SPEC,
@@ -443,6 +426,7 @@ DATA_SPECS: dict[str, Struct[Any]] = {
     "agenda": ItemData.SPEC,
     "decision": ItemData.SPEC,
     "close": CloseData.SPEC,
+    "plan": StatementData.SPEC,
 }
 
 
@@ -518,8 +502,6 @@ PlanItem.SPEC = _struct(
 
 
 # --- intake content (sealed to the intake's organisations) ----------------------------
-
-MAX_REASONING = 8000  # characters
 
 
 @dataclass(frozen=True)

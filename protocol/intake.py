@@ -28,16 +28,17 @@ def intake_header(room: bytes, epoch: int, item: bytes, kind: str) -> bytes:
 
 def _seal(
     state: RoomState,
-    basis: Grondslag,
+    basis: Grondslag | None,
     content: bytes,
     rand: Rand,
     item: bytes,
     to_members: bool = False,
 ) -> Sealed:
-    """Sealed to the intake's nodes, or (a closure's note) to every member not leaving."""
+    """Sealed to the intake's nodes, or (a closure's note, a re-assessment, the plan's
+    content) to every member not leaving."""
     nodes = sorted(
         {n for n in state.members if n not in state.leaving}
-        if to_members
+        if to_members or basis is None
         else intake_nodes(state, basis)
     )
     key = rand(32)
@@ -54,8 +55,10 @@ def seal_assessment(
     verdict: str,
     reasoning: str,
     rand: Rand,
+    to_members: bool = False,
 ) -> Sealed:
-    """An assessment's content sealed to the intake's organisations."""
+    """An assessment's content sealed to the intake's organisations; a re-assessment at
+    a follow-up meeting (``to_members``) to the members at the table."""
     if not reasoning.strip():
         raise LocalProtocolError("an assessment needs a reasoning")
     item = rand(16)
@@ -63,7 +66,12 @@ def seal_assessment(
     content = AssessContent(
         intake_header(state.room, state.epoch, item, "assess"), scores, verdict, reasoning
     )
-    return _seal(state, basis, content.encode(), rand, item)
+    return _seal(state, basis, content.encode(), rand, item, to_members)
+
+
+def seal_to_members(state: RoomState, content: bytes, rand: Rand, item: bytes) -> Sealed:
+    """``content`` sealed to every member not leaving (the living plan's content)."""
+    return _seal(state, None, content, rand, item)
 
 
 def seal_ruling(

@@ -27,6 +27,7 @@ from .events import (
     RulingData,
     Sealed,
 )
+from .plan_chain import reassess_rule
 from .registry import Grondslag
 from .roomstate import (
     AFGEWEZEN,
@@ -53,6 +54,8 @@ def assess_rule(
 ) -> RoomState:
     body: Assess
     body, org, state = carried_statement(state, event, roster, "assess", limits)
+    if body.meeting is not None:  # a re-assessment at a follow-up meeting
+        return reassess_rule(state, body, org, basis)
     if state.phase != INTAKE:
         raise IntakeError("the intake is over")
     if org not in basis.intake_by:

@@ -53,6 +53,19 @@ class Ruling:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """A measure of the living plan as the chain checks it: who proposed it, who carries
+    it out, its due date and status (``voorgesteld`` until the chair adopts it;
+    ``ingetrokken`` after a withdrawal). Its title and risk are sealed, never here."""
+
+    proposer: str
+    uitvoerder: str
+    due: int
+    status: str
+    seq: int  # the event that proposed it
+
+
+@dataclass(frozen=True)
 class Invite:
     node: str
     org: str
@@ -101,6 +114,12 @@ class RoomState:
     rulings: tuple[Ruling, ...] = ()  # the rulings in force, in order
     legacy: bool = False  # opened by an earlier release's plaintext intake
     opened_at: int | None = None  # the time of the event that ended the intake
+    #: the living plan's measures, by item id (``protocol/plan_chain.py``)
+    measures: Mapping[bytes, Measure] = field(default_factory=lambda: MappingProxyType({}))
+    #: the times of the follow-up meetings: meeting 2, 3, ... (meeting 1 is ``meeting``)
+    meetings: tuple[int, ...] = ()
+    #: the meetings whose verslag is recorded (held)
+    reported: frozenset[int] = frozenset()
 
     @property
     def members(self) -> Mapping[str, Member]:
@@ -109,6 +128,21 @@ class RoomState:
 
     def member_of(self, node: str, epoch: int) -> Member | None:
         return self.epochs.get(epoch, {}).get(node)
+
+    @property
+    def meeting_times(self) -> tuple[int, ...]:
+        """Every meeting's time, meeting 1 (the convene's) first."""
+        return (self.meeting, *self.meetings)
+
+    def next_meeting(self, now: int) -> int | None:
+        """The number of the next meeting: the first one not past whose verslag is not
+        recorded yet; None in a room not open."""
+        if self.phase != OPEN:
+            return None
+        for n, at in enumerate(self.meeting_times, 1):
+            if at >= now and n not in self.reported:
+                return n
+        return None
 
     @property
     def epoch_due(self) -> bool:

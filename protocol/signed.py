@@ -32,6 +32,7 @@ PURPOSE_OF_TYPE = {
     "endorse": "statement",
     "join": "statement",
     "leave": "statement",
+    "plan": "statement",
     "mandate": "statement",
     "share": "share",
     "revoke": "revoke",

@@ -421,6 +421,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.leave": ("vertrokken uit het casusoverleg", "left the case meeting"),
     "event.agenda": ("agendapunt toegevoegd", "agenda item added"),
     "event.decision": ("maatregel toegevoegd", "measure added"),
+    "event.plan": ("integraal plan bijgewerkt", "action plan updated"),
     "event.close": ("afgesloten: {outcome}", "closed: {outcome}"),
     "event.request": (
         "informatieverzoek {id} van {asker} aan {asked}",
@@ -996,13 +997,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  a  audit         u  uitloggen               g  mandaat geven (ZVH)\n"
         "  m  aanmelden     o  aanmeldingen en berichten (c: overleg aanmaken)\n"
         "Casus\n"
-        "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
-        "       integraal plan, intrekking\n"
+        "  1-7  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
+        "       integraal plan, intrekking, overleggen\n"
         "  d  verstrekken   w  weging          t  instemmen   i  uitnodigen\n"
         "  b  besluit intake (voorzitter)     o  besluit ondertekenen\n"
         "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
         "  Enter  verstrekking lezen    a  audit    v  informatieverzoeken\n"
         "  y  doorverwijzen naar het Wet PGA-casusoverleg (Wgs-casusoverleg)\n"
+        "Integraal plan en overleggen\n"
+        "  m  maatregel voorstellen   Enter  maatregel: geschiedenis, en daar\n"
+        "     v vaststellen, p aanpassen (voorzitter), u status (uitvoerder), i intrekken\n"
+        "  k  volgend overleg plannen (voorzitter)   g  agendapunt\n"
+        "  l  verslag (procesregisseur)   w  weging bij een overleg\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
@@ -1016,13 +1022,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  a  audit         u  log out                 g  give a mandate (ZVH)\n"
         "  m  register      o  aanmeldingen and notices (c: create meeting)\n"
         "Case\n"
-        "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
-        "       revocation\n"
+        "  1-7  tabs: members, intake, timeline, shares, action plan,\n"
+        "       revocation, meetings\n"
         "  d  share         w  assess          t  consent     i  invite\n"
         "  b  intake decision (chair)         o  sign the decision\n"
         "  m  measure       x  export plan     s  close       r  revoke\n"
         "  Enter  read a share          a  audit    v  information requests\n"
         "  y  refer to the Wet PGA casusoverleg (a Wgs meeting)\n"
+        "Action plan and meetings\n"
+        "  m  propose a measure       Enter  a measure: its history, and there\n"
+        "     v adopt, p adjust (chair), u status (uitvoerder), i withdraw\n"
+        "  k  plan the next meeting (chair)   g  agenda item\n"
+        "  l  minutes (procesregisseur)   w  assess at a meeting\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"
         "Audit\n"
@@ -1163,6 +1174,25 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Het afsluiten is nog niet besloten: niet alle deelnemers aan tafel hebben het "
         "voorstel ondertekend.",
         "The closure is not decided yet: not every deelnemer at the table signed the proposal.",
+    ),
+    "chain.measure": (
+        "Deze stap past niet bij de maatregel: alleen een deelnemer stelt voor, de voorzitter "
+        "neemt over, past aan of trekt in, de uitvoerder zet de stand; de uitvoerder is een "
+        "deelnemer aan tafel, de streefdatum ligt binnen vijf jaar en een ingetrokken "
+        "maatregel blijft dat.",
+        "This step does not fit the measure: only a deelnemer proposes, the chair adopts, "
+        "adjusts or withdraws, the uitvoerder sets the status; the uitvoerder is a deelnemer "
+        "at the table, the due date lies within five years and a withdrawn measure stays "
+        "withdrawn.",
+    ),
+    "chain.meeting": (
+        "Deze stap past niet bij de overleggen: alleen de voorzitter plant een volgend overleg "
+        "(na het vorige), agendapunten en verslag horen bij een gepland overleg, het verslag "
+        "komt van de voorzitter na het overleg, en een nieuwe weging van een deelnemer in een "
+        "lopende casus.",
+        "This step does not fit the meetings: only the chair plans the next meeting (after the "
+        "last one), agenda points and verslag belong to a planned meeting, the verslag comes "
+        "from the chair after the meeting, and a re-assessment from a deelnemer in an open room.",
     ),
     "chain.consent": (
         "De incidentele derde heeft niet de gezamenlijke instemming van gemeente, politie en OM.",
@@ -1481,6 +1511,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "leave": ("casusoverleg verlaten", "left the case meeting"),
     "plan": ("integraal plan aangevuld", "action plan item added"),
     "plan_exported": ("integraal plan geëxporteerd", "action plan exported"),
+    "plan_viewed": ("integraal plan ingezien", "action plan viewed"),
     "close": ("casus afgesloten", "case closed"),
     "share_sent": ("verstrekking verstuurd", "share sent"),
     "share_received": ("verstrekking ontvangen", "share received"),
@@ -1554,3 +1585,171 @@ def t(key: str, **fields: Any) -> str:
     nl, en = CATALOGUE[key]
     text = nl if _lang == "nl" else en
     return text.format(**fields) if fields else text
+
+
+# -- the living plan van aanpak and the follow-up meetings (issue 13, points 1 and 2) ----
+CATALOGUE.update(
+    {
+        "room.tab.meetings": ("Overleggen", "Meetings"),
+        "room.measures_due": ("\nmaatregelen: {parts}", "\nmeasures: {parts}"),
+        "room.overdue": ("{n} te laat", "{n} overdue"),
+        "room.due_soon": ("{n} binnenkort", "{n} due soon"),
+        "rooms.col.measures": ("Maatregelen", "Measures"),
+        "room.propose": ("Maatregel voorstellen", "Propose a measure"),
+        "room.plan_meeting": ("Volgend overleg", "Next meeting"),
+        "room.agenda": ("Agendapunt", "Agenda item"),
+        "room.verslag": ("Verslag", "Minutes"),
+        "plan.col.authority": ("Bevoegd gezag", "Competent authority"),
+        "plan.col.status": ("Status", "Status"),
+        "plan.hint": (
+            "m maatregel voorstellen · Enter geschiedenis en wat u ermee kunt",
+            "m propose a measure · Enter its history and what you can do",
+        ),
+        "plan.unreadable": (
+            "De inhoud van dit plan is voor deze node niet te lezen.",
+            "This node cannot read the content of this plan.",
+        ),
+        "plan.late": ("te laat", "overdue"),
+        "plan.soon": ("binnenkort", "due soon"),
+        "plan.not_adopted": ("nog niet vastgesteld", "not yet adopted"),
+        "measure_status.voorgesteld": ("voorgesteld", "proposed"),
+        "measure_status.gepland": ("gepland", "planned"),
+        "measure_status.lopend": ("lopend", "ongoing"),
+        "measure_status.uitgevoerd": ("uitgevoerd", "carried out"),
+        "measure_status.gestopt": ("gestopt", "stopped"),
+        "measure_status.ingetrokken": ("ingetrokken", "withdrawn"),
+        "authority.minister_jenv": ("Minister van JenV", "Minister of JenV"),
+        "authority.nctv": ("NCTV", "NCTV"),
+        "authority.burgemeester": ("burgemeester", "burgemeester"),
+        "authority.om": ("Openbaar Ministerie", "Openbaar Ministerie"),
+        "authority.none": (
+            "geen ander (de uitvoerder zelf)",
+            "no one else (the uitvoerder itself)",
+        ),
+        "measure.propose_title": ("Maatregel voorstellen", "Propose a measure"),
+        "measure.title": ("Omschrijving", "Description"),
+        "measure.kind": ("Soort", "Kind"),
+        "measure.uitvoerder": ("Uitvoerder", "Uitvoerder"),
+        "measure.authority": ("Bevoegd gezag", "Authority"),
+        "measure.risk": ("Risico", "Risk"),
+        "measure.due": ("Datum", "Date"),
+        "measure.no_title": ("Geef een omschrijving.", "Give a description."),
+        "measure.no_risk": (
+            "Noem het risico dat de maatregel aanpakt.",
+            "Name the risk the measure addresses.",
+        ),
+        "measure.proposed": (
+            "Maatregel voorgesteld; de voorzitter stelt hem vast.",
+            "Measure proposed; the chair adopts it.",
+        ),
+        "measure.detail_title": ("Maatregel: {title}", "Measure: {title}"),
+        "measure.meta": (
+            "Soort: {kind} · uitvoerder: {uitvoerder} · bevoegd gezag: {authority}\n"
+            "Risico: {risk}\n"
+            "Datum: {due} · status: {status}",
+            "Kind: {kind} · uitvoerder: {uitvoerder} · competent authority: {authority}\n"
+            "Risk: {risk}\n"
+            "Date: {due} · status: {status}",
+        ),
+        "measure.proposed_by": (
+            "Voorgesteld door {org}; {adopted}.",
+            "Proposed by {org}; {adopted}.",
+        ),
+        "measure.adopted_yes": ("vastgesteld door de tafel", "adopted by the table"),
+        "measure.history": ("Geschiedenis", "History"),
+        "measure.no_history": ("Nog geen geschiedenis.", "No history yet."),
+        "measure.adopt": ("Vaststellen", "Adopt"),
+        "measure.adjust": ("Aanpassen", "Adjust"),
+        "measure.update": ("Status bijwerken", "Update status"),
+        "measure.withdraw": ("Intrekken", "Withdraw"),
+        "measure.close": ("Sluiten", "Close"),
+        "measure.adopted": ("Maatregel vastgesteld.", "Measure adopted."),
+        "measure.adjust_title": ("Maatregel aanpassen: {title}", "Adjust the measure: {title}"),
+        "measure.reason": ("Reden", "Reason"),
+        "measure.no_reason": ("Geef de reden.", "Give the reason."),
+        "measure.no_change": ("Er is niets veranderd.", "Nothing was changed."),
+        "measure.adjusted": ("Maatregel aangepast.", "Measure adjusted."),
+        "measure.status_title": ("Status bijwerken: {title}", "Update the status: {title}"),
+        "measure.status": ("Status", "Status"),
+        "measure.note": ("Toelichting (niet verplicht)", "Explanation (optional)"),
+        "measure.updated": ("Status bijgewerkt.", "Status updated."),
+        "measure.withdraw_title": ("Maatregel intrekken: {title}", "Withdraw the measure: {title}"),
+        "measure.withdrawn": ("Maatregel ingetrokken.", "Measure withdrawn."),
+        "measure.not_uitvoerder": (
+            "Alleen de uitvoerder ({uitvoerder}) werkt de status bij.",
+            "Only the uitvoerder ({uitvoerder}) updates the status.",
+        ),
+        "measure.not_withdrawable": (
+            "Intrekken kan de voorzitter, of wie voorstelde zolang de maatregel niet is"
+            " vastgesteld.",
+            "The chair can withdraw, or the proposer while the measure is not adopted.",
+        ),
+        "measure.ended": ("Deze maatregel is ingetrokken.", "This measure was withdrawn."),
+        "measure.already_adopted": ("De maatregel is al vastgesteld.", "The measure is adopted."),
+        "history.proposed": ("voorgesteld", "proposed"),
+        "history.adopted": ("vastgesteld", "adopted"),
+        "history.adjusted": ("aangepast", "adjusted"),
+        "history.status": ("status {status}", "status {status}"),
+        "history.withdrawn": ("ingetrokken", "withdrawn"),
+        "history.line": ("{at}  {org}: {what}", "{at}  {org}: {what}"),
+        "history.change": ("  {field}: {old} → {new}", "  {field}: {old} → {new}"),
+        "history.note": ("  toelichting: {note}", "  explanation: {note}"),
+        "field.title": ("omschrijving", "description"),
+        "field.kind": ("soort", "kind"),
+        "field.uitvoerder": ("uitvoerder", "uitvoerder"),
+        "field.authority": ("bevoegd gezag", "competent authority"),
+        "field.risk": ("risico", "risk"),
+        "field.due": ("datum", "date"),
+        "field.status": ("status", "status"),
+        "meetings.hint": (
+            "k overleg plannen · g agendapunt · l verslag · w weging bij een overleg",
+            "k plan a meeting · g agenda item · l minutes · w assess at a meeting",
+        ),
+        "meetings.none": ("Nog geen overleg gepland.", "No meeting planned yet."),
+        "meetings.heading": ("Overleg {n} · {at}{next}", "Meeting {n} · {at}{next}"),
+        "meetings.next": (" (volgend overleg)", " (next meeting)"),
+        "meetings.agenda": ("Agenda:", "Agenda:"),
+        "meetings.no_agenda": ("Agenda: nog geen punten.", "Agenda: no items yet."),
+        "meetings.agenda_item": ("  - {title} ({org})", "  - {title} ({org})"),
+        "meetings.verslag": ("Verslag ({org}, {at}):", "Minutes ({org}, {at}):"),
+        "meetings.no_verslag": ("Nog geen verslag.", "No minutes yet."),
+        "meetings.sealed": ("(niet te lezen voor deze node)", "(this node cannot read it)"),
+        "meetings.criteria": (
+            "Hoe de criteria bewogen (laagste–hoogste score van de organisaties)",
+            "How the criteria moved (lowest–highest score of the organisations)",
+        ),
+        "meetings.no_criteria": ("Nog geen weging.", "No assessment yet."),
+        "meetings.col.criterion": ("Criterium", "Criterion"),
+        "meetings.col.intake": ("intake", "intake"),
+        "meetings.col.meeting": ("ov. {n}", "mtg {n}"),
+        "meeting.plan_title": ("Volgend overleg plannen", "Plan the next meeting"),
+        "meeting.at": ("Datum en tijd (JJJJ-MM-DD UU:MM)", "Date and time (YYYY-MM-DD HH:MM)"),
+        "meeting.bad_at": ("Datum en tijd: gebruik JJJJ-MM-DD UU:MM.", "Use YYYY-MM-DD HH:MM."),
+        "meeting.planned": ("Overleg gepland.", "Meeting planned."),
+        "meeting.plan": ("Plannen", "Plan"),
+        "meeting.which": ("Overleg", "Meeting"),
+        "meeting.choice": ("Overleg {n} · {at}", "Meeting {n} · {at}"),
+        "meeting.none": (
+            "Er is nog geen overleg gepland; de voorzitter plant het met k.",
+            "No meeting is planned yet; the chair plans one with k.",
+        ),
+        "meeting.agenda_title": ("Agendapunt toevoegen", "Add an agenda item"),
+        "meeting.agenda_field": ("Agendapunt", "Agenda item"),
+        "meeting.no_title": ("Geef het agendapunt.", "Give the agenda item."),
+        "meeting.agenda_added": ("Agendapunt toegevoegd.", "Agenda item added."),
+        "meeting.add": ("Toevoegen", "Add"),
+        "meeting.verslag_title": ("Verslag vastleggen", "Record the minutes"),
+        "meeting.verslag_field": (
+            "Verslag (versleuteld voor de leden van het casusoverleg)",
+            "Minutes (encrypted to the members of the casusoverleg)",
+        ),
+        "meeting.no_verslag": ("Schrijf het verslag.", "Write the minutes."),
+        "meeting.verslag_saved": ("Verslag vastgelegd.", "Minutes recorded."),
+        "meeting.record": ("Vastleggen", "Record"),
+        "meeting.not_chair_node": (
+            "Het verslag legt de procesregisseur vast, op de node van de voorzitter ({chair}).",
+            "The procesregisseur records the minutes, at the chair's node ({chair}).",
+        ),
+        "reassess.title": ("Weging bij een overleg: {case}", "Assessment at a meeting: {case}"),
+    }
+)

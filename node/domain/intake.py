@@ -202,6 +202,8 @@ class Intake:
             if event.kind == "assess":
                 inner = decode(event.data.statement, Signed.SPEC)
                 body: Assess = decode(inner.body, STATEMENT_SPECS["assess"])
+                if body.meeting is not None:  # a re-assessment: the plan's (Plan.record)
+                    continue
                 entry = self._assessment(state, room, body, event)
                 opened += "reasoning" in entry
                 assessments.append(entry)

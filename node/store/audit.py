@@ -84,6 +84,8 @@ ACTIONS = frozenset(
         "notice_received",
         # the Wgs room's referral to the Wet PGA (art. 2.31 lid 13), node/domain/referral.py
         "referral",
+        # the living plan van aanpak (issue 13), node/domain/plan.py
+        "plan_viewed",
     }
 )
 

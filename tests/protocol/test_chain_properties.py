@@ -84,6 +84,7 @@ from protocol.events import (
     InviteData,
     Join,
     Leave,
+    PlanAct,
     RemoveData,
     RulingData,
     StatementData,
@@ -473,6 +474,11 @@ class RoomChain(RuleBasedStateMachine):
             return Consent(
                 "consent", PROTOCOL_VERSION, room, seq, node, capacity_of(self.w.nodes[node]),
                 "ggz", now,
+            )  # fmt: skip
+        if kind == "plan":
+            return PlanAct(
+                room=room, seq=seq, node=node, capacity=capacity_of(self.w.nodes[node]),
+                action="meeting", time=now, at=now + 86_400 * 30,
             )  # fmt: skip
         return Leave("leave", PROTOCOL_VERSION, room, seq, node, now)
 

@@ -46,6 +46,8 @@ def a_whole_meeting() -> tuple[World, dict[str, list[bytes]]]:
             rand=w.rand,
         ),
     )
+    measure = {"title": "Gesprek", "kind": "zorg", "authority": None, "risk": "Isolatie"}
+    w.plan("politie", "propose", measure, uitvoerder="politie", due=w.now + 86400)
     w.remove("rvdk")
     w.epoch()
     w.leave("reclassering")

@@ -73,6 +73,8 @@ def _build() -> Fixture:
     # every other event kind, on top of the standard chain
     w.add("agenda", _item(w, "agenda"))
     w.add("decision", _item(w, "decision"))
+    content = {"title": "Gesprek", "kind": "zorg", "authority": None, "risk": "Isolatie"}
+    w.plan("politie", "propose", content, uitvoerder="politie", due=w.now + 14 * 86400)
     shares = {n: w.share(n) for n in ("politie", "om", "gemeente", "ggz")}
     shares["politie2"] = w.share("politie")
     shares["small"] = w.share("politie", recipients=["gemeente", "om"])
@@ -241,7 +243,7 @@ def test_fixture_is_valid() -> None:
     """The untampered messages are all accepted (otherwise every test below is vacuous)."""
     kinds = {"convene", "invite", "join", "epoch", "assess", "ruling", "endorse", "consent"}
     assert kinds <= set(KINDS_IN_CHAIN)
-    assert len([c for c in CASES if c.name.startswith("event-")]) == len(KINDS_IN_CHAIN) == 13
+    assert len([c for c in CASES if c.name.startswith("event-")]) == len(KINDS_IN_CHAIN) == 14
     for case in CASES:
         case.check(case.data)
     for name, data in FX.shares.items():

@@ -383,3 +383,35 @@ def test_key_rotation(v: dict[str, Any]) -> None:
             now=req["time"],
             guard=ReplayGuard(),
         )
+
+
+def test_the_living_plan_steps_and_a_re_assessment(v: dict[str, Any]) -> None:
+    """Sections 6.4.2, 6.7.13, 6.7.14: the plan's events replay after the chain, the
+    measure and the meetings are as recorded, and a derde opens the proposal."""
+    from protocol.events import PlanAct
+    from protocol.plan import open_plan, plan_header
+
+    registry = default_registry()
+    roster = accept_roster(b(v["federation"]["roster"]), b(v["federation"]["authority_public"]),
+                           registry)  # fmt: skip
+    cv, lv = v["chain"], v["living_plan"]
+    events = [b(e) for e in cv["events"]] + [b(e) for e in lv["events"]]
+    state = chain.replay(events, roster=roster, registry=registry, now=lv["verify_time"])
+    assert {
+        k.hex(): {"proposer": m.proposer, "uitvoerder": m.uitvoerder, "due": m.due,
+                  "status": m.status}
+        for k, m in state.measures.items()
+    } == lv["measures"]  # fmt: skip
+    assert list(state.meeting_times) == lv["meetings"]
+    event = decode(decode(b(lv["events"][0]), Signed.SPEC).body, Event.SPEC)
+    body = decode(decode(event.data.statement, Signed.SPEC).body, PlanAct.SPEC)
+    assert body.sealed.item.hex() == lv["item"]
+    assert (
+        plan_header(state.room, body.sealed.epoch, body.sealed.item, "propose").hex()
+        == (lv["plan_header"])
+    )
+    me = lv["opened_by"]
+    key = BoxKeyPair(private=b(cv["room_private_keys"][me]), public=state.members[me].key)
+    content = open_plan(body.sealed, "propose", me=me, room_key=key, room=state.room)
+    assert (content.encode().hex(), content.title) == (lv["content"], lv["title"])
+    assert lv["title"].encode() not in b"".join(events)

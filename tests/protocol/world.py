@@ -23,6 +23,7 @@ from protocol.events import (
     Join,
     Leave,
     Mandate,
+    PlanAct,
     RemoveData,
     RulingData,
     Sealed,
@@ -30,6 +31,7 @@ from protocol.events import (
 )
 from protocol.intake import seal_assessment, seal_ruling
 from protocol.keys import BoxKeyPair, NodeIdentity, Signer
+from protocol.plan import seal_plan
 from protocol.registry import Grondslag, Registry, default_registry
 from protocol.roster import Roster, RosterMember, accept_roster, build_roster, sign_roster
 from protocol.share import Draft, seal_share
@@ -174,6 +176,24 @@ class World:
 
     def statement(self, node: str, body: Any) -> StatementData:
         return StatementData(chain.statement(self.signer(node), node, body))
+
+    def plan_act(
+        self, node: str, action: str, content: dict[str, str | None] | None = None, **fields: Any
+    ) -> StatementData:
+        """A member's signed ``plan`` statement; ``content`` is sealed to the table."""
+        assert self.state is not None
+        if content is not None:
+            fields["sealed"] = seal_plan(self.state, action, content, self.rand)
+        body = PlanAct(
+            room=self.state.room, seq=self.state.seq, node=node,
+            capacity=capacity_of(self.nodes[node]), action=action, time=self.now, **fields,
+        )  # fmt: skip
+        return self.statement(node, body)
+
+    def plan(
+        self, node: str, action: str, content: dict[str, str | None] | None = None, **fields: Any
+    ) -> bytes:
+        return self.add("plan", self.plan_act(node, action, content, **fields))
 
     def invite(self, node: str, role: str = "deelnemer") -> bytes:
         assert self.state is not None

@@ -410,6 +410,8 @@ class CannedTransport:
         self.intake_doc: dict[str, Any] = INTAKE_DOC
         self.intake_view: dict[str, Any] = INTAKE_VIEW
         self.intake_reads = 0  # each an entry in the node's audit log
+        self.rooms: dict[str, Any] = ROOMS
+        self.plan_view: dict[str, Any] | None = PLAN_VIEW
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         if path == "/v1/login":
@@ -431,7 +433,14 @@ class CannedTransport:
         if path == "/v1/roster":
             return self.roster
         if path == "/v1/rooms":
-            return ROOMS
+            return self.rooms
+        if path == f"/v1/rooms/{ROOM}/plan" and method == "GET":
+            if self.plan_view is None:
+                raise ApiError("node.not_found", "not canned", path, 404)
+            return copy.deepcopy(self.plan_view)
+        if method == "POST" and ("/measures" in path or "/meetings" in path):
+            self.posts.append((path, dict(body or {})))
+            return {"item": "e" * 32, "meeting": 3, "ok": True}
         if path == f"/v1/rooms/{INTAKE_ROOM}":
             return self.intake_doc
         if path.startswith("/v1/rooms/") and path.count("/") == 3:
@@ -522,3 +531,99 @@ class WgsTransport(CannedTransport):
                                           "verblijf": "gemeente", "time": T0})  # fmt: skip
             return aanmelding(5, self.place, to, own=True, case_ref=self.doc["case"])
         return super().request(method, path, body)
+
+
+# -- the living plan and the follow-up meetings of RAD-2026-017 (GET .../plan): the first
+# follow-up meeting was held with a verslag and a weging again, the second is planned
+DAY = 86400
+
+
+def step(seq: int, at: int, by: str, action: str, **kw: Any) -> dict[str, Any]:
+    return {"seq": seq, "at": at, "by": by, "action": action, "status": None,
+            "changes": None, "note": None, **kw}  # fmt: skip
+
+
+def measure(
+    i: int,
+    title: str,
+    kind: str,
+    uitvoerder: str,
+    authority: str | None,
+    status: str,
+    due: int,
+    history: list[dict[str, Any]],
+    **kw: Any,
+) -> dict[str, Any]:
+    return {"item": f"{i:x}" * 32, "title": title, "kind": kind, "uitvoerder": uitvoerder,
+            "authority": authority, "risk": kw.pop("risk", "Verdere radicalisering"),
+            "due": due, "status": status, "proposed_by": history[0]["by"],
+            "adopted": any(h["action"] == "adopted" for h in history),
+            "due_soon": False, "overdue": False, "history": history, **kw}  # fmt: skip
+
+
+MEETING_1 = T0 + 14 * DAY
+MEETING_2 = T0 + 42 * DAY
+PLAN_VIEW: dict[str, Any] = {
+    "measures": [
+        measure(1, "Gesprek met moskeebestuur over signalen", "bestuurlijk", "gemeente",
+                "burgemeester", "lopend", T0 + 10 * DAY, [
+                    step(20, T0 + 600, "gemeente", "proposed"),
+                    step(21, T0 + 700, "gemeente", "adopted"),
+                    step(24, MEETING_1 + 3600, "gemeente", "adjusted",
+                         changes={"due": [T0 + 30 * DAY, T0 + 10 * DAY]},
+                         note="Eerder nodig na de signalen van school."),
+                    step(25, MEETING_1 + 7200, "gemeente", "status", status="lopend",
+                         note="Eerste gesprek gevoerd."),
+                ], overdue=True, risk="Werving in de moskee"),
+        measure(2, "Meldplicht via de reclassering", "strafrechtelijk", "reclassering", "om",
+                "gepland", MEETING_2 - 2 * DAY, [
+                    step(22, T0 + 900, "politie", "proposed"),
+                    step(23, T0 + 1000, "gemeente", "adopted"),
+                    step(26, MEETING_1 + 9000, "reclassering", "status", status="gepland"),
+                ], due_soon=True, risk="Contact met de groep"),
+        measure(3, "Gebiedsverbod rond de school", "bestuurlijk", "gemeente", "burgemeester",
+                "voorgesteld", MEETING_2, [step(27, MEETING_1 + 9600, "politie", "proposed")],
+                risk="Werving van leerlingen"),
+        measure(4, "Exitbegeleiding en gezinsondersteuning", "zorg", "zvh", None,
+                "uitgevoerd", T0 + 20 * DAY, [
+                    step(18, T0 + 300, "zvh", "proposed"),
+                    step(19, T0 + 400, "gemeente", "adopted"),
+                    step(28, MEETING_1, "zvh", "status", status="uitgevoerd"),
+                ], risk="Isolement"),
+        measure(5, "Paspoort vervallen verklaren", "bestuurlijk", "gemeente", "minister_jenv",
+                "ingetrokken", T0 + 60 * DAY, [
+                    step(29, T0 + 1200, "om", "proposed"),
+                    step(30, MEETING_1 + 600, "gemeente", "withdrawn",
+                         note="Geen aanwijzing voor uitreis."),
+                ], risk="Uitreis"),
+    ],
+    "meetings": [
+        {"meeting": 1, "at": MEETING_1,
+         "agenda": [{"item": "d1" * 16, "title": "Voortgang meldplicht", "by": "reclassering",
+                     "at": T0 + 5 * DAY},
+                    {"item": "d2" * 16, "title": "Signalen van school", "by": "gemeente",
+                     "at": T0 + 6 * DAY}],
+         "verslag": {"text": "Meldplicht loopt; school meldt minder signalen. Gesprek met"
+                     " moskeebestuur eerder.", "by": "gemeente", "at": MEETING_1 + 5400}},
+        {"meeting": 2, "at": MEETING_2,
+         "agenda": [{"item": "d3" * 16, "title": "Evaluatie gebiedsverbod", "by": "politie",
+                     "at": MEETING_1 + 86400}],
+         "verslag": None},
+    ],
+    "next_meeting": {"meeting": 2, "at": MEETING_2},
+    "criteria_history": [
+        *({"meeting": 0, "org": org, "at": T0 - 7200 + 600 * i, "view": "voorleggen",
+           "criteria": {c: ("onbekend" if v is None else v)
+                        for c, v in zip(CRITERIA, SCORES[org], strict=True)}}
+          for i, org in enumerate(("gemeente", "politie", "om"))),
+        *({"meeting": 1, "org": org, "at": MEETING_1 + 600 * i, "view": None,
+           "criteria": dict(zip(CRITERIA, scores, strict=True))}
+          for i, (org, scores) in enumerate((("gemeente", (1, 2, 1, 1, 2)),
+                                             ("politie", (2, 2, 1, 2, 1))))),
+    ],
+}  # fmt: skip
+ROOM_AHEAD = dict(ROOM_DOC, next_meeting=MEETING_2, measures_due=1, measures_overdue=1)
+ROOMS_AHEAD = {"rooms": [dict(ROOMS["rooms"][0], next_meeting=MEETING_2, measures_due=1,
+                              measures_overdue=1),
+                         dict(ROOMS["rooms"][1], next_meeting=None),
+                         *ROOMS["rooms"][2:]]}  # fmt: skip

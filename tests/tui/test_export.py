@@ -25,3 +25,13 @@ def test_a_link_planted_under_the_name_is_not_followed(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="link"):
         export_plan(tmp_path, PLAN)
     assert victim.read_text(encoding="utf-8") == "onaangetast"
+
+
+def test_the_export_lists_the_living_measures_without_the_withdrawn(tmp_path: Path) -> None:
+    from canned import PLAN_VIEW
+
+    path = export_plan(tmp_path, dict(PLAN, measures=PLAN_VIEW["measures"]))
+    text = path.read_text(encoding="utf-8")
+    assert "| Meldplicht via de reclassering | strafrechtelijk | reclassering |" in text
+    assert "| gepland |" in text
+    assert "Paspoort" not in text  # withdrawn: no longer part of the plan

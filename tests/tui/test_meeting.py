@@ -252,8 +252,9 @@ async def test_plan_van_aanpak_and_markdown_export(
             await until(pilot, lambda: app.screen.query_one("#title"), "the plan form")
             form = app.screen
             form.query_one("#title").value = title
-            form.query_one("#measure").value = measure
-            form.query_one("#owner").value = owner
+            form.query_one("#kind").value = measure
+            form.query_one("#uitvoerder").value = owner
+            form.query_one("#risk").value = "Verdere radicalisering"
             form.query_one("#due").value = "2027-01-15"
             await press_button(app, pilot, "#submit")
             await until(pilot, lambda: app.screen is screen, "the form to close")

@@ -10,6 +10,7 @@ keys derived from those public seeds; they protect nothing.
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from dataclasses import replace
@@ -28,6 +29,7 @@ from protocol.chain import RoomState  # noqa: E402
 from protocol.codec import (  # noqa: E402
     PROTOCOL_VERSION,
     decode,  # noqa: E402
+    decode_map,
     pack,
 )
 from protocol.events import (  # noqa: E402
@@ -37,10 +39,16 @@ from protocol.events import (  # noqa: E402
     Criteria,
     Endorse,
     Event,
+    PlanAct,
     RulingData,
 )
 from protocol.inquiry import Inquiry, make_decline, seal_inquiry  # noqa: E402
-from protocol.intake import intake_header, open_assessment, open_ruling  # noqa: E402
+from protocol.intake import (  # noqa: E402
+    intake_header,
+    open_assessment,
+    open_ruling,
+    seal_assessment,
+)
 from protocol.keys import (  # noqa: E402
     BoxKeyPair,
     NodeIdentity,
@@ -49,6 +57,7 @@ from protocol.keys import (  # noqa: E402
     seal,
     secretbox,
 )
+from protocol.plan import open_plan, plan_header  # noqa: E402
 from protocol.request import sign_request  # noqa: E402
 from protocol.revocation import make_receipt, make_revoke  # noqa: E402
 from protocol.roster import RetiredKey, build_roster, sign_roster  # noqa: E402
@@ -309,8 +318,68 @@ def build() -> dict[str, Any]:
     out.update(intake_vectors(w))
     out["aanmelding"] = aanmelding(w)
     out["information_request"] = information_request(w)
+    branch = copy.copy(w)  # the chain's state is immutable; its lists are not shared
+    branch.events, branch.room_keys, branch.seqs = list(w.events), dict(w.room_keys), dict(w.seqs)
+    out["living_plan"] = living_plan_vectors(branch)
     out["closure"] = closure_vectors(w)
     return out
+
+
+def living_plan_vectors(w: World) -> dict[str, Any]:
+    """The chain above goes on (a copy: the closure vectors follow the chain itself):
+    OM proposes a measure reclassering carries out, the gemeente adopts it,
+    reclassering sets it lopend, the gemeente plans meeting 2 and OM assesses the
+    criteria again at it. The proposal opened with ggz's room key (a derde)."""
+    assert w.state is not None
+    start = len(w.events)
+    fields: dict[str, str | None] = {
+        "title": "Begeleiding naar werk en dagbesteding", "kind": "zorg",
+        "authority": None, "risk": "Isolatie en verlies van structuur",
+    }  # fmt: skip
+    w.plan("om", "propose", fields, uitvoerder="reclassering", due=w.now + 30 * 86_400)
+    item = next(reversed(w.state.measures))
+    w.plan("gemeente", "adopt", item=item)
+    w.plan("reclassering", "status", {"note": "Eerste afspraak gemaakt"}, item=item,
+           status="lopend")  # fmt: skip
+    w.plan("gemeente", "meeting", at=w.state.meeting + 14 * 86_400)
+    sealed = seal_assessment(
+        w.state, w.basis, criteria={"ideologie": 2, "sociale_relaties": 1},
+        verdict="voorleggen", reasoning="Minder contact met de online groep.", rand=w.rand,
+        to_members=True,
+    )  # fmt: skip
+    body = Assess(room=w.state.room, seq=w.state.seq, node="om", capacity=None, time=w.now,
+                  sealed=sealed, meeting=2)  # fmt: skip
+    w.add("assess", w.statement("om", body))
+    events = w.events[start:]
+    bodies = []
+    for raw in events:
+        event = decode(decode(raw, Signed.SPEC).body, Event.SPEC)
+        inner = decode(event.data.statement, Signed.SPEC)
+        bodies.append(_jsonable(decode_map(inner.body)))
+    proposal = decode(decode(decode(decode(events[0], Signed.SPEC).body, Event.SPEC)
+                             .data.statement, Signed.SPEC).body, PlanAct.SPEC)  # fmt: skip
+    content = open_plan(proposal.sealed, "propose", me="ggz", room_key=w.room_keys["ggz"],
+                        room=w.state.room)  # fmt: skip
+    return {
+        "events": [hx(e) for e in events],
+        "bodies": bodies,
+        "item": hx(item),
+        "plan_header": hx(plan_header(w.state.room, proposal.sealed.epoch, item, "propose")),
+        "content": hx(content.encode()),
+        "title": content.title,
+        "opened_by": "ggz",
+        "measures": {
+            hx(k): {
+                "proposer": m.proposer,
+                "uitvoerder": m.uitvoerder,
+                "due": m.due,
+                "status": m.status,
+            }
+            for k, m in w.state.measures.items()
+        },  # fmt: skip
+        "meetings": list(w.state.meeting_times),
+        "verify_time": w.now,
+    }
 
 
 def closure_vectors(w: World) -> dict[str, Any]:

@@ -42,7 +42,8 @@ class AssessScreen(RoomModal):
     def compose(self) -> ComposeResult:
         scores = [(t("score.onbekend"), ONBEKEND)] + [(t(f"score.{n}"), n) for n in range(4)]
         with VerticalScroll(classes="dialog wide"):
-            yield Static(t("assess.title", case=self.room.get("case", "")), classes="title")
+            yield Static(self.heading(), classes="title")
+            yield from self.before_criteria()
             yield Label(t("assess.criteria"))
             for c in CRITERIA:
                 with Horizontal(classes="row"):
@@ -55,6 +56,17 @@ class AssessScreen(RoomModal):
             yield Text(id="reasoning")
             yield from form_end(t("assess.submit"))
 
+    def heading(self) -> str:
+        return t("assess.title", case=self.room.get("case", ""))
+
+    def before_criteria(self) -> ComposeResult:
+        """Fields a re-assessment asks first (the meeting); none in the intake."""
+        yield from ()
+
+    def extra(self) -> dict[str, Any]:
+        """What a re-assessment adds to the body (``meeting``)."""
+        return {}
+
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def action_submit(self) -> None:
@@ -63,6 +75,7 @@ class AssessScreen(RoomModal):
             self.message(t("assess.no_reasoning"))
             return
         body = {
+            **self.extra(),
             "verdict": self.query_one("#verdict", Select).value,
             "criteria": {c: score(self.query_one(f"#c-{c}", Select).value) for c in CRITERIA},
             "reasoning": reasoning,

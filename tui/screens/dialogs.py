@@ -1,4 +1,4 @@
-"""The room's other dialogs: invite, plan item, close, a share's text, and a yes/no."""
+"""The room's other dialogs: invite, close, a share's text, and a yes/no."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Select, Static
 
@@ -14,7 +13,7 @@ from .. import fmt
 from ..api import ApiError, NodeUnreachable
 from ..fmt import describe
 from ..i18n import t
-from ..widgets import Field, Text, choice, plain, words
+from ..widgets import Text, choice, plain, words
 from .base import Modal, RoomModal, form_end
 
 
@@ -52,54 +51,6 @@ class InviteScreen(RoomModal):
             {"node": node, "role": role},
             t("invite.done", node=self.capp.api.node_name(str(node)), role=fmt.word("role", role)),
         )
-
-
-class PlanItemScreen(RoomModal):
-    BINDINGS = [Binding("ctrl+s", "submit", "room.plan")]
-
-    def compose(self) -> ComposeResult:
-        owners = [(m["node"], m["node"]) for m in self.room.get("members", [])]
-        with Vertical(classes="dialog"):
-            yield Static(t("plan.add_title"), classes="title")
-            yield Label(t("plan.title_field"))
-            yield Field(id="title")
-            yield Label(t("plan.measure"))
-            yield choice(
-                [(t(f"measure.{m}"), m) for m in ("strafrechtelijk", "bestuurlijk", "zorg")],
-                value="bestuurlijk",
-                allow_blank=False,
-                id="measure",
-            )
-            yield Label(t("plan.owner"))
-            yield choice(owners, value=owners[0][1], allow_blank=False, id="owner")
-            yield Label(t("plan.due"))
-            yield Field(id="due", placeholder="2027-01-15")
-            yield from form_end(t("room.plan"))
-
-    def on_mount(self) -> None:
-        self.query_one("#title", Field).focus()
-
-    @on(Button.Pressed, "#submit")
-    def action_submit(self) -> None:
-        title = self.query_one("#title", Field).value.strip()
-        try:
-            due = fmt.parse_when(self.query_one("#due", Field).value)
-        except ValueError:
-            self.message(t("plan.bad_due"))
-            return
-        self.post_item(
-            {
-                "kind": "decision",
-                "title": title,
-                "measure": self.query_one("#measure", Select).value,
-                "owner": self.query_one("#owner", Select).value,
-                "due": due,
-            }
-        )
-
-    @work(exit_on_error=False, exclusive=True, group="action")
-    async def post_item(self, body: dict[str, Any]) -> None:
-        await self.send(f"/v1/rooms/{self.room['room']}/plan", body, t("plan.added"))
 
 
 class CloseScreen(RoomModal):

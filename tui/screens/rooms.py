@@ -44,6 +44,7 @@ class RoomsScreen(Base):
             ("rooms.col.status", "status"),
             ("rooms.col.chair", "chair"),
             ("rooms.col.meeting", "meeting"),
+            ("rooms.col.measures", "measures"),
             ("rooms.col.unread", "unread"),
             ("rooms.col.pending", "pending"),
         )
@@ -152,12 +153,23 @@ class RoomsScreen(Base):
 
 
 def cells(r: dict[str, Any]) -> tuple[str, ...]:
-    """One room's row: case, status, chair, meeting, unread and pending (blank when 0)."""
+    """One room's row: case, status, chair, next meeting, measures overdue or due soon,
+    unread and pending (blank when 0)."""
     return (
         r["case_ref"],
         fmt.status_word(r.get("status", r.get("phase", ""))),
         r.get("chair", ""),
-        fmt.when(r.get("meeting")),
+        fmt.when(r.get("next_meeting", r.get("meeting"))),
+        measures_due(r),
         str(r.get("unread", 0)) if r.get("unread") else "",
         str(r.get("pending", 0)) if r.get("pending") else "",
     )
+
+
+def measures_due(r: dict[str, Any]) -> str:
+    """``2 te laat`` (overdue first), else ``1 binnenkort``, else blank."""
+    if r.get("measures_overdue"):
+        return t("room.overdue", n=r["measures_overdue"])
+    if r.get("measures_due"):
+        return t("room.due_soon", n=r["measures_due"])
+    return ""

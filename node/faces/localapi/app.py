@@ -9,6 +9,7 @@ from node.faces.federation import Outbox
 from node.faces.localapi.aanmeldingen import add_routes as add_aanmelding_routes
 from node.faces.localapi.directory import registry, roster
 from node.faces.localapi.inquiries import ask, decline, list_requests, view_request
+from node.faces.localapi.measures import add_routes as add_plan_routes
 from node.faces.localapi.meldingen import (
     list_meldingen,
     open_melder,
@@ -94,4 +95,5 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_post("/v1/meldingen/{melding}/melder", route(open_melder))
     add_aanmelding_routes(app, route)
     add_referral_routes(app, route)
+    add_plan_routes(app, route)
     return app

@@ -31,6 +31,8 @@ async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> 
     node = request.app[NODE]
     rows = reports.rooms_of_staff(node.store, who.name)
     for r in rows:
+        # the next meeting and the measures due or overdue (the living plan)
+        r.update(node.plan.summary(node.ctx.state(r["room"])))
         r["room"] = r["room"].hex()
         r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
     return {"rooms": rows, "clock": clock_report(request)}
@@ -138,6 +140,8 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "timeline": events,
         "requests": node.inquiries.list(room),
         "outbox_pending": queue.pending_in_room(node.store, room),
+        # the living plan: next_meeting, measures_due, measures_overdue (and this node's)
+        **node.plan.summary(state),
         "aanmelding": reports.room_aanmelding(node.store, room),
         "referrals": node.referrals.of_room(room),
     }
@@ -219,6 +223,12 @@ async def assess(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
         raise BadRequest(f"verdict: one of {', '.join(VERDICTS)}")
     if not isinstance(reasoning, str) or not reasoning.strip():
         raise BadRequest("reasoning: the reasons for this assessment")
+    meeting = body.get("meeting")
+    if meeting is not None:  # a re-assessment at a follow-up meeting of an open room
+        if type(meeting) is not int or meeting < 1:
+            raise BadRequest("meeting: the number of a planned meeting, from 1")
+        node.plan.reassess(who, room, meeting, verdict, criteria, reasoning)
+        return {"room": room.hex(), "ok": True, "meeting": meeting}
     node.intake.assess(who, room, verdict, criteria, reasoning)
     return {"room": room.hex(), "ok": True}
 

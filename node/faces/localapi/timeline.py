@@ -63,6 +63,15 @@ def timeline(node: Node, room: bytes) -> list[dict[str, Any]]:
             by = inner.signer
             if event.kind == "assess":  # the verdict only of an earlier release's plaintext
                 detail = {"org": orgs.get(by, "?"), "verdict": statement.verdict}
+                if statement.meeting is not None:  # a re-assessment at a follow-up meeting
+                    detail["meeting"] = statement.meeting
+            elif event.kind == "plan":  # a step of the living plan: its content is sealed
+                item = statement.item or (statement.sealed.item if statement.sealed else None)
+                detail = {
+                    "org": orgs.get(by, "?"), "action": statement.action,
+                    "item": item.hex() if item else None, "meeting": statement.meeting,
+                    "status": statement.status,
+                }  # fmt: skip
             elif event.kind == "endorse":
                 detail = {"org": orgs.get(by, "?"), "ruling": statement.ruling}
             elif event.kind == "consent":

@@ -29,9 +29,18 @@ def scores(args: argparse.Namespace) -> dict[str, int | None]:
 
 
 def assess(args: argparse.Namespace, api: ApiClient, room: str) -> None:
-    body = {"verdict": args.verdict, "criteria": scores(args), "reasoning": args.reasoning}
+    body: dict[str, Any] = {
+        "verdict": args.verdict, "criteria": scores(args), "reasoning": args.reasoning,
+    }  # fmt: skip
+    if args.meeting:  # a re-assessment at a follow-up meeting of an open room
+        if not args.meeting.isdigit():
+            raise UsageError("room assess --meeting: the meeting's number (1 is the first)")
+        body["meeting"] = int(args.meeting)
     doc = api.post(f"/v1/rooms/{room}/assess", body)
-    out(args, doc, f"assessment '{args.verdict}' sent, sealed to the intake")
+    sealed = (
+        f"meeting {args.meeting}, sealed to the table" if args.meeting else "sealed to the intake"
+    )
+    out(args, doc, f"assessment '{args.verdict}' sent, {sealed}")
 
 
 def derden(values: list[str] | None) -> dict[str, str]:

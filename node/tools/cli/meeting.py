@@ -20,6 +20,11 @@ from node.tools.cli.common import (
     resolve_room,
 )
 from node.tools.cli.intake import assess, endorse, room_lines, rule, show
+from node.tools.cli.plan import add_arguments as plan_arguments
+from node.tools.cli.plan import measure as plan_measure
+from node.tools.cli.plan import meeting as plan_meeting
+from node.tools.cli.plan import show as plan_show
+from node.tools.cli.plan import summary_line as plan_summary
 from node.tools.cli.referral import add_arguments as referral_arguments
 from node.tools.cli.referral import refer, referral_lines, referrals
 from protocol.events import CRITERIA, OUTCOMES, RULING_STAGES, VERDICTS
@@ -40,6 +45,10 @@ ROOM_NEEDS: dict[str, tuple[str, ...]] = {
     "close": ("room", "outcome"),
     "refer": ("room", "to", "verblijf"),
     "referrals": ("room",),
+    # the living plan (node/tools/cli/plan.py): room measure|meeting STEP ROOM [ITEM]
+    "measure": ("room",),
+    "meeting": ("room",),
+    "plan": ("room",),
 }
 
 
@@ -60,7 +69,11 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument(
         "--verblijf", help="node of the gemeente van verblijf (pga-r; default: this gemeente)"
     )
-    s.add_argument("--meeting", help="meeting time, YYYY-MM-DDTHH:MM")
+    s.add_argument(
+        "--meeting",
+        help="convene: the meeting time, YYYY-MM-DDTHH:MM; assess: the number of the "
+        "follow-up meeting of a re-assessment",
+    )
     s.add_argument("--aanmelding", help="convene: from this aanmelding (its case and verblijf)")
     s.add_argument("--verdict", choices=VERDICTS, help="assess: put to the casusoverleg or not")
     s.add_argument(
@@ -98,6 +111,7 @@ def add_parsers(sub: Subparsers) -> None:
         "members; the deelnemers sign the closure)",
     )
     referral_arguments(s)
+    plan_arguments(s)
     s.set_defaults(func=cmd_room)
 
     s = sub.add_parser(
@@ -172,6 +186,8 @@ def share_arguments(s: argparse.ArgumentParser, required: bool = True) -> None:
 
 # --- room ------------------------------------------------------------------------------------
 
+PLAN_STEPS = {"measure": plan_measure, "meeting": plan_meeting}
+
 INTAKE_ACTIONS = {
     "assess": assess,
     "rule": rule,
@@ -190,6 +206,9 @@ def cmd_room(args: argparse.Namespace) -> None:
         _convene_from(args, api)
         return
     need(args, *ROOM_NEEDS[args.action])
+    if args.action in PLAN_STEPS:
+        PLAN_STEPS[args.action](args, api)
+        return
     if args.action == "convene":
         _convene(args, api)
         return
@@ -199,6 +218,8 @@ def cmd_room(args: argparse.Namespace) -> None:
         out(args, doc, lambda: _room_text(doc))
     elif args.action in INTAKE_ACTIONS:
         INTAKE_ACTIONS[args.action](args, api, room)
+    elif args.action == "plan":
+        plan_show(args, api, room)
     elif args.action == "refer":
         refer(args, api, room)
     elif args.action == "referrals":
@@ -271,6 +292,9 @@ def _room_text(doc: dict[str, Any]) -> str:
     for item in doc["plan"]:
         lines.append(f"plan: {item['title']} ({item['measure']}, {item['owner']})")
     lines += referral_lines(doc.get("referrals", []))
+    planned = plan_summary(doc)
+    if planned:
+        lines.append(planned)
     if doc["phase"] == "closed":
         lines.append("closed receipts from: " + ", ".join(doc["closed_receipts"]))
     return "\n".join(lines)

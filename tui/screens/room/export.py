@@ -11,6 +11,20 @@ from typing import Any
 from ... import fmt
 from ...i18n import t
 
+COLUMNS = ("title", "kind", "owner", "due", "status")
+
+
+def rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """The living plan's measures where the node gives them (withdrawn ones left out),
+    else the items of an earlier node's plan."""
+    if isinstance(d.get("measures"), list):
+        return [m for m in d["measures"] if m.get("status") != "ingetrokken"]
+    return [
+        {"title": p.get("title"), "kind": p.get("measure") or p.get("kind"),
+         "uitvoerder": p.get("owner"), "due": p.get("due"), "status": None}
+        for p in d.get("plan", [])
+    ]  # fmt: skip
+
 
 def export_plan(folder: Path, d: dict[str, Any]) -> Path:
     """The plan as Markdown: the case reference, never a name; readable by this user only."""
@@ -28,14 +42,15 @@ def export_plan(folder: Path, d: dict[str, Any]) -> Path:
             at=fmt.when(int(time.time())),
         ),
         "",
-        "| " + " | ".join(t(f"plan.col.{c}") for c in ("title", "kind", "owner", "due")) + " |",
-        "|---|---|---|---|",
+        "| " + " | ".join(t(f"plan.col.{c}") for c in COLUMNS) + " |",
+        "|---|---|---|---|---|",
     ]
-    for p in d.get("plan", []):
-        title = str(p.get("title", "")).replace("|", "\\|").replace("\n", " ")
+    for p in rows(d):
+        title = str(p.get("title") or "").replace("|", "\\|").replace("\n", " ")
+        status = fmt.word("measure_status", p["status"]) if p.get("status") else ""
         lines.append(
-            f"| {title} | {fmt.word('measure', p.get('measure') or p.get('kind', ''))}"
-            f" | {p.get('owner') or ''} | {fmt.day(p.get('due'))} |"
+            f"| {title} | {fmt.word('measure', p.get('kind') or '')}"
+            f" | {p.get('uitvoerder') or ''} | {fmt.day(p.get('due'))} | {status} |"
         )
     lines += ["", f"_{t('plan.md_note')}_", ""]
     # plan titles are free text: readable by this user only

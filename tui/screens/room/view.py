@@ -47,11 +47,11 @@ class RoomView:
             status=fmt.status_word(self.status),
             chair=self.api.node_name(str(d.get("chair", ""))),
             epoch=d.get("epoch", 0),
-            meeting=fmt.when(d.get("meeting")),
+            meeting=fmt.when(d.get("next_meeting", d.get("meeting"))),
             outcome=t("room.outcome", outcome=fmt.word("outcome", d["outcome"]))
             if d.get("outcome")
             else "",
-        )
+        ) + measures_due(d)
 
     def org(self, org: str) -> str:
         """An organisation type in a sentence (``om`` as the registry names it)."""
@@ -158,3 +158,13 @@ def room_basis(doc: dict[str, Any], api: Api) -> dict[str, Any]:
         if basis.get("kind") == "room":
             return basis
     return {}
+
+
+def measures_due(d: dict[str, Any]) -> str:
+    """`` · maatregelen: 2 te laat, 1 binnenkort`` where the node counts any, else ""."""
+    parts = [
+        t(key, n=d[field])
+        for field, key in (("measures_overdue", "room.overdue"), ("measures_due", "room.due_soon"))
+        if isinstance(d.get(field), int) and d[field] > 0
+    ]
+    return t("room.measures_due", parts=", ".join(parts)) if parts else ""
