@@ -3,8 +3,9 @@
 Partners hold a whole case through their local APIs, as the Wet PGA has it: a melding
 in the gemeente's register, reclassering's aanmelding, the intake by burgemeester,
 politie and OM with its joint decisions (:mod:`.intake`), then the casusoverleg: a
-verstrekking from every supplier, reading, the integraal plan van aanpak, closing,
-and every verstrekking deleted at every recipient. Each step waits until every node
+verstrekking from every supplier, reading, the living integraal plan van aanpak with
+its verslag and next meeting, closing, and every verstrekking deleted at every
+recipient. Each step waits until every node
 concerned confirms it, and reports one line.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from functools import partial
 from typing import Any
 
 from node.apiclient import ApiClient, ApiError, NodeUnreachable
@@ -58,10 +60,40 @@ SHARES: dict[str, dict[str, Any]] = {
     },
 }
 PLAN = (
-    ("strafrechtelijk", "om", "Strafrechtelijke afdoening van de bedreiging beoordelen", 30),
-    ("bestuurlijk", "gemeente", "Persoonsgericht gesprek en bestuurlijke meldplicht", 45),
-    ("zorg", "ggz", "Behandeling hervatten en begeleiding naar dagbesteding", 60),
+    # (proposer, kind, uitvoerder, competent authority, title, risk, days until due)
+    (
+        "om",
+        "strafrechtelijk",
+        "om",
+        None,
+        "Strafrechtelijke afdoening van de bedreiging beoordelen",
+        "Herhaling van dreigende berichten",
+        30,
+    ),
+    (
+        "gemeente",
+        "bestuurlijk",
+        "gemeente",
+        "burgemeester",
+        "Persoonsgericht gesprek en bestuurlijke meldplicht",
+        "Verdere aansluiting bij de groep",
+        45,
+    ),
+    (
+        "reclassering",
+        "zorg",
+        "reclassering",
+        None,
+        "Begeleiding naar dagbesteding en hervatten van behandeling",
+        "Isolement en gebrek aan dagstructuur",
+        60,
+    ),
 )
+VERSLAG = (
+    "Overleg 1: de partners brachten hun informatie in; drie maatregelen vastgesteld. "
+    "Volgend overleg over twee weken."
+)
+AGENDA = "Terugkoppeling van school en voortgang dagbesteding"
 
 
 class Meeting(IntakeSteps):
@@ -158,21 +190,67 @@ class Meeting(IntakeSteps):
                 raise StepFailed(label, "ggz could read a share not addressed to it")
 
     def plan(self) -> None:
+        """The living plan: each measure proposed by a deelnemer and adopted by the
+        chair; reclassering starts its own; the chair's procesregisseur records the
+        verslag of this meeting and plans the next, and politie puts a point on its
+        agenda (Wet PGA art. 6 lid 1-2)."""
         label = self.say("plan")
         with self.step(label):
             now = int(time.time())
-            for measure, owner, title, days in PLAN:
-                self.api[CHAIR].post(
-                    f"/v1/rooms/{self.room}/plan",
-                    {
-                        "kind": "decision",
-                        "title": title,
-                        "measure": measure,
-                        "owner": owner,
-                        "due": now + days * 86400,
-                    },
-                )
-            self.wait(label, lambda: all(len(self.room_at(n)["plan"]) == len(PLAN) for n in TABLE))
+
+            def propose(entry: tuple[Any, ...]) -> str:
+                node, kind, uitvoerder, authority, title, risk, days = entry
+                body = {"title": title, "kind": kind, "uitvoerder": uitvoerder, "risk": risk}
+                body["due"] = now + days * 86400
+                if authority:
+                    body["authority"] = authority
+                item: str = self.api[node].post(f"/v1/rooms/{self.room}/measures", body)["item"]
+                return item
+
+            items = self.parallel(propose, list(PLAN))
+            for item in items:
+                self.wait(label, partial(self._measure, CHAIR, item))
+                self.api[CHAIR].post(f"/v1/rooms/{self.room}/measures/{item}/adopt", {})
+            ours = items[[entry[0] for entry in PLAN].index("reclassering")]
+            self.wait(label, lambda: self._status("reclassering", ours) == "gepland")
+            self.api["reclassering"].post(
+                f"/v1/rooms/{self.room}/measures/{ours}/status",
+                {"status": "lopend", "note": "Eerste gesprek met de jongere gevoerd"},
+            )
+            self.api[CHAIR].post(f"/v1/rooms/{self.room}/meetings/1/verslag", {"text": VERSLAG})
+            nxt = self.api[CHAIR].post(f"/v1/rooms/{self.room}/meetings", {"at": now + 14 * 86400})
+            meeting = nxt["meeting"]
+            self.wait(label, lambda: self._next_meeting("politie") == meeting)
+            self.api["politie"].post(
+                f"/v1/rooms/{self.room}/meetings/{meeting}/agenda", {"title": AGENDA}
+            )
+            self.wait(label, lambda: all(self._planned(n, items) for n in TABLE if n != DERDE))
+
+    def _plan_at(self, node: str) -> dict[str, Any]:
+        doc: dict[str, Any] = self.api[node].get(f"/v1/rooms/{self.room}/plan")
+        return doc
+
+    def _measure(self, node: str, item: str) -> dict[str, Any] | None:
+        return next((m for m in self._plan_at(node)["measures"] if m["item"] == item), None)
+
+    def _status(self, node: str, item: str) -> str | None:
+        measure = self._measure(node, item)
+        return None if measure is None else str(measure["status"])
+
+    def _next_meeting(self, node: str) -> int | None:
+        nxt = self._plan_at(node)["next_meeting"]
+        return None if nxt is None else int(nxt["meeting"])
+
+    def _planned(self, node: str, items: list[str]) -> bool:
+        """``node`` sees every measure adopted, one under way, and the agenda point."""
+        plan = self._plan_at(node)
+        status = {m["item"]: m["status"] for m in plan["measures"]}
+        agenda = [a for g in plan["meetings"] for a in g["agenda"]]
+        return (
+            all(status.get(i) in ("gepland", "lopend") for i in items)
+            and "lopend" in status.values()
+            and bool(agenda)
+        )
 
     def close(self) -> None:
         """The chair proposes the closure with its note; every deelnemer at the table

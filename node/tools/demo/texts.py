@@ -104,8 +104,10 @@ STEPS = {
         "OM reads politie's supply (audited); GGZ only what was addressed to it",
     ),
     "plan": (
-        "integraal plan van aanpak: strafrechtelijk (OM), bestuurlijk (gemeente), zorg (GGZ)",
-        "integraal plan van aanpak: strafrechtelijk (OM), bestuurlijk (gemeente), zorg (GGZ)",
+        "plan van aanpak: OM, gemeente en reclassering stellen maatregelen voor, de voorzitter"
+        " stelt ze vast; verslag van dit overleg, volgend overleg met een agendapunt",
+        "plan van aanpak: OM, gemeente and reclassering propose measures, the chair adopts"
+        " them; verslag of this meeting, the next meeting with an agenda point",
     ),
     "close": (
         "afsluiten (afgeschaald): gemeente stelt voor met de evaluatie, de deelnemers ondertekenen",
