@@ -93,6 +93,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.open": ("open", "open"),
     "status.closed": ("afgesloten", "closed"),
     "status.shielded": ("afgeschermd", "shielded"),
+    "status.keys_destroyed": ("sleutels vernietigd", "keys destroyed"),
     "role.deelnemer": ("deelnemer", "participant"),
     "role.derde": ("incidentele derde", "incidental third party"),
     "delivery.pending": ("onderweg", "pending"),
@@ -1459,6 +1460,36 @@ ERRORS: dict[str, tuple[str, str]] = {
         "This organisation is no deelnemer of the Wet PGA casusoverleg and cannot register"
         " a case there (only gemeente, politie, OM, reclassering and RvdK can).",
     ),
+    # afscherming: the shielded record (Wet PGA art. 6 lid 3, 7, 9)
+    "shielded.invalid": (
+        "Geef een doel (overdracht, rechtsvordering, inzageverzoek, nieuwe aanmelding) en een"
+        " toelichting; er is niets geopend of gewijzigd.",
+        "Give a purpose (transfer, legal claim, access request, new aanmelding) and a reason;"
+        " nothing was opened or changed.",
+    ),
+    "shielded.forbidden": (
+        "Alleen medewerkers van de casus openen een afgeschermd dossier (nooit de FG); alleen"
+        " de FG legt een bewaarplicht op of heft die op; alleen de FG of de voorzitter besluit"
+        " tot vernietigen.",
+        "Only staff of the case open a shielded record (never the FG); only the FG records or"
+        " lifts a legal hold; only the FG or the chair decide destruction.",
+    ),
+    "shielded.not_found": (
+        "Dit afgeschermde dossier is er niet (meer): misschien al vernietigd.",
+        "There is no such shielded record here (it may have been destroyed).",
+    ),
+    "shielded.held": (
+        "Op dit afgeschermde dossier rust een bewaarplicht: het wordt niet vernietigd tot die"
+        " is opgeheven.",
+        "A legal hold is recorded on this shielded record: it is not destroyed until the hold"
+        " is lifted.",
+    ),
+    "shielded.export_closed": (
+        "Na afsluiting wordt het plan alleen uit het afgeschermde dossier van de gemeente"
+        " geëxporteerd, met een doel en een toelichting.",
+        "After closure the plan is exported only from the gemeente's shielded record, with a"
+        " purpose and a reason.",
+    ),
 }
 
 # Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
@@ -1531,6 +1562,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "inquiry_answered": ("informatieverzoek beantwoord", "information request answered"),
     "inquiry_declined": ("informatieverzoek geweigerd", "information request declined"),
     "inquiry_viewed": ("informatieverzoek gelezen", "information request read"),
+    # afscherming, exports and retention as a ceiling
+    "shielded_sealed": ("afgeschermd bij afsluiting", "shielded at closure"),
+    "shielded_opened": ("afgeschermd dossier geopend met doel", "shielded record opened"),
+    "shielded_held": ("bewaarplicht opgelegd", "legal hold recorded"),
+    "shielded_released": ("bewaarplicht opgeheven", "legal hold lifted"),
+    "shielded_destroyed": ("afgeschermd dossier vernietigd", "shielded record destroyed"),
+    "export_destroyed": ("export vernietigd", "export destroyed"),
+    "retention_warning": ("bewaartermijn loopt bijna af", "retention term ends soon"),
 }
 
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})

@@ -27,6 +27,7 @@ from node.domain.receipts import Receipts
 from node.domain.referral import Referrals
 from node.domain.rooms import Rooms
 from node.domain.shares import Shares
+from node.domain.shielded import Shielded
 from node.store.db import Store
 from node.store.keystore import MasterKey
 from protocol.keys import NodeIdentity
@@ -37,8 +38,8 @@ from protocol.roster import Roster
 class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
     ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``inquiries``,
-    ``aanmeldingen``, ``referrals``; at a gemeente also ``meldingen``, the register of
-    meldingen)."""
+    ``aanmeldingen``, ``referrals``, ``shielded``; at a gemeente also ``meldingen``, the
+    register of meldingen)."""
 
     def __init__(
         self,
@@ -84,6 +85,8 @@ class Node:
         self.aanmeldingen = Aanmeldingen(ctx, self.members)
         self.referrals = Referrals(ctx, self.aanmeldingen)
         self.closure.closed_hooks.append(self.aanmeldingen.room_closed)
+        self.shielded = Shielded(ctx, self.intake, self.plan)
+        self.closure.finishing_hooks.append(self.shielded.seal_at_closure)
         self.inbox.handlers["aanmelding"] = self.aanmeldingen.receive
         self.inbox.handlers["notice"] = self.aanmeldingen.receive_notice
 

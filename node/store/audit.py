@@ -84,6 +84,14 @@ ACTIONS = frozenset(
         "notice_received",
         # the Wgs room's referral to the Wet PGA (art. 2.31 lid 13), node/domain/referral.py
         "referral",
+        # afscherming, exports and retention as a ceiling, node/domain/shielded.py
+        "shielded_sealed",
+        "shielded_opened",
+        "shielded_held",
+        "shielded_released",
+        "shielded_destroyed",
+        "export_destroyed",
+        "retention_warning",
     }
 )
 

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -323,6 +323,49 @@ def _v12(db: sqlite_utils.Database) -> None:
     db.table("aanmeldingen").create_index(["referred_from"])
 
 
+def _v13(db: sqlite_utils.Database) -> None:
+    """Afscherming (``node/store/shielded.py``): the records a closure leaves sealed at
+    this node (a supplier's record of what it supplied; the gemeente's integrated
+    record), their openings for a purpose, the plan exports written to the node's
+    exports folder, and when an open room's term warning was given."""
+    db.table("shielded").create(
+        {
+            "id": bytes,
+            "room": bytes,
+            "case_ref": str,
+            "kind": str,
+            "created": int,
+            "destroy_by": int,
+            "hold": str,
+            "hold_at": int,
+            "hold_by": str,
+            "wrapped": bytes,
+            "sealed": bytes,
+        },
+        pk="id",
+    )
+    db.table("shielded").create_index(["room"])
+    db.table("shielded_openings").create(
+        {"record": bytes, "at": int, "staff": str, "purpose": str, "reason": str}
+    )
+    db.table("shielded_openings").create_index(["record"])
+    db.table("exports").create(
+        {
+            "id": bytes,
+            "room": bytes,
+            "case_ref": str,
+            "file": str,
+            "created": int,
+            "staff": str,
+            "purpose": str,
+            "destroyed": int,
+        },
+        pk="id",
+    )
+    db.table("exports").create_index(["room"])
+    db.table("rooms").add_column("term_warned", int)
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -337,6 +380,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: _v10,
     11: _v11,
     12: _v12,
+    13: _v13,
 }
 
 
