@@ -37,9 +37,9 @@ def run_once(node: Node) -> dict[str, int]:
     now = node.now()
     finished = _finish_closures(node, now)
     node.aanmeldingen.purge_due()
-    node.shielded.warn_terms()
+    node.exports.warn_terms()
     shielded = node.shielded.purge_due()
-    kept = node.shielded.kept_from_purge(now)
+    kept = node.exports.kept_from_purge(now)
     purged = 0
     for room, case_ref in room_tables.due_for_purge(node.store, now):
         if room in kept:

@@ -1,7 +1,6 @@
 """Afscherming (Wet PGA art. 6 lid 3, art. 7, art. 9): what a closure leaves at this
 node, sealed, opened only for a recorded purpose, and destroyed at the latest at the
-art. 9 date unless a legal hold is recorded. Also the plan exports in the node's
-exports folder, and the warning before an open room's term ends.
+art. 9 date unless a legal hold is recorded.
 
 At closure (``Closure.finish``, before the own plaintext is dropped and the room keys
 are destroyed) the node seals:
@@ -22,19 +21,15 @@ role ``fg``) lists the records and their openings, records and lifts a legal hol
 and decides destruction; staff of the chair's node assigned to the room may decide
 destruction too. The FG never sees content.
 
-Owns the ``shielded_sealed``, ``shielded_opened``, ``shielded_held``,
-``shielded_released``, ``shielded_destroyed``, ``export_destroyed`` and
-``retention_warning`` audit actions.
+The plan exports and the term warning are in ``node.domain.exports``. Owns the
+``shielded_sealed``, ``shielded_opened``, ``shielded_held``, ``shielded_released``,
+``shielded_destroyed`` and ``export_destroyed`` audit actions.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import re
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from nacl.exceptions import CryptoError as NaclCryptoError
@@ -55,10 +50,6 @@ PURPOSES = ("overdracht", "rechtsvordering", "inzageverzoek", "nieuwe_aanmelding
 claim, an access request of the person, a new aanmelding of the same person."""
 
 FG_ROLE = "fg"
-DAY = 86400
-WARN_BEFORE = 90 * DAY
-"""An open room's term warning comes this long before the term ends; a room that is
-not closed is purged no earlier than this long after its warning."""
 MAX_REASON = 500
 KINDS = ("supplier", "gemeente")
 EXPORTS = "exports"
@@ -91,21 +82,12 @@ class ShieldedHeldError(NotAllowedError):
     code = "shielded.held"
 
 
-class ExportClosedError(NotAllowedError):
-    """After closure the plan is exported only from the gemeente's integrated record,
-    with a purpose and a reason."""
-
-    code = "shielded.export_closed"
-
-
 class IntakeView(Protocol):
     def view(self, staff: Staff, room: bytes) -> dict[str, Any]: ...
 
 
 class PlanRecord(Protocol):
     def record(self, room: bytes) -> dict[str, Any]: ...
-
-    def export(self, staff: Staff, room: bytes) -> dict[str, Any]: ...
 
 
 class Shielded:
@@ -130,7 +112,7 @@ class Shielded:
         if self.keeps_integrated(state):
             self._seal(state, "gemeente", self._integrated_now(state))
         else:
-            self._destroy_exports(room, reason="gesloten")
+            destroy_exports(ctx, room, reason="gesloten")
 
     def keeps_integrated(self, state: RoomState) -> bool:
         """Whether this node is the gemeente van verblijf of the room (or, where the
@@ -183,7 +165,7 @@ class Shielded:
              "bases": list(state.bases), **content},
             ensure_ascii=False, sort_keys=True,
         ).encode()  # fmt: skip
-        destroy_by = ctx.store.one("SELECT purge_after FROM rooms WHERE room = ?", (state.room,))
+        destroy_by = tables.terms(ctx.store).get(state.room)
         tables.insert(
             ctx.store,
             {
@@ -225,7 +207,7 @@ class Shielded:
     def open(self, staff: Staff, record: bytes, *, purpose: Any, reason: Any) -> dict[str, Any]:
         """A record's content, for a purpose and a reason; audited (``shielded_opened``)."""
         ctx = self.ctx
-        purpose, reason = _purpose(purpose), _reason(reason)
+        purpose, reason = check_purpose(purpose), _reason(reason)
         row = self._row(record)
         if FG_ROLE in staff.roles:
             raise ShieldedForbiddenError("the FG sees the metadata, never the content")
@@ -251,7 +233,7 @@ class Shielded:
         ``recipients``, ``at``. Empty when this node supplied nothing that was kept."""
         row = self._of_kind(room, "supplier")
         if row is None:
-            _purpose(purpose), _reason(reason)
+            check_purpose(purpose), _reason(reason)
             return []
         opened = self.open(staff, bytes(row["id"]), purpose=purpose, reason=reason)
         return [dict(s, share=bytes.fromhex(s["share"])) for s in opened["content"]["supplied"]]
@@ -267,6 +249,9 @@ class Shielded:
             staff, bytes(row["id"]), purpose=purpose, reason=reason
         )["content"]
         return content
+
+    def keeps_record(self, room: bytes, kind: str) -> bool:
+        return self._of_kind(room, kind) is not None
 
     def _of_kind(self, room: bytes, kind: str) -> dict[str, Any] | None:
         return next((r for r in tables.of_room(self.ctx.store, room) if r["kind"] == kind), None)
@@ -313,7 +298,7 @@ class Shielded:
         ctx = self.ctx
         reason = _reason(reason)
         row = self._row(record)
-        held_here = ctx.store.one("SELECT 1 FROM rooms WHERE room = ?", (row["room"],))
+        held_here = row["room"] in tables.terms(ctx.store)
         state = ctx.state(row["room"]) if held_here else None
         chair_staff = (
             state is not None
@@ -338,7 +323,7 @@ class Shielded:
             record=bytes(row["id"]).hex(), kind=row["kind"], why=why,
         )  # fmt: skip
         if not tables.of_room(ctx.store, row["room"]):
-            self._destroy_exports(row["room"], reason=why)
+            destroy_exports(ctx, row["room"], reason=why)
 
     def shred(self) -> None:
         """Truncate the WAL so that a destroyed record leaves no copy (the retention
@@ -382,141 +367,20 @@ class Shielded:
         records and exports goes with it."""
         for row in tables.of_room(self.ctx.store, room):
             self._destroy(row, actor=self.ctx.me, why="termijn")
-        self._destroy_exports(room, reason="termijn")
-
-    def kept_from_purge(self, now: int) -> set[bytes]:
-        """Rooms the metadata purge must leave: those with a record under a legal hold,
-        and rooms not closed whose term warning is younger than :data:`WARN_BEFORE` (an
-        open room is never purged silently)."""
-        kept = tables.held_rooms(self.ctx.store)
-        for row in self.ctx.store.rows(
-            "SELECT room, term_warned FROM rooms WHERE phase != 'closed' AND purge_after < ?",
-            (now,),
-        ):
-            if row["term_warned"] is None or row["term_warned"] + WARN_BEFORE > now:
-                kept.add(bytes(row["room"]))
-        return kept
-
-    def warn_terms(self) -> int:
-        """Record a ``retention_warning`` once for each room not closed whose term ends
-        within :data:`WARN_BEFORE`; returns how many."""
-        ctx = self.ctx
-        now = ctx.now()
-        rows = tables.unwarned_open_before(ctx.store, now + WARN_BEFORE)
-        if not rows:
-            return 0
-        with ctx.store.transaction():
-            for row in rows:
-                tables.mark_warned(ctx.store, row["room"], now)
-                ctx.audit(
-                    actor=ctx.me, action="retention_warning", room=row["room"],
-                    case_ref=row["case_ref"], term_ends=row["purge_after"],
-                )  # fmt: skip
-        return len(rows)
-
-    # -- the plan export ------------------------------------------------------------------
-
-    def export(
-        self, staff: Staff, room: bytes, *, purpose: Any = None, reason: Any = None
-    ) -> dict[str, Any]:
-        """Write the plan van aanpak into the node's exports folder and register it.
-        A room that is not closed exports as it stands; after closure only the gemeente's
-        integrated record exports, for a purpose and a reason (an audited opening)."""
-        ctx = self.ctx
-        state = ctx.state(room)
-        if state.phase != "closed":
-            doc = self.plan.export(staff, room)
-            purpose = _purpose(purpose) if purpose not in (None, "") else None
-        else:
-            if self._of_kind(room, "gemeente") is None:
-                raise ExportClosedError()
-            record = self.integrated(staff, room, purpose=purpose, reason=reason)
-            doc = {
-                "case": state.case, "chair": state.chair,
-                "controller": state.verblijf or state.chair, "bases": list(state.bases),
-                "phase": state.phase, "plan": _plan_items(record.get("plan", {})),
-                "closing": record.get("closing"),
-            }  # fmt: skip
-        export = ctx.rand(16)
-        folder = exports_folder(ctx.config.data_dir)
-        name = _file_name(state.case, ctx.now(), export)
-        _write_private(folder / name, render_markdown(doc, ctx.now()))
-        with ctx.store.transaction():
-            tables.add_export(
-                ctx.store,
-                {"id": export, "room": room, "case_ref": state.case, "file": name,
-                 "created": ctx.now(), "staff": staff.name, "purpose": purpose},
-            )  # fmt: skip
-        return dict(doc, export=export.hex(), path=str(folder / name), file=name)
-
-    def _destroy_exports(self, room: bytes, *, reason: str) -> None:
-        ctx = self.ctx
-        folder = ctx.config.data_dir / EXPORTS
-        for row in tables.live_exports(ctx.store, room):
-            (folder / row["file"]).unlink(missing_ok=True)
-            tables.mark_export_destroyed(ctx.store, row["id"], ctx.now())
-            ctx.audit(
-                actor=ctx.me, action="export_destroyed", room=room,
-                export=bytes(row["id"]).hex(), why=reason,
-            )  # fmt: skip
+        destroy_exports(self.ctx, room, reason="termijn")
 
 
-def exports_folder(data_dir: Path) -> Path:
-    """The node's private exports folder (mode 0700), made when missing."""
-    folder = data_dir / EXPORTS
-    folder.mkdir(mode=0o700, exist_ok=True)
-    os.chmod(folder, 0o700)
-    return folder
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-def _file_name(case: str, now: int, export: bytes) -> str:
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", case)
-    day = datetime.fromtimestamp(now, UTC).strftime("%Y%m%d")
-    return f"plan-van-aanpak-{safe}-{day}-{export.hex()[:8]}.md"
-
-
-def _plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    items = plan.get("measures", plan.get("items", []))
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-
-def render_markdown(doc: dict[str, Any], now: int) -> str:
-    """The plan van aanpak as Markdown, in Dutch: the case reference, never a name."""
-
-    def cell(value: Any) -> str:
-        return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
-
-    def day(value: Any) -> str:
-        if not isinstance(value, int):
-            return ""
-        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d")
-
-    lines = [
-        f"# Integraal plan van aanpak {doc.get('case', '')}",
-        "",
-        f"Casus {doc.get('case', '')}; voorzitter {doc.get('chair', '')};"
-        f" grondslagen {', '.join(doc.get('bases', []))}; geëxporteerd {day(now)} (UTC).",
-        "",
-        "| Onderwerp | Soort | Uitvoerder | Uiterlijk |",
-        "|---|---|---|---|",
-    ]
-    for p in doc.get("plan", []):
-        lines.append(
-            f"| {cell(p.get('title'))} | {cell(p.get('measure') or p.get('kind'))}"
-            f" | {cell(p.get('owner'))} | {day(p.get('due'))} |"
-        )
-    closing = doc.get("closing")
-    if isinstance(closing, dict):
-        outcome, at = cell(closing.get("outcome")), day(closing.get("closed_at"))
-        lines += ["", f"Afgesloten: {outcome} op {at}."]
-    lines += ["", "_Vertrouwelijk: alleen voor het dossier van de casus._", ""]
-    return "\n".join(lines)
+def destroy_exports(ctx: Context, room: bytes, *, reason: str) -> None:
+    """Remove the room's plan exports from the exports folder (caller's transaction):
+    with the room's shielded record, its metadata, or a recipient's closure."""
+    folder = ctx.config.data_dir / EXPORTS
+    for row in tables.live_exports(ctx.store, room):
+        (folder / row["file"]).unlink(missing_ok=True)
+        tables.mark_export_destroyed(ctx.store, row["id"], ctx.now())
+        ctx.audit(
+            actor=ctx.me, action="export_destroyed", room=room,
+            export=bytes(row["id"]).hex(), why=reason,
+        )  # fmt: skip
 
 
 def _meta(row: dict[str, Any]) -> dict[str, Any]:
@@ -541,7 +405,7 @@ def _kept(plain: bytes) -> dict[str, Any]:
     return content
 
 
-def _purpose(value: Any) -> str:
+def check_purpose(value: Any) -> str:
     if not isinstance(value, str) or value not in PURPOSES:
         raise ShieldedError(f"purpose: one of {', '.join(PURPOSES)}")
     return value

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from node.store.shielded_schema import create_tables as create_shielded_tables
 from protocol.errors import StorageError
 
 SCHEMA_VERSION = 13
@@ -324,46 +325,9 @@ def _v12(db: sqlite_utils.Database) -> None:
 
 
 def _v13(db: sqlite_utils.Database) -> None:
-    """Afscherming (``node/store/shielded.py``): the records a closure leaves sealed at
-    this node (a supplier's record of what it supplied; the gemeente's integrated
-    record), their openings for a purpose, the plan exports written to the node's
-    exports folder, and when an open room's term warning was given."""
-    db.table("shielded").create(
-        {
-            "id": bytes,
-            "room": bytes,
-            "case_ref": str,
-            "kind": str,
-            "created": int,
-            "destroy_by": int,
-            "hold": str,
-            "hold_at": int,
-            "hold_by": str,
-            "wrapped": bytes,
-            "sealed": bytes,
-        },
-        pk="id",
-    )
-    db.table("shielded").create_index(["room"])
-    db.table("shielded_openings").create(
-        {"record": bytes, "at": int, "staff": str, "purpose": str, "reason": str}
-    )
-    db.table("shielded_openings").create_index(["record"])
-    db.table("exports").create(
-        {
-            "id": bytes,
-            "room": bytes,
-            "case_ref": str,
-            "file": str,
-            "created": int,
-            "staff": str,
-            "purpose": str,
-            "destroyed": int,
-        },
-        pk="id",
-    )
-    db.table("exports").create_index(["room"])
-    db.table("rooms").add_column("term_warned", int)
+    """Afscherming: the shielded records, their openings, the plan exports and the term
+    warning (``node/store/shielded.py``; the schema in ``shielded_schema``)."""
+    create_shielded_tables(db)
 
 
 #: version -> migration to that version from the one before

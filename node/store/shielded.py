@@ -155,6 +155,14 @@ def unwarned_open_before(store: Store, horizon: int) -> list[dict[str, Any]]:
     )
 
 
+def open_past_term(store: Store, now: int) -> list[dict[str, Any]]:
+    """Rooms not closed whose term has ended, with when their warning was given."""
+    return store.rows(
+        "SELECT room, term_warned FROM rooms WHERE phase != 'closed' AND purge_after < ?",
+        (now,),
+    )
+
+
 def mark_warned(store: Store, room: bytes, now: int) -> None:
     store.execute("UPDATE rooms SET term_warned = ? WHERE room = ?", (now, room))
 

@@ -24,7 +24,7 @@ from test_review import MEMBERS, Meeting, politie_share
 
 from node.domain import retention
 from node.domain import staff as staffmod
-from node.domain.shielded import WARN_BEFORE
+from node.domain.exports import WARN_BEFORE
 from node.store import audit
 from protocol.errors import CasusnetError
 
@@ -209,8 +209,8 @@ def test_the_export_lands_in_the_exports_folder_and_after_closure_needs_a_purpos
     g.plan.add(m.staff["gemeente"], m.room, kind="decision", title="Gesprek met school",
                measure="zorg", owner="gemeente", due=g.now() + 86400)  # fmt: skip
     m.pump()
-    early = politie.shielded.export(m.staff["politie"], m.room)  # a recipient's copy
-    doc = g.shielded.export(m.staff["gemeente"], m.room)
+    early = politie.exports.export(m.staff["politie"], m.room)  # a recipient's copy
+    doc = g.exports.export(m.staff["gemeente"], m.room)
     folder = g.config.data_dir / "exports"
     assert doc["path"] == str(folder / doc["file"])
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -221,11 +221,11 @@ def test_the_export_lands_in_the_exports_folder_and_after_closure_needs_a_purpos
     assert not (politie.config.data_dir / "exports" / early["file"]).exists()
     assert (folder / doc["file"]).exists()
     with pytest.raises(CasusnetError):
-        g.shielded.export(m.staff["gemeente"], m.room)  # no purpose after closure
+        g.exports.export(m.staff["gemeente"], m.room)  # no purpose after closure
     with pytest.raises(CasusnetError) as recipient:
-        politie.shielded.export(m.staff["politie"], m.room, purpose="overdracht", reason="B.")
+        politie.exports.export(m.staff["politie"], m.room, purpose="overdracht", reason="B.")
     assert recipient.value.code == "shielded.export_closed"
-    after = g.shielded.export(
+    after = g.exports.export(
         m.staff["gemeente"], m.room, purpose="overdracht", reason="Naar gemeente B."
     )
     assert "Gesprek met school" in (folder / after["file"]).read_text()

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from node.domain.shielded import WARN_BEFORE
+from node.domain.exports import WARN_BEFORE
 from node.domain.staff import Staff
 from node.faces.localapi.route import NODE, BadRequest, clock_report, room_of
 from node.faces.localapi.timeline import CHAIN_VIEWS
