@@ -42,7 +42,7 @@ from node.errors import NotAllowedError, NotFoundError
 from node.store import shares as share_tables
 from node.store import shielded as tables
 from protocol.chain import RoomState
-from protocol.errors import LocalProtocolError, StorageError
+from protocol.errors import CasusnetError, LocalProtocolError, StorageError
 from protocol.verblijf import VERBLIJF_ORG
 
 PURPOSES = ("overdracht", "rechtsvordering", "inzageverzoek", "nieuwe_aanmelding")
@@ -136,16 +136,25 @@ class Shielded:
         return out
 
     def _integrated_now(self, state: RoomState) -> dict[str, Any]:
+        """The gemeente's record. A part this node cannot read (an earlier release's
+        room) is marked missing rather than stopping the closure."""
         ctx = self.ctx
         room = state.room
         node_staff = Staff(name=ctx.me, function="node", intake=False)
-        intake = self.intake.view(node_staff, room)
+        try:
+            intake = self.intake.view(node_staff, room)
+        except CasusnetError:
+            intake = {"missing": True}
+        try:
+            plan = self.plan.record(room)
+        except CasusnetError:
+            plan = {"missing": True}
         rulings = intake.get("rulings", [])
         closing = next((r for r in reversed(rulings) if r.get("stage") == "afsluiting"), None)
         return {
             "intake": {k: intake.get(k) for k in ("stage", "assessments", "named")}
             | {"rulings": [r for r in rulings if r.get("stage") != "afsluiting"]},
-            "plan": self.plan.record(room),
+            "plan": plan,
             "closing": {
                 "outcome": state.outcome,
                 "closed_at": state.closed_at,
