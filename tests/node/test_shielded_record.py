@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import test_aanmeldingen
+import test_localapi_tui
 import test_review
 from fed import CLOSING_NOTE
 from test_aanmeldingen import Fed, convene_and_close, register
@@ -30,6 +31,7 @@ from protocol.errors import CasusnetError
 
 meeting = test_review.meeting  # the fixtures
 fed = test_aanmeldingen.fed
+local = test_localapi_tui.local
 
 SECRET = "Contact met een geradicaliseerde neef in Syrië."
 
@@ -252,3 +254,33 @@ def test_an_open_room_is_warned_about_before_its_term_and_never_purged_silently(
     assert len(actions(politie, "retention_warning")) == 1  # once
     politie.ctx.clock = lambda: term + WARN_BEFORE + 2
     assert retention.run_once(politie)["purged"] == 1
+
+
+async def test_the_local_api_words_the_status_and_opens_only_with_a_purpose(
+    meeting: Meeting, local: Any
+) -> None:
+    m = meeting
+    shared, _ = closed_with_shares(m)
+    politie, om = await local("politie"), await local("om")
+    room = m.room.hex()
+    listed = (await politie.get("/v1/rooms"))[1]["rooms"]
+    (entry,) = [r for r in listed if r["room"] == room]
+    assert (entry["status"], entry["term_warning"]) == ("shielded", False)
+    assert entry["term_ends"] > m.nodes["politie"].now()
+    # OM supplied too: its record is afgeschermd (a node that only received says
+    # keys_destroyed: test_localapi_tui)
+    assert (await om.get(f"/v1/rooms/{room}"))[1]["status"] == "shielded"
+    status, body = await politie.get("/v1/shielded")
+    assert status == 200
+    (record,) = body["records"]
+    assert "content" not in record
+    path = f"/v1/shielded/{record['record']}/open"
+    status, body = await politie.post(path, {"purpose": "overdracht"})
+    assert (status, body["error"]) == (422, "shielded.invalid")
+    status, body = await politie.post(path, {"purpose": "overdracht", "reason": "Naar B."})
+    assert status == 200
+    assert body["content"]["supplied"][0]["share"] == shared.hex()
+    status, body = await politie.post("/v1/shielded/zz/hold", {"reason": "x"})
+    assert (status, body["error"]) == (400, "api.bad_request")
+    status, body = await politie.post(f"/v1/shielded/{record['record']}/hold", {"reason": "x"})
+    assert (status, body["error"]) == (403, "shielded.forbidden")
