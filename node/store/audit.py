@@ -86,6 +86,14 @@ ACTIONS = frozenset(
         "referral",
         # the living plan van aanpak (issue 13), node/domain/plan.py
         "plan_viewed",
+        # afscherming, exports and retention as a ceiling, node/domain/shielded.py
+        "shielded_sealed",
+        "shielded_opened",
+        "shielded_held",
+        "shielded_released",
+        "shielded_destroyed",
+        "export_destroyed",
+        "retention_warning",
     }
 )
 

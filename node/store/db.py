@@ -19,9 +19,10 @@ from typing import Any
 
 import sqlite_utils
 
+from node.store.shielded_schema import create_tables as create_shielded_tables
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -323,6 +324,12 @@ def _v12(db: sqlite_utils.Database) -> None:
     db.table("aanmeldingen").create_index(["referred_from"])
 
 
+def _v13(db: sqlite_utils.Database) -> None:
+    """Afscherming: the shielded records, their openings, the plan exports and the term
+    warning (``node/store/shielded.py``; the schema in ``shielded_schema``)."""
+    create_shielded_tables(db)
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -337,6 +344,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: _v10,
     11: _v11,
     12: _v12,
+    13: _v13,
 }
 
 
