@@ -246,7 +246,7 @@ async def test_plan_van_aanpak_and_markdown_export(
         for title, measure, owner in (
             ("Gesprek met moskeebestuur", "bestuurlijk", "gemeente"),
             ("Meldplicht bij de reclassering", "strafrechtelijk", "reclassering"),
-            ("Exitbegeleiding", "zorg", "ggz"),
+            ("Exitbegeleiding", "zorg", "gemeente"),
         ):
             await pilot.press("m")
             await until(pilot, lambda: app.screen.query_one("#title"), "the plan form")

@@ -87,8 +87,14 @@ class PlanActions(Base):
 
     @work(exit_on_error=False, exclusive=True, group="form")
     async def action_plan(self) -> None:
-        """Any member proposes a measure; the chair adopts it for the table."""
+        """A deelnemer proposes a measure; the chair adopts it for the table."""
         await self.capp.api.ensure_context()
+        me = self.view().me
+        if any(
+            m.get("node") == me and m.get("role") == "derde" for m in self.doc.get("members", [])
+        ):
+            self.notify(markup=False, message=t("measure.deelnemer_only"), severity="warning")
+            return
         if self.open_only():
             self.app.push_screen(ProposeMeasureScreen(self.doc), self.reload)
 
