@@ -236,6 +236,7 @@ def _rooms_text(doc: dict[str, Any]) -> str:
         "\n".join(
             f"{r['room'][:12]}  {r['case_ref']:<16} {r['status']:<7} chair {r['chair']}"
             f"  received {r['shares_received']}  pending {r['pending']}"
+            + (f"  measures overdue {r['measures_overdue']}" if r.get("measures_overdue") else "")
             for r in doc["rooms"]
         )
         or "no rooms"
