@@ -1750,6 +1750,10 @@ CATALOGUE.update(
             "Noem het risico dat de maatregel aanpakt.",
             "Name the risk the measure addresses.",
         ),
+        "measure.deelnemer_only": (
+            "Een maatregel stelt een deelnemer voor; een derde niet.",
+            "A deelnemer proposes a measure; a derde does not.",
+        ),
         "measure.proposed": (
             "Maatregel voorgesteld; de voorzitter stelt hem vast.",
             "Measure proposed; the chair adopts it.",

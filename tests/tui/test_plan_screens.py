@@ -126,6 +126,20 @@ async def test_any_member_proposes_a_measure_with_ctrl_s() -> None:
     ]  # fmt: skip
 
 
+async def test_a_derde_proposes_no_measure_and_the_uitvoerder_is_a_deelnemer() -> None:
+    async with app("ggz").run_test(size=SIZE) as pilot:  # GGZ sits at the table as derde
+        await in_room(pilot)
+        await pilot.press("m")
+        await pilot.pause(0.3)
+        assert isinstance(pilot.app.screen, RoomScreen)
+    async with app().run_test(size=SIZE) as pilot:
+        await in_room(pilot)
+        screen = await form(pilot, "m", ProposeMeasureScreen)
+        offered = [value for _, value in screen.query_one("#uitvoerder")._options]
+        assert "ggz" not in offered
+        assert "reclassering" in offered
+
+
 async def test_a_measure_with_a_bad_date_or_no_risk_is_refused_unsent() -> None:
     async with app().run_test(size=SIZE) as pilot:
         await in_room(pilot)

@@ -35,10 +35,13 @@ def path(room: dict[str, Any], item: str, action: str) -> str:
 def measure_fields(
     room: dict[str, Any], api: Api, m: dict[str, Any] | None = None
 ) -> ComposeResult:
-    """Title, kind, uitvoerder (from the members at the table), competent authority
+    """Title, kind, uitvoerder (from the deelnemers at the table), competent authority
     (optional), risk and date; filled in from ``m`` when adjusting."""
     m = m or {}
-    members = [str(x["node"]) for x in room.get("members", []) if x.get("node")]
+    members = [  # the uitvoerder is a deelnemer at the table (the node refuses a derde)
+        str(x["node"]) for x in room.get("members", [])
+        if x.get("node") and x.get("role", "deelnemer") == "deelnemer"
+    ]  # fmt: skip
     uitvoerder = m.get("uitvoerder") if m.get("uitvoerder") in members else None
     due = fmt.day(m.get("due")) if m.get("due") else ""
     widgets = (

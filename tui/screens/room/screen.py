@@ -17,11 +17,10 @@ from ...i18n import t
 from ...widgets import plain
 from ..assess import AssessScreen, ConsentScreen
 from ..audit import AuditScreen
-from ..base import Base
 from ..compose import ComposeScreen
 from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, ViewScreen
-from ..measures import MeasureScreen, ProposeMeasureScreen
-from ..meetings import AgendaScreen, PlanMeetingScreen, ReassessScreen, VerslagScreen
+from ..measures import MeasureScreen
+from ..meetings import ReassessScreen
 from ..referral import ReferScreen, may_refer
 from ..requests import RequestsScreen
 from ..ruling import EndorseScreen, RulingScreen
@@ -29,6 +28,7 @@ from .intake import IntakeTab
 from .meetings import MeetingsTab
 from .members import MembersTab
 from .plan import PlanTab, measures
+from .planning import PLAN_TABS, PlanActions, plan_key
 from .revocation import RevocationTab
 from .shares import SharesTab
 from .tab import RoomTab
@@ -44,19 +44,7 @@ INTAKE_ACTIONS: dict[str, Callable[[RoomView], Any]] = {
 }
 
 
-PLAN_TABS = ("plan", "meetings")  # the tabs drawn from GET .../plan
-
-
-def plan_key(doc: dict[str, Any]) -> Any:
-    """What of the room moves when its plan does: the chain (each step of the plan is a
-    chain event), the counts of measures due, the next meeting, the phase."""
-    timeline = doc.get("timeline") or []
-    last = timeline[-1].get("seq") if timeline and isinstance(timeline[-1], dict) else None
-    keys = ("phase", "epoch", "next_meeting", "measures_due", "measures_overdue", "plan")
-    return (len(timeline), last, *(doc.get(k) for k in keys))
-
-
-class RoomScreen(Base):
+class RoomScreen(PlanActions):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "app.back"),
         Binding("d", "share", "room.share"),
@@ -79,12 +67,7 @@ class RoomScreen(Base):
     ]
 
     def __init__(self, room: str) -> None:
-        super().__init__()
-        self.room = room
-        self.doc: dict[str, Any] = {}  # the room as the node gave it, with ``plan_view``
-        self.raw: dict[str, Any] = {}  # the room as the node gave it
-        self.plan_view: dict[str, Any] | None = None  # GET .../plan, as last read
-        self.plan_read: Any = None  # what of the room the plan was read at
+        super().__init__(room)
         self.stale = False
         self.drawn: dict[str, Any] = {}  # what each tab was drawn from
 
@@ -116,15 +99,6 @@ class RoomScreen(Base):
             self.render_room()
         if self.raw and self.active() in PLAN_TABS and plan_key(self.raw) != self.plan_read:
             self.load_plan()
-
-    def active(self) -> str:
-        return self.query_one("#tabs", TabbedContent).active or "members"
-
-    @work(exit_on_error=False, exclusive=True, group="plan")
-    async def load_plan(self) -> None:
-        """Read the plan for a tab that shows it, and draw."""
-        await self.ensure_plan()
-        self.show_room(dict(self.raw, plan_view=self.plan_view))
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
@@ -161,26 +135,6 @@ class RoomScreen(Base):
         else:  # under a form: draw when the room shows again, not now
             self.stale = True
 
-    async def ensure_plan(self) -> None:
-        """Read the plan and the meetings (``GET .../plan``, which the node audits when
-        it opens content) when the room's chain or counts moved since the last reading;
-        None during the intake, or where the node has no such view (the room's own
-        ``plan`` is shown then)."""
-        key = plan_key(self.raw)
-        if key == self.plan_read:
-            return
-        plan: Any = None
-        if self.raw.get("phase") != "intake":
-            try:
-                plan = await self.capp.get(f"/v1/rooms/{self.room}/plan")
-            except (ApiError, NodeUnreachable):
-                plan = None
-        self.plan_view = plan if isinstance(plan, dict) else None
-        self.plan_read = key
-
-    def plan(self) -> dict[str, Any]:
-        return self.plan_view or {}
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer offers an intake key only where it can succeed now, the plan's key
         outside the intake (a full footer at 80 columns hides Afsluiten), and
@@ -195,15 +149,6 @@ class RoomScreen(Base):
         if action in INTAKE_ACTIONS:
             return bool(INTAKE_ACTIONS[action](room))
         return not (action == "plan" and self.doc.get("phase") == "intake")
-
-    def reload(self, _result: Any = None) -> None:
-        """Load the room again (a form or dialog over it has closed), its plan too."""
-        self.raw = {}
-        self.plan_read = None
-        self.load()
-
-    def view(self) -> RoomView:
-        return RoomView.of(self.doc, self.capp.api)
 
     def render_room(self) -> None:
         room = self.view()
@@ -266,56 +211,12 @@ class RoomScreen(Base):
         if self.chair_only():
             self.app.push_screen(InviteScreen(self.doc), self.reload)
 
-    @work(exit_on_error=False, exclusive=True, group="form")
-    async def action_plan(self) -> None:
-        """Any member proposes a measure; the chair adopts it for the table."""
-        await self.capp.api.ensure_context()
-        if self.open_only():
-            self.app.push_screen(ProposeMeasureScreen(self.doc), self.reload)
-
     @on(DataTable.RowSelected, "#plan-table")
     def view_measure(self, event: DataTable.RowSelected) -> None:
         key = str(event.row_key.value)
         found = [m for m in measures(self.doc) if str(m.get("item")) == key]
         if found and self.plan():
             self.app.push_screen(MeasureScreen(self.doc, found[0]), self.reload)
-
-    def open_only(self) -> bool:
-        """Whether the room is open; tells the user when it is not."""
-        if self.doc.get("phase") != "open":
-            self.notify(markup=False, message=t("room.not_open"), severity="warning")
-            return False
-        return True
-
-    async def has_meetings(self) -> bool:
-        """Whether a meeting is planned (the plan read if it is not yet); tells the user
-        who plans one when none is."""
-        if not self.open_only():
-            return False
-        await self.ensure_plan()
-        if not self.plan().get("meetings"):
-            self.notify(markup=False, message=t("meeting.none"), severity="warning")
-            return False
-        return True
-
-    def action_plan_meeting(self) -> None:
-        if self.chair_only() and self.open_only():
-            self.app.push_screen(PlanMeetingScreen(self.doc), self.reload)
-
-    @work(exit_on_error=False, exclusive=True, group="form")
-    async def action_agenda(self) -> None:
-        if await self.has_meetings():
-            self.app.push_screen(AgendaScreen(self.doc, self.plan()), self.reload)
-
-    @work(exit_on_error=False, exclusive=True, group="form")
-    async def action_verslag(self) -> None:
-        if self.doc.get("chair") != self.view().me:
-            chair = self.capp.api.node_name(str(self.doc.get("chair", "?")))
-            self.notify(markup=False, message=t("meeting.not_chair_node", chair=chair),
-                        severity="warning")  # fmt: skip
-            return
-        if await self.has_meetings():
-            self.app.push_screen(VerslagScreen(self.doc, self.plan()), self.reload)
 
     def action_close_room(self) -> None:
         if self.chair_only() and self.doc.get("phase") != "closed":
@@ -326,19 +227,6 @@ class RoomScreen(Base):
                 self.load()
 
             self.app.push_screen(CloseScreen(self.doc), closed)
-
-    def chair_only(self) -> bool:
-        """Whether this node chairs the room; tells the user who does when it does not."""
-        if self.doc.get("chair") != self.view().me:
-            self.notify(
-                markup=False,
-                message=t(
-                    "room.not_chair", chair=self.capp.api.node_name(self.doc.get("chair", "?"))
-                ),
-                severity="warning",
-            )
-            return False
-        return True
 
     def action_revoke(self) -> None:
         on_shares = self.query_one("#tabs", TabbedContent).active == "shares"
