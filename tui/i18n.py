@@ -1533,6 +1533,55 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "inquiry_viewed": ("informatieverzoek gelezen", "information request read"),
 }
 
+# -- transfer to another gemeente (Wet PGA art. 7) --------------------------------------
+ERRORS.update({
+    "transfer.invalid": (
+        "Dit bericht past niet bij de overdracht waar het over gaat.",
+        "The message does not fit the transfer it refers to.",
+    ),
+    "transfer.party": (
+        "Alleen de gemeente van de casus draagt haar over, aan een andere gemeente; een"
+        " verstrekker antwoordt alleen voor zijn eigen verstrekkingen.",
+        "Only the gemeente of the case transfers it, to another gemeente; a supplier"
+        " answers only for its own verstrekkingen.",
+    ),
+    "transfer.answered": (
+        "Op deze verstrekking van de overdracht is al geantwoord: dat gebeurt één keer.",
+        "This verstrekking of the transfer was already answered: it is answered once.",
+    ),
+    "transfer.expired": (
+        "De termijn van de overdracht is verstreken: wat niet beantwoord is, geldt als niet"
+        " verstrekt.",
+        "The transfer's deadline has passed: what was not answered counts as not supplied.",
+    ),
+    "transfer.unknown": (
+        "Deze overdracht, of deze verstrekking erin, is hier niet bekend.",
+        "There is no such transfer, or no such verstrekking in it, here.",
+    ),
+    "node.transfer_unavailable": (
+        "De casus is afgesloten: overdragen kan alleen uit het afgeschermde dossier, en dat"
+        " kan deze node nog niet openen.",
+        "The case is closed: it transfers only from its shielded record, which this node"
+        " cannot open yet.",
+    ),
+})  # fmt: skip
+ACTIONS.update({
+    "transfer_started": ("casus overgedragen aan andere gemeente", "case transferred"),
+    "transfer_requested": ("verzoek om verstrekking bij overdracht", "asked to supply for a transfer"),
+    "transfer_supplied": ("verstrekking bij overdracht geleverd", "supplied for a transfer"),
+    "transfer_objected": (
+        "bezwaar tegen verstrekking bij overdracht", "objected to supplying for a transfer"
+    ),
+    "transfer_received": ("overdracht ontvangen", "transfer received"),
+    "transfer_answer_received": (
+        "antwoord op overdrachtsverzoek ontvangen", "answer to a transfer request received"
+    ),
+    "transfer_viewed": ("overdracht gelezen", "transfer read"),
+    "transfer_share_viewed": ("overgedragen verstrekking gelezen", "transferred share read"),
+    "transfer_expired": ("termijn overdracht verstreken", "transfer deadline passed"),
+    "transfer_purged": ("overdracht vernietigd na bewaartermijn", "transfer destroyed"),
+})  # fmt: skip
+
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})
 CATALOGUE.update({f"audit.action.{action}": texts for action, texts in ACTIONS.items()})
 

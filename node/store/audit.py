@@ -84,6 +84,17 @@ ACTIONS = frozenset(
         "notice_received",
         # the Wgs room's referral to the Wet PGA (art. 2.31 lid 13), node/domain/referral.py
         "referral",
+        # transfer to another gemeente (Wet PGA art. 7), node/domain/transfer.py
+        "transfer_started",
+        "transfer_requested",
+        "transfer_supplied",
+        "transfer_objected",
+        "transfer_received",
+        "transfer_answer_received",
+        "transfer_viewed",
+        "transfer_share_viewed",
+        "transfer_expired",
+        "transfer_purged",
     }
 )
 

@@ -556,3 +556,44 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+
+# -- transfer to another gemeente (Wet PGA art. 7): schema 14 --------------------------
+
+
+def _v14(db: sqlite_utils.Database) -> None:
+    """Transfers (``node/store/transfers.py``): the ones this node started (origin) or
+    received (receiving gemeente), the requests it was asked as a supplier, and the
+    status of every verstrekking in them; an objection's reasons only at the supplier,
+    sealed with the master key; supplied content only at the receiver, sealed to its
+    node box key (the answer envelope)."""
+    db.table("transfers").create(
+        {
+            "id": bytes, "role": str, "room": bytes, "case_ref": str, "origin": str,
+            "receiver": str, "ground": str, "aanmelding": bytes, "deadline": int,
+            "time": int, "envelope": bytes, "env_hash": bytes, "author": str,
+            "created_at": int, "expired_at": int,
+        },
+        pk="id",
+    )  # fmt: skip
+    db.table("transfer_requests").create(
+        {
+            "transfer": bytes, "origin": str, "receiver": str, "room": bytes,
+            "case_ref": str, "ground": str, "deadline": int, "time": int,
+            "envelope": bytes, "env_hash": bytes, "received_at": int, "expired_at": int,
+        },
+        pk="transfer",
+    )  # fmt: skip
+    db.table("transfer_items").create(
+        {
+            "transfer": bytes, "supplier": str, "share": bytes, "status": str,
+            "basis": str, "categories": str, "answered_at": int, "answered_by": str,
+            "reason": bytes, "envelope": bytes, "env_hash": bytes,
+        },
+        pk=("transfer", "supplier", "share"),
+    )  # fmt: skip
+
+
+MIGRATIONS[14] = _v14
+MIGRATIONS.setdefault(13, lambda db: None)  # schema 13 is the afscherming's
+SCHEMA_VERSION = max(SCHEMA_VERSION, 14)

@@ -298,7 +298,7 @@ def test_a_version_4_store_is_upgraded_with_views(tmp_path: Path) -> None:
 
     store = Store(path)
     try:
-        assert store.one("PRAGMA user_version") == storemod.SCHEMA_VERSION == 12
+        assert store.one("PRAGMA user_version") == storemod.SCHEMA_VERSION == 14
         assert store.one("SELECT COUNT(*) FROM shares") == 1
         store.execute(
             "INSERT INTO views (staff, room, sender, share, at, held) VALUES (?, ?, ?, ?, 1, 1)",

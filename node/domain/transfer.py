@@ -1,0 +1,537 @@
+"""Transfer of a case to the casusoverleg of another gemeente (Wet PGA art. 7).
+
+The gemeente of the case (the gemeente van verblijf of the room, the origin) starts a
+transfer to another gemeente (the receiver) on one of the three grounds. In one
+transaction it registers an **aanmelding** of the case with the receiver (the
+receiving gemeente takes it in as any aanmelding: politie and OM serving it judge it
+with it, ``node/domain/aanmelding.py``), sends the receiver the ``transfer`` (the
+note and the plan it carries over, sealed to the receiver's node box key, and the
+index of what is asked of whom), and asks every supplier of the room, itself
+included, about **its own** verstrekkingen (``transfer_request``).
+
+Each supplier's staff answer per verstrekking: **supply** (the node re-seals its own
+content to the receiver's node box key, from the plaintext it kept of its share) or
+**object** on zwaarwegende redenen (the reasons stay here, sealed with the master
+key; the answer carries none). Both answers go to the receiver and, without content,
+to the origin. After the deadline what was not answered counts as not supplied, on
+every side (:meth:`Transfers.expire_due`), and later answers are refused.
+
+Owns the ``transfers``, ``transfer_requests`` and ``transfer_items`` tables and the
+audit actions ``transfer_started``, ``transfer_requested``, ``transfer_supplied``,
+``transfer_objected``, ``transfer_received``, ``transfer_answer_received``,
+``transfer_viewed``, ``transfer_expired`` and ``transfer_purged``.
+
+Retention: the receiver's transfer follows the aanmelding it came with (it goes when
+that aanmelding goes); the origin keeps only metadata (no note, no plan, no
+content), as long as it holds the room; a supplier's request as long as it holds the
+room.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from node.domain import staff as staffmod
+from node.domain.aanmelding import ROLES as INTAKE_ROLES
+from node.domain.aanmelding import Aanmeldingen, delivered
+from node.domain.context import Context
+from node.domain.inbox import RetryLater
+from node.domain.plan import Plan
+from node.domain.staff import ForbiddenError, Staff
+from node.errors import NotAllowedError, NotFoundError, NotOwnError, RevokedError
+from node.store import aanmeldingen as aanmelding_tables
+from node.store import shares as share_tables
+from node.store import transfers as tables
+from protocol.aanmelding import Aanmelding
+from protocol.chain import OPEN, RoomState
+from protocol.errors import (
+    LocalProtocolError,
+    TransferAnsweredError,
+    TransferExpiredError,
+    TransferPartyError,
+    TransferUnknownError,
+)
+from protocol.keys import digest
+from protocol.transfer import (
+    DEFAULT_DEADLINE_DAYS,
+    DELIVERY_GRACE,
+    GROUNDS,
+    Transfer,
+    TransferAnswer,
+    TransferRequest,
+    deadline_after,
+    in_time,
+    make_answer,
+    make_request,
+    open_supplied,
+    open_transfer,
+    peek,
+    seal_transfer,
+    verify_answer,
+    verify_request,
+    verify_transfer,
+)
+from protocol.verblijf import VERBLIJF_ORG
+
+MAX_REASON = 4000  # characters of an objection's reasons
+MAX_NOTE = 4000
+PURPOSE = "overdracht"
+
+
+class TransferUnavailableError(NotAllowedError):
+    """The transfer of a closed case needs its afgeschermde record, which this node
+    cannot open yet (the afscherming is not in place here)."""
+
+    code = "node.transfer_unavailable"
+
+
+class Transfers:
+    def __init__(self, ctx: Context, aanmeldingen: Aanmeldingen, plan: Plan) -> None:
+        self.ctx = ctx
+        self.aanmeldingen = aanmeldingen
+        self.plan = plan
+
+    # -- the origin ------------------------------------------------------------------------
+
+    def start(
+        self, staff: Staff, room: bytes, *, to: str, ground: str, note: str,
+        deadline_days: int = DEFAULT_DEADLINE_DAYS,
+    ) -> bytes:  # fmt: skip
+        """Transfer the case of ``room`` to the gemeente ``to``; returns the transfer id."""
+        ctx = self.ctx
+        require_intake_role(staff)
+        staffmod.require_room(ctx.store, room, staff)
+        state = ctx.state(room)
+        if origin_of(state, ctx) != ctx.me:
+            raise NotAllowedError("only the gemeente van verblijf of the case transfers it")
+        if ground not in GROUNDS:
+            raise LocalProtocolError(f"ground: one of {', '.join(GROUNDS)}")
+        note = note.strip()
+        if not 1 <= len(note) <= MAX_NOTE:
+            raise LocalProtocolError(f"a transfer states a note (1..{MAX_NOTE} characters)")
+        member = ctx.roster.by_node.get(to)
+        if member is None or member.org != VERBLIJF_ORG or to == ctx.me:
+            raise LocalProtocolError(f"{to} is not another gemeente of the roster")
+        deadline = deadline_after(ctx.now(), deadline_days)
+        index = tables.room_index(ctx.store, room)
+        if to in index:
+            raise LocalProtocolError("the receiving gemeente supplied in this room itself")
+        plan = json.dumps(self.plan_of(staff, state), ensure_ascii=False, sort_keys=True)
+        made: list[bytes] = []
+
+        def then(a: Aanmelding) -> None:
+            made.append(self._send(staff, state, a, to=to, ground=ground, note=note,
+                                   deadline=deadline, index=index, plan=plan))  # fmt: skip
+
+        self.aanmeldingen.register(
+            staff, case=state.case, verblijf=to, to_org=VERBLIJF_ORG,
+            summary=summary_of(ctx, ground, index), reason=note, then=then,
+        )  # fmt: skip
+        return made[0]
+
+    def plan_of(self, staff: Staff, state: RoomState) -> Any:
+        """The plan the gemeente carries over: from the room while it is open; for a
+        closed case from its afgeschermde record (``node.shielded``) with purpose
+        ``overdracht``, which this node cannot open yet."""
+        if state.phase != OPEN:
+            raise TransferUnavailableError("the case is closed: its afgeschermde record is needed")
+        record = getattr(self.plan, "record", None)
+        if callable(record):
+            return record(state.room)
+        return self.plan.items(state.room)
+
+    def _send(
+        self, staff: Staff, state: RoomState, a: Aanmelding, *, to: str, ground: str,
+        note: str, deadline: int, index: dict[str, list[bytes]], plan: str,
+    ) -> bytes:  # fmt: skip
+        ctx = self.ctx
+        now = ctx.now()
+        envelope = seal_transfer(
+            ctx.identity.signer, ctx.me, room=state.room, case=state.case, to=to,
+            ground=ground, aanmelding=a.id, deadline=deadline, index=index, note=note,
+            plan=plan, roster=ctx.roster, now=now, rand=ctx.rand,
+        )  # fmt: skip
+        t: Transfer = peek(envelope, Transfer.SPEC)
+        self._keep_transfer(t, "origin", envelope, author=staff.name)
+        ctx.enqueue(to, "transfer", None, envelope)
+        for supplier, _ in t.index:
+            request = make_request(ctx.identity.signer, t, supplier=supplier, now=now)
+            if supplier == ctx.me:
+                self._keep_request(verify_request(request, roster=ctx.roster, me=ctx.me), request)
+            else:
+                ctx.enqueue(supplier, "transfer_request", None, request)
+        ctx.audit(
+            actor=staff.name, action="transfer_started", room=state.room, case_ref=state.case,
+            transfer=t.id.hex(), to=to, ground=ground, deadline=deadline,
+            aanmelding=a.id.hex(), suppliers=[s for s, _ in t.index],
+            shares=sum(len(ids) for _, ids in t.index),
+        )  # fmt: skip
+        return bytes(t.id)
+
+    def _keep_transfer(self, t: Transfer, role: str, envelope: bytes, *, author: str) -> None:
+        """This node's side of a transfer, every verstrekking of its index ``open``; the
+        receiver keeps the envelope (note and plan sealed to its box key), the origin
+        only its hash."""
+        ctx = self.ctx
+        tables.insert_transfer(ctx.store, {
+            "id": t.id, "role": role, "room": t.room, "case_ref": t.case,
+            "origin": t.origin, "receiver": t.to, "ground": t.ground,
+            "aanmelding": t.aanmelding, "deadline": t.deadline, "time": t.time,
+            "envelope": envelope if role == "receiver" else None,
+            "env_hash": digest(envelope), "author": author, "created_at": ctx.now(),
+        })  # fmt: skip
+        for supplier, shares in t.index:
+            tables.add_items(ctx.store, t.id, supplier, shares)
+
+    # -- a supplier ------------------------------------------------------------------------
+
+    def answer(
+        self, staff: Staff, transfer: bytes, share: bytes, decision: str, reason: str = ""
+    ) -> dict[str, Any]:
+        """Supply one own verstrekking to the receiving gemeente, or object to it on
+        zwaarwegende redenen (``reason``, kept here)."""
+        ctx = self.ctx
+        if decision not in ("supply", "object"):
+            raise LocalProtocolError("decision: supply or object")
+        row = tables.request(ctx.store, transfer)
+        if row is None:
+            raise TransferUnknownError(transfer.hex())
+        self._may_answer(staff, row["room"])
+        self.expire_due()
+        item = tables.item(ctx.store, transfer, ctx.me, share)
+        if item is None:
+            raise TransferUnknownError(f"{transfer.hex()}/{share.hex()}")
+        if item["status"] == tables.EXPIRED:
+            raise TransferExpiredError("the deadline has passed: not supplied")
+        if item["status"] != tables.OPEN:
+            raise TransferAnsweredError(item["status"])
+        reason = reason.strip()
+        if decision == "object" and not 1 <= len(reason) <= MAX_REASON:
+            raise LocalProtocolError(f"an objection states its reasons (1..{MAX_REASON} chars)")
+        request: TransferRequest = peek(row["envelope"], TransferRequest.SPEC)
+        own = tables.own_share(ctx.store, row["room"], share)
+        if own is None:
+            raise TransferPartyError("not a verstrekking of this node")
+        content = self.supplied_content(staff, row["room"], share) if decision == "supply" else None
+        basis, categories = own["basis"], tuple(json.loads(own["categories"]))
+        with ctx.store.transaction():
+            now = ctx.now()
+            for to in dict.fromkeys((request.receiver, request.origin)):
+                envelope = make_answer(
+                    ctx.identity.signer, request, share=share, to=to, decision=decision,
+                    basis=basis, categories=categories, content=content, roster=ctx.roster,
+                    now=now, rand=ctx.rand,
+                )  # fmt: skip
+                if to != ctx.me:
+                    ctx.enqueue(to, "transfer_answer", None, envelope)
+            sealed = ctx.master.seal("transfer-reason", reason.encode()) if reason else None
+            status = tables.SUPPLIED if decision == "supply" else tables.OBJECTED
+            tables.answer(ctx.store, transfer, ctx.me, share, status=status, at=now,
+                          by=staff.name, basis=basis if content else None,
+                          categories=categories if content else (), reason=sealed)  # fmt: skip
+            detail: dict[str, Any] = {"transfer": transfer.hex(), "share": share.hex(),
+                                      "to": request.receiver}  # fmt: skip
+            if decision == "supply":
+                detail.update(basis=basis, categories=list(categories), purpose=PURPOSE)
+            else:
+                detail["reason_sha256"] = digest(reason.encode()).hex()
+            action = "transfer_supplied" if content else "transfer_objected"
+            ctx.audit(actor=staff.name, room=row["room"], case_ref=row["case_ref"],
+                      action=action, **detail)  # fmt: skip
+        ctx.flush_wakeups()
+        return self.show(staff, transfer)
+
+    def supplied_content(self, staff: Staff, room: bytes, share: bytes) -> dict[str, Any]:
+        """The content of an own verstrekking to re-seal: the plaintext this node kept
+        of its share while the room is open. Of a closed case it comes from the
+        supplier's afgeschermde record (purpose ``overdracht``), which this node cannot
+        open yet."""
+        ctx = self.ctx
+        state = ctx.rooms.state(room, ctx.now())
+        if state is None or state.phase != OPEN:
+            raise TransferUnavailableError("the case is closed: its afgeschermde record is needed")
+        sealed = share_tables.kept_plaintext(ctx.store, share)
+        if sealed is None:
+            raise RevokedError()
+        kept: dict[str, Any] = json.loads(ctx.master.open("share", sealed))
+        return kept
+
+    def _may_answer(self, staff: Staff, room: bytes) -> None:
+        if not (staff.roles & INTAKE_ROLES or staffmod.may_see(self.ctx.store, room, staff.name)):
+            raise ForbiddenError("a transfer is answered by the staff of the case")
+
+    def _keep_request(self, r: TransferRequest, envelope: bytes) -> None:
+        ctx = self.ctx
+        for share in r.shares:
+            if tables.own_share(ctx.store, r.room, share) is None:
+                raise TransferPartyError("the request names a verstrekking this node did not make")
+        tables.insert_request(ctx.store, {
+            "transfer": r.transfer, "origin": r.origin, "receiver": r.receiver,
+            "room": r.room, "case_ref": r.case, "ground": r.ground, "deadline": r.deadline,
+            "time": r.time, "envelope": envelope, "env_hash": digest(envelope),
+            "received_at": ctx.now(),
+        })  # fmt: skip
+        tables.add_items(ctx.store, r.transfer, ctx.me, r.shares)
+        ctx.audit(
+            actor=r.origin, action="transfer_requested", room=r.room, case_ref=r.case,
+            transfer=r.transfer.hex(), receiver=r.receiver, deadline=r.deadline,
+            shares=[s.hex() for s in r.shares],
+        )  # fmt: skip
+
+    # -- envelopes from partners (inside the inbox's transaction) ---------------------------
+
+    def receive_transfer(self, caller: str, envelope: bytes) -> bytes:
+        """The receiving gemeente takes in a transfer: after the aanmelding it came with."""
+        ctx = self.ctx
+        t = verify_transfer(envelope, roster=ctx.roster, me=ctx.me)
+        if caller != t.origin:
+            raise NotOwnError("a transfer comes from its origin gemeente")
+        if tables.transfer(ctx.store, t.id) is not None:
+            raise TransferAnsweredError("a transfer with this id is held here")
+        if aanmelding_tables.get(ctx.store, t.aanmelding) is None:
+            raise RetryLater("the transfer's aanmelding has not arrived yet")
+        open_transfer(t, box=ctx.identity.box)  # what is acknowledged can be opened
+        self._keep_transfer(t, "receiver", envelope, author="")
+        ctx.audit(
+            actor=t.origin, action="transfer_received", case_ref=t.case, transfer=t.id.hex(),
+            aanmelding=t.aanmelding.hex(), ground=t.ground, deadline=t.deadline,
+            suppliers=[s for s, _ in t.index],
+        )  # fmt: skip
+        return delivered(ctx, envelope, caller)
+
+    def receive_request(self, caller: str, envelope: bytes) -> bytes:
+        """A supplier is asked about its own verstrekkingen."""
+        ctx = self.ctx
+        r = verify_request(envelope, roster=ctx.roster, me=ctx.me)
+        if caller != r.origin:
+            raise NotOwnError("a transfer request comes from its origin gemeente")
+        if tables.request(ctx.store, r.transfer) is not None:
+            raise TransferAnsweredError("a request of this transfer is held here")
+        self._keep_request(r, envelope)
+        return delivered(ctx, envelope, caller)
+
+    def receive_answer(self, caller: str, envelope: bytes) -> bytes:
+        """A supplier's answer at the receiving gemeente (with the content of a supply)
+        or at the origin (its status only)."""
+        ctx = self.ctx
+        a = verify_answer(envelope, roster=ctx.roster, me=ctx.me)
+        if caller != a.supplier:
+            raise NotOwnError("a supplier sends only its own answers")
+        row = tables.transfer(ctx.store, a.transfer)
+        if row is None:
+            raise RetryLater("the transfer has not arrived yet")
+        if (row["origin"], row["receiver"]) != (a.origin, a.receiver):
+            raise TransferPartyError("the answer names other gemeenten than the transfer")
+        item = tables.item(ctx.store, a.transfer, a.supplier, a.share)
+        if item is None:
+            raise TransferUnknownError("the transfer does not ask this supplier for it")
+        if item["status"] != tables.OPEN:
+            raise TransferAnsweredError(item["status"])
+        in_time(a, deadline=row["deadline"], now=ctx.now())
+        keep = None
+        if a.ct is not None:
+            open_supplied(a, box=ctx.identity.box)
+            keep = envelope
+        status = tables.SUPPLIED if a.decision == "supply" else tables.OBJECTED
+        tables.answer(ctx.store, a.transfer, a.supplier, a.share, status=status, at=a.time,
+                      by=a.supplier, basis=a.basis, categories=a.categories, envelope=keep,
+                      env_hash=digest(envelope))  # fmt: skip
+        ctx.audit(
+            actor=a.supplier, action="transfer_answer_received", case_ref=row["case_ref"],
+            transfer=a.transfer.hex(), share=a.share.hex(), decision=a.decision,
+        )  # fmt: skip
+        return delivered(ctx, envelope, caller)
+
+    # -- the deadline and retention -----------------------------------------------------------
+
+    def expire_due(self) -> int:
+        """What was not answered by the deadline counts as not supplied: the supplier at
+        the deadline, the origin and the receiver after the delivery grace."""
+        ctx = self.ctx
+        now, gone = ctx.now(), 0
+        with ctx.store.transaction():
+            for row in tables.due_requests(ctx.store, now):
+                n = tables.expire(ctx.store, "transfer_requests", "transfer", row["transfer"],
+                                  ctx.me, now)  # fmt: skip
+                gone += n
+                self._audit_expired(row["transfer"], row["case_ref"], n)
+            for row in tables.due_transfers(ctx.store, now - DELIVERY_GRACE):
+                n = tables.expire(ctx.store, "transfers", "id", row["id"], None, now)
+                gone += n
+                self._audit_expired(row["id"], row["case_ref"], n)
+        return gone
+
+    def _audit_expired(self, transfer: bytes, case: str, n: int) -> None:
+        if n:
+            self.ctx.audit(actor=self.ctx.me, action="transfer_expired", case_ref=case,
+                           transfer=transfer.hex(), shares=n)  # fmt: skip
+
+    def purge_due(self) -> int:
+        """Delete what retention ends: a received transfer whose aanmelding went; an
+        origin's metadata and a supplier's request once the room is gone here."""
+        ctx = self.ctx
+        gone = 0
+        with ctx.store.transaction():
+            rows = [(r["id"], r["role"], r["aanmelding"], r["room"], r["case_ref"])
+                    for r in tables.transfers(ctx.store, "receiver")
+                    + tables.transfers(ctx.store, "origin")]  # fmt: skip
+            rows += [(r["transfer"], "supplier", None, r["room"], r["case_ref"])
+                     for r in tables.requests(ctx.store)]  # fmt: skip
+            for ident, role, aanmelding, room, case in rows:
+                if role == "receiver":
+                    ended = aanmelding_tables.get(ctx.store, aanmelding) is None
+                else:
+                    ended = ctx.rooms.state(room, ctx.now()) is None
+                held = tables.transfer(ctx.store, ident) or tables.request(ctx.store, ident)
+                if ended and held:
+                    tables.delete(ctx.store, ident)
+                    ctx.audit(actor=ctx.me, action="transfer_purged", case_ref=case,
+                              transfer=ident.hex())  # fmt: skip
+                    gone += 1
+        return gone
+
+    # -- what staff read -----------------------------------------------------------------------
+
+    def listing(self, staff: Staff) -> dict[str, list[dict[str, Any]]]:
+        """The requests this node must answer, the transfers it started and the ones it
+        received, each with the status per verstrekking (no content)."""
+        require_any_role(staff)
+        self.expire_due()
+        ctx = self.ctx
+        return {
+            "requests": [self._request_view(r) for r in tables.requests(ctx.store)],
+            "started": [self._view(r) for r in tables.transfers(ctx.store, "origin")],
+            "received": [self._view(r) for r in tables.transfers(ctx.store, "receiver")],
+        }
+
+    def show(self, staff: Staff, transfer: bytes) -> dict[str, Any]:
+        """One transfer as this node holds it; at the receiver with the note and the plan
+        (viewing is audited)."""
+        require_any_role(staff)
+        ctx = self.ctx
+        out: dict[str, Any] = {"id": transfer.hex()}
+        row = tables.transfer(ctx.store, transfer)
+        req = tables.request(ctx.store, transfer)
+        if row is None and req is None:
+            raise TransferUnknownError(transfer.hex())
+        if row is not None:
+            out.update(self._view(row))
+        if req is not None:
+            out["request"] = self._request_view(req)
+        if row is not None and row["role"] == "receiver":
+            require_intake_role(staff)
+            t: Transfer = peek(row["envelope"], Transfer.SPEC)
+            content = open_transfer(t, box=ctx.identity.box)
+            out["note"] = content.note
+            out["plan"] = json.loads(content.plan) if content.plan else None
+            with ctx.store.transaction():
+                ctx.audit(actor=staff.name, action="transfer_viewed", case_ref=row["case_ref"],
+                          transfer=transfer.hex())  # fmt: skip
+        return out
+
+    def view_supplied(
+        self, staff: Staff, transfer: bytes, supplier: str, share: bytes
+    ) -> dict[str, Any]:
+        """A supplied verstrekking at the receiving gemeente, decrypted; audited like a
+        share view."""
+        require_intake_role(staff)
+        ctx = self.ctx
+        row = tables.transfer(ctx.store, transfer)
+        if row is None or row["role"] != "receiver":
+            raise TransferUnknownError(transfer.hex())
+        item = tables.item(ctx.store, transfer, supplier, share)
+        if item is None:
+            raise TransferUnknownError(f"{transfer.hex()}/{share.hex()}")
+        if item["status"] != tables.SUPPLIED or item["envelope"] is None:
+            raise NotFoundError(f"this verstrekking was not supplied ({item['status']})")
+        a: TransferAnswer = peek(item["envelope"], TransferAnswer.SPEC)
+        content = open_supplied(a, box=ctx.identity.box)
+        out = _item(item)
+        out.update({f: getattr(content, f) for f in (
+            "summary", "justification", "agreement_ref", "secrecy_ground", "secrecy_ref",
+            "conditions", "author_function")})  # fmt: skip
+        with ctx.store.transaction():
+            ctx.audit(actor=staff.name, action="transfer_share_viewed", case_ref=row["case_ref"],
+                      transfer=transfer.hex(), supplier=supplier, share=share.hex())  # fmt: skip
+        return out
+
+    def resolve(self, prefix: str) -> bytes:
+        """A transfer id from its hex or a unique prefix of it."""
+        ids = tables.by_prefix(self.ctx.store, prefix.lower()) if prefix else []
+        if len(ids) != 1:
+            raise NotFoundError(f"no single transfer starts with {prefix[:32]!r}")
+        return ids[0]
+
+    def _view(self, row: dict[str, Any]) -> dict[str, Any]:
+        items = [_item(i) for i in tables.items(self.ctx.store, row["id"])]
+        return {
+            "id": row["id"].hex(), "role": row["role"], "room": row["room"].hex(),
+            "case": row["case_ref"], "origin": row["origin"], "receiver": row["receiver"],
+            "ground": row["ground"], "aanmelding": row["aanmelding"].hex(),
+            "deadline": row["deadline"], "time": row["time"],
+            "expired": row["expired_at"] is not None, "items": items,
+            "counts": _counts(items),
+        }  # fmt: skip
+
+    def _request_view(self, row: dict[str, Any]) -> dict[str, Any]:
+        items = [_item(i) for i in tables.items(self.ctx.store, row["transfer"], self.ctx.me)]
+        for out, raw in zip(items, tables.items(self.ctx.store, row["transfer"], self.ctx.me),
+                            strict=True):  # fmt: skip
+            if raw["reason"] is not None:
+                out["reason"] = self.ctx.master.open("transfer-reason", raw["reason"]).decode()
+        return {
+            "transfer": row["transfer"].hex(), "room": row["room"].hex(),
+            "case": row["case_ref"], "origin": row["origin"], "receiver": row["receiver"],
+            "ground": row["ground"], "deadline": row["deadline"], "time": row["time"],
+            "expired": row["expired_at"] is not None, "items": items,
+            "counts": _counts(items),
+        }  # fmt: skip
+
+
+def origin_of(state: RoomState, ctx: Context) -> str | None:
+    """The gemeente of the case: the gemeente van verblijf, or a chair that is a gemeente."""
+    if state.verblijf:
+        return str(state.verblijf)
+    member = ctx.roster.by_node.get(state.chair)
+    return state.chair if member is not None and member.org == VERBLIJF_ORG else None
+
+
+def summary_of(ctx: Context, ground: str, index: dict[str, list[bytes]]) -> str:
+    """The aanmelding's summary: what it is, from whom, on which ground (no content)."""
+    words = {"woonplaats": "betrokkene woont nu in uw gemeente",
+             "effecten": "de gevolgen van de radicalisering doen zich in uw gemeente voor",
+             "sociale_relaties": "personen met wie betrokkene sociale relaties onderhoudt"
+                                 " wonen in uw gemeente"}  # fmt: skip
+    name = ctx.roster.member(ctx.me).name
+    count = sum(len(v) for v in index.values())
+    return (
+        f"Overdracht (Wet PGA art. 7) door {name}: {words[ground]}. Aan {len(index)}"
+        f" verstrekker(s) wordt gevraagd {count} verstrekking(en) opnieuw te verstrekken."
+    )
+
+
+def require_intake_role(staff: Staff) -> None:
+    if not staff.roles & INTAKE_ROLES:
+        raise ForbiddenError("transfers are for the intake staff")
+
+
+def require_any_role(staff: Staff) -> None:
+    """Any staff member with a role reads the list (statuses, no content)."""
+    if not staff.roles:
+        raise ForbiddenError("transfers are for staff with a role")
+
+
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "supplier": row["supplier"], "share": row["share"].hex(), "status": row["status"],
+        "basis": row["basis"], "categories": json.loads(row["categories"] or "[]"),
+        "answered_at": row["answered_at"],
+    }  # fmt: skip
+
+
+def _counts(items: list[dict[str, Any]]) -> dict[str, int]:
+    out = {s: 0 for s in (tables.OPEN, tables.SUPPLIED, tables.OBJECTED, tables.EXPIRED)}
+    for i in items:
+        out[i["status"]] += 1
+    return out
