@@ -431,18 +431,20 @@ class Transfers:
         return out
 
     def view_supplied(
-        self, staff: Staff, transfer: bytes, supplier: str, share: bytes
+        self, staff: Staff, transfer: bytes, share: bytes, supplier: str | None = None
     ) -> dict[str, Any]:
         """A supplied verstrekking at the receiving gemeente, decrypted; audited like a
-        share view."""
+        share view. ``supplier`` is needed only where two suppliers used the same id."""
         require_intake_role(staff)
         ctx = self.ctx
         row = tables.transfer(ctx.store, transfer)
         if row is None or row["role"] != "receiver":
             raise TransferUnknownError(transfer.hex())
-        item = tables.item(ctx.store, transfer, supplier, share)
-        if item is None:
+        found = [i for i in tables.items(ctx.store, transfer, supplier) if i["share"] == share]
+        if len(found) != 1:
             raise TransferUnknownError(f"{transfer.hex()}/{share.hex()}")
+        item = found[0]
+        supplier = str(item["supplier"])
         if item["status"] != tables.SUPPLIED or item["envelope"] is None:
             raise NotFoundError(f"this verstrekking was not supplied ({item['status']})")
         a: TransferAnswer = peek(item["envelope"], TransferAnswer.SPEC)

@@ -166,11 +166,11 @@ def test_supply_and_object_reach_the_receiver_and_the_origin(c: Case) -> None:
     assert items(c, "gemeente2") == expect
     assert items(c, "gemeente", "started") == expect
     g2 = c.at("gemeente2")
-    read = g2.transfers.view_supplied(c.staff["gemeente2"], ident, "om", c.shares["om"])
+    read = g2.transfers.view_supplied(c.staff["gemeente2"], ident, c.shares["om"])
     assert (read["summary"], read["basis"]) == (SECRETS["om"], "wjsg-39fb")
     assert "transfer_share_viewed" in c.actions("gemeente2")
     with pytest.raises(CasusnetError):
-        g2.transfers.view_supplied(c.staff["gemeente2"], ident, "politie", c.shares["politie"])
+        g2.transfers.view_supplied(c.staff["gemeente2"], ident, c.shares["politie"])
     # the objection's reasons stay at the supplier; the content is not plaintext anywhere
     [req] = c.at("politie").transfers.listing(c.staff["politie"])["requests"]
     assert req["items"][0]["reason"] == OBJECTION

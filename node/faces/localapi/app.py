@@ -44,6 +44,7 @@ from node.faces.localapi.shares import (
 )
 from node.faces.localapi.staff import assign, audit_list, audit_verify
 from node.faces.localapi.timeline import CHAIN_VIEWS, ChainViews
+from node.faces.localapi.transfers import add_routes as add_transfer_routes
 
 
 def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Application:
@@ -94,4 +95,5 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     r.add_post("/v1/meldingen/{melding}/melder", route(open_melder))
     add_aanmelding_routes(app, route)
     add_referral_routes(app, route)
+    add_transfer_routes(app, route)
     return app

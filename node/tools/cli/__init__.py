@@ -29,13 +29,17 @@ from node.tools.cli import (
     requests,
     setup,
     staff,
+    transfer,
     tui,
 )
 from node.tools.cli.common import UsageError
 from protocol.errors import CasusnetError
 
 #: the command groups, in the order ``casusnet --help`` lists them
-GROUPS = (setup, staff, meeting, meldingen, aanmelding, requests, audit, keys, doctor, tui, demo)
+GROUPS = (
+    setup, staff, meeting, meldingen, aanmelding, requests, transfer, audit, keys, doctor, tui,
+    demo,
+)  # fmt: skip
 
 HINTS = {
     "node.session": "log in again with `casusnet login --name NAME`",

@@ -22,6 +22,8 @@ from node.tools.cli.common import (
 from node.tools.cli.intake import assess, endorse, room_lines, rule, show
 from node.tools.cli.referral import add_arguments as referral_arguments
 from node.tools.cli.referral import refer, referral_lines, referrals
+from node.tools.cli.transfer import add_arguments as transfer_arguments
+from node.tools.cli.transfer import start as transfer_start
 from protocol.events import CRITERIA, OUTCOMES, RULING_STAGES, VERDICTS
 
 #: what each ``room`` action needs besides its name (``list`` needs nothing)
@@ -40,6 +42,7 @@ ROOM_NEEDS: dict[str, tuple[str, ...]] = {
     "close": ("room", "outcome"),
     "refer": ("room", "to", "verblijf"),
     "referrals": ("room",),
+    "transfer": ("room",),
 }
 
 
@@ -95,9 +98,10 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument(
         "--note",
         help="close an open room: the closing note with the evaluation (sealed to the "
-        "members; the deelnemers sign the closure)",
+        "members; the deelnemers sign the closure); transfer: the note to the receiving gemeente",
     )
     referral_arguments(s)
+    transfer_arguments(s)
     s.set_defaults(func=cmd_room)
 
     s = sub.add_parser(
@@ -205,6 +209,8 @@ def cmd_room(args: argparse.Namespace) -> None:
         referrals(args, api, room)
     elif args.action == "close":
         close(args, api, room)
+    elif args.action == "transfer":
+        transfer_start(args, api, room)
     else:
         body, text = _room_post(args)
         out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
