@@ -995,6 +995,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  Enter  openen    n  casusoverleg aanmaken   p  partners\n"
         "  a  audit         u  uitloggen               g  mandaat geven (ZVH)\n"
         "  m  aanmelden     o  aanmeldingen en berichten (c: overleg aanmaken)\n"
+        "  q  overdrachten (leveren, bezwaar)\n"
         "Casus\n"
         "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
         "       integraal plan, intrekking\n"
@@ -1003,6 +1004,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  m  maatregel     x  plan exporteren s  afsluiten   r  intrekken\n"
         "  Enter  verstrekking lezen    a  audit    v  informatieverzoeken\n"
         "  y  doorverwijzen naar het Wet PGA-casusoverleg (Wgs-casusoverleg)\n"
+        "  j  overdragen aan een andere gemeente (gemeente van verblijf)\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
@@ -1015,6 +1017,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  Enter  open      n  create a case meeting   p  partners\n"
         "  a  audit         u  log out                 g  give a mandate (ZVH)\n"
         "  m  register      o  aanmeldingen and notices (c: create meeting)\n"
+        "  q  transfers (supply, object)\n"
         "Case\n"
         "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
         "       revocation\n"
@@ -1023,6 +1026,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  m  measure       x  export plan     s  close       r  revoke\n"
         "  Enter  read a share          a  audit    v  information requests\n"
         "  y  refer to the Wet PGA casusoverleg (a Wgs meeting)\n"
+        "  j  transfer to another gemeente (gemeente van verblijf)\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"
         "Audit\n"
@@ -1534,6 +1538,87 @@ ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 # -- transfer to another gemeente (Wet PGA art. 7) --------------------------------------
+CATALOGUE.update({
+    "room.transfer": ("Overdragen", "Transfer"),
+    "rooms.transfers": ("Overdrachten", "Transfers"),
+    "transfer.title": ("Casus {case} overdragen aan een andere gemeente",
+                       "Transfer case {case} to another gemeente"),
+    "transfer.explain": (
+        "Wet PGA art. 7: elke verstrekker beslist per verstrekking; de casus kan hier open blijven.",
+        "Wet PGA art. 7: each supplier decides per verstrekking; the case may stay open here.",
+    ),
+    "transfer.to": ("Ontvangende gemeente", "Receiving gemeente"),
+    "transfer.ground": ("Grond", "Ground"),
+    "transfer.ground.woonplaats": ("betrokkene woont daar nu", "the person now lives there"),
+    "transfer.ground.effecten": (
+        "de gevolgen van de radicalisering doen zich daar voor",
+        "the effects of the radicalisation are felt there",
+    ),
+    "transfer.ground.sociale_relaties": (
+        "personen met wie betrokkene sociale relaties heeft wonen daar",
+        "people with whom the person has social relations live there",
+    ),
+    "transfer.note": ("Toelichting (versleuteld voor de ontvangende gemeente)",
+                      "Note (sealed for the receiving gemeente)"),
+    "transfer.days": ("Termijn voor de verstrekkers (dagen, 1-60)",
+                      "Deadline for the suppliers (days, 1-60)"),
+    "transfer.submit": ("Overdragen", "Transfer"),
+    "transfer.incomplete": ("Kies een gemeente, vul de toelichting in en een termijn in dagen.",
+                            "Choose a gemeente, fill in the note and a deadline in days."),
+    "transfer.done": ("Overdracht aan {to} verstuurd; de verstrekkers zijn gevraagd.",
+                      "Transfer to {to} sent; the suppliers have been asked."),
+    "transfer.not_verblijf": (
+        "Alleen de gemeente van verblijf draagt de casus over.",
+        "Only the gemeente van verblijf transfers the case.",
+    ),
+    "transfers.title": ("Overdrachten (Wet PGA art. 7)", "Transfers (Wet PGA art. 7)"),
+    "transfers.col.kind": ("Soort", "Kind"),
+    "transfers.col.case": ("Casus", "Case"),
+    "transfers.col.party": ("Partner", "Partner"),
+    "transfers.col.share": ("Kenmerk", "Id"),
+    "transfers.col.status": ("Status", "Status"),
+    "transfers.col.deadline": ("Termijn", "Deadline"),
+    "transfers.kind.request": ("gevraagd", "asked"),
+    "transfers.kind.started": ("overgedragen", "transferred"),
+    "transfers.kind.received": ("ontvangen", "received"),
+    "transfers.status.open": ("open", "open"),
+    "transfers.status.supplied": ("geleverd", "supplied"),
+    "transfers.status.objected": ("bezwaar", "objected"),
+    "transfers.status.expired": ("termijn verstreken", "deadline passed"),
+    "transfers.note": (
+        "l leveren · b bezwaar · Enter een geleverde verstrekking lezen (ontvangende gemeente)",
+        "l supply · b object · Enter read a supplied share (receiving gemeente)",
+    ),
+    "transfers.empty": ("Geen overdrachten.", "No transfers."),
+    "transfers.pick": ("Kies een open verstrekking die u nog moet beantwoorden.",
+                       "Choose an open verstrekking you must still answer."),
+    "transfers.how": ("Leveren met l, bezwaar maken met b.", "Supply with l, object with b."),
+    "transfers.supply": ("Leveren", "Supply"),
+    "transfers.object": ("Bezwaar", "Object"),
+    "transfers.supply_confirm": (
+        "Verstrekking {share} opnieuw verstrekken aan {to}?",
+        "Supply verstrekking {share} again to {to}?",
+    ),
+    "transfers.supplied": ("Geleverd aan de ontvangende gemeente.",
+                           "Supplied to the receiving gemeente."),
+    "object.title": ("Bezwaar tegen verstrekking {share} aan {to}",
+                     "Object to supplying {share} to {to}"),
+    "object.note": (
+        "Zwaarwegende redenen: de reden blijft bij uw node; de ontvangende en de"
+        " overdragende gemeente horen alleen dat u bezwaar maakt.",
+        "Weighty reasons: the reason stays at your node; the receiving and the origin"
+        " gemeente learn only that you object.",
+    ),
+    "object.reason": ("Reden", "Reason"),
+    "object.submit": ("Bezwaar maken", "Object"),
+    "object.no_reason": ("Geef de zwaarwegende redenen.", "State the weighty reasons."),
+    "object.done": ("Bezwaar vastgelegd.", "Objection recorded."),
+    "supplied.title": ("Verstrekking {share} van {supplier} (overdracht)",
+                       "Share {share} from {supplier} (transfer)"),
+    "supplied.meta": ("Grondslag {basis} · {categories} · {function}",
+                      "Basis {basis} · {categories} · {function}"),
+    "supplied.justification": ("Noodzaak", "Justification"),
+})  # fmt: skip
 ERRORS.update({
     "transfer.invalid": (
         "Dit bericht past niet bij de overdracht waar het over gaat.",

@@ -60,6 +60,7 @@ class RoomScreen(Base):
         Binding("r", "revoke", "room.revoke", show=False),
         Binding("a", "audit", "room.audit", show=False),
         Binding("y", "refer", "room.refer"),  # a Wgs room only (check_action)
+        Binding("j", "transfer", "room.transfer", show=False),  # Wet PGA art. 7; in help
         *(Binding(str(n + 1), f"tab('{tab}')", show=False) for n, tab in enumerate(TABS)),
     ]
 
@@ -268,6 +269,17 @@ class RoomScreen(Base):
         await self.capp.api.ensure_context()
         if may_refer(self, self.view()):
             self.app.push_screen(ReferScreen(self.doc), self.reload)
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_transfer(self) -> None:
+        """Overdragen aan een andere gemeente: the gemeente van verblijf only."""
+        from ..transfer import TransferScreen, origin_of
+
+        await self.capp.api.ensure_context()
+        if origin_of(self.doc, self.capp.api) != self.view().me:
+            self.notify(markup=False, message=t("transfer.not_verblijf"), severity="warning")
+            return
+        self.app.push_screen(TransferScreen(self.doc), self.reload)
 
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self.room, str(self.doc.get("case", ""))))
