@@ -93,6 +93,78 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.open": ("open", "open"),
     "status.closed": ("afgesloten", "closed"),
     "status.shielded": ("afgeschermd", "shielded"),
+    "status.keys_destroyed": ("sleutels vernietigd", "keys destroyed"),
+    # afscherming: the shielded records after closure (tui/screens/shielded.py)
+    "rooms.shielded": ("Afgeschermd", "Shielded"),
+    "rooms.term_warning": (
+        "Let op: de bewaartermijn van {cases} loopt binnen 90 dagen af.",
+        "Note: the retention term of {cases} ends within 90 days.",
+    ),
+    "shielded.title": ("Afgeschermd na afsluiting", "Shielded after closure"),
+    "shielded.col.case": ("Casus", "Case"),
+    "shielded.col.kind": ("Soort", "Kind"),
+    "shielded.col.destroy_by": ("Termijn tot", "Term ends"),
+    "shielded.col.hold": ("Bewaarplicht", "Legal hold"),
+    "shielded.col.openings": ("Geopend", "Opened"),
+    "shielded.kind.supplier": ("eigen verstrekkingen", "own supplies"),
+    "shielded.kind.gemeente": ("integraal dossier", "integrated record"),
+    "shielded.held": ("ja", "yes"),
+    "shielded.count": ("{n} afgeschermde dossiers", "{n} shielded records"),
+    "shielded.empty": ("Geen afgeschermde dossiers.", "No shielded records."),
+    "shielded.note": (
+        "Openen alleen met een doel en een toelichting; elke opening staat in de auditlog.",
+        "Opening only with a purpose and a reason; every opening is in the audit log.",
+    ),
+    "shielded.fg_note": (
+        "U ziet als FG de gegevens over de dossiers, nooit de inhoud.",
+        "As FG you see the records' metadata, never their content.",
+    ),
+    "shielded.open": ("Openen", "Open"),
+    "shielded.hold": ("Bewaarplicht", "Legal hold"),
+    "shielded.release": ("Opheffen", "Lift"),
+    "shielded.destroy": ("Vernietigen", "Destroy"),
+    "shielded.open_title": ("Afgeschermd dossier {case} openen", "Open shielded record {case}"),
+    "shielded.hold_title": ("Bewaarplicht voor {case}", "Legal hold on {case}"),
+    "shielded.release_title": ("Bewaarplicht {case} opheffen", "Lift legal hold on {case}"),
+    "shielded.destroy_title": ("Dossier {case} vernietigen", "Destroy record {case}"),
+    "shielded.open_explain": (
+        "Alleen voor een doel uit de wet; de opening wordt vastgelegd en de FG ziet haar.",
+        "Only for a purpose the law names; the opening is recorded and the FG sees it.",
+    ),
+    "shielded.hold_explain": (
+        "Zolang de bewaarplicht geldt, wordt het dossier niet vernietigd, ook niet na de"
+        " termijn.",
+        "While the hold lasts the record is not destroyed, not even after its term.",
+    ),
+    "shielded.release_explain": (
+        "Na opheffen wordt het dossier vernietigd zodra de termijn voorbij is.",
+        "Once lifted, the record is destroyed when its term has passed.",
+    ),
+    "shielded.destroy_explain": (
+        "Het dossier is niet meer nodig: het wordt nu vernietigd. Dit kan niet ongedaan.",
+        "The record is no longer necessary: it is destroyed now. This cannot be undone.",
+    ),
+    "shielded.purpose": ("Doel", "Purpose"),
+    "shielded.purpose.overdracht": ("overdracht aan andere gemeente", "transfer to a gemeente"),
+    "shielded.purpose.rechtsvordering": ("rechtsvordering", "legal claim"),
+    "shielded.purpose.inzageverzoek": ("inzageverzoek", "access request"),
+    "shielded.purpose.nieuwe_aanmelding": ("nieuwe aanmelding", "new aanmelding"),
+    "shielded.reason": ("Toelichting", "Reason"),
+    "shielded.no_purpose": ("Kies een doel.", "Choose a purpose."),
+    "shielded.no_reason": ("Geef een toelichting.", "Give a reason."),
+    "shielded.opened": ("Geopend; vastgelegd in de auditlog.", "Opened; recorded in the audit log."),
+    "shielded.hold_done": ("Bewaarplicht vastgelegd.", "Legal hold recorded."),
+    "shielded.release_done": ("Bewaarplicht opgeheven.", "Legal hold lifted."),
+    "shielded.destroy_done": ("Dossier vernietigd.", "Record destroyed."),
+    "shielded.closing": ("Afgesloten: {outcome} op {at}", "Closed: {outcome} on {at}"),
+    "shielded.index": ("{n} verstrekkingen in de index", "{n} verstrekkingen in the index"),
+    "shielded.export_title": ("Plan {case} exporteren", "Export plan {case}"),
+    "shielded.export_explain": (
+        "De casus is afgesloten: het plan komt uit het afgeschermde dossier, alleen met een"
+        " doel en een toelichting.",
+        "The case is closed: the plan comes from the shielded record, only with a purpose and"
+        " a reason.",
+    ),
     "role.deelnemer": ("deelnemer", "participant"),
     "role.derde": ("incidentele derde", "incidental third party"),
     "delivery.pending": ("onderweg", "pending"),
@@ -996,6 +1068,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  a  audit         u  uitloggen               g  mandaat geven (ZVH)\n"
         "  m  aanmelden     o  aanmeldingen en berichten (c: overleg aanmaken)\n"
         "  q  overdrachten (leveren, bezwaar)\n"
+        "  f  afgeschermd na afsluiting (openen met doel; FG: bewaarplicht)\n"
         "Casus\n"
         "  1-6  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
         "       integraal plan, intrekking\n"
@@ -1018,6 +1091,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  a  audit         u  log out                 g  give a mandate (ZVH)\n"
         "  m  register      o  aanmeldingen and notices (c: create meeting)\n"
         "  q  transfers (supply, object)\n"
+        "  f  shielded after closure (open for a purpose; FG: legal hold)\n"
         "Case\n"
         "  1-6  tabs: members, intake, timeline, shares, action plan,\n"
         "       revocation\n"
@@ -1463,6 +1537,36 @@ ERRORS: dict[str, tuple[str, str]] = {
         "This organisation is no deelnemer of the Wet PGA casusoverleg and cannot register"
         " a case there (only gemeente, politie, OM, reclassering and RvdK can).",
     ),
+    # afscherming: the shielded record (Wet PGA art. 6 lid 3, 7, 9)
+    "shielded.invalid": (
+        "Geef een doel (overdracht, rechtsvordering, inzageverzoek, nieuwe aanmelding) en een"
+        " toelichting; er is niets geopend of gewijzigd.",
+        "Give a purpose (transfer, legal claim, access request, new aanmelding) and a reason;"
+        " nothing was opened or changed.",
+    ),
+    "shielded.forbidden": (
+        "Alleen medewerkers van de casus openen een afgeschermd dossier (nooit de FG); alleen"
+        " de FG legt een bewaarplicht op of heft die op; alleen de FG of de voorzitter besluit"
+        " tot vernietigen.",
+        "Only staff of the case open a shielded record (never the FG); only the FG records or"
+        " lifts a legal hold; only the FG or the chair decide destruction.",
+    ),
+    "shielded.not_found": (
+        "Dit afgeschermde dossier is er niet (meer): misschien al vernietigd.",
+        "There is no such shielded record here (it may have been destroyed).",
+    ),
+    "shielded.held": (
+        "Op dit afgeschermde dossier rust een bewaarplicht: het wordt niet vernietigd tot die"
+        " is opgeheven.",
+        "A legal hold is recorded on this shielded record: it is not destroyed until the hold"
+        " is lifted.",
+    ),
+    "shielded.export_closed": (
+        "Na afsluiting wordt het plan alleen uit het afgeschermde dossier van de gemeente"
+        " geëxporteerd, met een doel en een toelichting.",
+        "After closure the plan is exported only from the gemeente's shielded record, with a"
+        " purpose and a reason.",
+    ),
 }
 
 # Every action of the audit log (node/store/audit.py ACTIONS), as ``audit.action.<id>``.
@@ -1535,6 +1639,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "inquiry_answered": ("informatieverzoek beantwoord", "information request answered"),
     "inquiry_declined": ("informatieverzoek geweigerd", "information request declined"),
     "inquiry_viewed": ("informatieverzoek gelezen", "information request read"),
+    # afscherming, exports and retention as a ceiling
+    "shielded_sealed": ("afgeschermd bij afsluiting", "shielded at closure"),
+    "shielded_opened": ("afgeschermd dossier geopend met doel", "shielded record opened"),
+    "shielded_held": ("bewaarplicht opgelegd", "legal hold recorded"),
+    "shielded_released": ("bewaarplicht opgeheven", "legal hold lifted"),
+    "shielded_destroyed": ("afgeschermd dossier vernietigd", "shielded record destroyed"),
+    "export_destroyed": ("export vernietigd", "export destroyed"),
+    "retention_warning": ("bewaartermijn loopt bijna af", "retention term ends soon"),
 }
 
 # -- transfer to another gemeente (Wet PGA art. 7) --------------------------------------

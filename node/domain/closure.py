@@ -43,6 +43,10 @@ class Closure:
         self.closed_hooks: list[Callable[[RoomState], None]] = []
         """Called with a room's state when it closes at this node (inside the
         transaction), before the closure itself (``Aanmeldingen.room_closed``)."""
+        self.finishing_hooks: list[Callable[[RoomState], None]] = []
+        """Called with a room's state when this node finishes its closure (inside the
+        transaction), before its own shares are revoked and its room keys destroyed
+        (``Shielded.seal_at_closure``: what remains is sealed, not dropped)."""
 
     def close(self, staff: Staff, room: bytes, outcome: str, note: str = "") -> RoomState:
         """Close a room. An open room whose deelnemers decide its closure (Wet PGA art. 6
@@ -191,6 +195,8 @@ class Closure:
         room = state.room
         if room_tables.closure_sent(ctx.store, room):
             return
+        for hook in self.finishing_hooks:
+            hook(state)
         if share_tables.own_unrevoked(ctx.store, room):
             self.revoke(None, room, reason="gesloten")
         close_event = ctx.rooms.events_after(room, state.seq - 1, limit=1)[0]

@@ -16,6 +16,7 @@ from node.config import Config
 from node.domain.aanmelding import Aanmeldingen
 from node.domain.closure import Closure
 from node.domain.context import Clock, Context, Rand
+from node.domain.exports import Exports
 from node.domain.identity import Rosters, history_roster, load_roster
 from node.domain.inbox import Inbox
 from node.domain.inquiries import Inquiries
@@ -27,6 +28,7 @@ from node.domain.receipts import Receipts
 from node.domain.referral import Referrals
 from node.domain.rooms import Rooms
 from node.domain.shares import Shares
+from node.domain.shielded import Shielded
 from node.domain.transfer import Transfers
 from node.store.db import Store
 from node.store.keystore import MasterKey
@@ -38,8 +40,8 @@ from protocol.roster import Roster
 class Node:
     """One node: its context and its services (``members``, ``intake``, ``shares``,
     ``plan``, ``closure``, ``receipts``, ``inbox``, ``rosters``, ``inquiries``,
-    ``aanmeldingen``, ``referrals``; at a gemeente also ``meldingen``, the register of
-    meldingen)."""
+    ``aanmeldingen``, ``referrals``, ``shielded``, ``exports``; at a gemeente also
+    ``meldingen``, the register of meldingen)."""
 
     def __init__(
         self,
@@ -85,9 +87,12 @@ class Node:
         self.aanmeldingen = Aanmeldingen(ctx, self.members)
         self.referrals = Referrals(ctx, self.aanmeldingen)
         self.closure.closed_hooks.append(self.aanmeldingen.room_closed)
+        self.shielded = Shielded(ctx, self.intake, self.plan)
+        self.closure.finishing_hooks.append(self.shielded.seal_at_closure)
+        self.exports = Exports(ctx, self.shielded, self.plan)
         self.inbox.handlers["aanmelding"] = self.aanmeldingen.receive
         self.inbox.handlers["notice"] = self.aanmeldingen.receive_notice
-        self.transfers = Transfers(ctx, self.aanmeldingen, self.plan)
+        self.transfers = Transfers(ctx, self.aanmeldingen, self.plan, self.shielded)
         self.inbox.handlers["transfer"] = self.transfers.receive_transfer
         self.inbox.handlers["transfer_request"] = self.transfers.receive_request
         self.inbox.handlers["transfer_answer"] = self.transfers.receive_answer

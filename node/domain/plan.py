@@ -77,6 +77,10 @@ class Plan:
             "plan": items,
         }
 
+    def record(self, room: bytes) -> dict[str, Any]:
+        """The plan as the gemeente's integrated record keeps it at closure."""
+        return {"measures": self.items(room)}
+
     def items(self, room: bytes) -> list[dict[str, Any]]:
         """The plan items this node can open (it held the room key of their epoch)."""
         ctx = self.ctx

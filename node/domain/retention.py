@@ -6,6 +6,11 @@
 - Rooms whose ``purge_after`` date (computed from the declared bases) has passed lose
   their metadata: events, share rows, receipts, deliveries, and audit entries that
   name only that room; a ``purge`` entry records it.
+- Shielded records (``node.domain.shielded``) past their art. 9 date go unless a legal
+  hold is recorded; a held record keeps its room's metadata and audit entries too. A
+  room that is not closed gets a ``retention_warning`` 90 days before its term ends and
+  is purged no earlier than 90 days after it: never silently. The room's plan exports
+  go with its record or its metadata.
 - Meldingen in the gemeente's register whose term has passed are destroyed
   (``node.domain.meldingen``, ``melding_purged``).
 """
@@ -26,15 +31,21 @@ log = logging.getLogger("casusnet.retention")
 
 
 def run_once(node: Node) -> dict[str, int]:
-    """One pass of the job; returns how many closures it finished, rooms it purged and
-    meldingen it destroyed."""
+    """One pass of the job; returns how many closures it finished, rooms it purged,
+    meldingen it destroyed and shielded records it destroyed."""
     node.rosters.refresh_roster()
     now = node.now()
     finished = _finish_closures(node, now)
     node.aanmeldingen.purge_due()
+    node.exports.warn_terms()
+    shielded = node.shielded.purge_due()
+    kept = node.exports.kept_from_purge(now)
     purged = 0
     for room, case_ref in room_tables.due_for_purge(node.store, now):
+        if room in kept:
+            continue
         with node.store.transaction():
+            node.shielded.room_purged(room)
             shares = room_tables.purge(node.store, room)
             node.ctx.audit(actor=node.me, action="purge", case_ref=case_ref, shares=shares)
         node.rooms.cache.drop(room)
@@ -46,9 +57,9 @@ def run_once(node: Node) -> dict[str, int]:
     meldingen = node.meldingen.purge_due()  # after the rooms: an aanmelding follows its case
     node.transfers.expire_due()  # unanswered by the deadline: not supplied
     node.transfers.purge_due()  # after the aanmeldingen and the rooms it follows
-    if finished or purged or meldingen or node.closure.shred_pending:
+    if finished or purged or meldingen or shielded or node.closure.shred_pending:
         node.closure.shred()
-    return {"finished": finished, "purged": purged, "meldingen": meldingen}
+    return {"finished": finished, "purged": purged, "meldingen": meldingen, "shielded": shielded}
 
 
 def _finish_closures(node: Node, now: int) -> int:

@@ -27,6 +27,7 @@ from node.faces.federation import Outbox
 from node.faces.localapi import room_status
 from node.store import outbox as queue
 from node.store import reports
+from node.store import shielded as shielded_tables
 from protocol.errors import CasusnetError
 
 log = logging.getLogger("casusnet.metrics")
@@ -34,7 +35,7 @@ log = logging.getLogger("casusnet.metrics")
 NODE = web.AppKey("node", Node)
 OUTBOX = web.AppKey("outbox", Outbox)
 REGISTRY = web.AppKey("registry", CollectorRegistry)
-STATES = ("intake", "open", "closed", "shielded")
+STATES = ("intake", "open", "closed", "keys_destroyed", "shielded")
 # what generate_latest writes (prometheus_client's CONTENT_TYPE_LATEST names version
 # 1.0.0 in newer releases, for the same text; scrapers expect this one)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -63,6 +64,11 @@ class NodeCollector(Collector):
         for phase, destroyed, n in reports.rooms_by_phase(store):
             state = room_status(phase, destroyed)
             rooms[state] = rooms.get(state, 0) + n
+        # of the closed rooms whose keys are destroyed, those that left a shielded record
+        shielded = len(shielded_tables.rooms_with_record(store))
+        moved = min(shielded, rooms["keys_destroyed"])
+        rooms["keys_destroyed"] -= moved
+        rooms["shielded"] += moved
         outstanding = reports.receipts_outstanding(store)
         inbox = reports.inbox_envelopes(store)
 

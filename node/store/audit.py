@@ -95,6 +95,14 @@ ACTIONS = frozenset(
         "transfer_share_viewed",
         "transfer_expired",
         "transfer_purged",
+        # afscherming, exports and retention as a ceiling, node/domain/shielded.py
+        "shielded_sealed",
+        "shielded_opened",
+        "shielded_held",
+        "shielded_released",
+        "shielded_destroyed",
+        "export_destroyed",
+        "retention_warning",
     }
 )
 

@@ -19,9 +19,10 @@ from typing import Any
 
 import sqlite_utils
 
+from node.store.shielded_schema import create_tables as create_shielded_tables
 from protocol.errors import StorageError
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -323,6 +324,12 @@ def _v12(db: sqlite_utils.Database) -> None:
     db.table("aanmeldingen").create_index(["referred_from"])
 
 
+def _v13(db: sqlite_utils.Database) -> None:
+    """Afscherming: the shielded records, their openings, the plan exports and the term
+    warning (``node/store/shielded.py``; the schema in ``shielded_schema``)."""
+    create_shielded_tables(db)
+
+
 #: version -> migration to that version from the one before
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _v1,
@@ -337,6 +344,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     10: _v10,
     11: _v11,
     12: _v12,
+    13: _v13,
 }
 
 
@@ -558,42 +566,28 @@ class Store:
         self.conn.close()
 
 
-# -- transfer to another gemeente (Wet PGA art. 7): schema 14 --------------------------
-
-
 def _v14(db: sqlite_utils.Database) -> None:
-    """Transfers (``node/store/transfers.py``): the ones this node started (origin) or
-    received (receiving gemeente), the requests it was asked as a supplier, and the
-    status of every verstrekking in them; an objection's reasons only at the supplier,
-    sealed with the master key; supplied content only at the receiver, sealed to its
-    node box key (the answer envelope)."""
-    db.table("transfers").create(
-        {
-            "id": bytes, "role": str, "room": bytes, "case_ref": str, "origin": str,
-            "receiver": str, "ground": str, "aanmelding": bytes, "deadline": int,
-            "time": int, "envelope": bytes, "env_hash": bytes, "author": str,
-            "created_at": int, "expired_at": int,
-        },
-        pk="id",
-    )  # fmt: skip
-    db.table("transfer_requests").create(
-        {
-            "transfer": bytes, "origin": str, "receiver": str, "room": bytes,
-            "case_ref": str, "ground": str, "deadline": int, "time": int,
-            "envelope": bytes, "env_hash": bytes, "received_at": int, "expired_at": int,
-        },
-        pk="transfer",
-    )  # fmt: skip
-    db.table("transfer_items").create(
-        {
-            "transfer": bytes, "supplier": str, "share": bytes, "status": str,
-            "basis": str, "categories": str, "answered_at": int, "answered_by": str,
-            "reason": bytes, "envelope": bytes, "env_hash": bytes,
-        },
-        pk=("transfer", "supplier", "share"),
-    )  # fmt: skip
+    """Transfers to another gemeente, Wet PGA art. 7 (``node/store/transfers.py``): this
+    node's side as origin or receiver, what it was asked as a supplier, and the status
+    of each verstrekking; an objection's reason sealed at the supplier only, supplied
+    content (the answer envelope, sealed to its box key) at the receiver only."""
+    db.table("transfers").create({
+        "id": bytes, "role": str, "room": bytes, "case_ref": str, "origin": str,
+        "receiver": str, "ground": str, "aanmelding": bytes, "deadline": int, "time": int,
+        "envelope": bytes, "env_hash": bytes, "author": str, "created_at": int,
+        "expired_at": int,
+    }, pk="id")  # fmt: skip
+    db.table("transfer_requests").create({
+        "transfer": bytes, "origin": str, "receiver": str, "room": bytes, "case_ref": str,
+        "ground": str, "deadline": int, "time": int, "envelope": bytes, "env_hash": bytes,
+        "received_at": int, "expired_at": int,
+    }, pk="transfer")  # fmt: skip
+    db.table("transfer_items").create({
+        "transfer": bytes, "supplier": str, "share": bytes, "status": str, "basis": str,
+        "categories": str, "answered_at": int, "answered_by": str, "reason": bytes,
+        "envelope": bytes, "env_hash": bytes,
+    }, pk=("transfer", "supplier", "share"))  # fmt: skip
 
 
 MIGRATIONS[14] = _v14
-MIGRATIONS.setdefault(13, lambda db: None)  # schema 13 is the afscherming's
 SCHEMA_VERSION = max(SCHEMA_VERSION, 14)

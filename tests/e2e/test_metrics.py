@@ -145,7 +145,7 @@ def test_metrics_health_and_reachability_follow_the_partners(
     assert m("casusnet_receipts_outstanding") == 0  # the ZVH supplies nothing
     assert m("casusnet_inbox_envelopes") >= 1  # politie's join
     rooms = {d["state"]: m("casusnet_rooms", **d) for d in m.labels("casusnet_rooms")}
-    assert rooms == {"intake": 0, "open": 1, "closed": 0, "shielded": 0}
+    assert rooms == {"intake": 0, "open": 1, "closed": 0, "keys_destroyed": 0, "shielded": 0}
     # labels carry node ids and states only: no case, room, staff name or content
     room = c.room("zvh", CASE)["room"]
     for secret in (CASE, room, room[:16], "anna", "Signalen."):

@@ -266,10 +266,10 @@ def test_closure_after_the_grace_period_leaves_no_key_or_content_on_disk(
     plain = om.store.one("SELECT sealed FROM plaintext WHERE share = ?", (own,))
     m.close()
     assert om.store.one("SELECT COUNT(*) FROM room_keys") == 1  # within the grace period
-    assert retention.run_once(om) == {"finished": 0, "purged": 0, "meldingen": 0}
+    assert retention.run_once(om) == {"finished": 0, "purged": 0, "meldingen": 0, "shielded": 0}
     later = om.now() + 3601
     om.ctx.clock = lambda: later
-    assert retention.run_once(om) == {"finished": 1, "purged": 0, "meldingen": 0}
+    assert retention.run_once(om) == {"finished": 1, "purged": 0, "meldingen": 0, "shielded": 0}
     m.pump()
     raw = m.files("om")
     assert not any(k in raw for k in keys)

@@ -18,7 +18,6 @@ from node.app import open_node
 from node.domain import staff as staffmod
 from node.domain.node import Node
 from node.domain.staff import ForbiddenError, Staff
-from node.domain.transfer import TransferUnavailableError
 from node.errors import NotOwnError
 from node.store import audit
 from protocol.codec import PROTOCOL_VERSION
@@ -284,10 +283,24 @@ def _transfer_of(g: Node, ident: bytes, request: TransferRequest) -> Any:
                     (("om", request.shares),), b"")  # fmt: skip
 
 
-def test_a_closed_case_needs_the_afgeschermde_record(c: Case) -> None:
+def test_a_case_closed_as_overgedragen_transfers_from_the_afgeschermde_records(c: Case) -> None:
     from fed import close_jointly
 
-    close_jointly(c.nodes, c.staff, c.room, c.pump, chair="gemeente")
-    with pytest.raises(TransferUnavailableError):
-        c.at("gemeente").transfers.start(c.staff["gemeente"], c.room, to="gemeente2",
-                                         ground="woonplaats", note=NOTE)  # fmt: skip
+    close_jointly(c.nodes, c.staff, c.room, c.pump, chair="gemeente", outcome="overgedragen")
+    ident = start(c)
+    assert "shielded_opened" in c.actions("gemeente")  # the integrated record, with a purpose
+    assert items(c, "gemeente2") == {n: "open" for n in SECRETS}
+    # each supplier opens its own supplier record with the purpose overdracht
+    c.at("om").transfers.answer(c.staff["om"], ident, c.shares["om"], "supply")
+    c.at("politie").transfers.answer(c.staff["politie"], ident, c.shares["politie"], "object",
+                                     OBJECTION)  # fmt: skip
+    c.pump()
+    opened = [e["detail"] for e in audit.entries(c.at("om").store)
+              if e["action"] == "shielded_opened"]  # fmt: skip
+    assert [d["purpose"] for d in opened] == ["overdracht"]
+    read = c.at("gemeente2").transfers.view_supplied(c.staff["gemeente2"], ident, c.shares["om"])
+    assert read["summary"] == SECRETS["om"]
+    assert items(c, "gemeente", "started")["politie"] == "objected"
+    # the recipients hold no content of the closed room; the transfer did not need any
+    for n in ("politie", "rvdk", "gemeente2"):
+        assert SECRETS["om"].encode() not in c.files(n)

@@ -7,6 +7,7 @@ that person (or the node) then sees.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -260,15 +261,20 @@ async def test_plan_van_aanpak_and_markdown_export(
         await pilot.press("5")
         await until(pilot, lambda: "Exitbegeleiding" in screen_text(app), "the plan")
         await pilot.press("x")
-        target = tmp_path / f"plan-van-aanpak-{CASE}.md"
-        await until(pilot, target.exists, "the exported file")
+        # the node writes it into its private exports folder, never the working directory
+        folder = federation.data("gemeente") / "exports"
+        await until(pilot, lambda: folder.exists() and any(folder.iterdir()), "the exported file")
         await pilot.press("a")
         await until(
             pilot,
             lambda: "integraal plan geëxporteerd" in screen_text(app),
             "the export audited",
         )
+    (target,) = [folder / name for name in os.listdir(folder)]
+    assert target.name.startswith(f"plan-van-aanpak-{CASE}-")
+    assert os.listdir(tmp_path) == []  # nothing in the working directory
     assert target.stat().st_mode & 0o077 == 0
+    assert folder.stat().st_mode & 0o077 == 0
     exported = target.read_text()
     assert CASE in exported
     assert "Meldplicht bij de reclassering" in exported

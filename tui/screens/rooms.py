@@ -31,6 +31,7 @@ class RoomsScreen(Base):
         Binding("m", "aanmelden", "rooms.aanmelden", show=False),  # in help
         Binding("o", "aanmeldingen", "rooms.aanmeldingen", show=False),
         Binding("q", "transfers", "rooms.transfers", show=False),  # Wet PGA art. 7; in help
+        Binding("f", "shielded", "rooms.shielded", show=False),  # afgeschermd; in help
     ]
 
     def __init__(self) -> None:
@@ -96,6 +97,9 @@ class RoomsScreen(Base):
         if rooms:
             grid.move_cursor(row=min(row, len(rooms) - 1))
         note = t("rooms.count", n=len(rooms)) if rooms else t("rooms.empty")
+        warned = [r["case_ref"] for r in rooms if r.get("term_warning")]
+        if warned:  # an open room is never purged silently
+            note += "\n" + t("rooms.term_warning", cases=", ".join(warned))
         self.query_one("#rooms-note", Static).update(note)
 
     @on(DataTable.RowSelected, "#rooms")
@@ -145,6 +149,11 @@ class RoomsScreen(Base):
 
     def action_meldingen(self) -> None:
         self.app.push_screen(MeldingenScreen())
+
+    def action_shielded(self) -> None:
+        from .shielded import ShieldedScreen
+
+        self.app.push_screen(ShieldedScreen())
 
     def action_partners(self) -> None:
         self.app.push_screen(PartnersScreen())

@@ -16,7 +16,7 @@ from node.faces.localapi.meldingen import (
     show_melding,
     update_melding,
 )
-from node.faces.localapi.plan import close, plan, plan_export, revoke
+from node.faces.localapi.plan import close, plan, revoke
 from node.faces.localapi.referrals import add_routes as add_referral_routes
 from node.faces.localapi.rooms import (
     assess,
@@ -42,6 +42,8 @@ from node.faces.localapi.shares import (
     share_status,
     view,
 )
+from node.faces.localapi.shielded import add_routes as add_shielded_routes
+from node.faces.localapi.shielded import plan_export
 from node.faces.localapi.staff import assign, audit_list, audit_verify
 from node.faces.localapi.timeline import CHAIN_VIEWS, ChainViews
 from node.faces.localapi.transfers import add_routes as add_transfer_routes
@@ -96,4 +98,5 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     add_aanmelding_routes(app, route)
     add_referral_routes(app, route)
     add_transfer_routes(app, route)
+    add_shielded_routes(app, route)
     return app

@@ -1,4 +1,5 @@
-"""What a meeting settles: plan items and their export, closing the room, revoking shares."""
+"""What a meeting settles: plan items, closing the room, revoking shares (the plan
+export is in ``shielded``: it lands in the node's exports folder)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,6 @@ from aiohttp import web
 
 from node.domain.staff import Staff
 from node.faces.localapi.route import NODE, BadRequest, room_of
-
-
-async def plan_export(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
-    node = request.app[NODE]
-    return node.plan.export(who, room_of(request, who))
 
 
 async def plan(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

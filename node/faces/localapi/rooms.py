@@ -8,32 +8,49 @@ from typing import Any
 
 from aiohttp import web
 
+from node.domain.exports import WARN_BEFORE
 from node.domain.staff import Staff
 from node.faces.localapi.route import NODE, BadRequest, clock_report, room_of
 from node.faces.localapi.timeline import CHAIN_VIEWS
 from node.store import outbox as queue
 from node.store import reports
+from node.store import shielded as shielded_tables
 from protocol import chain
 from protocol.chain import RoomState
 from protocol.events import CRITERIA, RULING_STAGES, VERDICTS
 from protocol.keys import fingerprint
 
 
-def room_status(phase: str, keys_destroyed: int | None) -> str:
+def room_status(phase: str, keys_destroyed: int | None, shielded: bool = False) -> str:
     """``intake``, ``open``, ``closed`` (closure not finished here: room keys still
-    held, e.g. in the grace period) or ``shielded`` (closed, room keys destroyed)."""
-    if phase == "closed" and keys_destroyed:
+    held, e.g. in the grace period), ``shielded`` (afgeschermd: the closure left a
+    shielded record at this node) or ``keys_destroyed`` (closed, room keys destroyed,
+    nothing kept here: a node that only received)."""
+    if phase == "closed" and shielded:
         return "shielded"
+    if phase == "closed" and keys_destroyed:
+        return "keys_destroyed"
     return phase
 
 
 async def list_rooms(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     node = request.app[NODE]
     rows = reports.rooms_of_staff(node.store, who.name)
+    with_record = shielded_tables.rooms_with_record(node.store)
+    terms = shielded_tables.terms(node.store)
     for r in rows:
-        r["room"] = r["room"].hex()
-        r["status"] = room_status(r["phase"], r.pop("keys_destroyed"))
+        room = r["room"]
+        r["status"] = room_status(r["phase"], r.pop("keys_destroyed"), room in with_record)
+        r.update(term_fields(r["phase"], terms.get(room), node.now()))
+        r["room"] = room.hex()
     return {"rooms": rows, "clock": clock_report(request)}
+
+
+def term_fields(phase: str, term_ends: int | None, now: int) -> dict[str, Any]:
+    """When the room's legal term ends, and whether the node warns that it ends soon
+    for a room that is not closed (``node.domain.shielded.WARN_BEFORE``)."""
+    warning = phase != "closed" and term_ends is not None and term_ends - now <= WARN_BEFORE
+    return {"term_ends": term_ends, "term_warning": warning}
 
 
 async def convene(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
@@ -108,7 +125,12 @@ async def show_room(request: web.Request, who: Staff, body: dict[str, Any]) -> A
         "case": state.case,
         "purpose": state.purpose,
         "phase": state.phase,
-        "status": room_status(state.phase, reports.keys_destroyed(node.store, room)),
+        "status": room_status(
+            state.phase,
+            reports.keys_destroyed(node.store, room),
+            bool(shielded_tables.of_room(node.store, room)),
+        ),
+        **term_fields(state.phase, shielded_tables.terms(node.store).get(room), node.now()),
         "chair": state.chair,
         "verblijf": state.verblijf,
         "bases": list(state.bases),

@@ -6,7 +6,7 @@ takes ``--json`` for scripts. Errors are one line with what to do, and exit 1
 
 The commands live in one module per group (:mod:`.setup`, :mod:`.staff`,
 :mod:`.meeting`, :mod:`.meldingen`, :mod:`.aanmelding`, :mod:`.requests`, :mod:`.audit`,
-:mod:`.keys`,
+:mod:`.keys`, :mod:`.shielded`,
 :mod:`.doctor`, :mod:`.tui`, and ``casusnet demo`` in :mod:`node.tools.demo`); each
 adds its sub-parsers here.
 """
@@ -28,6 +28,7 @@ from node.tools.cli import (
     meldingen,
     requests,
     setup,
+    shielded,
     staff,
     transfer,
     tui,
@@ -38,7 +39,7 @@ from protocol.errors import CasusnetError
 #: the command groups, in the order ``casusnet --help`` lists them
 GROUPS = (
     setup, staff, meeting, meldingen, aanmelding, requests, transfer, audit, keys, doctor, tui,
-    demo,
+    demo, shielded,
 )  # fmt: skip
 
 HINTS = {

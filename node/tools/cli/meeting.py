@@ -40,6 +40,7 @@ ROOM_NEEDS: dict[str, tuple[str, ...]] = {
     "consent": ("room", "subject"),
     "assign": ("room", "staff"),
     "close": ("room", "outcome"),
+    "export": ("room",),
     "refer": ("room", "to", "verblijf"),
     "referrals": ("room",),
     "transfer": ("room",),
@@ -50,13 +51,18 @@ def add_parsers(sub: Subparsers) -> None:
     s = sub.add_parser(
         "room",
         help="rooms: list, convene, show, the intake (assess, rule, endorse, intake), invite, "
-        "consent, close, refer",
+        "consent, close, export, refer",
     )
     s.add_argument("action", choices=list(ROOM_NEEDS))
     s.add_argument("room", nargs="?", help="room id (prefix) or case reference")
     s.add_argument("node", nargs="?", help="node to invite or remove")
     s.add_argument("--case", help="convene: the case reference (a pseudonym, never a name)")
-    s.add_argument("--purpose", default="Weging en aanpak", help="convene: the purpose")
+    s.add_argument(
+        "--purpose",
+        help="convene: the purpose (default: Weging en aanpak); export after closure: why the"
+        " shielded record is opened (overdracht, rechtsvordering, inzageverzoek,"
+        " nieuwe_aanmelding), with --reason",
+    )
     s.add_argument(
         "--bases", default="pga-r", help="convene: the grondslagen, comma-separated (pga-r, wgs)"
     )
@@ -211,6 +217,8 @@ def cmd_room(args: argparse.Namespace) -> None:
         close(args, api, room)
     elif args.action == "transfer":
         transfer_start(args, api, room)
+    elif args.action == "export":
+        export(args, api, room)
     else:
         body, text = _room_post(args)
         out(args, api.post(f"/v1/rooms/{room}/{args.action}", body), text)
@@ -232,7 +240,7 @@ def _convene(args: argparse.Namespace, api: ApiClient) -> None:
         "/v1/rooms",
         {
             "case": args.case,
-            "purpose": args.purpose,
+            "purpose": args.purpose or "Weging en aanpak",
             "bases": csv(args.bases),
             "meeting": parse_time(args.meeting),
             "verblijf": args.verblijf,
@@ -242,7 +250,11 @@ def _convene(args: argparse.Namespace, api: ApiClient) -> None:
 
 
 def _convene_from(args: argparse.Namespace, api: ApiClient) -> None:
-    body = {"purpose": args.purpose, "bases": csv(args.bases), "meeting": parse_time(args.meeting)}
+    body = {
+        "purpose": args.purpose or "Weging en aanpak",
+        "bases": csv(args.bases),
+        "meeting": parse_time(args.meeting),
+    }
     doc = api.post(f"/v1/aanmeldingen/{args.aanmelding}/convene", body)
     out(args, doc, f"room {doc['room']} convened for {doc['case']} ({doc['phase']})")
 
@@ -307,6 +319,14 @@ def close(args: argparse.Namespace, api: ApiClient, room: str) -> None:
         f"every deelnemer at the table has signed it (room endorse {args.room} --ruling "
         f"{doc['seq']}); see room show for who must still sign",
     )
+
+
+def export(args: argparse.Namespace, api: ApiClient, room: str) -> None:
+    """Write the plan van aanpak into the node's exports folder; after closure from the
+    gemeente's shielded record, with ``--purpose`` and ``--reason`` (an audited opening)."""
+    body = {"purpose": args.purpose, "reason": args.reason} if args.purpose else {}
+    doc = api.post(f"/v1/rooms/{room}/plan/export", body)
+    out(args, doc, f"plan exported to {doc['path']}")
 
 
 def _needs_note(doc: dict[str, Any]) -> bool:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -25,7 +23,6 @@ from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, PlanItemScreen, 
 from ..referral import ReferScreen, may_refer
 from ..requests import RequestsScreen
 from ..ruling import EndorseScreen, RulingScreen
-from .export import export_plan
 from .intake import IntakeTab
 from .members import MembersTab
 from .plan import PlanTab
@@ -286,19 +283,16 @@ class RoomScreen(Base):
 
     @work(exclusive=True, group="action", exit_on_error=False)
     async def action_export(self) -> None:
+        """The node writes the plan into its exports folder (not the working directory)
+        and registers it; after closure only from the shielded record, with a purpose."""
+        if self.doc.get("phase") == "closed":
+            from ..shielded import ExportPurposeScreen
+
+            self.app.push_screen(ExportPurposeScreen(self.room, str(self.doc.get("case", ""))))
+            return
         try:  # the node records the export in its audit log
             doc = await self.capp.post(f"/v1/rooms/{self.room}/plan/export")
-            path = export_plan(Path.cwd(), doc)
         except (ApiError, NodeUnreachable) as exc:
             self.notify(markup=False, message=describe(exc, self.capp.api), severity="error")
             return
-        except OSError as exc:  # the system's words are English: show the errno's name
-            reason = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
-            where = exc.filename or Path.cwd()
-            self.notify(
-                markup=False,
-                message=t("plan.export_failed", path=where, reason=reason),
-                severity="error",
-            )
-            return
-        self.notify(markup=False, message=t("plan.exported", path=path))
+        self.notify(markup=False, message=t("plan.exported", path=doc.get("path", "")))
