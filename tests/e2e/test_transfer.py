@@ -161,6 +161,25 @@ def test_one_supplier_objects_two_supply_and_the_fourth_runs_out_of_time(tmp_pat
                        "transfer_expired"):  # fmt: skip
             assert action in actions
 
+        # the deelnemers close it as overgedragen; a transfer of the closed case comes
+        # from the afgeschermde records, each opened with the purpose overdracht
+        c.close("gemeente", CASE, "overgedragen")
+        c.wait_for("closed at OM", lambda: c.room("om", CASE)["phase"] == "closed")
+        again = c.json("gemeente", "room", "transfer", CASE, "--gemeente", "gemeente2",
+                       "--ground", "effecten", "--note", NOTE)["id"]  # fmt: skip
+        c.wait_for("the request at OM", lambda: any(
+            r["transfer"] == again for r in listing(c, "om")["requests"]))  # fmt: skip
+        c.cli("om", "transfer", "answer", again, shares["om"], "--supply")
+        c.wait_for("the supply at gemeente2", lambda: any(
+            t["id"] == again and statuses(t)["om"] == "supplied"
+            for t in listing(c, "gemeente2")["received"]))  # fmt: skip
+        read = c.json("gemeente2", "transfer", "read", again, shares["om"])
+        assert read["summary"] == marker("om")
+        for n in ("gemeente", "om"):
+            opened = c.json(n, "audit", "export", "--case", CASE)["audit"]
+            assert any(e["action"] == "shielded_opened" and e["detail"]["purpose"] == "overdracht"
+                       for e in opened), n  # fmt: skip
+
 
 def _count(c: Cluster, node: str, sql: str) -> int:
     con = sqlite3.connect(f"file:{c.data(node) / 'node.db'}?mode=ro", uri=True)

@@ -304,3 +304,18 @@ def test_a_case_closed_as_overgedragen_transfers_from_the_afgeschermde_records(c
     # the recipients hold no content of the closed room; the transfer did not need any
     for n in ("politie", "rvdk", "gemeente2"):
         assert SECRETS["om"].encode() not in c.files(n)
+
+
+def test_the_received_transfer_follows_its_aanmelding_out(c: Case) -> None:
+    ident = start(c)
+    c.at("om").transfers.answer(c.staff["om"], ident, c.shares["om"], "supply")
+    c.pump()
+    g2 = c.at("gemeente2")
+    c.clock[0] += 92 * DAY  # no room took the aanmelding up: its short term ends
+    g2.aanmeldingen.purge_due()
+    assert g2.transfers.purge_due() == 1
+    assert g2.store.one("SELECT COUNT(*) FROM transfer_items") == 0
+    assert g2.transfers.listing(c.staff["gemeente2"])["received"] == []
+    assert "transfer_purged" in c.actions("gemeente2")
+    # the origin keeps its metadata while it holds the room
+    assert c.at("gemeente").transfers.purge_due() == 0
