@@ -1730,6 +1730,10 @@ CATALOGUE.update({
     "supplied.meta": ("Grondslag {basis} · {categories} · {function}",
                       "Basis {basis} · {categories} · {function}"),
     "supplied.justification": ("Noodzaak", "Justification"),
+    "received.title": ("Overdracht van casus {case} door {origin}",
+                       "Transfer of case {case} by {origin}"),
+    "received.plan": ("Integraal plan van aanpak (overgedragen):",
+                      "Integraal plan van aanpak (carried over):"),
 })  # fmt: skip
 ERRORS.update({
     "transfer.invalid": (

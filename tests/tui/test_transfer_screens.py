@@ -69,6 +69,10 @@ class TransferTransport(CannedTransport):
             self.listing["requests"][0]["items"][0]["status"] = (
                 "supplied" if decision == "supply" else "objected")  # fmt: skip
             return {"id": TRANSFER}
+        if path == f"/v1/transfers/{'7b' * 16}":
+            self.posted.append((path, None))
+            return dict(self.listing["received"][0], note="Betrokkene is verhuisd.",
+                        plan={"measures": [{"measure": "Gesprek met de wijkagent"}]})  # fmt: skip
         if path.startswith("/v1/transfers/") and "/shares/" in path:
             self.posted.append((path, None))
             return dict(item("om", "supplied"), summary="Zitting op 12 mei; meldplicht.",
@@ -178,6 +182,19 @@ async def test_supplying_asks_first_and_the_receiver_reads_what_was_supplied() -
         await settle(pilot, lambda: isinstance(app.screen, SuppliedView))
         await settle(pilot, lambda: "meldplicht" in text(app, "#supplied-body"))
         assert transport.posted[-1][0].endswith(f"/shares/{SHARES['om']}?supplier=om")
+
+
+async def test_the_receiving_gemeente_reads_the_note_and_the_plan() -> None:
+    transport = TransferTransport()
+    transport.listing["received"][0]["items"] = [item("politie", "objected")]
+    app = canned(transport)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_list(pilot)
+        app.screen.query_one("#transfers-table").move_cursor(row=4)
+        await pilot.press("enter")
+        await settle(pilot, lambda: "Gesprek met de wijkagent" in str(
+            app.screen.query_one("#received-body").content))  # fmt: skip
+        assert "Betrokkene is verhuisd." in str(app.screen.query_one("#received-body").content)
 
 
 def test_transfer_form(snap_compare: Any) -> None:

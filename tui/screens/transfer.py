@@ -206,6 +206,8 @@ class TransfersScreen(Base):
         key, tr, item = picked
         if key == "received" and item["status"] == "supplied":
             self.app.push_screen(SuppliedView(tr, item), self.reload)
+        elif key == "received":
+            self.app.push_screen(TransferView(tr), self.reload)
         elif key == "requests" and item["status"] == "open":
             self.notify(markup=False, message=t("transfers.how"))
 
@@ -280,5 +282,45 @@ class SuppliedView(Modal):
         ]  # fmt: skip
         if doc.get("justification"):
             lines.append(f"{t('supplied.justification')}: {doc['justification']}")
+        lines += ["", t("request.audited")]
+        body.update(plain("\n".join(lines)))
+
+
+class TransferView(Modal):
+    """A received transfer: the grond, the toelichting and the plan carried over
+    (reading it is audited)."""
+
+    def __init__(self, transfer: dict[str, Any]) -> None:
+        super().__init__()
+        self.transfer = transfer
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            title = t("received.title", case=self.transfer.get("case", ""),
+                      origin=self.capp.api.node_name(self.transfer["origin"]))  # fmt: skip
+            yield Static(title, classes="title")
+            yield Static(t("app.working"), id="received-body")
+            with Horizontal(classes="buttons"):
+                yield Button(t("app.ok"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(exit_on_error=False, exclusive=True, group="action")
+    async def load(self) -> None:
+        body = self.query_one("#received-body", Static)
+        try:
+            doc = await self.capp.get(f"/v1/transfers/{self.transfer['id']}")
+        except (ApiError, NodeUnreachable) as exc:
+            body.update(plain(describe(exc, self.capp.api)))
+            return
+        lines = [f"{t('transfer.ground')}: {t('transfer.ground.' + str(doc.get('ground')))}",
+                 f"{t('transfers.col.deadline')}: {fmt.day(doc.get('deadline'))}", "",
+                 str(doc.get("note", "")), "", t("received.plan")]  # fmt: skip
+        plan = doc.get("plan") or {}
+        measures = plan.get("measures", plan) if isinstance(plan, dict) else plan
+        for m in measures if isinstance(measures, list) else []:
+            text = m.get("text") or m.get("title") or m.get("measure") if isinstance(m, dict) else m
+            lines.append(f"  - {text}")
         lines += ["", t("request.audited")]
         body.update(plain("\n".join(lines)))
