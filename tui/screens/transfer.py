@@ -246,74 +246,88 @@ class ObjectScreen(Modal):
                         t("object.done"))  # fmt: skip
 
 
-class SuppliedView(Modal):
+class ReadView(Modal):
+    """A dialog that reads one thing from the node once (the node audits the reading)."""
+
+    body_id = "read-body"
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def path(self) -> str:
+        raise NotImplementedError
+
+    def lines(self, doc: dict[str, Any]) -> list[str]:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Static(self.heading(), classes="title")
+            yield Static(t("app.working"), id=self.body_id)
+            with Horizontal(classes="buttons"):
+                yield Button(t("app.ok"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(exit_on_error=False, exclusive=True, group="action")
+    async def load(self) -> None:
+        body = self.query_one(f"#{self.body_id}", Static)
+        try:
+            doc = await self.capp.get(self.path())
+        except (ApiError, NodeUnreachable) as exc:
+            body.update(plain(describe(exc, self.capp.api)))
+            return
+        body.update(plain("\n".join([*self.lines(doc), "", t("request.audited")])))
+
+
+class SuppliedView(ReadView):
     """A geleverde verstrekking at the receiving gemeente (reading it is audited)."""
+
+    body_id = "supplied-body"
 
     def __init__(self, transfer: dict[str, Any], item: dict[str, Any]) -> None:
         super().__init__()
         self.transfer, self.item = transfer, item
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide"):
-            title = t("supplied.title", share=fmt.short(self.item["share"]),
-                      supplier=self.capp.api.node_name(self.item["supplier"]))  # fmt: skip
-            yield Static(title, classes="title")
-            yield Static(t("app.working"), id="supplied-body")
-            with Horizontal(classes="buttons"):
-                yield Button(t("app.ok"), id="cancel")
+    def heading(self) -> str:
+        return t("supplied.title", share=fmt.short(self.item["share"]),
+                 supplier=self.capp.api.node_name(self.item["supplier"]))  # fmt: skip
 
-    def on_mount(self) -> None:
-        self.load()
+    def path(self) -> str:
+        share, supplier = self.item["share"], self.item["supplier"]
+        return f"/v1/transfers/{self.transfer['id']}/shares/{share}?supplier={supplier}"
 
-    @work(exit_on_error=False, exclusive=True, group="action")
-    async def load(self) -> None:
-        body = self.query_one("#supplied-body", Static)
-        path = f"/v1/transfers/{self.transfer['id']}/shares/{self.item['share']}"
-        try:
-            doc = await self.capp.get(f"{path}?supplier={self.item['supplier']}")
-        except (ApiError, NodeUnreachable) as exc:
-            body.update(plain(describe(exc, self.capp.api)))
-            return
+    def lines(self, doc: dict[str, Any]) -> list[str]:
         lines = [
             t("supplied.meta", basis=doc.get("basis") or "?",
               categories=", ".join(doc.get("categories") or []),
               function=doc.get("author_function") or "?"),
-            "", str(doc.get("summary", "")), "",
+            "", str(doc.get("summary", "")),
         ]  # fmt: skip
         if doc.get("justification"):
-            lines.append(f"{t('supplied.justification')}: {doc['justification']}")
-        lines += ["", t("request.audited")]
-        body.update(plain("\n".join(lines)))
+            lines += ["", f"{t('supplied.justification')}: {doc['justification']}"]
+        return lines
 
 
-class TransferView(Modal):
+class TransferView(ReadView):
     """A received transfer: the grond, the toelichting and the plan carried over
     (reading it is audited)."""
+
+    body_id = "received-body"
 
     def __init__(self, transfer: dict[str, Any]) -> None:
         super().__init__()
         self.transfer = transfer
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog wide"):
-            title = t("received.title", case=self.transfer.get("case", ""),
-                      origin=self.capp.api.node_name(self.transfer["origin"]))  # fmt: skip
-            yield Static(title, classes="title")
-            yield Static(t("app.working"), id="received-body")
-            with Horizontal(classes="buttons"):
-                yield Button(t("app.ok"), id="cancel")
+    def heading(self) -> str:
+        return t("received.title", case=self.transfer.get("case", ""),
+                 origin=self.capp.api.node_name(self.transfer["origin"]))  # fmt: skip
 
-    def on_mount(self) -> None:
-        self.load()
+    def path(self) -> str:
+        return f"/v1/transfers/{self.transfer['id']}"
 
-    @work(exit_on_error=False, exclusive=True, group="action")
-    async def load(self) -> None:
-        body = self.query_one("#received-body", Static)
-        try:
-            doc = await self.capp.get(f"/v1/transfers/{self.transfer['id']}")
-        except (ApiError, NodeUnreachable) as exc:
-            body.update(plain(describe(exc, self.capp.api)))
-            return
+    def lines(self, doc: dict[str, Any]) -> list[str]:
         lines = [f"{t('transfer.ground')}: {t('transfer.ground.' + str(doc.get('ground')))}",
                  f"{t('transfers.col.deadline')}: {fmt.day(doc.get('deadline'))}", "",
                  str(doc.get("note", "")), "", t("received.plan")]  # fmt: skip
@@ -322,5 +336,4 @@ class TransferView(Modal):
         for m in measures if isinstance(measures, list) else []:
             text = m.get("text") or m.get("title") or m.get("measure") if isinstance(m, dict) else m
             lines.append(f"  - {text}")
-        lines += ["", t("request.audited")]
-        body.update(plain("\n".join(lines)))
+        return lines
