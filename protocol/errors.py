@@ -461,6 +461,41 @@ class RoomNotOpenError(PolicyError):
     code = "policy.room_not_open"
 
 
+# --- transfer to another gemeente (Wet PGA art. 7, docs/protocol.md section 17) ---
+
+
+class TransferError(RemoteProtocolError):
+    """The message does not fit the transfer it refers to."""
+
+    code = "transfer.invalid"
+
+
+class TransferPartyError(TransferError):
+    """Only the gemeente of the case transfers it, to another gemeente; a supplier
+    answers only for its own verstrekkingen, to the receiving and the origin gemeente."""
+
+    code = "transfer.party"
+
+
+class TransferAnsweredError(TransferError):
+    """This verstrekking of the transfer was already answered: it is answered once."""
+
+    code = "transfer.answered"
+
+
+class TransferExpiredError(TransferError):
+    """The suppliers' deadline of the transfer has passed: what was not answered counts
+    as not supplied."""
+
+    code = "transfer.expired"
+
+
+class TransferUnknownError(TransferError):
+    """There is no such transfer, or no such verstrekking in it, here."""
+
+    code = "transfer.unknown"
+
+
 # --- node-side kinds (raised by node/, defined here so there is one hierarchy) ---
 
 

@@ -42,6 +42,9 @@ PURPOSE_OF_TYPE = {
     "notice": "notice",
     "inquiry": "inquiry",
     "decline": "decline",
+    "transfer": "transfer",
+    "transfer_request": "transfer_request",
+    "transfer_answer": "transfer_answer",
 }
 
 

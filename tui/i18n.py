@@ -1068,6 +1068,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  Enter  openen    n  casusoverleg aanmaken   p  partners\n"
         "  a  audit         u  uitloggen               g  mandaat geven (ZVH)\n"
         "  m  aanmelden     o  aanmeldingen en berichten (c: overleg aanmaken)\n"
+        "  q  overdrachten (leveren, bezwaar)\n"
         "  f  afgeschermd na afsluiting (openen met doel; FG: bewaarplicht)\n"
         "Casus\n"
         "  1-7  tabbladen: deelnemers, intake, tijdlijn, verstrekkingen,\n"
@@ -1082,6 +1083,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "     v vaststellen, p aanpassen (voorzitter), u status (uitvoerder), i intrekken\n"
         "  k  volgend overleg plannen (voorzitter)   g  agendapunt\n"
         "  l  verslag (procesregisseur)   w  weging bij een overleg\n"
+        "  j  overdragen aan een andere gemeente (gemeente van verblijf)\n"
         "Formulieren\n"
         "  Tab  volgend veld   Spatie  kiezen   Ctrl+S  versturen\n"
         "Audit\n"
@@ -1094,6 +1096,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  Enter  open      n  create a case meeting   p  partners\n"
         "  a  audit         u  log out                 g  give a mandate (ZVH)\n"
         "  m  register      o  aanmeldingen and notices (c: create meeting)\n"
+        "  q  transfers (supply, object)\n"
         "  f  shielded after closure (open for a purpose; FG: legal hold)\n"
         "Case\n"
         "  1-7  tabs: members, intake, timeline, shares, action plan,\n"
@@ -1108,6 +1111,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "     v adopt, p adjust (chair), u status (uitvoerder), i withdraw\n"
         "  k  plan the next meeting (chair)   g  agenda item\n"
         "  l  minutes (procesregisseur)   w  assess at a meeting\n"
+        "  j  transfer to another gemeente (gemeente van verblijf)\n"
         "Forms\n"
         "  Tab  next field     Space  pick      Ctrl+S  send\n"
         "Audit\n"
@@ -1675,6 +1679,140 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "export_destroyed": ("export vernietigd", "export destroyed"),
     "retention_warning": ("bewaartermijn loopt bijna af", "retention term ends soon"),
 }
+
+# -- transfer to another gemeente (Wet PGA art. 7) --------------------------------------
+CATALOGUE.update({
+    "room.transfer": ("Overdragen", "Transfer"),
+    "rooms.transfers": ("Overdrachten", "Transfers"),
+    "transfer.title": ("Casus {case} overdragen aan een andere gemeente",
+                       "Transfer case {case} to another gemeente"),
+    "transfer.explain": (
+        "Wet PGA art. 7: elke verstrekker beslist per verstrekking; de casus kan hier open blijven.",
+        "Wet PGA art. 7: each supplier decides per verstrekking; the case may stay open here.",
+    ),
+    "transfer.to": ("Ontvangende gemeente", "Receiving gemeente"),
+    "transfer.ground": ("Grond", "Ground"),
+    "transfer.ground.woonplaats": ("betrokkene woont daar nu", "the person now lives there"),
+    "transfer.ground.effecten": (
+        "de gevolgen van de radicalisering doen zich daar voor",
+        "the effects of the radicalisation are felt there",
+    ),
+    "transfer.ground.sociale_relaties": (
+        "personen met wie betrokkene sociale relaties heeft wonen daar",
+        "people with whom the person has social relations live there",
+    ),
+    "transfer.note": ("Toelichting (versleuteld voor de ontvangende gemeente)",
+                      "Note (sealed for the receiving gemeente)"),
+    "transfer.days": ("Termijn voor de verstrekkers (dagen, 1-60)",
+                      "Deadline for the suppliers (days, 1-60)"),
+    "transfer.submit": ("Overdragen", "Transfer"),
+    "transfer.incomplete": ("Kies een gemeente, vul de toelichting in en een termijn in dagen.",
+                            "Choose a gemeente, fill in the note and a deadline in days."),
+    "transfer.done": ("Overdracht aan {to} verstuurd; de verstrekkers zijn gevraagd.",
+                      "Transfer to {to} sent; the suppliers have been asked."),
+    "transfer.not_verblijf": (
+        "Alleen de gemeente van verblijf draagt de casus over.",
+        "Only the gemeente van verblijf transfers the case.",
+    ),
+    "transfers.title": ("Overdrachten (Wet PGA art. 7)", "Transfers (Wet PGA art. 7)"),
+    "transfers.col.kind": ("Soort", "Kind"),
+    "transfers.col.case": ("Casus", "Case"),
+    "transfers.col.party": ("Partner", "Partner"),
+    "transfers.col.share": ("Kenmerk", "Id"),
+    "transfers.col.status": ("Status", "Status"),
+    "transfers.col.deadline": ("Termijn", "Deadline"),
+    "transfers.kind.request": ("gevraagd", "asked"),
+    "transfers.kind.started": ("overgedragen", "transferred"),
+    "transfers.kind.received": ("ontvangen", "received"),
+    "transfers.status.open": ("open", "open"),
+    "transfers.status.supplied": ("geleverd", "supplied"),
+    "transfers.status.objected": ("bezwaar", "objected"),
+    "transfers.status.expired": ("termijn verstreken", "deadline passed"),
+    "transfers.note": (
+        "l leveren · b bezwaar · Enter een geleverde verstrekking lezen (ontvangende gemeente)",
+        "l supply · b object · Enter read a supplied share (receiving gemeente)",
+    ),
+    "transfers.empty": ("Geen overdrachten.", "No transfers."),
+    "transfers.pick": ("Kies een open verstrekking die u nog moet beantwoorden.",
+                       "Choose an open verstrekking you must still answer."),
+    "transfers.how": ("Leveren met l, bezwaar maken met b.", "Supply with l, object with b."),
+    "transfers.supply": ("Leveren", "Supply"),
+    "transfers.object": ("Bezwaar", "Object"),
+    "transfers.supply_confirm": (
+        "Verstrekking {share} opnieuw verstrekken aan {to}?",
+        "Supply verstrekking {share} again to {to}?",
+    ),
+    "transfers.supplied": ("Geleverd aan de ontvangende gemeente.",
+                           "Supplied to the receiving gemeente."),
+    "object.title": ("Bezwaar tegen verstrekking {share} aan {to}",
+                     "Object to supplying {share} to {to}"),
+    "object.note": (
+        "Zwaarwegende redenen: de reden blijft bij uw node; de ontvangende en de"
+        " overdragende gemeente horen alleen dat u bezwaar maakt.",
+        "Weighty reasons: the reason stays at your node; the receiving and the origin"
+        " gemeente learn only that you object.",
+    ),
+    "object.reason": ("Reden", "Reason"),
+    "object.submit": ("Bezwaar maken", "Object"),
+    "object.no_reason": ("Geef de zwaarwegende redenen.", "State the weighty reasons."),
+    "object.done": ("Bezwaar vastgelegd.", "Objection recorded."),
+    "supplied.title": ("Verstrekking {share} van {supplier} (overdracht)",
+                       "Share {share} from {supplier} (transfer)"),
+    "supplied.meta": ("Grondslag {basis} · {categories} · {function}",
+                      "Basis {basis} · {categories} · {function}"),
+    "supplied.justification": ("Noodzaak", "Justification"),
+    "received.title": ("Overdracht van casus {case} door {origin}",
+                       "Transfer of case {case} by {origin}"),
+    "received.plan": ("Integraal plan van aanpak (overgedragen):",
+                      "Integraal plan van aanpak (carried over):"),
+})  # fmt: skip
+ERRORS.update({
+    "transfer.invalid": (
+        "Dit bericht past niet bij de overdracht waar het over gaat.",
+        "The message does not fit the transfer it refers to.",
+    ),
+    "transfer.party": (
+        "Alleen de gemeente van de casus draagt haar over, aan een andere gemeente; een"
+        " verstrekker antwoordt alleen voor zijn eigen verstrekkingen.",
+        "Only the gemeente of the case transfers it, to another gemeente; a supplier"
+        " answers only for its own verstrekkingen.",
+    ),
+    "transfer.answered": (
+        "Op deze verstrekking van de overdracht is al geantwoord: dat gebeurt één keer.",
+        "This verstrekking of the transfer was already answered: it is answered once.",
+    ),
+    "transfer.expired": (
+        "De termijn van de overdracht is verstreken: wat niet beantwoord is, geldt als niet"
+        " verstrekt.",
+        "The transfer's deadline has passed: what was not answered counts as not supplied.",
+    ),
+    "transfer.unknown": (
+        "Deze overdracht, of deze verstrekking erin, is hier niet bekend.",
+        "There is no such transfer, or no such verstrekking in it, here.",
+    ),
+    "node.transfer_unavailable": (
+        "De casus is afgesloten: overdragen kan alleen uit het afgeschermde dossier, en dat"
+        " kan deze node nog niet openen.",
+        "The case is closed: it transfers only from its shielded record, which this node"
+        " cannot open yet.",
+    ),
+})  # fmt: skip
+ACTIONS.update({
+    "transfer_started": ("casus overgedragen aan andere gemeente", "case transferred"),
+    "transfer_requested": ("verzoek om verstrekking bij overdracht", "asked to supply for a transfer"),
+    "transfer_supplied": ("verstrekking bij overdracht geleverd", "supplied for a transfer"),
+    "transfer_objected": (
+        "bezwaar tegen verstrekking bij overdracht", "objected to supplying for a transfer"
+    ),
+    "transfer_received": ("overdracht ontvangen", "transfer received"),
+    "transfer_answer_received": (
+        "antwoord op overdrachtsverzoek ontvangen", "answer to a transfer request received"
+    ),
+    "transfer_viewed": ("overdracht gelezen", "transfer read"),
+    "transfer_share_viewed": ("overgedragen verstrekking gelezen", "transferred share read"),
+    "transfer_expired": ("termijn overdracht verstreken", "transfer deadline passed"),
+    "transfer_purged": ("overdracht vernietigd na bewaartermijn", "transfer destroyed"),
+})  # fmt: skip
 
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})
 CATALOGUE.update({f"audit.action.{action}": texts for action, texts in ACTIONS.items()})

@@ -29,6 +29,7 @@ from node.domain.referral import Referrals
 from node.domain.rooms import Rooms
 from node.domain.shares import Shares
 from node.domain.shielded import Shielded
+from node.domain.transfer import Transfers
 from node.store.db import Store
 from node.store.keystore import MasterKey
 from protocol.keys import NodeIdentity
@@ -91,6 +92,10 @@ class Node:
         self.exports = Exports(ctx, self.shielded, self.plan)
         self.inbox.handlers["aanmelding"] = self.aanmeldingen.receive
         self.inbox.handlers["notice"] = self.aanmeldingen.receive_notice
+        self.transfers = Transfers(ctx, self.aanmeldingen, self.plan, self.shielded)
+        self.inbox.handlers["transfer"] = self.transfers.receive_transfer
+        self.inbox.handlers["transfer_request"] = self.transfers.receive_request
+        self.inbox.handlers["transfer_answer"] = self.transfers.receive_answer
 
     # what every face reads of the node
     @property

@@ -55,6 +55,8 @@ def run_once(node: Node) -> dict[str, int]:
     if finished or purged:
         node.ctx.flush_wakeups()
     meldingen = node.meldingen.purge_due()  # after the rooms: an aanmelding follows its case
+    node.transfers.expire_due()  # unanswered by the deadline: not supplied
+    node.transfers.purge_due()  # after the aanmeldingen and the rooms it follows
     if finished or purged or meldingen or shielded or node.closure.shred_pending:
         node.closure.shred()
     return {"finished": finished, "purged": purged, "meldingen": meldingen, "shielded": shielded}

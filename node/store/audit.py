@@ -86,6 +86,17 @@ ACTIONS = frozenset(
         "referral",
         # the living plan van aanpak (issue 13), node/domain/plan.py
         "plan_viewed",
+        # transfer to another gemeente (Wet PGA art. 7), node/domain/transfer.py
+        "transfer_started",
+        "transfer_requested",
+        "transfer_supplied",
+        "transfer_objected",
+        "transfer_received",
+        "transfer_answer_received",
+        "transfer_viewed",
+        "transfer_share_viewed",
+        "transfer_expired",
+        "transfer_purged",
         # afscherming, exports and retention as a ceiling, node/domain/shielded.py
         "shielded_sealed",
         "shielded_opened",

@@ -564,3 +564,30 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _v14(db: sqlite_utils.Database) -> None:
+    """Transfers to another gemeente, Wet PGA art. 7 (``node/store/transfers.py``): this
+    node's side as origin or receiver, what it was asked as a supplier, and the status
+    of each verstrekking; an objection's reason sealed at the supplier only, supplied
+    content (the answer envelope, sealed to its box key) at the receiver only."""
+    db.table("transfers").create({
+        "id": bytes, "role": str, "room": bytes, "case_ref": str, "origin": str,
+        "receiver": str, "ground": str, "aanmelding": bytes, "deadline": int, "time": int,
+        "envelope": bytes, "env_hash": bytes, "author": str, "created_at": int,
+        "expired_at": int,
+    }, pk="id")  # fmt: skip
+    db.table("transfer_requests").create({
+        "transfer": bytes, "origin": str, "receiver": str, "room": bytes, "case_ref": str,
+        "ground": str, "deadline": int, "time": int, "envelope": bytes, "env_hash": bytes,
+        "received_at": int, "expired_at": int,
+    }, pk="transfer")  # fmt: skip
+    db.table("transfer_items").create({
+        "transfer": bytes, "supplier": str, "share": bytes, "status": str, "basis": str,
+        "categories": str, "answered_at": int, "answered_by": str, "reason": bytes,
+        "envelope": bytes, "env_hash": bytes,
+    }, pk=("transfer", "supplier", "share"))  # fmt: skip
+
+
+MIGRATIONS[14] = _v14
+SCHEMA_VERSION = max(SCHEMA_VERSION, 14)

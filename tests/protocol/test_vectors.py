@@ -415,3 +415,32 @@ def test_the_living_plan_steps_and_a_re_assessment(v: dict[str, Any]) -> None:
     content = open_plan(body.sealed, "propose", me=me, room_key=key, room=state.room)
     assert (content.encode().hex(), content.title) == (lv["content"], lv["title"])
     assert lv["title"].encode() not in b"".join(events)
+
+
+def test_a_transfer_its_requests_a_supply_and_an_objection(v: dict[str, Any]) -> None:
+    """Section 17: the transfer opens with the receiving gemeente's box key; each request
+    names only its supplier's verstrekking; the supply opens there, the objection
+    carries nothing but the decision."""
+    from protocol.transfer import (
+        open_supplied,
+        open_transfer,
+        transfer_header,
+        verify_answer,
+        verify_request,
+        verify_transfer,
+    )
+
+    tv = v["transfer"]
+    roster = accept_roster(b(tv["roster"]), b(tv["authority_public"]), default_registry())
+    box = BoxKeyPair(private=b(tv["receiver_box_secret_key"]),
+                     public=roster.member("gemeente2").box)  # fmt: skip
+    t = verify_transfer(b(tv["transfer"]), roster=roster, me="gemeente2")
+    assert transfer_header(t).hex() == tv["header_hash"]
+    assert open_transfer(t, box=box).note == tv["note"]
+    for supplier, envelope in tv["requests"].items():
+        r = verify_request(b(envelope), roster=roster, me=supplier)
+        assert (r.transfer, r.receiver, r.shares) == (t.id, "gemeente2", dict(t.index)[supplier])
+    supply = verify_answer(b(tv["supply"]), roster=roster, me="gemeente2")
+    assert open_supplied(supply, box=box).summary == tv["supplied_summary"]
+    objection = verify_answer(b(tv["objection"]), roster=roster, me="gemeente")
+    assert (objection.decision, objection.basis, objection.ct) == ("object", None, None)

@@ -62,6 +62,15 @@ from protocol.request import sign_request  # noqa: E402
 from protocol.revocation import make_receipt, make_revoke  # noqa: E402
 from protocol.roster import RetiredKey, build_roster, sign_roster  # noqa: E402
 from protocol.signed import Signed  # noqa: E402
+from protocol.transfer import (  # noqa: E402
+    Transfer,
+    TransferRequest,
+    make_answer,
+    make_request,
+    seal_transfer,
+    transfer_header,
+)
+from protocol.transfer import peek as peek_transfer  # noqa: E402
 
 SEED = b"casusnet/v2/known-answer-vectors"
 NODES = {
@@ -137,6 +146,9 @@ def build() -> dict[str, Any]:
                 "roster",
                 "inquiry",
                 "decline",
+                "transfer",
+                "transfer_request",
+                "transfer_answer",
             )  # fmt: skip
         },
     }
@@ -322,6 +334,7 @@ def build() -> dict[str, Any]:
     branch.events, branch.room_keys, branch.seqs = list(w.events), dict(w.room_keys), dict(w.seqs)
     out["living_plan"] = living_plan_vectors(branch)
     out["closure"] = closure_vectors(w)
+    out["transfer"] = transfer_vectors()
     return out
 
 
@@ -379,6 +392,56 @@ def living_plan_vectors(w: World) -> dict[str, Any]:
         },  # fmt: skip
         "meetings": list(w.state.meeting_times),
         "verify_time": w.now,
+    }
+
+
+def transfer_vectors() -> dict[str, Any]:
+    """Section 17: a roster of its own with two gemeenten (its own seed, so the vectors
+    above keep their bytes). gemeente transfers a case to gemeente2 on the ground
+    ``woonplaats``; politie is asked about its one verstrekking and supplies it; OM
+    objects to its own."""
+    w = World(seed=SEED + b"/transfer", nodes={
+        "gemeente": "gemeente", "gemeente2": "gemeente", "politie": "politie", "om": "om",
+    })  # fmt: skip
+    room, aanmelding_id = bytes(range(32)), bytes(range(16))
+    politie_share, om_share = bytes([1] * 16), bytes([2] * 16)
+    envelope = seal_transfer(
+        w.signer("gemeente"), "gemeente", room=room, case="RAD-2026-031", to="gemeente2",
+        ground="woonplaats", aanmelding=aanmelding_id, deadline=w.now + 14 * 86400,
+        index={"politie": [politie_share], "om": [om_share]},
+        note="Betrokkene is verhuisd.", plan='[{"text": "Gesprek met de wijkagent"}]',
+        roster=w.roster, now=w.now, rand=w.rand,
+    )  # fmt: skip
+    t = peek_transfer(envelope, Transfer.SPEC)
+    requests = {n: make_request(w.signer("gemeente"), t, supplier=n, now=w.tick())
+                for n in ("politie", "om")}  # fmt: skip
+    content = {"summary": "Signalen van isolatie.", "justification": "Noodzakelijk.",
+               "agreement_ref": "Afspraak 2026-004",
+               "author_function": "politie · wijkagent"}  # fmt: skip
+    asked = {n: peek_transfer(r, TransferRequest.SPEC) for n, r in requests.items()}
+    supply = make_answer(
+        w.signer("politie"), asked["politie"], share=politie_share, to="gemeente2",
+        decision="supply", basis="wpg-20", categories=("politie", "signalen"),
+        content=content, roster=w.roster, now=w.tick(), rand=w.rand,
+    )  # fmt: skip
+    objection = make_answer(
+        w.signer("om"), asked["om"], share=om_share, to="gemeente", decision="object",
+        basis=None, categories=(), content=None, roster=w.roster, now=w.tick(), rand=w.rand,
+    )  # fmt: skip
+    return {
+        "roster": hx(w.roster_bytes),
+        "authority_public": hx(w.authority.public),
+        "receiver_box_secret_key": hx(w.ids["gemeente2"].box.private),
+        "transfer": hx(envelope),
+        "header_hash": hx(transfer_header(t)),
+        "note": "Betrokkene is verhuisd.",
+        "requests": {n: hx(r) for n, r in requests.items()},
+        "supply": hx(supply),
+        "supplied_summary": content["summary"],
+        "objection": hx(objection),
+        "verify_time": w.now,
+        "draws": "transfer: id (16), one ephemeral seed (32); a supply to the receiver:"
+        " one ephemeral seed (32)",
     }
 
 

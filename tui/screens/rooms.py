@@ -30,6 +30,7 @@ class RoomsScreen(Base):
         Binding("u", "logout", "rooms.logout"),
         Binding("m", "aanmelden", "rooms.aanmelden", show=False),  # in help
         Binding("o", "aanmeldingen", "rooms.aanmeldingen", show=False),
+        Binding("q", "transfers", "rooms.transfers", show=False),  # Wet PGA art. 7; in help
         Binding("f", "shielded", "rooms.shielded", show=False),  # afgeschermd; in help
     ]
 
@@ -133,6 +134,11 @@ class RoomsScreen(Base):
         from .aanmelding import AanmeldingenScreen
 
         self.app.push_screen(AanmeldingenScreen())
+
+    def action_transfers(self) -> None:
+        from .transfer import TransfersScreen
+
+        self.app.push_screen(TransfersScreen())
 
     def convened(self, _room: Any) -> None:
         self.refresh_rooms()

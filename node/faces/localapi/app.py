@@ -47,6 +47,7 @@ from node.faces.localapi.shielded import add_routes as add_shielded_routes
 from node.faces.localapi.shielded import plan_export
 from node.faces.localapi.staff import assign, audit_list, audit_verify
 from node.faces.localapi.timeline import CHAIN_VIEWS, ChainViews
+from node.faces.localapi.transfers import add_routes as add_transfer_routes
 
 
 def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Application:
@@ -98,5 +99,6 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     add_aanmelding_routes(app, route)
     add_referral_routes(app, route)
     add_plan_routes(app, route)
+    add_transfer_routes(app, route)
     add_shielded_routes(app, route)
     return app

@@ -27,6 +27,8 @@ from protocol.errors import (
     PolicyError,
     RemoteProtocolError,
     StorageError,
+    TransferAnsweredError,
+    TransferUnknownError,
 )
 
 NODE = web.AppKey("node", Node)
@@ -41,6 +43,8 @@ _STATUS: list[tuple[type[CasusnetError], int]] = [
     (NotFoundError, 404),
     (InquiryUnknownError, 404),
     (InquiryAnsweredError, 409),
+    (TransferUnknownError, 404),  # transfers to another gemeente (Wet PGA art. 7)
+    (TransferAnsweredError, 409),
     (RevokedError, 410),
     (PolicyError, 422),
     (LocalProtocolError, 422),

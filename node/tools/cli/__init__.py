@@ -30,6 +30,7 @@ from node.tools.cli import (
     setup,
     shielded,
     staff,
+    transfer,
     tui,
 )
 from node.tools.cli.common import UsageError
@@ -37,8 +38,8 @@ from protocol.errors import CasusnetError
 
 #: the command groups, in the order ``casusnet --help`` lists them
 GROUPS = (
-    setup, staff, meeting, meldingen, aanmelding, requests, audit, keys, doctor, tui, demo,
-    shielded,
+    setup, staff, meeting, meldingen, aanmelding, requests, transfer, audit, keys, doctor, tui,
+    demo, shielded,
 )  # fmt: skip
 
 HINTS = {

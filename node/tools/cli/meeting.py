@@ -27,6 +27,8 @@ from node.tools.cli.plan import show as plan_show
 from node.tools.cli.plan import summary_line as plan_summary
 from node.tools.cli.referral import add_arguments as referral_arguments
 from node.tools.cli.referral import refer, referral_lines, referrals
+from node.tools.cli.transfer import add_arguments as transfer_arguments
+from node.tools.cli.transfer import start as transfer_start
 from protocol.events import CRITERIA, OUTCOMES, RULING_STAGES, VERDICTS
 
 #: what each ``room`` action needs besides its name (``list`` needs nothing)
@@ -50,6 +52,7 @@ ROOM_NEEDS: dict[str, tuple[str, ...]] = {
     "measure": ("room",),
     "meeting": ("room",),
     "plan": ("room",),
+    "transfer": ("room",),
 }
 
 
@@ -114,10 +117,11 @@ def add_parsers(sub: Subparsers) -> None:
     s.add_argument(
         "--note",
         help="close an open room: the closing note with the evaluation (sealed to the "
-        "members; the deelnemers sign the closure)",
+        "members; the deelnemers sign the closure); transfer: the note to the receiving gemeente",
     )
     referral_arguments(s)
     plan_arguments(s)
+    transfer_arguments(s)
     s.set_defaults(func=cmd_room)
 
     s = sub.add_parser(
@@ -232,6 +236,8 @@ def cmd_room(args: argparse.Namespace) -> None:
         referrals(args, api, room)
     elif args.action == "close":
         close(args, api, room)
+    elif args.action == "transfer":
+        transfer_start(args, api, room)
     elif args.action == "export":
         export(args, api, room)
     else:

@@ -63,6 +63,7 @@ class RoomScreen(PlanActions):
         Binding("k", "plan_meeting", "room.plan_meeting", show=False),  # on the meetings tab
         Binding("g", "agenda", "room.agenda", show=False),
         Binding("l", "verslag", "room.verslag", show=False),
+        Binding("j", "transfer", "room.transfer", show=False),  # Wet PGA art. 7; in help
         *(Binding(str(n + 1), f"tab('{tab}')", show=False) for n, tab in enumerate(TABS)),
     ]
 
@@ -269,6 +270,17 @@ class RoomScreen(PlanActions):
         await self.capp.api.ensure_context()
         if may_refer(self, self.view()):
             self.app.push_screen(ReferScreen(self.doc), self.reload)
+
+    @work(exit_on_error=False, exclusive=True, group="form")
+    async def action_transfer(self) -> None:
+        """Overdragen aan een andere gemeente: the gemeente van verblijf only."""
+        from ..transfer import TransferScreen, origin_of
+
+        await self.capp.api.ensure_context()
+        if origin_of(self.doc, self.capp.api) != self.view().me:
+            self.notify(markup=False, message=t("transfer.not_verblijf"), severity="warning")
+            return
+        self.app.push_screen(TransferScreen(self.doc), self.reload)
 
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self.room, str(self.doc.get("case", ""))))
