@@ -1,0 +1,56 @@
+"""``room plan``'s text: an adjusted measure's changes read as dates and ``geen``, and
+the criteria go meeting by meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from node.tools.cli.common import local_zone
+from node.tools.cli.plan import plan_text
+
+
+def _t(day: int) -> int:
+    return int(dt.datetime(2026, 12, day, tzinfo=local_zone()).timestamp())
+
+
+def test_adjusted_due_and_authority_read_as_a_date_and_geen() -> None:
+    doc = {
+        "case": "RAD-2026-017",
+        "next_meeting": None,
+        "measures": [
+            {
+                "item": "75186c40fa42f41ee2e6de9a1a3344bf",
+                "status": "gepland",
+                "title": "Gesprekken",
+                "kind": "zorg",
+                "uitvoerder": "politie",
+                "authority": "burgemeester",
+                "due": _t(20),
+                "overdue": False,
+                "due_soon": False,
+                "risk": None,
+                "history": [
+                    {
+                        "at": _t(1),
+                        "by": "gemeente",
+                        "action": "adjusted",
+                        "status": None,
+                        "changes": {"due": [_t(31), _t(20)], "authority": [None, "burgemeester"]},
+                        "note": "Eerder nodig",
+                    }
+                ],
+            }
+        ],
+        "meetings": [],
+        "criteria_history": [
+            {"meeting": 2, "org": "politie", "criteria": {"ideologie": 1}, "view": None},
+            {"meeting": 1, "org": "politie", "criteria": {"ideologie": 2}, "view": None},
+        ],
+    }
+    text = plan_text(doc)
+    assert (
+        "adjusted (due 2026-12-31 00:00 -> 2026-12-20 00:00, authority geen -> burgemeester)"
+        in text
+    )
+    assert "None" not in text
+    assert text.index("meeting 1 politie") < text.index("meeting 2 politie")
