@@ -1,10 +1,11 @@
-"""``room plan``'s text: an adjusted measure's changes read as dates and ``geen``, and
-the criteria go meeting by meeting."""
+"""``room plan``'s text and the plan export: an adjusted measure's changes read as dates and
+``geen``, the criteria go meeting by meeting, and the export names the bevoegd gezag."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from node.domain.exports import render_markdown
 from node.tools.cli.common import local_zone
 from node.tools.cli.plan import plan_text
 
@@ -54,3 +55,33 @@ def test_adjusted_due_and_authority_read_as_a_date_and_geen() -> None:
     )
     assert "None" not in text
     assert text.index("meeting 1 politie") < text.index("meeting 2 politie")
+
+
+def test_the_export_names_the_competent_authority() -> None:
+    doc = {
+        "case": "RAD-2026-017",
+        "chair": "gemeente",
+        "bases": ["pga-r"],
+        "measures": [
+            {
+                "title": "Paspoortmaatregel",
+                "kind": "bestuurlijk",
+                "uitvoerder": "gemeente",
+                "due": _t(20),
+                "status": "gepland",
+                "authority": "minister_jenv",
+            },
+            {
+                "title": "Gesprekken",
+                "kind": "zorg",
+                "uitvoerder": "politie",
+                "due": _t(20),
+                "status": "lopend",
+                "authority": None,
+            },
+        ],
+    }
+    text = render_markdown(doc, _t(1))
+    assert "| Status | Bevoegd gezag |" in text
+    assert "| bestuurlijk | gemeente | 2026-12-20 | gepland | Minister van JenV |" in text
+    assert "| zorg | politie | 2026-12-20 | lopend |  |" in text
