@@ -54,6 +54,8 @@ def test_adjusted_due_and_authority_read_as_a_date_and_geen() -> None:
         in text
     )
     assert "None" not in text
+    # the whole item, as room measure adopt|adjust|status|withdraw take it
+    assert "  75186c40fa42f41ee2e6de9a1a3344bf gepland " in text
     assert text.index("meeting 1 politie") < text.index("meeting 2 politie")
 
 

@@ -111,7 +111,7 @@ def plan_text(doc: dict[str, Any]) -> str:
         flag = " OVERDUE" if m["overdue"] else " due soon" if m["due_soon"] else ""
         authority = f", bevoegd: {m['authority']}" if m["authority"] else ""
         lines.append(
-            f"  {m['item'][:12]} {m['status']:<11} {m['title'] or '(not readable here)'}"
+            f"  {m['item']} {m['status']:<11} {m['title'] or '(not readable here)'}"
             f" [{m['kind'] or '?'}; {m['uitvoerder']}{authority}; due {_when(m['due'])}]{flag}"
         )
         if m["risk"]:
