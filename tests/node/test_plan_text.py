@@ -8,6 +8,7 @@ import datetime as dt
 from node.domain.exports import render_markdown
 from node.tools.cli.common import local_zone
 from node.tools.cli.plan import plan_text
+from node.tools.cli.transfer import _show_text
 
 
 def _t(day: int) -> int:
@@ -87,3 +88,17 @@ def test_the_export_names_the_competent_authority() -> None:
     assert "| Status | Bevoegd gezag |" in text
     assert "| bestuurlijk | gemeente | 2026-12-20 | gepland | Minister van JenV |" in text
     assert "| zorg | politie | 2026-12-20 | lopend |  |" in text
+
+
+def test_transfer_show_prints_the_plan_carried_over_as_room_plan_does() -> None:
+    plan = {
+        "case": "RAD-2026-001",
+        "next_meeting": None,
+        "measures": [],
+        "meetings": [{"meeting": 1, "at": _t(1), "agenda": [], "verslag": None}],
+        "criteria_history": [],
+    }
+    text = _show_text({"note": "Verhuisd.", "plan": plan})
+    assert "toelichting: Verhuisd.\nplan van aanpak of RAD-2026-001\nno measures" in text
+    assert "meeting 1 on 2026-12-01 00:00" in text
+    assert "{" not in text

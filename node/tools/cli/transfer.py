@@ -17,6 +17,7 @@ from typing import Any
 
 from node.apiclient import ApiClient
 from node.tools.cli.common import Subparsers, UsageError, client, need, out
+from node.tools.cli.plan import plan_text
 from protocol.transfer import DEFAULT_DEADLINE_DAYS, GROUNDS
 
 ACTIONS = ("list", "show", "answer", "read")
@@ -108,14 +109,20 @@ def _list_text(doc: dict[str, Any]) -> str:
     return "\n".join(lines) or "no transfers"
 
 
+PLAN_KEYS = {"case", "next_meeting", "measures", "meetings", "criteria_history"}
+
+
 def _show_text(doc: dict[str, Any]) -> str:
     lines: list[str] = []
     if "items" in doc:
         lines += [_head(doc), *item_lines(doc)]
     if doc.get("note"):
         lines.append("toelichting: " + doc["note"])
-    if doc.get("plan") is not None:
-        lines.append("plan: " + json.dumps(doc["plan"], ensure_ascii=False))
+    plan = doc.get("plan")
+    if isinstance(plan, dict) and PLAN_KEYS <= plan.keys():
+        lines.append(plan_text(plan))  # the living plan, as room plan prints it
+    elif plan is not None:
+        lines.append("plan: " + json.dumps(plan, ensure_ascii=False))
     if doc.get("request"):
         lines += ["asked of this node: " + _head(doc["request"]), *item_lines(doc["request"])]
     return "\n".join(lines)
