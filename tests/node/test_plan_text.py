@@ -1,5 +1,7 @@
-"""``room plan``'s text and the plan export: an adjusted measure's changes read as dates and
-``geen``, the criteria go meeting by meeting, and the export names the bevoegd gezag."""
+"""``room plan``'s text, the plan export and the transfer's text: an adjusted measure's
+changes read as dates and ``geen``, the criteria go meeting by meeting, the export names
+the bevoegd gezag, and ``transfer show`` and ``room transfer`` print the plan and the
+verstrekkingen asked as text."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import datetime as dt
 from node.domain.exports import render_markdown
 from node.tools.cli.common import local_zone
 from node.tools.cli.plan import plan_text
-from node.tools.cli.transfer import _show_text
+from node.tools.cli.transfer import _show_text, start_lines
 
 
 def _t(day: int) -> int:
@@ -102,3 +104,11 @@ def test_transfer_show_prints_the_plan_carried_over_as_room_plan_does() -> None:
     assert "toelichting: Verhuisd.\nplan van aanpak of RAD-2026-001\nno measures" in text
     assert "meeting 1 on 2026-12-01 00:00" in text
     assert "{" not in text
+
+
+def test_a_transfer_without_verstrekkingen_says_so() -> None:
+    assert start_lines({"items": []}) == [
+        "  no verstrekkingen to ask about: the plan goes over alone"
+    ]
+    item = {"supplier": "om", "share": "02ab" * 8, "status": "open"}
+    assert start_lines({"items": [item]}) == [f"  om             {'02ab' * 8}  open"]

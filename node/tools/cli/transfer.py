@@ -41,7 +41,12 @@ def start(args: argparse.Namespace, api: ApiClient, room: str) -> None:
             "deadline_days": args.deadline_days}  # fmt: skip
     doc = api.post(f"/v1/rooms/{room}/transfer", body)
     head = f"transfer {doc['id']} to {doc['receiver']} started; aanmelding {doc['aanmelding']}"
-    out(args, doc, lambda: head + " registered there\n" + "\n".join(item_lines(doc)))
+    out(args, doc, lambda: "\n".join([head + " registered there", *start_lines(doc)]))
+
+
+def start_lines(doc: dict[str, Any]) -> list[str]:
+    """A line per verstrekking asked, or that the room holds none to ask about."""
+    return item_lines(doc) or ["  no verstrekkingen to ask about: the plan goes over alone"]
 
 
 def add_parsers(sub: Subparsers) -> None:
