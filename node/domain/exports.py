@@ -134,6 +134,15 @@ def _plan_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
+AUTHORITY_NAMES = {
+    "minister_jenv": "Minister van JenV",
+    "nctv": "NCTV",
+    "burgemeester": "burgemeester",
+    "om": "Openbaar Ministerie",
+}
+"""The competent authority of a measure, as the export names it (none: the uitvoerder)."""
+
+
 def _measures(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The living plan's measures (withdrawn ones left out), else an earlier node's plan
     items."""
@@ -168,14 +177,15 @@ def render_markdown(doc: dict[str, Any], now: int) -> str:
         f"Casus {doc.get('case', '')}; voorzitter {doc.get('chair', '')};"
         f" grondslagen {', '.join(doc.get('bases', []))}; geëxporteerd {day(now)}.",
         "",
-        "| Onderwerp | Soort | Uitvoerder | Uiterlijk | Status |",
-        "|---|---|---|---|---|",
+        "| Onderwerp | Soort | Uitvoerder | Uiterlijk | Status | Bevoegd gezag |",
+        "|---|---|---|---|---|---|",
     ]
     for p in _measures(doc):
         lines.append(
             f"| {cell(p.get('title'))} | {cell(p.get('measure') or p.get('kind'))}"
             f" | {cell(p.get('uitvoerder') or p.get('owner'))} | {day(p.get('due'))}"
-            f" | {cell(p.get('status'))} |"
+            f" | {cell(p.get('status'))}"
+            f" | {cell(AUTHORITY_NAMES.get(p.get('authority') or '', p.get('authority')))} |"
         )
     meetings = [g for g in doc.get("meetings") or [] if isinstance(g, dict)]
     if meetings:

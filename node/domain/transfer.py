@@ -135,14 +135,15 @@ class Transfers(TransferRecords):
         the gemeente's afgeschermde record, opened with the purpose ``overdracht``
         (audited there as ``shielded_opened``)."""
         if state.phase == OPEN:
-            return tables.room_index(self.ctx.store, state.room), self.plan.record(state.room)
+            index = tables.room_index(self.ctx.store, state.room)
+            return _of_deelnemers(state, index), carried_plan(self.plan.record(state.room))
         record = self.shielded.integrated(staff, state.room, purpose=PURPOSE,
                                           reason=reason_for(to))  # fmt: skip
-        index: dict[str, list[bytes]] = {}
+        index = {}
         for entry in record.get("verstrekkingen", []):
             if not entry.get("revoked"):
                 index.setdefault(entry["sender"], []).append(bytes.fromhex(entry["share"]))
-        return index, record.get("plan")
+        return _of_deelnemers(state, index), carried_plan(record.get("plan"))
 
     def _send(
         self, staff: Staff, state: RoomState, a: Aanmelding, *, to: str, ground: str,
@@ -258,6 +259,32 @@ class Transfers(TransferRecords):
     def _may_answer(self, staff: Staff, room: bytes) -> None:
         if not (staff.roles & INTAKE_ROLES or staffmod.may_see(self.ctx.store, room, staff.name)):
             raise ForbiddenError("a transfer is answered by the staff of the case")
+
+def _of_deelnemers(state: RoomState, index: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
+    """Art. 7 lets the *deelnemers* that hold data supply it to another gemeente's
+    casusoverleg: a derde (art. 3 lid 3-4, e.g. a GGZ under its beroepsgeheim, whose
+    ground covered only this table) is not asked, whatever it supplied here."""
+    derden = {
+        node for members in state.epochs.values() for node, m in members.items()
+        if m.role == "derde"
+    }  # fmt: skip
+    return {supplier: ids for supplier, ids in index.items() if supplier not in derden}
+
+
+def carried_plan(plan: Any) -> Any:
+    """What of the plan the gemeente carries over: the measures with their history and
+    the meetings' dates and agenda points. Not the assessments of the criteria (each is
+    the data of the organisation that assessed it, which decides per verstrekking) nor
+    the verslagen; their fields stay, empty, so the plan reads as any other."""
+    if not isinstance(plan, dict):
+        return plan
+    out = dict(plan, criteria_history=[])
+    out["meetings"] = [
+        dict(g, verslag=None, verslagen=[])
+        for g in plan.get("meetings") or [] if isinstance(g, dict)
+    ]  # fmt: skip
+    return out
+
 
 def origin_of(state: RoomState, ctx: Context) -> str | None:
     """The gemeente of the case: the gemeente van verblijf, or a chair that is a gemeente."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,9 @@ class ProvisionError(CasusnetError):
 
     code = "node.provision"
 
+
+OUTSIDE_ROOMS = frozenset({"fg"})
+"""Roles that never act in a room (the FG: metadata, audit and shielded records)."""
 
 def init_node(
     data_dir: Path,
@@ -124,8 +127,12 @@ def add_staff(
     """A staff account on a node opened offline, with its ``staff_added`` audit entry.
 
     Where the node's organisation acts in capacities (a gemeente: burgemeester or
-    college), the account names the one its holder acts in."""
-    capacities = node.registry.capacities_of(node.config.org)
+    college), the account names the one its holder acts in; an account that only holds
+    the FG's role acts in no room and names none."""
+    roles = frozenset(roles)
+    capacities: Mapping[str, str] = node.registry.capacities_of(node.config.org)
+    if capacity is None and roles and roles <= OUTSIDE_ROOMS:
+        capacities = {}  # the FG acts in no room, so in no capacity
     if capacities and capacity not in capacities:
         raise staff.StaffError(
             f"a {node.config.org} account acts as one of: {', '.join(sorted(capacities))}"

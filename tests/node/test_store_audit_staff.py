@@ -472,3 +472,15 @@ def test_the_authority_adds_only_the_key_whose_fingerprint_it_reads_out(tmp_path
         with pytest.raises(provision.ProvisionError, match="not a valid member file"):
             provision.add_member(authority_dir, broken, name="Gemeente", now=int(time.time()))
     provision.add_member(authority_dir, genuine, name="Gemeente", now=int(time.time()))
+
+
+def test_an_fg_account_on_a_gemeente_node_needs_no_capacity(nodes: dict[str, Node]) -> None:
+    from node.tools import provision
+
+    g = nodes["gemeente"]
+    fg = provision.add_staff(g, "fenna", "functionaris gegevensbescherming", PASS,
+                             intake=False, roles=["fg"])  # fmt: skip
+    assert (fg.capacity, fg.roles) == (None, frozenset({"fg"}))
+    # who acts in rooms still names the capacity
+    with pytest.raises(staffmod.StaffError, match="burgemeester"):
+        provision.add_staff(g, "bert", "beleidsmedewerker", PASS, intake=False)

@@ -118,14 +118,15 @@ def room_of(request: web.Request, who: Staff) -> bytes:
     return room
 
 
-def request_id(value: Any) -> bytes:
-    """An information request's id: 32 hex digits."""
+def request_id(value: Any, field: str = "request") -> bytes:
+    """An information request's id (or the id named ``field``, a verstrekking's, say):
+    32 hex digits."""
     try:
         raw = bytes.fromhex(value) if isinstance(value, str) else b""
     except ValueError:
         raw = b""
     if len(raw) != 16:
-        raise BadRequest("request: an id of 32 hex digits")
+        raise BadRequest(f"{field}: an id of 32 hex digits")
     return raw
 
 

@@ -44,12 +44,12 @@ async def answer(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     reason = body.get("reason") or ""
     if not isinstance(reason, str):
         raise BadRequest("reason: a string")
-    share = request_id(body.get("share"))
+    share = request_id(body.get("share"), "share")
     return request.app[NODE].transfers.answer(who, _tid(request), share, decision, reason)
 
 
 async def view_supplied(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
-    share = request_id(request.match_info["share"])
+    share = request_id(request.match_info["share"], "share")
     supplier = request.query.get("supplier")
     return request.app[NODE].transfers.view_supplied(who, _tid(request), share, supplier)
 

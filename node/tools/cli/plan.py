@@ -111,14 +111,17 @@ def plan_text(doc: dict[str, Any]) -> str:
         flag = " OVERDUE" if m["overdue"] else " due soon" if m["due_soon"] else ""
         authority = f", bevoegd: {m['authority']}" if m["authority"] else ""
         lines.append(
-            f"  {m['item'][:12]} {m['status']:<11} {m['title'] or '(not readable here)'}"
+            f"  {m['item']} {m['status']:<11} {m['title'] or '(not readable here)'}"
             f" [{m['kind'] or '?'}; {m['uitvoerder']}{authority}; due {_when(m['due'])}]{flag}"
         )
         if m["risk"]:
             lines.append(f"      risk: {m['risk']}")
         for h in m["history"]:
             what = h["action"] + (f" {h['status']}" if h["action"] == "status" else "")
-            changes = ", ".join(f"{k} {v[0]} -> {v[1]}" for k, v in (h["changes"] or {}).items())
+            changes = ", ".join(
+                f"{k} {_value(k, v[0])} -> {_value(k, v[1])}"
+                for k, v in (h["changes"] or {}).items()
+            )
             note = f": {h['note']}" if h["note"] else ""
             lines.append(
                 f"      {_when(h['at'])} {h['by']:<12} {what}"
@@ -135,7 +138,7 @@ def plan_text(doc: dict[str, Any]) -> str:
             )
     if doc["criteria_history"]:
         lines.append("criteria (0 = intake):")
-    for c in doc["criteria_history"]:
+    for c in sorted(doc["criteria_history"], key=lambda c: c["meeting"]):
         scores = ", ".join(f"{k}={v}" for k, v in (c["criteria"] or {}).items())
         lines.append(
             f"  meeting {c['meeting']} {c['org']:<12} {scores or '(not readable here)'}"
@@ -154,6 +157,16 @@ def summary_line(doc: dict[str, Any]) -> str | None:
         return None
     nxt = f"next meeting {_when(doc['next_meeting'])}; " if doc.get("next_meeting") else ""
     return f"{nxt}measures due {doc['measures_due']}, overdue {doc['measures_overdue']}"
+
+
+def _value(field: str, v: Any) -> str:
+    """A changed field's old or new value as the plan shows it: a due date as a date,
+    no competent authority as ``geen``."""
+    if v is None or v == "":
+        return "geen"
+    if field == "due" and isinstance(v, int):
+        return _when(v)
+    return str(v)
 
 
 def _when(t: int) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from node.apiclient import ApiClient
 from node.tools.cli.common import Subparsers, UsageError, client, need, out
+from node.tools.cli.plan import plan_text
 from protocol.transfer import DEFAULT_DEADLINE_DAYS, GROUNDS
 
 ACTIONS = ("list", "show", "answer", "read")
@@ -40,7 +41,12 @@ def start(args: argparse.Namespace, api: ApiClient, room: str) -> None:
             "deadline_days": args.deadline_days}  # fmt: skip
     doc = api.post(f"/v1/rooms/{room}/transfer", body)
     head = f"transfer {doc['id']} to {doc['receiver']} started; aanmelding {doc['aanmelding']}"
-    out(args, doc, lambda: head + " registered there\n" + "\n".join(item_lines(doc)))
+    out(args, doc, lambda: "\n".join([head + " registered there", *start_lines(doc)]))
+
+
+def start_lines(doc: dict[str, Any]) -> list[str]:
+    """A line per verstrekking asked, or that the room holds none to ask about."""
+    return item_lines(doc) or ["  no verstrekkingen to ask about: the plan goes over alone"]
 
 
 def add_parsers(sub: Subparsers) -> None:
@@ -108,14 +114,20 @@ def _list_text(doc: dict[str, Any]) -> str:
     return "\n".join(lines) or "no transfers"
 
 
+PLAN_KEYS = {"case", "next_meeting", "measures", "meetings", "criteria_history"}
+
+
 def _show_text(doc: dict[str, Any]) -> str:
     lines: list[str] = []
     if "items" in doc:
         lines += [_head(doc), *item_lines(doc)]
     if doc.get("note"):
         lines.append("toelichting: " + doc["note"])
-    if doc.get("plan") is not None:
-        lines.append("plan: " + json.dumps(doc["plan"], ensure_ascii=False))
+    plan = doc.get("plan")
+    if isinstance(plan, dict) and PLAN_KEYS <= plan.keys():
+        lines.append(plan_text(plan))  # the living plan, as room plan prints it
+    elif plan is not None:
+        lines.append("plan: " + json.dumps(plan, ensure_ascii=False))
     if doc.get("request"):
         lines += ["asked of this node: " + _head(doc["request"]), *item_lines(doc["request"])]
     return "\n".join(lines)
