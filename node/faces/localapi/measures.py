@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from node.domain.staff import Staff
-from node.faces.localapi.route import NODE, BadRequest, room_of
+from node.faces.localapi.route import NODE, BadRequest, request_id, room_of
 from protocol.events import AUTHORITIES, MEASURE_KINDS, MEASURE_STATUSES
 
 _TEXTS = {"title": 2000, "risk": 8000, "reason": 8000, "note": 8000, "text": 32000}
@@ -24,13 +24,7 @@ def _text(body: dict[str, Any], name: str, *, required: bool = True) -> str | No
 
 
 def _item(request: web.Request) -> bytes:
-    try:
-        raw = bytes.fromhex(request.match_info["item"])
-    except ValueError:
-        raw = b""
-    if len(raw) != 16:
-        raise BadRequest("item: an id of 32 hex digits")
-    return raw
+    return request_id(request.match_info["item"], "item")
 
 
 def _int(value: Any, name: str) -> int:

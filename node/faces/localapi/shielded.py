@@ -13,17 +13,11 @@ from aiohttp import web
 
 from node.domain.shielded import PURPOSES
 from node.domain.staff import Staff
-from node.faces.localapi.route import NODE, BadRequest, room_of
+from node.faces.localapi.route import NODE, request_id, room_of
 
 
 def _record(request: web.Request) -> bytes:
-    try:
-        raw = bytes.fromhex(request.match_info["record"])
-    except ValueError:
-        raw = b""
-    if len(raw) != 16:
-        raise BadRequest("record: an id of 32 hex digits")
-    return raw
+    return request_id(request.match_info["record"], "record")
 
 
 async def list_shielded(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
