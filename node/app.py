@@ -37,6 +37,7 @@ from node.faces.federation import (
 from node.faces.federation.clocks import make_stamp
 from node.faces.federation.replay import KeptGuard
 from node.faces.localapi import create_local_app
+from node.faces.mail import mailer_for, notice_loop
 from node.faces.metrics import start_metrics
 from node.store import keystore
 from node.store.db import DamagedStoreError, Store
@@ -64,6 +65,7 @@ def create_app(
     config: Config, node: Node | None = None, *, local_api: bool = True
 ) -> web.Application:
     node = node or open_node(config)
+    mailer = mailer_for(node)  # refuses a credential file others may read
     app = web.Application(client_max_size=config.max_body + 4096)
     app[NODE_KEY] = node
     app[GUARD_KEY] = KeptGuard.load(node)  # with the nonces kept before a restart
@@ -86,6 +88,7 @@ def create_app(
             else None
         )
         retention = asyncio.get_running_loop().create_task(retention_loop(node, config))
+        notices = asyncio.get_running_loop().create_task(notice_loop(node, mailer))
         log.info(
             "node %s running: federation on %s:%d, roster version %d",
             node.me,
@@ -101,9 +104,10 @@ def create_app(
             resyncing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await resyncing
-        retention.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await retention
+        for timer in (retention, notices):
+            timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
         await outbox.close()
         tasks = app[TASKS_KEY]
         for task in list(tasks):

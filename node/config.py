@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,7 @@ class Config:
     rate_per_peer: float = 200.0  # requests per second, burst of the same size
     metrics_listen: str = ""  # HOST:PORT of the health and metrics endpoint; "" = off
     timers: Timers = field(default_factory=Timers.from_env)
+    mail: MailConfig = field(default_factory=lambda: MailConfig())  # [smtp] and [notices]
 
     @property
     def db_path(self) -> Path:
@@ -132,6 +134,7 @@ def load(data_dir: Path) -> Config:
             tls_key=rel(net.get("tls_key")),
             closure_grace=int(doc.get("policy", {}).get("closure_grace_seconds", 0)),
             metrics_listen=metrics_setting(doc),
+            mail=mail_setting(doc, rel),
         )
     except (KeyError, ValueError, AssertionError) as exc:
         raise ConfigError(f"{path}: missing or invalid setting {exc}") from None
@@ -198,14 +201,88 @@ def write(config: Config) -> Path:
                 ],
             )
         )
+    if config.mail.host:
+        sections.append(mail_sections(config.mail, rel))
     path = config.data_dir / CONFIG_NAME
     path.write_text("# casusnet node configuration\n" + "\n".join(sections))
     return path
 
 
-def _section(name: str, lines: list[tuple[str, str | int] | str]) -> str:
+def _section(name: str, lines: list[tuple[str, str | int | float | bool] | str]) -> str:
     """A TOML table: a ``(key, value)`` is written by ``tomli_w``, a string is a comment."""
     text = f"[{name}]\n"
     for line in lines:
         text += f"# {line}\n" if isinstance(line, str) else tomli_w.dumps(dict([line]))
     return text
+
+
+# --- notices by e-mail: [smtp] and [notices] (node/faces/mail.py) --------------------------
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """The organisation's SMTP relay and the notices' timers. No ``host``: no notice is
+    queued or sent (staff may still make their choice)."""
+
+    host: str = ""
+    port: int = 587
+    sender: str = ""  # the From address, e.g. casusnet@gemeente.example.nl
+    starttls: bool = True
+    credentials: Path | None = None  # "username" and "password" lines; must be 0600
+    ca_file: Path | None = None  # the CA that signed the relay's certificate (else the system's)
+    timeout: float = 10.0  # seconds for one SMTP conversation
+    every: float = 60.0  # seconds between scans for notices due
+    backoff_base: float = 30.0  # seconds before the first retry of a failed notice
+    backoff_cap: float = 3600.0  # the longest wait between retries
+
+
+def mail_setting(doc: dict[str, object], rel: Callable[[str | None], Path | None]) -> MailConfig:
+    """``[smtp]`` and ``[notices]`` of ``casusnet.toml`` (both optional)."""
+    smtp, notices = doc.get("smtp", {}), doc.get("notices", {})
+    if not isinstance(smtp, dict) or not isinstance(notices, dict):
+        raise ValueError("[smtp] and [notices] are tables")
+    default = MailConfig()
+    config = MailConfig(
+        host=str(smtp.get("host", "")),
+        port=int(smtp.get("port", default.port)),
+        sender=str(smtp.get("from", "")),
+        starttls=bool(smtp.get("starttls", True)),
+        credentials=rel(smtp.get("credentials")),
+        ca_file=rel(smtp.get("ca_file")),
+        timeout=float(smtp.get("timeout_seconds", default.timeout)),
+        every=float(notices.get("every_seconds", default.every)),
+        backoff_base=float(notices.get("retry_seconds", default.backoff_base)),
+        backoff_cap=float(notices.get("retry_max_seconds", default.backoff_cap)),
+    )
+    if config.host and not config.sender:
+        raise ValueError("smtp.from")
+    if config.credentials and not config.starttls:
+        raise ValueError("smtp.starttls: a password is never sent without STARTTLS")
+    return config
+
+
+def mail_sections(mail: MailConfig, rel: Callable[[Path | None], str]) -> str:
+    """``[smtp]`` and ``[notices]`` as ``write`` puts them in ``casusnet.toml``."""
+    smtp = _section(
+        "smtp",
+        [
+            "the organisation's relay for notices by e-mail (docs/operations.md)",
+            ("host", mail.host),
+            ("port", mail.port),
+            ("from", mail.sender),
+            ("starttls", mail.starttls),
+            "a file of two lines, username and password, mode 0600 (or leave out: no login)",
+            ("credentials", rel(mail.credentials)),
+            ("ca_file", rel(mail.ca_file)),
+            ("timeout_seconds", mail.timeout),
+        ],
+    )
+    notices = _section(
+        "notices",
+        [
+            ("every_seconds", mail.every),
+            ("retry_seconds", mail.backoff_base),
+            ("retry_max_seconds", mail.backoff_cap),
+        ],
+    )
+    return smtp + "\n" + notices

@@ -77,3 +77,13 @@ class NotPgaDeelnemerError(NotAllowedError):
     a case there (only gemeente, politie, OM, reclassering and RvdK can)."""
 
     code = "node.not_pga_deelnemer"
+
+
+# --- notices by e-mail (node/domain/notices.py)
+
+
+class NoticeSettingsError(CasusnetError):
+    """The choice of notices by e-mail is not valid: an e-mail address, the kinds and
+    the language as listed."""
+
+    code = "node.notice_settings"

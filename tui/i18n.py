@@ -1814,6 +1814,23 @@ ACTIONS.update({
     "transfer_purged": ("overdracht vernietigd na bewaartermijn", "transfer destroyed"),
 })  # fmt: skip
 
+# notices by e-mail (issue 14): node/domain/notices.py, node/faces/mail.py
+ERRORS.update({
+    "node.notice_settings": (
+        "Deze keuze voor meldingen per e-mail klopt niet: geef één e-mailadres, de soorten"
+        " uit de lijst en de taal nl of en.",
+        "This choice of notices by e-mail is not valid: give one e-mail address, kinds from"
+        " the list and the language nl or en.",
+    ),
+})  # fmt: skip
+ACTIONS.update({
+    "mail_notice_sent": ("melding per e-mail verstuurd", "notice sent by e-mail"),
+    "mail_notice_failed": (
+        "melding per e-mail niet verstuurd (wordt opnieuw geprobeerd)",
+        "notice by e-mail not sent (retried)",
+    ),
+})  # fmt: skip
+
 CATALOGUE.update({f"error.{code}": texts for code, texts in ERRORS.items()})
 CATALOGUE.update({f"audit.action.{action}": texts for action, texts in ACTIONS.items()})
 

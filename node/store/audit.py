@@ -105,6 +105,9 @@ ACTIONS = frozenset(
         "shielded_destroyed",
         "export_destroyed",
         "retention_warning",
+        # notices by e-mail (issue 14), node/faces/mail.py
+        "mail_notice_sent",
+        "mail_notice_failed",
     }
 )
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from node.store.notices_schema import create_tables as create_notice_tables
 from node.store.shielded_schema import create_tables as create_shielded_tables
 from protocol.errors import StorageError
 
@@ -591,3 +592,7 @@ def _v14(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS[14] = _v14
 SCHEMA_VERSION = max(SCHEMA_VERSION, 14)
+
+
+MIGRATIONS[15] = create_notice_tables  # notices by e-mail (node/store/notices_schema.py)
+SCHEMA_VERSION = max(SCHEMA_VERSION, 15)

@@ -17,6 +17,7 @@ from node.faces.localapi.meldingen import (
     show_melding,
     update_melding,
 )
+from node.faces.localapi.notices import add_routes as add_notice_routes
 from node.faces.localapi.plan import close, plan, revoke
 from node.faces.localapi.referrals import add_routes as add_referral_routes
 from node.faces.localapi.rooms import (
@@ -101,4 +102,5 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     add_plan_routes(app, route)
     add_transfer_routes(app, route)
     add_shielded_routes(app, route)
+    add_notice_routes(app, route)
     return app

@@ -6,7 +6,7 @@ takes ``--json`` for scripts. Errors are one line with what to do, and exit 1
 
 The commands live in one module per group (:mod:`.setup`, :mod:`.staff`,
 :mod:`.meeting`, :mod:`.meldingen`, :mod:`.aanmelding`, :mod:`.requests`, :mod:`.audit`,
-:mod:`.keys`, :mod:`.shielded`,
+:mod:`.keys`, :mod:`.shielded`, :mod:`.notices`,
 :mod:`.doctor`, :mod:`.tui`, and ``casusnet demo`` in :mod:`node.tools.demo`); each
 adds its sub-parsers here.
 """
@@ -26,6 +26,7 @@ from node.tools.cli import (
     keys,
     meeting,
     meldingen,
+    notices,
     requests,
     setup,
     shielded,
@@ -39,7 +40,7 @@ from protocol.errors import CasusnetError
 #: the command groups, in the order ``casusnet --help`` lists them
 GROUPS = (
     setup, staff, meeting, meldingen, aanmelding, requests, transfer, audit, keys, doctor, tui,
-    demo, shielded,
+    demo, shielded, notices,
 )  # fmt: skip
 
 HINTS = {
