@@ -203,6 +203,7 @@ class Notices:
                 ctx.store, staff.name, new_address, new_kinds, new_lang, since, now
             )
             tables.drop_unsent(ctx.store, staff.name, new_kinds if on else [])
+            tables.readdress_unsent(ctx.store, staff.name, new_address)
         return self.settings(staff)
 
     # -- the scan -------------------------------------------------------------------------

@@ -141,3 +141,10 @@ def received_shares(store: Store, room: bytes, since: int) -> list[bytes]:
             (room, since),
         )
     ]
+
+
+def readdress_unsent(store: Store, staff: str, address: str) -> None:
+    """Send what waits of ``staff`` to the address they chose now."""
+    store.execute(
+        "UPDATE notice_queue SET address = ? WHERE staff = ? AND sent_at IS NULL", (address, staff)
+    )
