@@ -198,6 +198,7 @@ async def test_opted_in_kinds_are_mailed_once_and_opted_out_kinds_never(
     politie.shares.share(m.staff["politie"], m.room, politie_share(summary=SUMMARY))
     now = g.now()
     g.plan.plan_meeting(m.staff["gemeente"], m.room, now + DAY)
+    g.plan.plan_meeting(m.staff["gemeente"], m.room, now + 14 * DAY)  # not tomorrow: no notice
     item = om.plan.propose(m.staff["om"], m.room, {
         "title": TITLE, "kind": "zorg", "uitvoerder": "politie", "authority": None,
         "risk": "Verdere isolatie", "due": now + 3 * DAY,
@@ -408,3 +409,29 @@ def test_a_credential_file_others_may_read_stops_the_node(
     assert os.stat(cred).st_mode & 0o777 == 0o640  # the node changes nothing itself
     cred.chmod(0o600)
     assert PASSWORD not in repr(mail.load_credentials(cred))  # nor in a traceback's locals
+
+
+def test_the_relay_settings_in_casusnet_toml(meeting: Meeting, tmp_path: Path) -> None:
+    from node import config as configmod
+
+    data = meeting.fed.data("om")
+    path = data / "casusnet.toml"
+    original = path.read_text()
+    path.write_text(
+        original + '\n[smtp]\nhost = "smtp.om.example.nl"\nfrom = "casusnet@om.example.nl"\n'
+        'credentials = "smtp.cred"\nca_file = "relay-ca.pem"\n\n[notices]\nevery_seconds = 30\n'
+    )
+    loaded = configmod.load(data)
+    assert (loaded.mail.host, loaded.mail.port, loaded.mail.starttls) == (
+        "smtp.om.example.nl", 587, True,
+    )  # fmt: skip
+    assert loaded.mail.credentials == (data / "smtp.cred").resolve()
+    assert loaded.mail.every == 30.0
+    configmod.write(loaded)  # what `casusnet` writes back keeps the relay
+    assert configmod.load(data).mail == loaded.mail
+    path.write_text(original + '\n[smtp]\nhost = "smtp.om.example.nl"\nfrom = "x@om.nl"\n'
+                    'starttls = false\ncredentials = "smtp.cred"\n')  # fmt: skip
+    with pytest.raises(ConfigError):  # a password is never sent in the clear
+        configmod.load(data)
+    path.write_text(original)
+    assert configmod.load(data).mail == MailConfig()  # no relay: no notices
