@@ -162,27 +162,41 @@ async def run_once(node: Node, notices: Notices, mailer: Mailer | None) -> Round
 
 
 async def notice_loop(node: Node, mailer: Mailer | None, wake: asyncio.Event | None = None) -> Any:
-    """Run :func:`run_once` every ``every`` seconds (sooner when a retry is due or
-    ``wake`` is set), until cancelled. An error in one pass is logged, not fatal."""
+    """Run :func:`run_once` every ``every`` seconds, and at once (within
+    :data:`POLL` seconds) after the node stored a new event or verstrekking, when a
+    retry is due, or when ``wake`` is set; until cancelled. An error in one pass is
+    logged, not fatal."""
     if mailer is None:  # no relay configured: nothing is queued or sent
         return
     notices = Notices(node.ctx)
     every = node.config.mail.every
     wake = wake or asyncio.Event()
+    clock = asyncio.get_running_loop().time
+    seen: tuple[int, int] | None = None
+    next_scan = 0.0
     while True:
-        try:
-            await run_once(node, notices, mailer)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the loop outlives any one pass (logged without the body)
-            log.exception("notice pass failed")
-        pause = every
+        mark = tables.change_mark(node.store)
         retry = tables.next_attempt(node.store)
-        if retry is not None:
-            pause = max(1.0, min(every, retry - node.now()))
-        wake.clear()
+        if (
+            mark != seen
+            or clock() >= next_scan
+            or wake.is_set()
+            or (retry is not None and retry <= node.now())
+        ):
+            seen, next_scan = mark, clock() + every
+            wake.clear()
+            try:
+                await run_once(node, notices, mailer)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the loop outlives any one pass (logged without the body)
+                log.exception("notice pass failed")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), pause)
+            await asyncio.wait_for(wake.wait(), min(POLL, every))
+
+
+#: seconds between the loop's cheap looks for a change (two index lookups)
+POLL = 1.0
 
 
 def mailer_for(node: Node) -> Mailer | None:
