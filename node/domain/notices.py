@@ -277,14 +277,19 @@ class Notices:
         return True
 
     def _awaits_weging(self, state: RoomState, basis: Grondslag) -> bool:
+        """The intake waits for this organisation's assessment, and it can be given:
+        every deciding organisation has joined (``Intake.assess``)."""
         org = self.ctx.config.org
-        return (
+        if not (
             state.phase == chain.INTAKE
             and state.stage == chain.ANALYSE
             and org in basis.intake_by
             and org not in state.assessments
             and self._ours_to_decide(state, basis)
-        )
+        ):
+            return False
+        present = {state.members[n].org for n in chain.intake_nodes(state, basis)}
+        return not chain.deciding(state, basis, basis.intake_by) - present
 
     def _consents_asked(self, state: RoomState, basis: Grondslag) -> list[tuple[str, int]]:
         org = self.ctx.config.org

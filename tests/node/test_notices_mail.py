@@ -93,11 +93,16 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
 
+#: every relay a test started: all they received is scanned after each test
+RELAYS: list[Relay] = []
+
+
 class Relay:
     """An aiosmtpd relay on loopback that requires STARTTLS and a login."""
 
     def __init__(self, cert: tuple[Path, Path], port: int) -> None:
         self.port, self.inbox = port, Inbox()
+        RELAYS.append(self)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(cert[0]), str(cert[1]))
         self.controller = Controller(
@@ -172,8 +177,18 @@ def secrets_of(m: Meeting) -> list[str]:
     return found
 
 
-def assert_clean(inbox: Inbox, m: Meeting) -> None:
-    assert inbox.messages, "the test sent no notice to scan"
+@pytest.fixture(autouse=True)
+def every_notice_is_scanned(meeting: Meeting) -> Iterator[None]:
+    """After each test, every message any relay received holds none of the test's
+    secrets (:func:`assert_clean` checks the same within the tests that send)."""
+    yield
+    for relay in RELAYS:
+        assert_clean(relay.inbox, meeting, sent=False)
+    RELAYS.clear()
+
+
+def assert_clean(inbox: Inbox, m: Meeting, sent: bool = True) -> None:
+    assert inbox.messages or not sent, "the test sent no notice to scan"
     for msg in inbox.messages:
         text = msg.as_string()
         body = msg.get_payload(decode=True).decode()
@@ -248,9 +263,15 @@ async def test_weging_and_consent_notices_in_english_and_opting_out_stops_them(
         m.staff["gemeente"], case="RAD-2026-018", purpose="Weging en aanpak",
         bases=["pga-r", "wjsg-39fb", "wpg-20"], meeting=g.now(),
     )  # fmt: skip
+
+    def weging_due() -> list[str]:  # the chair's own, not mailed here
+        return [d.case_ref for d in Notices(g.ctx).due("mw-gemeente", {"weging"}, 0, g.now())]
+
+    assert weging_due() == []  # not before politie and OM joined: it cannot be given yet
     for n in ("politie", "om"):
         g.members.invite(m.staff["gemeente"], second.room, n, "deelnemer")
     m.pump()
+    assert weging_due() == ["RAD-2026-018"]
     # a derde invited in the open room: OM's consent is asked
     g.members.invite(m.staff["gemeente"], m.room, "ggz", "derde")
     m.pump()
