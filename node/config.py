@@ -234,6 +234,7 @@ class MailConfig:
     every: float = 60.0  # seconds between scans for notices due
     backoff_base: float = 30.0  # seconds before the first retry of a failed notice
     backoff_cap: float = 3600.0  # the longest wait between retries
+    give_up: float = 72 * 3600.0  # seconds after which a notice not sent is stale: given up
 
 
 def mail_setting(doc: dict[str, object], rel: Callable[[str | None], Path | None]) -> MailConfig:
@@ -253,6 +254,7 @@ def mail_setting(doc: dict[str, object], rel: Callable[[str | None], Path | None
         every=float(notices.get("every_seconds", default.every)),
         backoff_base=float(notices.get("retry_seconds", default.backoff_base)),
         backoff_cap=float(notices.get("retry_max_seconds", default.backoff_cap)),
+        give_up=float(notices.get("give_up_hours", default.give_up / 3600)) * 3600,
     )
     if config.host and not config.sender:
         raise ValueError("smtp.from")
@@ -283,6 +285,8 @@ def mail_sections(mail: MailConfig, rel: Callable[[Path | None], str]) -> str:
             ("every_seconds", mail.every),
             ("retry_seconds", mail.backoff_base),
             ("retry_max_seconds", mail.backoff_cap),
+            "a notice the relay did not take within this many hours is given up (stale)",
+            ("give_up_hours", mail.give_up / 3600),
         ],
     )
     return smtp + "\n" + notices

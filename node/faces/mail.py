@@ -6,7 +6,8 @@ The loop (:func:`notice_loop`) scans for notices due (``node.domain.notices``) e
 with the username and password of a credential file that must be readable by the
 node's user alone. Each conversation runs in a thread with a timeout, so a relay
 that hangs or is down never blocks the node; a failed notice is retried with backoff,
-and as the queue is in the database a restart loses nothing. Neither the password nor
+and as the queue is in the database a restart loses nothing (a notice the relay did
+not take within ``give_up_hours`` is given up: its news is stale). Neither the password nor
 a notice's body is ever logged; the log and the audit name the kind and the case.
 """
 
@@ -121,6 +122,7 @@ class Round:
     queued: int = 0
     sent: int = 0
     failed: int = 0
+    given_up: int = 0
 
 
 async def run_once(node: Node, notices: Notices, mailer: Mailer | None) -> Round:
@@ -130,6 +132,16 @@ async def run_once(node: Node, notices: Notices, mailer: Mailer | None) -> Round
     if mailer is None:
         return done
     store = node.store
+    with store.transaction():
+        stale = tables.expire(store, node.now() - int(mailer.config.give_up), node.now())
+        for row in stale:
+            node.ctx.audit(
+                actor=str(row["staff"]), action="mail_notice_failed", room=row["room"],
+                kind=row["kind"], attempt=int(row["attempts"]), reason="given up: stale",
+            )  # fmt: skip
+    for row in stale:
+        log.warning("notice (%s) given up: not delivered in time", row["kind"])
+    done.given_up = len(stale)
     for row in tables.due(store, node.now()):
         msg = mailer.message(str(row["address"]), str(row["subject"]), str(row["body"]))
         try:

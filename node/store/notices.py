@@ -12,6 +12,9 @@ from typing import Any
 
 from node.store.db import Store
 
+#: a notice not sent yet and not given up
+WAITING = "sent_at IS NULL AND expired_at IS NULL"
+
 
 def settings(store: Store, staff: str) -> dict[str, Any] | None:
     """The staff member's choice: ``address``, ``kinds`` (comma-separated), ``lang``,
@@ -62,7 +65,7 @@ def due(store: Store, now: int, limit: int = 50) -> list[dict[str, Any]]:
     """Notices not sent whose next attempt is due, oldest first."""
     return store.rows(
         "SELECT key, staff, kind, room, case_ref, address, subject, body, attempts"
-        " FROM notice_queue WHERE sent_at IS NULL AND next_at <= ? ORDER BY created, key"
+        f" FROM notice_queue WHERE {WAITING} AND next_at <= ? ORDER BY created, key"
         " LIMIT ?",
         (now, limit),
     )
@@ -70,7 +73,7 @@ def due(store: Store, now: int, limit: int = 50) -> list[dict[str, Any]]:
 
 def next_attempt(store: Store) -> int | None:
     """When the earliest unsent notice is due (None: nothing waits)."""
-    value = store.one("SELECT MIN(next_at) FROM notice_queue WHERE sent_at IS NULL")
+    value = store.one(f"SELECT MIN(next_at) FROM notice_queue WHERE {WAITING}")
     return None if value is None else int(value)
 
 
@@ -95,16 +98,18 @@ def mark_failed(store: Store, key: str, next_at: int, reason: str) -> int:
 def pending(store: Store, staff: str | None = None) -> int:
     """How many notices wait to be sent (of ``staff``, or of all)."""
     if staff is None:
-        return int(store.one("SELECT COUNT(*) FROM notice_queue WHERE sent_at IS NULL"))
+        return int(store.one(f"SELECT COUNT(*) FROM notice_queue WHERE {WAITING}"))
     return int(
-        store.one("SELECT COUNT(*) FROM notice_queue WHERE sent_at IS NULL AND staff = ?", (staff,))
+        store.one(f"SELECT COUNT(*) FROM notice_queue WHERE {WAITING} AND staff = ?", (staff,))
     )
 
 
 def recent(store: Store, staff: str, limit: int = 20) -> list[dict[str, Any]]:
-    """The staff member's latest notices: kind, case, when queued and sent, attempts."""
+    """The staff member's latest notices: kind, case, when queued, sent or given up,
+    attempts."""
     return store.rows(
-        "SELECT kind, case_ref, created, sent_at, attempts FROM notice_queue WHERE staff = ?"
+        "SELECT kind, case_ref, created, sent_at, expired_at, attempts FROM notice_queue"
+        " WHERE staff = ?"
         " ORDER BY created DESC, key LIMIT ?",
         (staff, limit),
     )
@@ -116,7 +121,7 @@ def drop_unsent(store: Store, staff: str, kinds: list[str] | None = None) -> int
     keep = kinds or []
     marks = ",".join("?" for _ in keep) or "''"
     cur = store.execute(
-        f"DELETE FROM notice_queue WHERE staff = ? AND sent_at IS NULL AND kind NOT IN ({marks})",
+        f"DELETE FROM notice_queue WHERE staff = ? AND {WAITING} AND kind NOT IN ({marks})",
         (staff, *keep),
     )
     return int(cur.rowcount)
@@ -146,7 +151,7 @@ def received_shares(store: Store, room: bytes, since: int) -> list[bytes]:
 def readdress_unsent(store: Store, staff: str, address: str) -> None:
     """Send what waits of ``staff`` to the address they chose now."""
     store.execute(
-        "UPDATE notice_queue SET address = ? WHERE staff = ? AND sent_at IS NULL", (address, staff)
+        f"UPDATE notice_queue SET address = ? WHERE staff = ? AND {WAITING}", (address, staff)
     )
 
 
@@ -157,3 +162,17 @@ def change_mark(store: Store) -> tuple[int, int]:
         "SELECT (SELECT MAX(rowid) FROM events) AS e, (SELECT MAX(rowid) FROM shares) AS s"
     )
     return (int(row["e"] or 0), int(row["s"] or 0)) if row else (0, 0)
+
+
+def expire(store: Store, before: int, now: int) -> list[dict[str, Any]]:
+    """Give up the notices queued before ``before`` and not sent (their news is stale);
+    returns them (staff, kind, room)."""
+    rows = store.rows(
+        f"SELECT key, staff, kind, room, attempts FROM notice_queue WHERE {WAITING}"
+        " AND created < ?",
+        (before,),
+    )
+    store.execute(
+        f"UPDATE notice_queue SET expired_at = ? WHERE {WAITING} AND created < ?", (now, before)
+    )
+    return rows

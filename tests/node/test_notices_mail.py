@@ -456,3 +456,26 @@ def test_the_relay_settings_in_casusnet_toml(meeting: Meeting, tmp_path: Path) -
         configmod.load(data)
     path.write_text(original)
     assert configmod.load(data).mail == MailConfig()  # no relay: no notices
+
+
+async def test_a_notice_the_relay_never_took_is_given_up_once_stale(
+    meeting: Meeting, relay: Relay, cert: tuple[Path, Path], tmp_path: Path
+) -> None:
+    m = meeting
+    g = m.nodes["gemeente"]
+    closed = with_relay(g, free_port(), cert[0], credentials(tmp_path))  # nothing listens
+    choose(m, "gemeente", ["share"])
+    m.nodes["politie"].shares.share(m.staff["politie"], m.room, politie_share(summary=SUMMARY))
+    m.pump()
+    assert (await run_once(g, Notices(g.ctx), closed)).failed == 1
+    later = g.now() + 73 * 3600  # past give_up_hours (72)
+    g.ctx.clock = lambda: later
+    mailer = with_relay(g, relay.port, cert[0], credentials(tmp_path))
+    done = await run_once(g, Notices(g.ctx), mailer)
+    assert (done.given_up, done.sent, done.queued) == (1, 0, 0)  # stale news is not sent
+    assert relay.inbox.messages == []
+    assert tables.pending(g.store) == 0
+    (gave_up,) = [
+        e for e in _audited(g, "mail_notice_failed") if "given up" in e["detail"]["reason"]
+    ]
+    assert gave_up["case_ref"] == test_review.CASE

@@ -66,6 +66,12 @@ def describe(doc: dict[str, Any]) -> str:
         lines.append(f"{doc['pending']} notice(s) wait to be sent")
     for r in doc.get("recent", []):
         when = dt.datetime.fromtimestamp(r["created"], local_zone()).strftime("%Y-%m-%d %H:%M")
-        state = "sent" if r["sent_at"] else f"waiting ({r['attempts']} attempts)"
+        state = (
+            "sent"
+            if r["sent_at"]
+            else "given up"
+            if r.get("expired_at")
+            else f"waiting ({r['attempts']} attempts)"
+        )
         lines.append(f"  {when}  {r['kind']:<8} case {r['case_ref']}  {state}")
     return "\n".join(lines)
