@@ -196,8 +196,9 @@ class Notices:
         now = ctx.now()
         on = bool(new_address and new_kinds)
         was_on = bool(old.get("address") and old_kinds)
-        # what arrived before the staff member opted in is not mailed afterwards
-        since = int(old["since"]) if was_on and on and old.get("since") else now
+        # a verstrekking that arrived before the staff member chose them is not mailed
+        kept = was_on and on and old.get("since") and "share" in old_kinds
+        since = int(old["since"]) if kept else now
         with ctx.store.transaction():
             tables.save_settings(
                 ctx.store, staff.name, new_address, new_kinds, new_lang, since, now

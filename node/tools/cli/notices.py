@@ -38,20 +38,16 @@ def cmd_notices(args: argparse.Namespace) -> None:
         doc = api.post("/v1/me/notices", {"kinds": []})
     else:
         if args.address is None and args.kinds is None and args.lang is None:
-            raise UsageError("notices set: give --address, --kinds or --lang")
+            raise UsageError("mail set: give --address, --kinds or --lang")
         body: dict[str, Any] = {"address": args.address, "lang": args.lang}
         if args.kinds is not None:
             kinds = csv(args.kinds)
             body["kinds"] = [] if kinds == ["none"] else kinds
-        if kinds_all(body):
+        if body.get("kinds") == ["all"]:
             current = api.get("/v1/me/notices")
             body["kinds"] = list(current["available"])
         doc = api.post("/v1/me/notices", {k: v for k, v in body.items() if v is not None})
     out(args, doc, lambda: describe(doc))
-
-
-def kinds_all(body: dict[str, Any]) -> bool:
-    return body.get("kinds") == ["all"]
 
 
 def describe(doc: dict[str, Any]) -> str:
