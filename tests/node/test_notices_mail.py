@@ -58,7 +58,10 @@ ADDRESS = {"gemeente": "regie@gemeente.example.nl", "politie": "wijk@politie.exa
 @pytest.fixture(scope="module")
 def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (the relay's), made by openssl."""
-    where = tmp_path_factory.mktemp("relay-cert")
+    return make_cert(tmp_path_factory.mktemp("relay-cert"))
+
+
+def make_cert(where: Path) -> tuple[Path, Path]:
     key, crt = where / "key.pem", where / "cert.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
@@ -479,3 +482,20 @@ async def test_a_notice_the_relay_never_took_is_given_up_once_stale(
         e for e in _audited(g, "mail_notice_failed") if "given up" in e["detail"]["reason"]
     ]
     assert gave_up["case_ref"] == test_review.CASE
+
+
+async def test_a_relay_whose_certificate_the_node_does_not_trust_gets_nothing(
+    meeting: Meeting, relay: Relay, tmp_path: Path
+) -> None:
+    m = meeting
+    g = m.nodes["gemeente"]
+    other, _ = make_cert(tmp_path)  # a CA that did not sign the relay's certificate
+    mailer = with_relay(g, relay.port, other, credentials(tmp_path))
+    choose(m, "gemeente", ["share"])
+    m.nodes["politie"].shares.share(m.staff["politie"], m.room, politie_share(summary=SUMMARY))
+    m.pump()
+    assert (await run_once(g, Notices(g.ctx), mailer)).failed == 1
+    assert relay.inbox.messages == []
+    assert relay.inbox.logins == []  # the password never went to a relay not verified
+    (failed,) = _audited(g, "mail_notice_failed")
+    assert failed["detail"]["reason"].startswith("SSLCertVerificationError")
