@@ -105,6 +105,8 @@ ACTIONS = frozenset(
         "shielded_destroyed",
         "export_destroyed",
         "retention_warning",
+        # access from a workstation: another OS account's use of a session, refused
+        "session_refused",
     }
 )
 

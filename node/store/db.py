@@ -591,3 +591,19 @@ def _v14(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS[14] = _v14
 SCHEMA_VERSION = max(SCHEMA_VERSION, 14)
+
+
+def _v16(db: sqlite_utils.Database) -> None:
+    """Access from a workstation (``node/domain/staff.py``): a session is bound to the
+    operating-system account that logged in (its uid, from the socket's peer
+    credentials; NULL where none were given), and a staff account may name the one OS
+    account it logs in from."""
+    db.table("sessions").add_column("uid", int)
+    db.table("staff").add_column("os_user", str)
+
+
+# Until the notice helper's ``_v15`` is merged this keeps the chain unbroken; it never
+# replaces a registered ``_v15`` (whichever of the two blocks comes first).
+MIGRATIONS.setdefault(15, lambda db: None)
+MIGRATIONS[16] = _v16
+SCHEMA_VERSION = max(SCHEMA_VERSION, 16)
