@@ -128,12 +128,12 @@ async def _start_local_api(node: Node, config: Config, outbox: Outbox) -> web.Ap
     path = config.socket_path
     gid = socket_directory(config)
     remove_socket(config)
-    old = os.umask(0o177)
+    old = os.umask(0o177 if gid is None else 0o117)
     try:
         await web.UnixSite(runner, str(path)).start()
     finally:
         os.umask(old)
-    if gid is not None:
+    if gid is not None:  # made 0660 in the node user's own group, then the staff group's
         os.chown(path, -1, gid)
     os.chmod(path, 0o600 if gid is None else 0o660)
     link = config.data_dir / SOCKET_NAME

@@ -117,7 +117,7 @@ def set_socket_dir(data: Path, socket_dir: Path) -> None:
 
 @contextmanager
 def running(data: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """``casusnet --data DATA run`` until the local API socket answers."""
+    """``casusnet --data DATA run``, once its local API is set up (socket, group, mode)."""
     config = load(data)
     with open(log, "ab") as out:
         proc = subprocess.Popen(
@@ -128,7 +128,7 @@ def running(data: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
         )
     try:
         deadline = time.monotonic() + 30
-        while not config.socket_path.exists():
+        while not (config.socket_path.exists() and "running: federation" in log.read_text()):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"node did not start: {log.read_text()[-2000:]}")
             time.sleep(0.05)
