@@ -29,6 +29,8 @@ from node.config import load
 from node.store import audit
 from node.tools import provision
 
+pytestmark = pytest.mark.slow  # a node process and forked accounts
+
 PASS = "lange-wachtzin-1"
 ANNA, BERT, OUTSIDER = "cndesk-anna", "cndesk-bert", "cndesk-other"
 
