@@ -1,7 +1,7 @@
 """``create_app(config)``: the node daemon as an aiohttp application.
 
 The federation endpoints are served on the configured TCP address (optionally with
-TLS); the local API on a unix socket in a directory of its own (``local_socket``:
+TLS); the local API on a unix socket in a directory of its own (``socket_directory``:
 0660 for the staff group, else 0600), apart from the 0700 data dir. The outbox
 worker, the federation client and the retention job live in ``cleanup_ctx``.
 """
