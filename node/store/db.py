@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from node.store.desk_schema import v16 as desk_v16
 from node.store.shielded_schema import create_tables as create_shielded_tables
 from protocol.errors import StorageError
 
@@ -593,17 +594,7 @@ MIGRATIONS[14] = _v14
 SCHEMA_VERSION = max(SCHEMA_VERSION, 14)
 
 
-def _v16(db: sqlite_utils.Database) -> None:
-    """Access from a workstation (``node/domain/staff.py``): a session is bound to the
-    operating-system account that logged in (its uid, from the socket's peer
-    credentials; NULL where none were given), and a staff account may name the one OS
-    account it logs in from."""
-    db.table("sessions").add_column("uid", int)
-    db.table("staff").add_column("os_user", str)
-
-
-# Until the notice helper's ``_v15`` is merged this keeps the chain unbroken; it never
-# replaces a registered ``_v15`` (whichever of the two blocks comes first).
+# v16: desk_schema.py; setdefault keeps the chain whole and never replaces a real _v15
 MIGRATIONS.setdefault(15, lambda db: None)
-MIGRATIONS[16] = _v16
+MIGRATIONS[16] = desk_v16
 SCHEMA_VERSION = max(SCHEMA_VERSION, 16)
