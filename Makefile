@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # System tools some tests drive for real (a terminal, the proxies, network
-# namespaces, systemd's unit checker). Installed with apt when missing and root;
+# namespaces, systemd's unit checker, sshd and the ssh client with ACLs for the staff
+# account's way to the project's Python). Installed with apt when missing and root;
 # elsewhere the tests that need them skip with the reason.
-SYSDEPS := faketime:faketime tmux:tmux nginx:nginx caddy:caddy ip:iproute2 systemd-analyze:systemd
+SYSDEPS := faketime:faketime tmux:tmux nginx:nginx caddy:caddy ip:iproute2 systemd-analyze:systemd \
+           sshd:openssh-server ssh:openssh-client setfacl:acl
 SYSSTAMP := $(VENV)/.sysdeps
 
 $(SYSSTAMP): $(STAMP)

@@ -1,7 +1,8 @@
 """``create_app(config)``: the node daemon as an aiohttp application.
 
 The federation endpoints are served on the configured TCP address (optionally with
-TLS); the local API on a unix socket (mode 0600) in the data dir. The outbox
+TLS); the local API on a unix socket in a directory of its own (``socket_directory``:
+0660 for the staff group, else 0600), apart from the 0700 data dir. The outbox
 worker, the federation client and the retention job live in ``cleanup_ctx``.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import grp
 import logging
 import os
 import ssl
@@ -18,7 +20,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from node.config import Config
+from node.config import SOCKET_NAME, Config
 from node.domain.node import Node
 from node.domain.retention import retention_loop
 from node.faces.federation import (
@@ -114,8 +116,7 @@ def create_app(
             task.cancel()
         if local_runner is not None:
             await local_runner.cleanup()
-            with contextlib.suppress(FileNotFoundError):  # no stale socket for clients
-                config.socket_path.unlink()
+            remove_socket(config)  # no stale socket for clients
         if metrics_runner is not None:
             await metrics_runner.cleanup()
         await session.close()
@@ -129,15 +130,58 @@ async def _start_local_api(node: Node, config: Config, outbox: Outbox) -> web.Ap
     runner = web.AppRunner(create_local_app(node, outbox), access_log=None)
     await runner.setup()
     path = config.socket_path
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    old = os.umask(0o177)
+    gid = socket_directory(config)
+    remove_socket(config)
+    old = os.umask(0o177 if gid is None else 0o117)
     try:
         await web.UnixSite(runner, str(path)).start()
     finally:
         os.umask(old)
-    os.chmod(path, 0o600)
+    if gid is not None:  # made 0660 in the node user's own group, then the staff group's
+        os.chown(path, -1, gid)
+    os.chmod(path, 0o600 if gid is None else 0o660)
+    link = config.data_dir / SOCKET_NAME
+    if link != path:  # the node's own user and the CLI find it in the data dir as before
+        link.symlink_to(path)
     return runner
+
+
+_said: set[str] = set()
+
+
+def socket_directory(config: Config) -> int | None:
+    """Make the socket's directory and return the staff group's id, or None when only the
+    node's own user may connect (no such group here, or the socket in the data dir).
+
+    The directory is the node user's, group ``config.socket_group``, mode 0750: the
+    staff accounts in that group may reach the socket (0660), nothing else of the node.
+    Without the group (a developer's machine) the socket is 0600 as before, said once."""
+    home = config.socket_home
+    if home == config.data_dir:
+        return None
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        gid = grp.getgrnam(config.socket_group).gr_gid
+        os.chown(home, -1, gid)
+    except (KeyError, PermissionError) as exc:
+        if config.socket_group not in _said:
+            _said.add(config.socket_group)
+            why = "does not exist" if isinstance(exc, KeyError) else "is not this user's"
+            log.warning(
+                "group %s %s: the local API is for the node's own user only (mode 0600)",
+                config.socket_group,
+                why,
+            )
+        os.chmod(home, 0o700)
+        return None
+    os.chmod(home, 0o750)
+    return gid
+
+
+def remove_socket(config: Config) -> None:
+    for path in (config.socket_path, config.data_dir / SOCKET_NAME):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def ssl_context(config: Config) -> ssl.SSLContext | None:

@@ -18,6 +18,9 @@ import tomli_w
 from protocol.errors import CasusnetError
 
 CONFIG_NAME = "casusnet.toml"
+SOCKET_NAME = "api.sock"
+SOCKET_GROUP = "casusnet"
+"""The operating-system group of the staff accounts that may open the local API."""
 
 
 class ConfigError(CasusnetError):
@@ -65,6 +68,8 @@ class Config:
     max_body: int = 4 << 20
     rate_per_peer: float = 200.0  # requests per second, burst of the same size
     metrics_listen: str = ""  # HOST:PORT of the health and metrics endpoint; "" = off
+    socket_dir: Path | None = None  # [local] socket_dir; None: see ``socket_home``
+    socket_group: str = SOCKET_GROUP  # [local] group: the staff accounts that may connect
     timers: Timers = field(default_factory=Timers.from_env)
     mail: MailConfig = field(default_factory=lambda: MailConfig())  # [smtp] and [notices]
 
@@ -73,8 +78,19 @@ class Config:
         return self.data_dir / "node.db"
 
     @property
+    def socket_home(self) -> Path:
+        """The directory of the local API socket: ``[local] socket_dir``; else the
+        runtime directory systemd made for the service (``RuntimeDirectory=``, given as
+        ``$RUNTIME_DIRECTORY``); else the data dir (a node run by a normal user: the
+        demo, the tests, a developer). Wherever it is, ``data_dir/api.sock`` finds it."""
+        if self.socket_dir is not None:
+            return self.socket_dir
+        runtime = os.environ.get("RUNTIME_DIRECTORY", "").split(":")[0]
+        return Path(runtime) if runtime else self.data_dir
+
+    @property
     def socket_path(self) -> Path:
-        return self.data_dir / "api.sock"
+        return self.socket_home / SOCKET_NAME
 
     @property
     def identity_path(self) -> Path:
@@ -135,6 +151,8 @@ def load(data_dir: Path) -> Config:
             closure_grace=int(doc.get("policy", {}).get("closure_grace_seconds", 0)),
             metrics_listen=metrics_setting(doc),
             mail=mail_setting(doc, rel),
+            socket_dir=rel(doc.get("local", {}).get("socket_dir")),
+            socket_group=str(doc.get("local", {}).get("group", SOCKET_GROUP)),
         )
     except (KeyError, ValueError, AssertionError) as exc:
         raise ConfigError(f"{path}: missing or invalid setting {exc}") from None
@@ -203,6 +221,15 @@ def write(config: Config) -> Path:
         )
     if config.mail.host:
         sections.append(mail_sections(config.mail, rel))
+    if config.socket_dir is not None or config.socket_group != SOCKET_GROUP:
+        local: list[tuple[str, str | int] | str] = [
+            "the local API socket's own directory (staff reach it over SSH; the data dir"
+            " stays 0700) and the group of the staff accounts that may open it",
+        ]
+        if config.socket_dir is not None:
+            local.append(("socket_dir", rel(config.socket_dir)))
+        local.append(("group", config.socket_group))
+        sections.append(_section("local", local))
     path = config.data_dir / CONFIG_NAME
     path.write_text("# casusnet node configuration\n" + "\n".join(sections))
     return path

@@ -2024,3 +2024,25 @@ CATALOGUE.update(
         "reassess.title": ("Weging bij een overleg: {case}", "Assessment at a meeting: {case}"),
     }
 )
+
+# -- access from a workstation (issue 14, point 4) ---------------------------------------
+_DESK_ERRORS = {
+    "node.session_account": (
+        "Deze sessie is van een ander account op deze computer. Log zelf in.",
+        "This session belongs to another operating-system account. Log in yourself.",
+    ),
+    "node.login_account": (
+        "Dit medewerkersaccount logt alleen in vanaf het eigen account op de server.",
+        "This staff account logs in only from its own operating-system account.",
+    ),
+}
+_DESK_ACTIONS = {
+    "session_refused": (
+        "sessie geweigerd: gebruikt vanaf een ander account",
+        "session refused: used from another account",
+    ),
+}
+ERRORS.update(_DESK_ERRORS)
+ACTIONS.update(_DESK_ACTIONS)
+CATALOGUE.update({f"error.{code}": texts for code, texts in _DESK_ERRORS.items()})
+CATALOGUE.update({f"audit.action.{action}": texts for action, texts in _DESK_ACTIONS.items()})

@@ -8,12 +8,17 @@ later parts of the node check (:data:`ROLES`).
 Staff names never leave the node: other nodes see the organisation and a function
 label. Passphrases are stored as Argon2id strings (``nacl.pwhash.argon2id``);
 session tokens are random, given to the client once and stored only as a hash; a
-session ends after ``session_idle`` seconds without use.
+session ends after ``session_idle`` seconds without use. A session is bound to the
+operating-system account that logged in (its uid, from the local API socket's peer
+credentials): a token read by another account on the same host is refused there, and
+the session goes on for its owner. An account may also name the one OS account it logs
+in from (``os_user``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import pwd
 import re
 import secrets
 from collections.abc import Iterable
@@ -27,6 +32,7 @@ from node.store.db import Store
 from protocol.errors import CasusnetError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,40}")
+OS_USER = re.compile(r"[a-z_][a-z0-9_-]{0,31}")  # a portable POSIX account name
 MIN_PASSPHRASE = 10
 SEEN_EVERY = 5  # seconds between updates of a session's last use
 # Argon2id for staff passphrases: 3 passes over 32 MiB (above OWASP's 2 x 19 MiB),
@@ -45,6 +51,19 @@ class SessionError(CasusnetError):
     """The session has ended (logged out, or idle too long). Log in again."""
 
     code = "node.session"
+
+
+class SessionAccountError(SessionError):
+    """This session was opened by another operating-system account. Log in yourself."""
+
+    code = "node.session_account"
+    owner = ""  # the staff member whose session it is: for the audit, never the client
+
+
+class LoginAccountError(AuthError):
+    """This staff account logs in only from its own operating-system account."""
+
+    code = "node.login_account"
 
 
 class StaffError(CasusnetError):
@@ -89,6 +108,7 @@ def add(
     now: int,
     capacity: str | None = None,
     roles: Iterable[str] = (),
+    os_user: str | None = None,
 ) -> Staff:
     if not NAME.fullmatch(name):
         raise StaffError("name: 2-41 of a-z 0-9 . _ -, starting with a letter or digit")
@@ -100,6 +120,8 @@ def add(
     intake = "intake" in held  # the role and the flag are one thing
     if held - ROLES.keys():
         raise StaffError(f"unknown role: {sorted(held - ROLES.keys())[0]}")
+    if os_user is not None and not OS_USER.fullmatch(os_user):
+        raise StaffError("os user: an operating-system account name (a-z 0-9 _ -)")
     if tables.exists(store, name):
         raise StaffError(f"{name} already exists")
     pwhash = nacl.pwhash.argon2id.str(
@@ -107,6 +129,8 @@ def add(
     ).decode()
     with store.transaction():
         tables.insert(store, name, function, pwhash, intake, now, capacity, sorted(held))
+        if os_user is not None:
+            tables.set_os_user(store, name, os_user)
     return Staff(name, function, intake, capacity, held)
 
 
@@ -118,11 +142,26 @@ def get(store: Store, name: str) -> Staff | None:
     return Staff(row["name"], row["function"], bool(row["intake"]), row["capacity"], roles)
 
 
-def login(store: Store, name: str, passphrase: str, *, now: int) -> str:
-    """Check the passphrase; returns a new session token."""
+def login(
+    store: Store, name: str, passphrase: str, *, now: int, uid: int | None = None
+) -> str:
+    """Check the passphrase; returns a new session token bound to ``uid``."""
     if not check_passphrase(password_hash(store, name), passphrase):
         raise AuthError()
-    return new_session(store, name, now=now)
+    return new_session(store, name, now=now, uid=uid)
+
+
+def check_account(store: Store, name: str, uid: int | None) -> None:
+    """Refuse a login from another OS account than the one the staff account names."""
+    account = tables.os_user(store, name)
+    if account is None:
+        return
+    try:
+        owner = pwd.getpwnam(account).pw_uid
+    except KeyError:
+        owner = None
+    if uid is None or owner != uid:
+        raise LoginAccountError()
 
 
 def password_hash(store: Store, name: str) -> str | None:
@@ -139,18 +178,26 @@ def check_passphrase(pwhash: str | None, passphrase: str) -> bool:
         return False
 
 
-def new_session(store: Store, name: str, *, now: int) -> str:
+def new_session(store: Store, name: str, *, now: int, uid: int | None = None) -> str:
+    """A session for ``name``, bound to the OS account ``uid`` (None: no peer
+    credentials, a client that is not on the unix socket)."""
     token = secrets.token_urlsafe(32)
     with store.transaction():
-        tables.insert_session(store, _hash(token), name, now)
+        tables.insert_session(store, _hash(token), name, now, uid)
     return token
 
 
-def session(store: Store, token: str, *, now: int, idle: int) -> Staff:
-    """The staff member of a live session; refreshes it."""
+def session(store: Store, token: str, *, now: int, idle: int, uid: int | None = None) -> Staff:
+    """The staff member of a live session; refreshes it. A session bound to another OS
+    account than ``uid`` is refused (:class:`SessionAccountError`, whose ``owner``
+    names the owner for the audit) and left as it is."""
     row = tables.session(store, _hash(token))
     if row is None or now - row["last_seen"] > idle:
         raise SessionError()
+    if row["uid"] is not None and row["uid"] != uid:
+        refused = SessionAccountError()
+        refused.owner = str(row["staff"])
+        raise refused
     if now - row["last_seen"] >= SEEN_EVERY:  # bookkeeping: no need to wait for the disk
         with store.transaction(durable=False):
             tables.touch_session(store, _hash(token), now)

@@ -108,6 +108,8 @@ ACTIONS = frozenset(
         # notices by e-mail (issue 14), node/faces/mail.py
         "mail_notice_sent",
         "mail_notice_failed",
+        # access from a workstation: another OS account's use of a session, refused
+        "session_refused",
     }
 )
 

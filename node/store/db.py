@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from node.store.notices_schema import create_tables as create_notice_tables
+from node.store.desk_schema import v16 as desk_v16
 from node.store.shielded_schema import create_tables as create_shielded_tables
 from protocol.errors import StorageError
 
@@ -591,8 +592,6 @@ def _v14(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS[14] = _v14
-SCHEMA_VERSION = max(SCHEMA_VERSION, 14)
-
-
-MIGRATIONS[15] = create_notice_tables  # notices by e-mail (node/store/notices_schema.py)
-SCHEMA_VERSION = max(SCHEMA_VERSION, 15)
+MIGRATIONS[15] = create_notice_tables  # notices by e-mail (notices_schema.py)
+MIGRATIONS[16] = desk_v16  # sessions bound to an OS account (desk_schema.py)
+SCHEMA_VERSION = max(SCHEMA_VERSION, 16)

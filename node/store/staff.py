@@ -47,16 +47,31 @@ def intake_names(store: Store) -> list[str]:
     return [str(r[0]) for r in store.execute("SELECT name FROM staff WHERE intake = 1")]
 
 
-def insert_session(store: Store, token_hash: bytes, name: str, now: int) -> None:
+def insert_session(
+    store: Store, token_hash: bytes, name: str, now: int, uid: int | None = None
+) -> None:
     store.execute(
-        "INSERT INTO sessions (token_hash, staff, expires, last_seen) VALUES (?, ?, ?, ?)",
-        (token_hash, name, 0, now),
+        "INSERT INTO sessions (token_hash, staff, expires, last_seen, uid)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (token_hash, name, 0, now, uid),
     )
 
 
 def session(store: Store, token_hash: bytes) -> dict[str, Any] | None:
-    """The staff name and last use of a session."""
-    return store.row("SELECT staff, last_seen FROM sessions WHERE token_hash = ?", (token_hash,))
+    """The staff name, last use and bound OS account (uid) of a session."""
+    return store.row(
+        "SELECT staff, last_seen, uid FROM sessions WHERE token_hash = ?", (token_hash,)
+    )
+
+
+def os_user(store: Store, name: str) -> str | None:
+    """The operating-system account a staff member logs in from, when one is named."""
+    value = store.one("SELECT os_user FROM staff WHERE name = ?", (name,))
+    return None if value is None else str(value)
+
+
+def set_os_user(store: Store, name: str, account: str | None) -> None:
+    store.execute("UPDATE staff SET os_user = ? WHERE name = ?", (account, name))
 
 
 def touch_session(store: Store, token_hash: bytes, now: int) -> None:

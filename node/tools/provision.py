@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import nacl.utils
 
-from node.config import CONFIG_NAME, Config, write
+from node.config import CONFIG_NAME, SOCKET_GROUP, Config, write
 from node.domain import staff
 from node.domain.staff import Staff
 from node.store import audit, keystore
@@ -60,8 +60,12 @@ def init_node(
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
     metrics: str = "",
+    socket_dir: Path | None = None,
+    socket_group: str = SOCKET_GROUP,
 ) -> dict[str, Any]:
-    """Create a node's data dir; returns its public roster entry (also in member.json)."""
+    """Create a node's data dir (0700); returns its public roster entry (also in
+    member.json). ``socket_dir`` is the local API socket's own directory, made by the
+    node when it starts (0750, group ``socket_group``) or by systemd."""
     if (data_dir / CONFIG_NAME).exists():
         raise ProvisionError(f"{data_dir} already holds a node")
     if org not in default_registry().organisations:
@@ -86,6 +90,8 @@ def init_node(
         tls_key=tls_key,
         closure_grace=closure_grace,
         metrics_listen=metrics,
+        socket_dir=None if socket_dir is None else socket_dir.absolute(),
+        socket_group=socket_group,
     )
     if passphrase:
         master = keystore.derive(passphrase, salt)
@@ -123,8 +129,10 @@ def add_staff(
     intake: bool,
     capacity: str | None = None,
     roles: Iterable[str] = (),
+    os_user: str | None = None,
 ) -> Staff:
-    """A staff account on a node opened offline, with its ``staff_added`` audit entry.
+    """A staff account on a node opened offline, with its ``staff_added`` audit entry;
+    ``os_user`` the one operating-system account it may log in from (over SSH).
 
     Where the node's organisation acts in capacities (a gemeente: burgemeester or
     college), the account names the one its holder acts in; an account that only holds
@@ -148,6 +156,7 @@ def add_staff(
         now=node.now(),
         capacity=capacity,
         roles=roles,
+        os_user=os_user,
     )
     with node.store.transaction():
         audit.append(

@@ -8,6 +8,8 @@ body, checks the session token, and turns a :class:`CasusnetError` into
 from __future__ import annotations
 
 import json
+import socket
+import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,9 +17,16 @@ from aiohttp import web
 
 from node.domain import staff as staffmod
 from node.domain.node import Node
-from node.domain.staff import AuthError, ForbiddenError, SessionError, Staff
+from node.domain.staff import (
+    AuthError,
+    ForbiddenError,
+    SessionAccountError,
+    SessionError,
+    Staff,
+)
 from node.errors import NotAllowedError, NotFoundError, RevokedError
 from node.faces.federation import Outbox
+from node.store import audit
 from protocol.errors import (
     CasusnetError,
     InquiryAnsweredError,
@@ -102,9 +111,35 @@ def _session(request: web.Request, node: Node) -> Staff:
     auth = request.headers.get("Authorization", "")
     if not auth.startswith("Bearer "):
         raise SessionError()
-    return staffmod.session(
-        node.store, auth[7:], now=node.now(), idle=node.config.timers.session_idle
-    )
+    uid = peer_uid(request)
+    try:
+        return staffmod.session(
+            node.store, auth[7:], now=node.now(), idle=node.config.timers.session_idle, uid=uid
+        )
+    except SessionAccountError as exc:  # another account's token: refused, and kept
+        with node.store.transaction():
+            audit.append(
+                node.store,
+                at=node.now(),
+                actor=exc.owner,
+                action="session_refused",
+                uid=uid,
+                path=request.path[:80],
+            )
+        raise
+
+
+def peer_uid(request: web.Request) -> int | None:
+    """The operating-system account (uid) at the other end of the local API's unix
+    socket, from the kernel (``SO_PEERCRED``); None for a client on another transport
+    (a test server over TCP), whose sessions are then bound to no account."""
+    transport = request.transport
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or sock.family != socket.AF_UNIX:
+        return None
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return int(uid)
 
 
 def room_of(request: web.Request, who: Staff) -> bytes:

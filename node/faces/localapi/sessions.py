@@ -1,4 +1,8 @@
-"""Logging in and out: ``/v1/login``, ``/v1/logout``, ``/v1/me``."""
+"""Logging in and out: ``/v1/login``, ``/v1/logout``, ``/v1/me``.
+
+A login binds its session to the operating-system account that connected (the unix
+socket's peer credentials, ``route.peer_uid``); an account that names its OS account
+(``staff add --os-user``) logs in from that account only."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from aiohttp import web
 
 from node.domain import staff as staffmod
 from node.domain.staff import AuthError, Staff
-from node.faces.localapi.route import NODE, clock_report
+from node.faces.localapi.route import NODE, clock_report, peer_uid
 from node.store import audit
 
 
@@ -25,7 +29,9 @@ async def login(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
     try:
         if not ok:
             raise AuthError()
-        token = staffmod.new_session(node.store, name, now=node.now())
+        uid = peer_uid(request)  # the session is this OS account's only
+        staffmod.check_account(node.store, name, uid)
+        token = staffmod.new_session(node.store, name, now=node.now(), uid=uid)
     except AuthError:
         with node.store.transaction():
             audit.append(node.store, at=node.now(), actor=name[:40], action="login_failed")

@@ -59,6 +59,16 @@ def add_parsers(sub: Subparsers) -> None:
         metavar="HOST:PORT",
         help="serve health and Prometheus metrics on this local address (default: off)",
     )
+    s.add_argument(
+        "--socket-dir",
+        help="the local API socket's own directory, for staff over SSH (for example"
+        " /run/casusnet/NODE; default: systemd's RuntimeDirectory, else the data dir)",
+    )
+    s.add_argument(
+        "--socket-group",
+        default="casusnet",
+        help="the OS group of the staff accounts that may open the socket (default casusnet)",
+    )
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("roster", help="the roster authority's tools, and import")
@@ -112,6 +122,8 @@ def cmd_init(args: argparse.Namespace) -> None:
         passphrase=passphrase,
         closure_grace=args.closure_grace,
         metrics=args.metrics or "",
+        socket_dir=Path(args.socket_dir) if args.socket_dir else None,
+        socket_group=args.socket_group,
     )
     out(
         args,

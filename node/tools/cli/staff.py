@@ -36,6 +36,11 @@ def add_parsers(sub: Subparsers) -> None:
         choices=sorted(ROLES),
         help="a role the account holds (repeatable)",
     )
+    s.add_argument(
+        "--os-user",
+        help="the operating-system account (in the casusnet group) it logs in from over SSH;"
+        " a login from any other account is refused",
+    )
     s.set_defaults(func=cmd_staff)
 
     s = sub.add_parser("login", help="log in as a staff member")
@@ -54,6 +59,7 @@ def cmd_staff(args: argparse.Namespace) -> None:
         intake=args.intake,
         capacity=args.capacity,
         roles=args.role,
+        os_user=args.os_user,
     )
     acting = f", as {member.capacity}" if member.capacity else ""
     out(
