@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
-from node.store.notices_schema import create_tables as create_notice_tables
 from node.store.desk_schema import v16 as desk_v16
+from node.store.notices_schema import create_tables as create_notice_tables
 from node.store.shielded_schema import create_tables as create_shielded_tables
 from protocol.errors import StorageError
 
