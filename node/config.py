@@ -222,7 +222,7 @@ def write(config: Config) -> Path:
     if config.mail.host:
         sections.append(mail_sections(config.mail, rel))
     if config.socket_dir is not None or config.socket_group != SOCKET_GROUP:
-        local: list[tuple[str, str | int] | str] = [
+        local: list[tuple[str, str | int | float | bool] | str] = [
             "the local API socket's own directory (staff reach it over SSH; the data dir"
             " stays 0700) and the group of the staff accounts that may open it",
         ]
