@@ -132,8 +132,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Only for a purpose the law names; the opening is recorded and the FG sees it.",
     ),
     "shielded.hold_explain": (
-        "Zolang de bewaarplicht geldt, wordt het dossier niet vernietigd, ook niet na de"
-        " termijn.",
+        "Zolang de bewaarplicht geldt, wordt het dossier niet vernietigd, ook niet na de termijn.",
         "While the hold lasts the record is not destroyed, not even after its term.",
     ),
     "shielded.release_explain": (
@@ -152,7 +151,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "shielded.reason": ("Toelichting", "Reason"),
     "shielded.no_purpose": ("Kies een doel.", "Choose a purpose."),
     "shielded.no_reason": ("Geef een toelichting.", "Give a reason."),
-    "shielded.opened": ("Geopend; vastgelegd in de auditlog.", "Opened; recorded in the audit log."),
+    "shielded.opened": (
+        "Geopend; vastgelegd in de auditlog.",
+        "Opened; recorded in the audit log.",
+    ),
     "shielded.hold_done": ("Bewaarplicht vastgelegd.", "Legal hold recorded."),
     "shielded.release_done": ("Bewaarplicht opgeheven.", "Legal hold lifted."),
     "shielded.destroy_done": ("Dossier vernietigd.", "Record destroyed."),
@@ -2005,5 +2007,12 @@ CATALOGUE.update(
             "The procesregisseur records the minutes, at the chair's node ({chair}).",
         ),
         "reassess.title": ("Weging bij een overleg: {case}", "Assessment at a meeting: {case}"),
+    }
+)
+
+# -- layout, a stopped partner, the audit view (issue 14) ---------------------------------
+CATALOGUE.update(
+    {
+        "plan.col.owner_kind": ("Uitvoerder", "Responsible"),
     }
 )

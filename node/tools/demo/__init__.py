@@ -145,7 +145,7 @@ def _run(args: argparse.Namespace, directory: Path, state: dict[str, Any]) -> in
         start = time.monotonic()
         federation.start()
         federation.wait_ready(max(args.timeout, 20.0))
-        print(t["ready"].format(dir=directory, secs=time.monotonic() - start), flush=True)
+        print(banner(t["ready"].format(dir=directory, secs=time.monotonic() - start)), flush=True)
         if args.headless:
             return headless(directory, state, args.lang, args.timeout)
         _print_accounts(args, directory, state)
@@ -164,17 +164,42 @@ def _run(args: argparse.Namespace, directory: Path, state: dict[str, Any]) -> in
 
 
 def _print_accounts(args: argparse.Namespace, directory: Path, state: dict[str, Any]) -> None:
-    """The demo accounts, and how to open another partner's TUI."""
+    """The demo accounts, and how to open another partner's TUI, each line wrapped at
+    words to the terminal's width."""
     t = TEXT[args.lang]
-    print(t["table"].format(dir=directory))
-    print(staff_table(state))
-    print(t["others"])
+    lines = [t["table"].format(dir=directory), staff_table(state), t["others"]]
     command = tui_command()
     for node in NODES[1:]:
         who = state["nodes"][node]
-        print(
+        lines.append(
             f"  {command} tui --node {directory / node}    ({who['staff']} / {who['passphrase']})"
         )
+    print(banner("\n".join(lines)), flush=True)
+
+
+def banner(text: str, width: int | None = None) -> str:
+    """``text`` with every line longer than the terminal broken between words (its
+    continuation indented under the line's own indent + 4); a word longer than a line
+    (a path) stays whole on a line of its own."""
+    import shutil
+    import textwrap
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    out: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        out += textwrap.wrap(
+            line.strip(),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(out)
 
 
 def _watch(federation: Federation) -> NoReturn:
