@@ -2014,5 +2014,48 @@ CATALOGUE.update(
 CATALOGUE.update(
     {
         "plan.col.owner_kind": ("Uitvoerder", "Responsible"),
+        # the audit view: a filter of words, the basis and verstrekking, one entry, counts
+        "audit.filter_words": (
+            "Filter: woorden uit handeling, door, casus, grondslag of kenmerk",
+            "Filter: words of action, actor, case, basis or id",
+        ),
+        "audit.col.about": ("Grondslag · kenmerk", "Basis · id"),
+        "audit.count_found": (
+            "{shown} van {total} regels gevonden",
+            "{shown} of {total} entries found",
+        ),
+        "audit.count_newest": (
+            "{shown} regels: de nieuwste {loaded} van {total}",
+            "{shown} entries: the newest {loaded} of {total}",
+        ),
+        "audit.count_found_newest": (
+            "{shown} gevonden in de nieuwste {loaded} van {total} regels",
+            "{shown} found in the newest {loaded} of {total} entries",
+        ),
+        "audit.ok_node": (
+            "Auditketen van deze node intact: alle {n} regels geverifieerd (deze weergave: {total}).",
+            "This node's audit chain is intact: all {n} entries verified (this view: {total}).",
+        ),
+        "audit.entry_title": ("Auditregel {seq}", "Audit entry {seq}"),
+        "audit.field.seq": ("Volgnummer: {value}", "Sequence: {value}"),
+        "audit.field.at": ("Tijd: {value}", "Time: {value}"),
+        "audit.field.actor": ("Door: {value}", "Actor: {value}"),
+        "audit.field.action": ("Handeling: {value}", "Action: {value}"),
+        "audit.field.case": ("Casus: {value}", "Case: {value}"),
+        "audit.field.room": ("Casusoverleg (id): {value}", "Casusoverleg (id): {value}"),
+        "audit.detail.basis": ("Grondslag", "Basis"),
+        "audit.detail.share": ("Verstrekking", "Verstrekking"),
+        "audit.detail.categories": ("Categorieën", "Categories"),
+        "audit.detail.recipients": ("Ontvangers", "Recipients"),
+        "audit.detail.request": ("Informatieverzoek", "Information request"),
+        "audit.detail.transfer": ("Overdracht", "Transfer"),
+        "audit.detail.code": ("Foutcode", "Error code"),
+        "audit.detail.kind": ("Soort", "Kind"),
+        "audit.detail.staff": ("Medewerker", "Staff member"),
+        "audit.detail.items": ("Aantal", "Items"),
+        "audit.detail.to": ("Aan", "To"),
+        "audit.detail.outcome": ("Uitkomst", "Outcome"),
+        "audit.detail.reason": ("Reden", "Reason"),
+        "audit.detail.purpose": ("Doel", "Purpose"),
     }
 )
