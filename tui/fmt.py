@@ -176,3 +176,25 @@ def short_node(api: Api, node: str) -> str:
     if org == node and node in ABBREVIATIONS:
         return ABBREVIATIONS[node]
     return api.node_name(node)
+
+
+def session_message(exc: BaseException) -> str:
+    """Why the node ended a session, in the user's words: idle too long, or a session
+    the node does not know (restarted, restored, logged out); by the reason the node
+    gives in its ``node.session`` refusal."""
+    reason = getattr(exc, "detail", "") or ""
+    if reason == "idle":
+        return t("login.session_idle")
+    if reason in ("unknown", "missing"):
+        return t("login.session_ended")
+    return t("login.expired")  # a node of an earlier release gives no reason
+
+
+def since(ts: Any) -> str:
+    """A moment in a sentence: the time today, else the date and time."""
+    if not isinstance(ts, int | float) or ts <= 0:
+        return "–"
+    moment = dt.datetime.fromtimestamp(ts, zone())
+    if moment.date() == dt.datetime.now(zone()).date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")

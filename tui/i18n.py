@@ -132,7 +132,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Only for a purpose the law names; the opening is recorded and the FG sees it.",
     ),
     "shielded.hold_explain": (
-        "Zolang de bewaarplicht geldt, wordt het dossier niet vernietigd, ook niet na de termijn.",
+        "Zolang de bewaarplicht geldt, wordt het dossier niet vernietigd, ook niet na de"
+        " termijn.",
         "While the hold lasts the record is not destroyed, not even after its term.",
     ),
     "shielded.release_explain": (
@@ -151,10 +152,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "shielded.reason": ("Toelichting", "Reason"),
     "shielded.no_purpose": ("Kies een doel.", "Choose a purpose."),
     "shielded.no_reason": ("Geef een toelichting.", "Give a reason."),
-    "shielded.opened": (
-        "Geopend; vastgelegd in de auditlog.",
-        "Opened; recorded in the audit log.",
-    ),
+    "shielded.opened": ("Geopend; vastgelegd in de auditlog.", "Opened; recorded in the audit log."),
     "shielded.hold_done": ("Bewaarplicht vastgelegd.", "Legal hold recorded."),
     "shielded.release_done": ("Bewaarplicht opgeheven.", "Legal hold lifted."),
     "shielded.destroy_done": ("Dossier vernietigd.", "Record destroyed."),
@@ -2057,5 +2055,27 @@ CATALOGUE.update(
         "audit.detail.outcome": ("Uitkomst", "Outcome"),
         "audit.detail.reason": ("Reden", "Reason"),
         "audit.detail.purpose": ("Doel", "Purpose"),
+        # why a session ended, by the node's reason (SessionError's detail)
+        "login.session_idle": (
+            "Uw sessie is verlopen: te lang niet gebruikt. Log opnieuw in.",
+            "Your session has expired: unused for too long. Log in again.",
+        ),
+        "login.session_ended": (
+            "Uw sessie is beëindigd: de node kent haar niet meer (de node is opnieuw"
+            " gestart of hersteld, of u bent uitgelogd). Log opnieuw in.",
+            "Your session has ended: the node no longer knows it (the node was restarted"
+            " or restored, or you were logged out). Log in again.",
+        ),
+        # a partner that does not answer, and who a verstrekking waits for
+        "partners.unreachable_since": (
+            "onbereikbaar sinds {since} ({n} mislukt)",
+            "unreachable since {since} ({n} failed)",
+        ),
+        "shares.waits_for": ("wacht op {who}", "waiting for {who}"),
+        "shares.who_unreachable": (
+            "{who} (onbereikbaar sinds {since})",
+            "{who} (unreachable since {since})",
+        ),
+        "shares.who_unreachable_now": ("{who} (onbereikbaar)", "{who} (unreachable)"),
     }
 )

@@ -65,5 +65,8 @@ def reach(member: dict[str, Any]) -> str:
     if member.get("reachable") is True:
         return t("partners.reach_yes")
     if member.get("reachable") is False:
+        if member.get("unreachable_since"):
+            since = fmt.since(member["unreachable_since"])
+            return t("partners.unreachable_since", since=since, n=member.get("failures", 0))
         return t("partners.reach_no", n=member.get("failures", 0))
     return t("partners.reach_unknown")

@@ -101,7 +101,7 @@ def route(
 def _session(request: web.Request, node: Node) -> Staff:
     auth = request.headers.get("Authorization", "")
     if not auth.startswith("Bearer "):
-        raise SessionError()
+        raise SessionError(SessionError.MISSING)
     return staffmod.session(
         node.store, auth[7:], now=node.now(), idle=node.config.timers.session_idle
     )
