@@ -44,7 +44,23 @@ async def test_the_sender_sees_which_partner_has_not_received_and_since_when() -
         await in_room(pilot, "4")
         since = fmt.since(STOPPED)
         expected = f"3/4 ontvangen — wacht op OM (onbereikbaar sinds {since})"
-        await wait(pilot, lambda: expected in screen_text(pilot.app), expected)
+        await wait(pilot, lambda: expected in " ".join(screen_text(pilot.app).split()), expected)
+
+
+async def test_at_80_columns_the_waiting_share_wraps_and_hides_no_column() -> None:
+    a = app("gemeente", roster=roster_with_om_stopped(), room_doc=room_waiting_for_om())
+    async with a.run_test(size=(80, 24)) as pilot:
+        await in_room(pilot, "4")
+        await pilot.pause(0.3)
+        strips = pilot.app.screen._compositor.render_strips()
+        shown = "\n".join("".join(seg.text for seg in strip) for strip in strips)
+        flat = " ".join(shown.split())
+        assert "Categorieën" in shown
+        assert "sociale_relaties" in shown
+        for (
+            word
+        ) in f"3/4 ontvangen — wacht op OM (onbereikbaar sinds {fmt.since(STOPPED)})".split():
+            assert word in flat, word  # every word whole on the screen, none cut off
 
 
 async def test_a_share_delivered_to_all_names_nobody() -> None:

@@ -32,7 +32,14 @@ class SharesTab(RoomTab):
         yield Static("", id="shares-note")
 
     def sources(self, doc: dict[str, Any]) -> Any:
-        return (doc.get("shares"), reachability(getattr(self.app, "api", None)))
+        api = getattr(self.app, "api", None)
+        return (doc.get("shares"), reachability(api), self.app.size.width)
+
+    def on_resize(self) -> None:
+        """Draw again for the new width (the screen draws a tab whose sources moved)."""
+        render = getattr(self.screen, "render_room", None)
+        if callable(render) and getattr(self.screen, "doc", None):
+            render()
 
     def on_mount(self) -> None:
         # while an own share waits, who it waits for and since when (the roster's
@@ -61,7 +68,8 @@ class SharesTab(RoomTab):
                 render()
 
     def draw(self, room: RoomView) -> None:
-        rows = [share_row(s, room) for s in room.doc.get("shares", [])]
+        rows = fitted([share_row(s, room) for s in room.doc.get("shares", [])],
+                      self.app.size.width)  # fmt: skip
         refill(self.query_one("#shares-table", DataTable), rows)
         self.query_one("#shares-note", Static).update("" if rows else t("shares.empty"))
 
@@ -75,6 +83,26 @@ class SharesTab(RoomTab):
             if share_key(s) == key:
                 return dict(s)
         return None
+
+
+CATEGORIES_NARROW = 18  # the categories' column where the screen is narrow
+
+
+def fitted(rows: list[Row], total: int) -> list[Row]:
+    """Rows that fit ``total`` columns: the state (which may name whom a share waits
+    for) and the categories wrapped at words where they do not fit on one line."""
+    if not rows:
+        return rows
+    widths = [max(len(str(r[1][i])) for r in rows) for i in range(5)]
+    if fmt.room_for(total, *widths[:3], widths[4], minimum=0) >= widths[3]:
+        return rows
+    cats = min(widths[4], CATEGORIES_NARROW)
+    state = fmt.room_for(total, *widths[:3], cats, minimum=20)
+    out: list[Row] = []
+    for key, cells, _ in rows:
+        wrapped = [*cells[:3], fmt.fit(cells[3], state, 4), fmt.fit(cells[4], cats, 3)]
+        out.append((key, wrapped, max(c.count("\n") + 1 for c in wrapped[3:])))
+    return out
 
 
 def share_key(s: dict[str, Any]) -> str:
