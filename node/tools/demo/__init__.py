@@ -23,7 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
-from node.tools.demo import procfs
+import node.tools.demo.procfs as procfs
 from node.tools.demo.folder import (
     CHAIR,
     MARKER,

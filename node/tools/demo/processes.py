@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import IO
 
 import node as node_package
+import node.tools.demo.procfs as procfs
 from node.apiclient import ApiClient, ApiError, NodeUnreachable
-from node.tools.demo import procfs
 from node.tools.demo.folder import NODES, DemoError
 
 #: the source tree the node processes run (the folder that holds ``node/``)
