@@ -23,6 +23,7 @@ from textual.binding import Binding
 
 from . import i18n
 from .api import Api, ApiError, NodeUnreachable, SocketTransport, Transport
+from .fmt import session_message
 from .i18n import t
 from .screens.help import HelpScreen
 from .screens.login import LoginScreen
@@ -152,7 +153,7 @@ class CasusnetApp(App[None]):
         except ApiError as exc:
             self.set_offline(False)
             if exc.remote_code == "node.session" and self.api.logged_in:
-                self.to_login(t("login.expired"))
+                self.to_login(session_message(exc))
             raise
         self.set_offline(False)
         self._note_clock(doc)

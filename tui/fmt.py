@@ -137,3 +137,64 @@ def lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text
+
+
+def fit(value: Any, width: int, lines: int = 2) -> str:
+    """``text`` in at most ``lines`` lines of ``width``, broken between words (a word
+    longer than a line is broken only when it must be); what does not fit ends in …."""
+    import textwrap
+
+    text = " ".join(str("" if value is None else value).split())
+    width = max(width, 4)
+    if len(text) <= width:
+        return text
+    wrapped = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if any(len(line) > width for line in wrapped):
+        wrapped = textwrap.wrap(text, width, break_on_hyphens=False)
+    if len(wrapped) > lines:
+        last = " ".join(wrapped[lines - 1 :])
+        wrapped = [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
+    return "\n".join(wrapped)
+
+
+def room_for(total: int, *others: int, minimum: int = 12, chrome: int = 2) -> int:
+    """The width left for one table column when the ``others`` (each with its cell
+    padding of 2) are drawn in ``total`` columns (less the screen's own edges)."""
+    used = sum(w + 2 for w in others) + 2 + chrome
+    return max(minimum, total - used)
+
+
+#: abbreviations the profession uses for an organisation (the node id shown otherwise)
+ABBREVIATIONS = {"om": "OM", "zvh": "ZVH", "ggz": "GGZ", "rvdk": "RvdK", "ggd": "GGD",
+                 "dji": "DJI", "nctv": "NCTV", "gi": "GI"}  # fmt: skip
+
+
+def short_node(api: Api, node: str) -> str:
+    """A partner in a narrow column: the organisation's abbreviation (OM, ZVH) where the
+    node is named after its organisation, else its name as in a sentence."""
+    org = api.org_of(node)
+    if org == node and node in ABBREVIATIONS:
+        return ABBREVIATIONS[node]
+    return api.node_name(node)
+
+
+def session_message(exc: BaseException) -> str:
+    """Why the node ended a session, in the user's words: idle too long, or a session
+    the node does not know (restarted, restored, logged out); by the reason the node
+    gives in its ``node.session`` refusal."""
+    reason = getattr(exc, "detail", "") or ""
+    if reason == "idle":
+        return t("login.session_idle")
+    if reason in ("unknown", "missing"):
+        return t("login.session_ended")
+    return t("login.expired")  # a node of an earlier release gives no reason
+
+
+def since(ts: Any) -> str:
+    """A moment in a sentence: the time today, else the date and time."""
+    if not isinstance(ts, int | float) or ts <= 0:
+        return "–"
+    moment = dt.datetime.fromtimestamp(ts, zone())
+    if moment.date() == dt.datetime.now(zone()).date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")

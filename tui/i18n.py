@@ -2046,3 +2046,75 @@ ERRORS.update(_DESK_ERRORS)
 ACTIONS.update(_DESK_ACTIONS)
 CATALOGUE.update({f"error.{code}": texts for code, texts in _DESK_ERRORS.items()})
 CATALOGUE.update({f"audit.action.{action}": texts for action, texts in _DESK_ACTIONS.items()})
+
+# -- layout, a stopped partner, the audit view (issue 14) ---------------------------------
+CATALOGUE.update(
+    {
+        "plan.col.owner_kind": ("Uitvoerder", "Responsible"),
+        # the audit view: a filter of words, the basis and verstrekking, one entry, counts
+        "audit.filter_words": (
+            "Filter: woorden uit handeling, door, casus, grondslag of kenmerk",
+            "Filter: words of action, actor, case, basis or id",
+        ),
+        "audit.col.about": ("Grondslag · kenmerk", "Basis · id"),
+        "audit.count_found": (
+            "{shown} van {total} regels gevonden",
+            "{shown} of {total} entries found",
+        ),
+        "audit.count_newest": (
+            "{shown} regels: de nieuwste {loaded} van {total}",
+            "{shown} entries: the newest {loaded} of {total}",
+        ),
+        "audit.count_found_newest": (
+            "{shown} gevonden in de nieuwste {loaded} van {total} regels",
+            "{shown} found in the newest {loaded} of {total} entries",
+        ),
+        "audit.ok_node": (
+            "Auditketen van deze node intact: alle {n} regels geverifieerd (deze weergave: {total}).",
+            "This node's audit chain is intact: all {n} entries verified (this view: {total}).",
+        ),
+        "audit.entry_title": ("Auditregel {seq}", "Audit entry {seq}"),
+        "audit.field.seq": ("Volgnummer: {value}", "Sequence: {value}"),
+        "audit.field.at": ("Tijd: {value}", "Time: {value}"),
+        "audit.field.actor": ("Door: {value}", "Actor: {value}"),
+        "audit.field.action": ("Handeling: {value}", "Action: {value}"),
+        "audit.field.case": ("Casus: {value}", "Case: {value}"),
+        "audit.field.room": ("Casusoverleg (id): {value}", "Casusoverleg (id): {value}"),
+        "audit.detail.basis": ("Grondslag", "Basis"),
+        "audit.detail.share": ("Verstrekking", "Verstrekking"),
+        "audit.detail.categories": ("Categorieën", "Categories"),
+        "audit.detail.recipients": ("Ontvangers", "Recipients"),
+        "audit.detail.request": ("Informatieverzoek", "Information request"),
+        "audit.detail.transfer": ("Overdracht", "Transfer"),
+        "audit.detail.code": ("Foutcode", "Error code"),
+        "audit.detail.kind": ("Soort", "Kind"),
+        "audit.detail.staff": ("Medewerker", "Staff member"),
+        "audit.detail.items": ("Aantal", "Items"),
+        "audit.detail.to": ("Aan", "To"),
+        "audit.detail.outcome": ("Uitkomst", "Outcome"),
+        "audit.detail.reason": ("Reden", "Reason"),
+        "audit.detail.purpose": ("Doel", "Purpose"),
+        # why a session ended, by the node's reason (SessionError's detail)
+        "login.session_idle": (
+            "Uw sessie is verlopen: te lang niet gebruikt. Log opnieuw in.",
+            "Your session has expired: unused for too long. Log in again.",
+        ),
+        "login.session_ended": (
+            "Uw sessie is beëindigd: de node kent haar niet meer (de node is opnieuw"
+            " gestart of hersteld, of u bent uitgelogd). Log opnieuw in.",
+            "Your session has ended: the node no longer knows it (the node was restarted"
+            " or restored, or you were logged out). Log in again.",
+        ),
+        # a partner that does not answer, and who a verstrekking waits for
+        "partners.unreachable_since": (
+            "onbereikbaar sinds {since} ({n} mislukt)",
+            "unreachable since {since} ({n} failed)",
+        ),
+        "shares.waits_for": ("wacht op {who}", "waiting for {who}"),
+        "shares.who_unreachable": (
+            "{who} (onbereikbaar sinds {since})",
+            "{who} (unreachable since {since})",
+        ),
+        "shares.who_unreachable_now": ("{who} (onbereikbaar)", "{who} (unreachable)"),
+    }
+)

@@ -48,9 +48,18 @@ class AuthError(CasusnetError):
 
 
 class SessionError(CasusnetError):
-    """The session has ended (logged out, or idle too long). Log in again."""
+    """The session has ended (logged out, or idle too long). Log in again.
+
+    ``detail`` says why, as a stable reason code a client maps to its own words:
+    ``idle`` (unused longer than the idle timeout), ``unknown`` (a token this node does
+    not hold: logged out, ended by a restore or a restart, or never given), ``missing``
+    (no token sent)."""
 
     code = "node.session"
+
+    IDLE = "idle"
+    UNKNOWN = "unknown"
+    MISSING = "missing"
 
 
 class SessionAccountError(SessionError):
@@ -192,18 +201,25 @@ def session(store: Store, token: str, *, now: int, idle: int, uid: int | None = 
     account than ``uid`` is refused (:class:`SessionAccountError`, whose ``owner``
     names the owner for the audit) and left as it is."""
     row = tables.session(store, _hash(token))
+<<<<<<< HEAD
     if row is None or now - row["last_seen"] > idle:
         raise SessionError()
     if row["uid"] is not None and row["uid"] != uid:
         refused = SessionAccountError()
         refused.owner = str(row["staff"])
         raise refused
+=======
+    if row is None:
+        raise SessionError(SessionError.UNKNOWN)
+    if now - row["last_seen"] > idle:
+        raise SessionError(SessionError.IDLE)
+>>>>>>> layout14
     if now - row["last_seen"] >= SEEN_EVERY:  # bookkeeping: no need to wait for the disk
         with store.transaction(durable=False):
             tables.touch_session(store, _hash(token), now)
     staff = get(store, row["staff"])
     if staff is None:
-        raise SessionError()
+        raise SessionError(SessionError.UNKNOWN)
     return staff
 
 

@@ -249,34 +249,53 @@ def purge_before(store: Store, seq: int) -> int:
     return int(n)
 
 
+def _where(
+    room: bytes | None, case_ref: str | None, actor: str | None, actions: list[str] | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its leading space) of a scope, and its parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("actor", actor), ("room", room), ("case_ref", case_ref)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if actions is not None:
+        where.append(f"action IN ({', '.join('?' * len(actions))})" if actions else "0")
+        params.extend(actions)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
 def entries(
     store: Store,
     *,
     room: bytes | None = None,
     case_ref: str | None = None,
     actor: str | None = None,
+    actions: list[str] | None = None,
     limit: int = 1000,
 ) -> list[dict[str, Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if actor is not None:
-        where.append("actor = ?")
-        params.append(actor)
-    if room is not None:
-        where.append("room = ?")
-        params.append(room)
-    if case_ref is not None:
-        where.append("case_ref = ?")
-        params.append(case_ref)
-    sql = "SELECT seq, at, actor, action, room, case_ref, detail FROM audit"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY seq DESC LIMIT ?"
-    rows = store.rows(sql, (*params, limit))
+    """The newest ``limit`` entries of a scope (a room, a case, an actor; ``actions``
+    of these kinds only), newest first."""
+    where, params = _where(room, case_ref, actor, actions)
+    sql = "SELECT seq, at, actor, action, room, case_ref, detail FROM audit" + where
+    rows = store.rows(sql + " ORDER BY seq DESC LIMIT ?", (*params, limit))
     for r in rows:
         r["room"] = r["room"].hex() if r["room"] else None
         r["detail"] = json.loads(r["detail"])
     return rows
+
+
+def count(
+    store: Store,
+    *,
+    room: bytes | None = None,
+    case_ref: str | None = None,
+    actor: str | None = None,
+    actions: list[str] | None = None,
+) -> int:
+    """How many entries the scope of :func:`entries` holds, without its limit."""
+    where, params = _where(room, case_ref, actor, actions)
+    return int(store.one("SELECT COUNT(*) FROM audit" + where, tuple(params)) or 0)
 
 
 def first_needed(store: Store, horizon: int) -> int | None:

@@ -46,20 +46,17 @@ class PartnersScreen(Base):
         )
         grid = self.query_one("#partners", DataTable)
         grid.clear()
-        for m in doc.get("members", []):
-            grid.add_row(
-                *map(
-                    plain,
-                    (
-                        m["node"],
-                        str(m.get("name", ""))[:22],
-                        fmt.fingerprint_lines(m.get("fingerprint")),
-                        reach(m),
-                    ),
-                ),
-                key=m["node"],
-                height=2,
-            )
+        members = doc.get("members", [])
+        rows = [(m["node"], fmt.fingerprint_lines(m.get("fingerprint")), reach(m)) for m in members]
+        others = [max((len(line) for r in rows for line in r[i].split("\n")), default=0)
+                  for i in range(3)]  # fmt: skip
+        width = fmt.room_for(self.app.size.width, *others, minimum=14)
+        for m, (node, fp, reached) in zip(members, rows, strict=True):
+            cells = (node, fmt.fit(m.get("name", ""), width), fp, reached)
+            grid.add_row(*map(plain, cells), key=m["node"], height=2)
+
+    def on_resize(self) -> None:
+        self.load()
 
 
 def reach(member: dict[str, Any]) -> str:
@@ -68,5 +65,8 @@ def reach(member: dict[str, Any]) -> str:
     if member.get("reachable") is True:
         return t("partners.reach_yes")
     if member.get("reachable") is False:
+        if member.get("unreachable_since"):
+            since = fmt.since(member["unreachable_since"])
+            return t("partners.unreachable_since", since=since, n=member.get("failures", 0))
         return t("partners.reach_no", n=member.get("failures", 0))
     return t("partners.reach_unknown")

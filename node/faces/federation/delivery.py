@@ -56,12 +56,20 @@ class Contact:
     failed, ``None`` before any contact. ``last_contact``: the time of the last
     success of either kind. ``failures``: failed delivery attempts since the last
     successful one; ``failures_total``: all failed delivery attempts since start.
+    ``unreachable_since``: when the peer stopped answering (the first failed or
+    unanswered attempt after a success), ``None`` while it answers.
     """
 
     reachable: bool | None = None
     last_contact: int | None = None
     failures: int = 0
     failures_total: int = 0
+    unreachable_since: int | None = None
+
+
+#: seconds an attempt may go unanswered before the peer counts as unreachable (the
+#: attempt itself runs on until the request timeout: a late answer makes it reachable)
+NO_ANSWER = 2.0
 
 
 class Outbox:
@@ -97,12 +105,20 @@ class Outbox:
     def _succeeded(self, peer: str, *, delivery: bool) -> None:
         contact = self.contacts.setdefault(peer, Contact())
         contact.reachable, contact.last_contact = True, self.node.now()
+        contact.unreachable_since = None
         if delivery:
             contact.failures = 0
 
-    def _failed(self, peer: str) -> None:
+    def _unreachable(self, peer: str) -> Contact:
+        """Mark ``peer`` unreachable at once (since now, unless it was already)."""
         contact = self.contacts.setdefault(peer, Contact())
+        if contact.reachable is not False or contact.unreachable_since is None:
+            contact.unreachable_since = self.node.now()
         contact.reachable = False
+        return contact
+
+    def _failed(self, peer: str) -> None:
+        contact = self._unreachable(peer)
         contact.failures += 1
         contact.failures_total += 1
 
@@ -151,6 +167,9 @@ class Outbox:
                     pass
                 continue
             rows = fit_body(rows, self.node.config.max_body)
+            # a peer that accepts the connection but does not answer (stopped, hung)
+            # shows as unreachable after NO_ANSWER seconds, not at the request timeout
+            silent = asyncio.get_running_loop().call_later(NO_ANSWER, self._unreachable, peer)
             try:
                 results = await self.client.post_batch(peer, [r["envelope"] for r in rows])
             except CasusnetError as exc:
@@ -163,6 +182,8 @@ class Outbox:
                 self._failed(peer)
                 self._backoff(peer, rows[0]["attempts"], "transport")
                 continue
+            finally:
+                silent.cancel()
             self._succeeded(peer, delivery=True)
             self._due.pop(peer, None)
             self._answered.discard(peer)

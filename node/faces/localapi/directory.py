@@ -35,6 +35,8 @@ async def roster(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
             "last_contact": None if me or not contact else contact.last_contact,
             "outbox": depths.get(m.node, 0),
             "failures": contact.failures if contact and not me else 0,
+            # when it stopped answering (a failed or unanswered attempt), None while it does
+            "unreachable_since": None if me or not contact else contact.unreachable_since,
         }
 
     return {

@@ -32,21 +32,33 @@ MAX_AUDIT_LIMIT = 5000
 
 
 async def audit_list(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
-    """A room's audit entries (assigned staff), or else the caller's own entries."""
+    """A room's audit entries (assigned staff), or else the caller's own entries; with
+    ``action`` (codes, comma-separated) only those kinds. ``total`` counts the whole
+    scope, ``entries`` are its newest ``limit``."""
     node = request.app[NODE]
     room = request.query.get("room")
     raw = request.query.get("limit", "500")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_AUDIT_LIMIT:
         raise BadRequest(f"limit: 1 to {MAX_AUDIT_LIMIT}")
     limit = int(raw)
+    actions: list[str] | None = None
+    if "action" in request.query:
+        actions = [a for a in request.query["action"].split(",") if a]
+        unknown = [a for a in actions if a not in audit.ACTIONS]
+        if unknown:
+            raise BadRequest(f"action: unknown {', '.join(sorted(unknown))[:200]}")
+    scope: dict[str, Any] = {"actor": who.name}
     if room:
         try:
             room_id = bytes.fromhex(room)
         except ValueError:
             raise BadRequest("room: a room id in hex") from None
         staffmod.require_room(node.store, room_id, who)
-        return {"entries": audit.entries(node.store, room=room_id, limit=limit)}
-    return {"entries": audit.entries(node.store, actor=who.name, limit=limit)}
+        scope = {"room": room_id}
+    return {
+        "entries": audit.entries(node.store, actions=actions, limit=limit, **scope),
+        "total": audit.count(node.store, actions=actions, **scope),
+    }
 
 
 async def audit_verify(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:

@@ -57,13 +57,26 @@ HINTS = {
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="casusnet", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="casusnet", description=__doc__.splitlines()[0], allow_abbrev=False
+    )
     p.add_argument("--data", help="the node's data dir (or CASUSNET_DATA)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     sub = p.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.add_parsers(sub)
+    no_abbreviations(p)
     return p
+
+
+def no_abbreviations(p: argparse.ArgumentParser) -> None:
+    """No option is taken by a prefix (``--headles`` is not ``--headless``), on this
+    parser and every sub-command's, however deep."""
+    p.allow_abbrev = False
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                no_abbreviations(child)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+import node.tools.demo.procfs as procfs
 from node.tools.demo.folder import (
     CHAIR,
     MARKER,
@@ -34,7 +35,18 @@ from node.tools.demo.folder import (
     running_nodes,
     setup,
 )
-from node.tools.demo.processes import CASUSNET, Federation, node_env, tui_command
+from node.tools.demo.processes import (
+    CASUSNET,
+    STOP_TIMEOUT,
+    Federation,
+    Stopped,
+    demo_running,
+    leftovers,
+    mark_running,
+    node_env,
+    tui_command,
+    unmark_running,
+)
 from node.tools.demo.report import headless, staff_table
 from node.tools.demo.texts import TEXT
 
@@ -93,6 +105,7 @@ def main(args: argparse.Namespace) -> int:
         Federation(directory).wait_ready(args.timeout)
         return headless(directory, state, args.lang, args.timeout)
 
+    clear_the_way(args, directory)
     state = _set_up_or_reuse(args, directory, addrs)
     if args.setup_only:
         print(staff_table(state, passphrases=False))
@@ -131,6 +144,71 @@ def _set_up_or_reuse(
     return state
 
 
+def clear_the_way(args: argparse.Namespace, directory: Path) -> None:
+    """Before the demo starts or resets: another demo that runs from ``directory``
+    is left alone (use ``--attach`` against it); nodes left running from an earlier
+    demo (restarted by hand, say) are stopped, and said so; a port some other
+    program holds is named with what to do."""
+    t = TEXT[args.lang]
+    if not (directory / MARKER).exists():
+        return
+    other = demo_running(directory)
+    if other is not None:
+        key = "use_attach" if args.headless else "demo_running"
+        raise DemoError(t[key].format(dir=directory, pid=other))
+    found = leftovers(directory)
+    strangers = [h for h in found if not h.is_node]
+    if strangers:
+        raise DemoError(
+            t["port_taken"].format(
+                dir=directory, what=", ".join(f"{h.node} (pid {h.pid})" for h in strangers)
+            )
+        )
+    nodes = [h for h in found if h.is_node]
+    if nodes:
+        still = procfs.stop_pids([h.pid for h in nodes], STOP_TIMEOUT)
+        stopped = [h for h in nodes if h.pid not in still]
+        if stopped:
+            print(banner(t["leftovers_stopped"].format(nodes=_pids(stopped))), flush=True)
+        if still:
+            left = [h for h in nodes if h.pid in still]
+            raise DemoError(
+                t["not_stopped"].format(nodes=_pids(left), pids=" ".join(str(h.pid) for h in left))
+            )
+    for address in procfs.addresses(directory):
+        if procfs.port_taken(address.port):  # held by a process this user cannot see
+            raise DemoError(
+                t["port_taken"].format(
+                    dir=directory, what=f"{address.node} (127.0.0.1:{address.port})"
+                )
+            )
+
+
+def _pids(holders: list[procfs.Holder]) -> str:
+    return ", ".join(f"{h.node} (pid {h.pid})" for h in holders)
+
+
+def said_stopped(report: Stopped, lang: str) -> str:
+    """What ``Federation.stop`` stopped, truthfully: the demo's nodes, the nodes it
+    found restarted by hand, and what still runs (with the pids to stop)."""
+    t = TEXT[lang]
+    lines: list[str] = []
+    if report.started or report.by_hand:
+        gone = [h for h in report.by_hand if h not in report.left]
+        names = list(report.started) + [t["by_hand"].format(node=h.node, pid=h.pid) for h in gone]
+        key = "stopped_nodes" if report.left else "stopped_all"
+        lines.append(t[key].format(nodes=", ".join(names)))
+    else:
+        lines.append(t["none_running"])
+    if report.left:
+        lines.append(
+            t["not_stopped"].format(
+                nodes=_pids(report.left), pids=" ".join(str(h.pid) for h in report.left)
+            )
+        )
+    return banner("\n".join(lines))
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
@@ -141,11 +219,12 @@ def _run(args: argparse.Namespace, directory: Path, state: dict[str, Any]) -> in
     t = TEXT[args.lang]
     federation = Federation(directory)
     old_term = signal.signal(signal.SIGTERM, _interrupt)
+    mark_running(directory)  # a second demo from this folder attaches instead
     try:
         start = time.monotonic()
         federation.start()
         federation.wait_ready(max(args.timeout, 20.0))
-        print(t["ready"].format(dir=directory, secs=time.monotonic() - start), flush=True)
+        print(banner(t["ready"].format(dir=directory, secs=time.monotonic() - start)), flush=True)
         if args.headless:
             return headless(directory, state, args.lang, args.timeout)
         _print_accounts(args, directory, state)
@@ -158,23 +237,49 @@ def _run(args: argparse.Namespace, directory: Path, state: dict[str, Any]) -> in
         return 130
     finally:
         print(t["stopping"], file=sys.stderr, flush=True)
-        federation.stop()
+        report = federation.stop()
+        unmark_running(directory)
         signal.signal(signal.SIGTERM, old_term)
-        print(t["stopped"], file=sys.stderr, flush=True)
+        print(said_stopped(report, args.lang), file=sys.stderr, flush=True)
 
 
 def _print_accounts(args: argparse.Namespace, directory: Path, state: dict[str, Any]) -> None:
-    """The demo accounts, and how to open another partner's TUI."""
+    """The demo accounts, and how to open another partner's TUI, each line wrapped at
+    words to the terminal's width."""
     t = TEXT[args.lang]
-    print(t["table"].format(dir=directory))
-    print(staff_table(state))
-    print(t["others"])
+    lines = [t["table"].format(dir=directory), staff_table(state), t["others"]]
     command = tui_command()
     for node in NODES[1:]:
         who = state["nodes"][node]
-        print(
+        lines.append(
             f"  {command} tui --node {directory / node}    ({who['staff']} / {who['passphrase']})"
         )
+    print(banner("\n".join(lines)), flush=True)
+
+
+def banner(text: str, width: int | None = None) -> str:
+    """``text`` with every line longer than the terminal broken between words (its
+    continuation indented under the line's own indent + 4); a word longer than a line
+    (a path) stays whole on a line of its own."""
+    import shutil
+    import textwrap
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    out: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        out += textwrap.wrap(
+            line.strip(),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(out)
 
 
 def _watch(federation: Federation) -> NoReturn:

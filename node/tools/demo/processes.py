@@ -8,11 +8,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 import node as node_package
+import node.tools.demo.procfs as procfs
 from node.apiclient import ApiClient, ApiError, NodeUnreachable
 from node.tools.demo.folder import NODES, DemoError
 
@@ -40,15 +43,45 @@ def node_env() -> dict[str, str]:
     return env
 
 
+REAP_EVERY = 0.5  # seconds between looks at the demo's node processes
+
+#: the demo's own process id while it runs its nodes, in the demo folder
+DEMO_PID = "demo.pid"
+
+
+@dataclass
+class Stopped:
+    """What ``Federation.stop`` stopped: the demo's own nodes, nodes found on the
+    demo's sockets and ports (restarted by hand), and what would not stop."""
+
+    started: list[str] = field(default_factory=list)  # nodes this demo started
+    by_hand: list[procfs.Holder] = field(default_factory=list)
+    left: list[procfs.Holder] = field(default_factory=list)  # still running
+
+
 class Federation:
-    """The six ``casusnet run`` processes of a demo (none when attached)."""
+    """The six ``casusnet run`` processes of a demo (none when attached).
+
+    A node that exits is reaped at once (no zombie); ``stop`` stops the demo's own
+    processes and whatever node answers on the demo's sockets and ports."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.logs: list[IO[bytes]] = []
+        self._reaping = threading.Event()
+        self._reaper: threading.Thread | None = None
+
+    def _reap(self) -> None:
+        """Wait for every node that exits (Popen.poll reaps it), until ``stop``."""
+        while not self._reaping.wait(REAP_EVERY):
+            for proc in list(self.procs.values()):
+                proc.poll()
 
     def start(self) -> None:
+        self._reaping.clear()
+        self._reaper = threading.Thread(target=self._reap, name="demo-reaper", daemon=True)
+        self._reaper.start()
         env = node_env()
         for node in NODES:
             data = self.directory / node
@@ -87,30 +120,46 @@ class Federation:
                 raise DemoError(f"no answer from {', '.join(waiting)} after {timeout:.0f} s")
             time.sleep(0.02)
 
-    def stop(self) -> None:
-        """SIGTERM, wait, then SIGKILL; never interrupted by a second Ctrl-C."""
+    def stop(self) -> Stopped:
+        """SIGTERM, wait, then SIGKILL, for the demo's own nodes and any other node
+        on the demo's sockets and ports; never interrupted by a second Ctrl-C.
+        Returns what was stopped and what still runs."""
         old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        report = Stopped()
         try:
+            self._reaping.set()
+            ours = {proc.pid for proc in self.procs.values()}
+            report.started = [n for n, p in self.procs.items() if p.poll() is None]
+            others = [h for h in procfs.holders(self.directory) if h.pid not in ours]
+            report.by_hand = [h for h in others if h.is_node]
             for proc in self.procs.values():
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + STOP_TIMEOUT
+            still = procfs.stop_pids([h.pid for h in report.by_hand], STOP_TIMEOUT)
             for proc in self.procs.values():
                 try:
                     proc.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
-            for node in self.procs:
-                # a node that is gone leaves its socket file behind
-                with contextlib.suppress(FileNotFoundError):
-                    (self.directory / node / "api.sock").unlink()
+            report.left = [h for h in report.by_hand if h.pid in still]
+            report.left += [h for h in others if not h.is_node]  # not ours to stop
+            self._remove_stale_sockets()
             self.procs.clear()
             for log in self.logs:
                 log.close()
             self.logs.clear()
         finally:
             signal.signal(signal.SIGINT, old)
+        return report
+
+    def _remove_stale_sockets(self) -> None:
+        """A node that is gone leaves its socket file behind; one that answers keeps it."""
+        for address in procfs.addresses(self.directory):
+            if not _api_answers(address.socket, timeout=0.5):
+                with contextlib.suppress(FileNotFoundError):
+                    address.socket.unlink()
 
 
 def _stop_with_parent() -> None:
@@ -122,9 +171,9 @@ def _stop_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def _api_answers(path: Path) -> bool:
+def _api_answers(path: Path, timeout: float = 2) -> bool:
     try:
-        ApiClient(path, timeout=2).get("/v1/me")
+        ApiClient(path, timeout=timeout).get("/v1/me")
     except ApiError:
         return True  # 401 without a session: the API is up
     except NodeUnreachable:
@@ -141,3 +190,33 @@ def tui_command() -> str:
         return str(beside.relative_to(Path.cwd()))
     except ValueError:
         return str(beside)
+
+
+def demo_running(directory: Path) -> int | None:
+    """The pid of another demo that runs its nodes from ``directory``, or None."""
+    try:
+        pid = int((directory / DEMO_PID).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    if pid == os.getpid() or not procfs.alive(pid):
+        return None
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return pid  # no /proc: the pid file is all there is to go by
+    return pid if b"demo" in cmdline else None
+
+
+def mark_running(directory: Path) -> None:
+    (directory / DEMO_PID).write_text(f"{os.getpid()}\n")
+
+
+def unmark_running(directory: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        if (directory / DEMO_PID).read_text().strip() == str(os.getpid()):
+            (directory / DEMO_PID).unlink()
+
+
+def leftovers(directory: Path) -> list[procfs.Holder]:
+    """Processes on the demo's sockets and ports while no demo runs from it."""
+    return procfs.holders(directory)

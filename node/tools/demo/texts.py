@@ -24,6 +24,25 @@ TEXT = {
         "not_demo": "{dir} bestaat en is geen demo; kies een andere --dir",
         "no_demo": "geen demo in {dir}; maak er een met `casusnet demo --setup-only`",
         "setup_only": "opgezet; wachtwoorden staan in {dir}/demo.json",
+        "use_attach": (
+            "de demo uit {dir} draait al (pid {pid}, bijvoorbeeld `make demo` in een andere"
+            " terminal); houd het overleg tegen die nodes met `casusnet demo --headless"
+            " --attach`"
+        ),
+        "demo_running": (
+            "de demo uit {dir} draait al (pid {pid}) in een andere terminal; stop die daar"
+            " (Ctrl+Q of Ctrl-C), of gebruik `casusnet demo --headless --attach`"
+        ),
+        "leftovers_stopped": "achtergebleven demo-nodes gestopt: {nodes}",
+        "port_taken": (
+            "een poort of socket van de demo uit {dir} is bezet door een ander programma:"
+            " {what}; stop dat, of begin opnieuw met nieuwe poorten: `casusnet demo --reset`"
+        ),
+        "stopped_nodes": "nodes gestopt: {nodes}",
+        "stopped_all": "alle nodes gestopt: {nodes}",
+        "by_hand": "{node} (met de hand gestart, pid {pid})",
+        "none_running": "er draaide geen node meer",
+        "not_stopped": "NIET gestopt: {nodes}; stop ze met `kill {pids}`",
     },
     "en": {
         "ask": "Reuse the existing demo or start afresh? [R/n] ",
@@ -46,6 +65,25 @@ TEXT = {
         "not_demo": "{dir} exists and is not a demo; choose another --dir",
         "no_demo": "no demo in {dir}; create one with `casusnet demo --setup-only`",
         "setup_only": "set up; the passphrases are in {dir}/demo.json",
+        "use_attach": (
+            "the demo from {dir} is already running (pid {pid}, `make demo` in another"
+            " terminal, say); hold the meeting against its nodes with `casusnet demo"
+            " --headless --attach`"
+        ),
+        "demo_running": (
+            "the demo from {dir} is already running (pid {pid}) in another terminal; stop"
+            " it there (Ctrl+Q or Ctrl-C), or use `casusnet demo --headless --attach`"
+        ),
+        "leftovers_stopped": "stopped demo nodes left running: {nodes}",
+        "port_taken": (
+            "a port or socket of the demo from {dir} is held by another program: {what};"
+            " stop it, or start afresh with new ports: `casusnet demo --reset`"
+        ),
+        "stopped_nodes": "nodes stopped: {nodes}",
+        "stopped_all": "all nodes stopped: {nodes}",
+        "by_hand": "{node} (started by hand, pid {pid})",
+        "none_running": "no node was running any more",
+        "not_stopped": "NOT stopped: {nodes}; stop them with `kill {pids}`",
     },
 }
 
