@@ -201,19 +201,14 @@ def session(store: Store, token: str, *, now: int, idle: int, uid: int | None = 
     account than ``uid`` is refused (:class:`SessionAccountError`, whose ``owner``
     names the owner for the audit) and left as it is."""
     row = tables.session(store, _hash(token))
-<<<<<<< HEAD
-    if row is None or now - row["last_seen"] > idle:
-        raise SessionError()
-    if row["uid"] is not None and row["uid"] != uid:
-        refused = SessionAccountError()
-        refused.owner = str(row["staff"])
-        raise refused
-=======
     if row is None:
         raise SessionError(SessionError.UNKNOWN)
     if now - row["last_seen"] > idle:
         raise SessionError(SessionError.IDLE)
->>>>>>> layout14
+    if row["uid"] is not None and row["uid"] != uid:
+        refused = SessionAccountError()
+        refused.owner = str(row["staff"])
+        raise refused
     if now - row["last_seen"] >= SEEN_EVERY:  # bookkeeping: no need to wait for the disk
         with store.transaction(durable=False):
             tables.touch_session(store, _hash(token), now)

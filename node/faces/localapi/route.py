@@ -110,8 +110,7 @@ def route(
 def _session(request: web.Request, node: Node) -> Staff:
     auth = request.headers.get("Authorization", "")
     if not auth.startswith("Bearer "):
-<<<<<<< HEAD
-        raise SessionError()
+        raise SessionError(SessionError.MISSING)
     uid = peer_uid(request)
     try:
         return staffmod.session(
@@ -141,12 +140,6 @@ def peer_uid(request: web.Request) -> int | None:
     creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", creds)
     return int(uid)
-=======
-        raise SessionError(SessionError.MISSING)
-    return staffmod.session(
-        node.store, auth[7:], now=node.now(), idle=node.config.timers.session_idle
-    )
->>>>>>> layout14
 
 
 def room_of(request: web.Request, who: Staff) -> bytes:
