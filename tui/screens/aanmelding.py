@@ -28,7 +28,7 @@ CONVENERS = ("gemeente", "zvh")
 
 
 class AanmeldenScreen(Form):
-    BINDINGS = [Binding("ctrl+s", "submit", "aanmelden.submit")]
+    BINDINGS = [Binding("ctrl+s", "submit", "aanmelden.submit", priority=True)]
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="form"):

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Static
 from ..api import Api, ApiError, NodeUnreachable
 from ..fmt import describe
 from ..i18n import t
-from ..widgets import plain, translate_bindings
+from ..widgets import Ask, draft, show_message, translate_bindings
 
 
 class Host(Protocol):
@@ -56,19 +56,46 @@ class Base(Screen[Any]):
 
 
 class Form(Base):
-    """A screen that posts what is filled in; Escape or Cancel closes it unsent."""
+    """A screen that posts what is filled in; Escape or Cancel closes it unsent (after
+    asking, when something was typed); Ctrl+S submits from any field."""
 
-    BINDINGS = [Binding("escape", "cancel", "app.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "app.cancel"),
+        Binding("ctrl+s", "submit_form", "form.submit", priority=True),
+    ]
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.remember_draft)
+
+    def remember_draft(self) -> None:
+        self.pristine = draft(self)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if draft(self) == getattr(self, "pristine", draft(self)):
+            self.dismiss(None)
+            return
+        def answered(discard: Any) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Ask.screen(t("form.discard")), answered)
+
+    def action_submit_form(self) -> None:
+        """Ctrl+S: as the form's Submit button (a form may bind its own)."""
+        for button in self.query("#submit").results(Button):
+            button.press()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit_form":
+            return bool(self.query("#submit"))  # no Ctrl+S on a dialog that only shows
+        return True
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
-    def message(self, text: str) -> None:
-        self.query_one("#form-message", Static).update(plain(text))
+    def message(self, text: str, error: bool = True) -> None:
+        show_message(self, text, error)
 
     async def send(self, path: str, body: dict[str, Any], done: str) -> None:
         """Post the form; show a refusal in the form, or close it with a notice."""
@@ -82,7 +109,11 @@ class Form(Base):
 
 
 class Modal(Form, ModalScreen[Any]):
-    """A form as a dialog over the screen it was opened from."""
+    """A form as a dialog over the screen it was opened from; the footer names its keys."""
+
+    def on_mount(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer())
 
 
 class RoomModal(Modal):

@@ -66,7 +66,8 @@ def measure_fields(
             ),
         ),
         ("measure.risk", Field(value=str(m.get("risk") or ""), id="risk")),
-        ("measure.due", Field(value=due, placeholder="2027-01-15 (JJJJ-MM-DD)", id="due")),
+        ("measure.due", Field(value=due, placeholder=t("form.example", example="2027-01-15"),
+                              id="due")),  # fmt: skip
     )
     for label, widget in widgets:
         with Horizontal(classes="row field-row"):
@@ -83,6 +84,9 @@ def read_fields(form: RoomModal) -> dict[str, Any] | None:
         return None
     if not risk:
         form.message(t("measure.no_risk"))
+        return None
+    if not form.query_one("#due", Field).value.strip():
+        form.message(t("measure.no_due"))
         return None
     try:
         due = fmt.parse_when(form.query_one("#due", Field).value)
@@ -104,7 +108,7 @@ def read_fields(form: RoomModal) -> dict[str, Any] | None:
 class ProposeMeasureScreen(RoomModal):
     """Any member proposes a measure; the chair adopts it for the table."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "room.propose")]
+    BINDINGS = [Binding("ctrl+s", "submit", "room.propose", priority=True)]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -132,7 +136,7 @@ class ProposeMeasureScreen(RoomModal):
 class AdjustMeasureScreen(ProposeMeasureScreen):
     """The chair changes a measure's fields, with the reason; only what changed is sent."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "measure.adjust")]
+    BINDINGS = [Binding("ctrl+s", "submit", "measure.adjust", priority=True)]
 
     def __init__(self, room: dict[str, Any], measure: dict[str, Any]) -> None:
         super().__init__(room)
@@ -191,7 +195,7 @@ class MeasureModal(RoomModal):
 class StatusScreen(MeasureModal):
     """The uitvoerder sets the status (gepland, lopend, uitgevoerd, gestopt)."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "measure.update")]
+    BINDINGS = [Binding("ctrl+s", "submit", "measure.update", priority=True)]
 
     def compose(self) -> ComposeResult:
         status = self.measure.get("status")
@@ -221,7 +225,7 @@ class StatusScreen(MeasureModal):
 class WithdrawScreen(MeasureModal):
     """The chair (or the proposer before adoption) withdraws a measure, with the reason."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "measure.withdraw")]
+    BINDINGS = [Binding("ctrl+s", "submit", "measure.withdraw", priority=True)]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):

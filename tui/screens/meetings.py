@@ -61,13 +61,13 @@ class MeetingModal(RoomModal):
 class PlanMeetingScreen(RoomModal):
     """The chair plans the next meeting."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "meeting.plan")]
+    BINDINGS = [Binding("ctrl+s", "submit", "meeting.plan", priority=True)]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(t("meeting.plan_title"), classes="title")
             yield Label(t("meeting.at"))
-            yield Field(id="at", placeholder="2027-01-15 10:00")
+            yield Field(id="at", placeholder=t("form.example", example="2027-01-15 10:00"))
             yield from form_end(t("meeting.plan"))
 
     def on_mount(self) -> None:
@@ -76,6 +76,9 @@ class PlanMeetingScreen(RoomModal):
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def action_submit(self) -> None:
+        if not self.query_one("#at", Field).value.strip():
+            self.message(t("meeting.no_at"))
+            return
         try:
             at = fmt.parse_when(self.query_one("#at", Field).value)
         except ValueError:
@@ -126,7 +129,7 @@ class MeetingTextScreen(MeetingModal):
 class AgendaScreen(MeetingTextScreen):
     """A member adds a point to a meeting's agenda (the next one, unless chosen)."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "meeting.add")]
+    BINDINGS = [Binding("ctrl+s", "submit", "meeting.add", priority=True)]
     part, field = "agenda", "title"
     words = {"title": "meeting.agenda_title", "which": "meeting.which",
              "label": "meeting.agenda_field", "empty": "meeting.no_title",
@@ -136,7 +139,7 @@ class AgendaScreen(MeetingTextScreen):
 class VerslagScreen(MeetingTextScreen):
     """The procesregisseur at the chair's node records a meeting's verslag."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "meeting.record")]
+    BINDINGS = [Binding("ctrl+s", "submit", "meeting.record", priority=True)]
     part, field, held, wide = "verslag", "text", True, True
     words = {"title": "meeting.verslag_title", "which": "meeting.which",
              "label": "meeting.verslag_field", "empty": "meeting.no_verslag",

@@ -54,7 +54,7 @@ def follow_up_fields(form: Form, body: dict[str, Any]) -> bool:
 class NewMeldingScreen(Form):
     """Record an incoming signal."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "melding.submit")]
+    BINDINGS = [Binding("ctrl+s", "submit", "melding.submit", priority=True)]
 
     def __init__(self, vocab: Vocabulary) -> None:
         super().__init__()
@@ -107,7 +107,7 @@ class NewMeldingScreen(Form):
         if melder:
             body["melder"] = melder
         if follow_up_fields(self, body):
-            self.message(t("app.working"))
+            self.message(t("app.working"), error=False)
             self.record(body)
 
     @work(exit_on_error=False, exclusive=True, group="action")
@@ -124,7 +124,7 @@ class NewMeldingScreen(Form):
 class FollowUpScreen(Modal):
     """Follow a melding up: its follow-up and case, or a correction of its summary."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "melding.save")]
+    BINDINGS = [Binding("ctrl+s", "submit", "melding.save", priority=True)]
 
     def __init__(self, doc: dict[str, Any], vocab: Vocabulary) -> None:
         super().__init__()

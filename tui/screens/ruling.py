@@ -24,19 +24,15 @@ from .room.view import RoomView
 
 
 class ScrollingModal(RoomModal):
-    """A room dialog that scrolls at 80x24: a message is brought into view."""
-
-    def message(self, text: str) -> None:
-        note = self.query_one("#form-message", Static)
-        note.update(plain(text))
-        note.scroll_visible()
+    """A room dialog that scrolls at 80x24 (a message is brought into view, as in
+    every form)."""
 
 
 class RulingScreen(ScrollingModal):
     """The chair's proposal: ``beoordeling`` (in the analyse) or ``samenstelling``
     (after a positive beoordeling)."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "ruling.submit")]
+    BINDINGS = [Binding("ctrl+s", "submit", "ruling.submit", priority=True)]
 
     def __init__(self, room: dict[str, Any], stage: str) -> None:
         super().__init__(room)
