@@ -2009,6 +2009,8 @@ CATALOGUE.update(
         "form.submit": ("Bevestigen", "Confirm"),
         "form.discard": ("Concept weggooien?", "Discard the draft?"),
         "room.export_key": ("Exporteren", "Export"),
+        "form.close_list": ("Lijst sluiten", "Close the list"),
+        "aanmeldingen.one": ("1 aanmelding", "1 aanmelding"),
         "form.example": ("bijv. {example}", "e.g. {example}"),
         "convene.no_meeting": (
             "Vul de datum en tijd van het overleg in (JJJJ-MM-DD UU:MM).",

@@ -36,9 +36,8 @@ async def typed_ahead(widget: Widget, event: events.Key, enter_moves: bool = Fal
     were queued for it after the focus left. True when the key was dealt with."""
     screen = widget.screen
     target = screen.focused  # set at once (``has_focus`` follows by a message)
-    if target is not widget:
-        if target is None:
-            return False
+    # the focus left (and not into a part of this widget, as a drop-down's open list)
+    if target is not None and widget not in target.ancestors_with_self:
         event.prevent_default()
         event.stop()
         target.post_message(events.Key(event.key, event.character))
@@ -99,8 +98,23 @@ def plain(value: Any) -> Any:
 def choice(options: Any, **kw: Any) -> Any:
     """A one-line drop-down (no border), so a form fits 80x24."""
     from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
 
-    return Select(options, compact=True, **kw)
+    class Choice(Select[Any]):
+        """Keys typed ahead after a Tab go on to the next field; the open list's
+        Escape is named in the UI's language."""
+
+        def on_mount(self) -> None:
+            for overlay in self.query(SelectOverlay):
+                table = overlay._bindings.key_to_bindings
+                for key, bindings in table.items():
+                    table[key] = [dataclasses.replace(b, description=t("form.close_list"))
+                                  if b.action == "dismiss" else b for b in bindings]  # fmt: skip
+
+        async def _on_key(self, event: events.Key) -> None:
+            await typed_ahead(self, event)
+
+    return Choice(options, compact=True, **kw)
 
 
 def words(prefix: str, values: Any, **kw: Any) -> Any:
@@ -112,7 +126,11 @@ def words(prefix: str, values: Any, **kw: Any) -> Any:
 
 
 class Picks(SelectionList[str]):
-    """A selection list whose boxes read without colour: ``X`` ticked, blank not."""
+    """A selection list whose boxes read without colour: ``X`` ticked, blank not; a
+    Space typed right after the Tab that came here ticks here."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await typed_ahead(self, event)
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)

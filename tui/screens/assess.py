@@ -37,7 +37,7 @@ def score(value: Any) -> int | None:
 
 
 class AssessScreen(RoomModal):
-    BINDINGS = [Binding("ctrl+s", "submit", "assess.submit", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "assess.submit")]
 
     def compose(self) -> ComposeResult:
         scores = [(t("score.onbekend"), ONBEKEND)] + [(t(f"score.{n}"), n) for n in range(4)]

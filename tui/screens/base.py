@@ -61,14 +61,15 @@ class Form(Base):
 
     BINDINGS = [
         Binding("escape", "cancel", "app.cancel"),
-        Binding("ctrl+s", "submit_form", "form.submit", priority=True),
+        # not a priority binding: the app would act on it before the field took the
+        # characters typed just before it (no field uses Ctrl+S; it bubbles up in order)
+        Binding("ctrl+s", "submit_form", "form.submit"),
     ]
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.remember_draft)
-
-    def remember_draft(self) -> None:
-        self.pristine = draft(self)
+        self.pristine = draft(self)  # what the form showed before anything was typed
+        if self.focused is None:  # the first key goes to the first field, not nowhere
+            self.focus_next()
 
     def action_cancel(self) -> None:
         if draft(self) == getattr(self, "pristine", draft(self)):

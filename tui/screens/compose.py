@@ -33,9 +33,9 @@ FIELD_LABELS = {
 
 class ComposeScreen(Form):
     BINDINGS = [
-        Binding("ctrl+s", "send", "compose.send", priority=True),
+        Binding("ctrl+s", "send", "compose.send"),
         # not Ctrl+K: a text field deletes to the end of the line with it
-        Binding("ctrl+t", "check", "compose.check", priority=True),
+        Binding("ctrl+t", "check", "compose.check"),
     ]
 
     def __init__(self, room: dict[str, Any], answering: dict[str, Any] | None = None) -> None:

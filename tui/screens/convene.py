@@ -20,7 +20,7 @@ from .base import Form, form_end
 
 
 class ConveneScreen(Form):
-    BINDINGS = [Binding("ctrl+s", "submit", "convene.submit", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "convene.submit")]
 
     def compose_body(self) -> ComposeResult:
         api = self.capp.api

@@ -18,7 +18,7 @@ CHAIRS_FOR_GEMEENTE = "zvh"
 
 
 class MandateScreen(Modal):
-    BINDINGS = [Binding("ctrl+s", "submit", "mandate.submit", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "mandate.submit")]
 
     def compose(self) -> ComposeResult:
         chairs = [

@@ -108,7 +108,7 @@ def read_fields(form: RoomModal) -> dict[str, Any] | None:
 class ProposeMeasureScreen(RoomModal):
     """Any member proposes a measure; the chair adopts it for the table."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "room.propose", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "room.propose")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -136,7 +136,7 @@ class ProposeMeasureScreen(RoomModal):
 class AdjustMeasureScreen(ProposeMeasureScreen):
     """The chair changes a measure's fields, with the reason; only what changed is sent."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "measure.adjust", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "measure.adjust")]
 
     def __init__(self, room: dict[str, Any], measure: dict[str, Any]) -> None:
         super().__init__(room)
@@ -195,7 +195,7 @@ class MeasureModal(RoomModal):
 class StatusScreen(MeasureModal):
     """The uitvoerder sets the status (gepland, lopend, uitgevoerd, gestopt)."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "measure.update", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "measure.update")]
 
     def compose(self) -> ComposeResult:
         status = self.measure.get("status")
@@ -225,7 +225,7 @@ class StatusScreen(MeasureModal):
 class WithdrawScreen(MeasureModal):
     """The chair (or the proposer before adoption) withdraws a measure, with the reason."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "measure.withdraw", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "measure.withdraw")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):

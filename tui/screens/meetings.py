@@ -61,7 +61,7 @@ class MeetingModal(RoomModal):
 class PlanMeetingScreen(RoomModal):
     """The chair plans the next meeting."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "meeting.plan", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "meeting.plan")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -129,7 +129,7 @@ class MeetingTextScreen(MeetingModal):
 class AgendaScreen(MeetingTextScreen):
     """A member adds a point to a meeting's agenda (the next one, unless chosen)."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "meeting.add", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "meeting.add")]
     part, field = "agenda", "title"
     words = {"title": "meeting.agenda_title", "which": "meeting.which",
              "label": "meeting.agenda_field", "empty": "meeting.no_title",
@@ -139,7 +139,7 @@ class AgendaScreen(MeetingTextScreen):
 class VerslagScreen(MeetingTextScreen):
     """The procesregisseur at the chair's node records a meeting's verslag."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "meeting.record", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "meeting.record")]
     part, field, held, wide = "verslag", "text", True, True
     words = {"title": "meeting.verslag_title", "which": "meeting.which",
              "label": "meeting.verslag_field", "empty": "meeting.no_verslag",

@@ -54,7 +54,7 @@ def follow_up_fields(form: Form, body: dict[str, Any]) -> bool:
 class NewMeldingScreen(Form):
     """Record an incoming signal."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "melding.submit", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "melding.submit")]
 
     def __init__(self, vocab: Vocabulary) -> None:
         super().__init__()
@@ -124,7 +124,7 @@ class NewMeldingScreen(Form):
 class FollowUpScreen(Modal):
     """Follow a melding up: its follow-up and case, or a correction of its summary."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "melding.save", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "melding.save")]
 
     def __init__(self, doc: dict[str, Any], vocab: Vocabulary) -> None:
         super().__init__()

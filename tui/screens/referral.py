@@ -24,7 +24,7 @@ PGA = "pga-r"
 
 
 class ReferScreen(Form):
-    BINDINGS = [Binding("ctrl+s", "submit", "refer.submit", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "refer.submit")]
 
     def __init__(self, doc: dict[str, Any]) -> None:
         super().__init__()

@@ -32,7 +32,7 @@ class RulingScreen(ScrollingModal):
     """The chair's proposal: ``beoordeling`` (in the analyse) or ``samenstelling``
     (after a positive beoordeling)."""
 
-    BINDINGS = [Binding("ctrl+s", "submit", "ruling.submit", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "submit", "ruling.submit")]
 
     def __init__(self, room: dict[str, Any], stage: str) -> None:
         super().__init__(room)
