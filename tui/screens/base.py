@@ -55,6 +55,9 @@ class Base(Screen[Any]):
         yield from ()
 
 
+FIELDS = "Input, TextArea, Select, SelectionList, Button"
+
+
 class Form(Base):
     """A screen that posts what is filled in; Escape or Cancel closes it unsent (after
     asking, when something was typed); Ctrl+S submits from any field."""
@@ -68,8 +71,9 @@ class Form(Base):
 
     def on_mount(self) -> None:
         self.pristine = draft(self)  # what the form showed before anything was typed
-        if self.focused is None:  # the first key goes to the first field, not nowhere
-            self.focus_next()
+        fields = [w for w in self.query(FIELDS) if w.focusable]
+        if fields and self.focused not in fields:
+            fields[0].focus()  # the first key goes to the first field, not to a scroll box
 
     def action_cancel(self) -> None:
         if draft(self) == getattr(self, "pristine", draft(self)):
