@@ -228,3 +228,13 @@ async def test_an_empty_measure_date_is_a_clear_error_not_a_grey_date() -> None:
         note = form.query_one("#form-message", Static)
         await settle(pilot, lambda: "Vul de termijn in" in str(note.content), "the error")
         assert not [p for p, _ in transport.posts if p.endswith("/measures")]
+
+
+async def test_the_chairs_keys_are_named_to_the_chair_only() -> None:
+    app = canned(CannedTransport(place="reclassering"))
+    async with app.run_test(size=SIZE) as pilot:
+        await in_room(pilot)
+        keys = [k for k, _ in footer(app)]
+        assert "d" in keys
+        assert "i" not in keys
+        assert "s" not in keys

@@ -41,6 +41,7 @@ INTAKE_EXCHANGE = ("analyse", "verzamelen")  # the intake's stages that allow ve
 #: keys the footer shows on their own tab only (they work on every tab): 80 columns
 #: hold no more
 TAB_KEYS = {"i": ("members",), "x": ("plan",)}
+CHAIR_KEYS = ("i", "s")
 INTAKE_ACTIONS: dict[str, Callable[[RoomView], Any]] = {
     "assess": RoomView.may_assess,
     "rule": RoomView.may_rule,
@@ -94,14 +95,22 @@ class RoomScreen(PlanActions):
         self.set_interval(self.capp.poll, self.load)
         self.focus_tab()  # the first key goes to the tab's table, not to the tab bar
 
+    def name_keys(self, active: str) -> None:
+        """The footer names the tab's own keys, and the chair's only to the chair (the
+        keys work everywhere: another member is told who can)."""
+        chair = not self.doc or self.doc.get("chair") == self.view().me
+        table = self._bindings.key_to_bindings
+        for key, tabs in TAB_KEYS.items():
+            show = active in tabs and (chair or key not in CHAIR_KEYS)
+            table[key] = [dataclasses.replace(b, show=show) for b in table[key]]
+        table["s"] = [dataclasses.replace(b, show=chair) for b in table["s"]]
+        self.refresh_bindings()
+
     def focus_tab(self) -> None:
         """Keys go to what the tab shows: Enter opens its row, arrows move in it; the
         footer names the tab's own keys."""
         active = self.query_one("#tabs", TabbedContent).active or "members"
-        table = self._bindings.key_to_bindings
-        for key, tabs in TAB_KEYS.items():
-            table[key] = [dataclasses.replace(b, show=active in tabs) for b in table[key]]
-        self.refresh_bindings()
+        self.name_keys(active)
         grids = [g for g in self.query_one(f"#{active}", RoomTab).query(DataTable) if g.display]
         if grids:
             grids[0].focus()
@@ -148,7 +157,7 @@ class RoomScreen(PlanActions):
         if doc == self.doc:
             return
         self.doc = doc
-        self.refresh_bindings()
+        self.name_keys(self.query_one("#tabs", TabbedContent).active or "members")
         if self.is_current:
             self.render_room()
         else:  # under a form: draw when the room shows again, not now
