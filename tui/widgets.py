@@ -203,3 +203,17 @@ class Ask:
                 self.dismiss(False)
 
         return Question()
+
+
+def name_submit_key(screen: DOMNode) -> None:
+    """The footer names Ctrl+S as the form's Submit button does (*Uitnodigen*, not a
+    general *Bevestigen*)."""
+    from textual.widgets import Button
+
+    table = screen._bindings.key_to_bindings
+    for button in screen.query("#submit").results(Button):
+        table["ctrl+s"] = [
+            dataclasses.replace(b, description=str(button.label))
+            if b.action == "submit_form" else b
+            for b in table.get("ctrl+s", [])
+        ]  # fmt: skip

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Static
 from ..api import Api, ApiError, NodeUnreachable
 from ..fmt import describe
 from ..i18n import t
-from ..widgets import Ask, draft, show_message, translate_bindings
+from ..widgets import Ask, draft, name_submit_key, show_message, translate_bindings
 
 
 class Host(Protocol):
@@ -74,6 +74,7 @@ class Form(Base):
         fields = [w for w in self.query(FIELDS) if w.focusable]
         if fields and self.focused not in fields:
             fields[0].focus()  # the first key goes to the first field, not to a scroll box
+        name_submit_key(self)
 
     def action_cancel(self) -> None:
         if draft(self) == getattr(self, "pristine", draft(self)):
