@@ -2022,6 +2022,24 @@ CATALOGUE.update(
             "The procesregisseur records the minutes, at the chair's node ({chair}).",
         ),
         "reassess.title": ("Weging bij een overleg: {case}", "Assessment at a meeting: {case}"),
+        # issue 14, forms: the keys and questions every form shares
+        "form.submit": ("Bevestigen", "Confirm"),
+        "form.discard": ("Concept weggooien?", "Discard the draft?"),
+        "room.export_key": ("Exporteren", "Export"),
+        "form.close_list": ("Lijst sluiten", "Close the list"),
+        "aanmeldingen.one": ("1 aanmelding", "1 aanmelding"),
+        "form.example": ("bijv. {example}", "e.g. {example}"),
+        "convene.no_meeting": (
+            "Vul de datum en tijd van het overleg in (JJJJ-MM-DD UU:MM).",
+            "Fill in the date and time of the meeting (YYYY-MM-DD HH:MM).",
+        ),
+        "measure.no_due": (
+            "Vul de termijn in (JJJJ-MM-DD).", "Fill in the deadline (YYYY-MM-DD)."
+        ),
+        "meeting.no_at": (
+            "Vul de datum en tijd in (JJJJ-MM-DD UU:MM).",
+            "Fill in the date and time (YYYY-MM-DD HH:MM).",
+        ),
     }
 )
 

@@ -149,7 +149,10 @@ async def test_a_measure_with_a_bad_date_or_no_risk_is_refused_unsent() -> None:
         screen.query_one("#risk").value = "Werving"
         screen.query_one("#due").value = "15-01-2027"
         await refused(pilot, "JJJJ-MM-DD")
-        await pilot.press("escape")
+        await pilot.press("escape")  # a draft: the form asks first
+        await wait(pilot, lambda: pilot.app.screen.query_one("#yes"), "the question")
+        pilot.app.screen.query_one("#yes").focus()
+        await pilot.press("enter")
         await wait(pilot, lambda: isinstance(pilot.app.screen, RoomScreen), "cancelled")
     assert posts(pilot) == []
 

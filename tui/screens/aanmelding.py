@@ -147,8 +147,9 @@ class AanmeldingenScreen(Base):
         if rows:
             grid.move_cursor(row=min(at, len(rows) - 1))
         told = [r for r in rows if r.get("own") and r.get("notice_at")]
+        count = t("aanmeldingen.one" if len(rows) == 1 else "aanmeldingen.count", n=len(rows))
         self.query_one("#aanmeldingen-notices", Static).update(
-            plain(notices_text(told, api) if told else t("aanmeldingen.count", n=len(rows)))
+            plain(notices_text(told, api) if told else count)
         )
 
     @on(DataTable.RowSelected, "#aanmeldingen")

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Static
 from ..api import Api, ApiError, NodeUnreachable
 from ..fmt import describe
 from ..i18n import t
-from ..widgets import plain, translate_bindings
+from ..widgets import Ask, draft, name_submit_key, show_message, translate_bindings
 
 
 class Host(Protocol):
@@ -55,20 +55,53 @@ class Base(Screen[Any]):
         yield from ()
 
 
-class Form(Base):
-    """A screen that posts what is filled in; Escape or Cancel closes it unsent."""
+FIELDS = "Input, TextArea, Select, SelectionList, Button"
 
-    BINDINGS = [Binding("escape", "cancel", "app.cancel")]
+
+class Form(Base):
+    """A screen that posts what is filled in; Escape or Cancel closes it unsent (after
+    asking, when something was typed); Ctrl+S submits from any field."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "app.cancel"),
+        # not a priority binding: the app would act on it before the field took the
+        # characters typed just before it (no field uses Ctrl+S; it bubbles up in order)
+        Binding("ctrl+s", "submit_form", "form.submit"),
+    ]
+
+    def on_mount(self) -> None:
+        self.pristine = draft(self)  # what the form showed before anything was typed
+        fields = [w for w in self.query(FIELDS) if w.focusable]
+        if fields and self.focused not in fields:
+            fields[0].focus()  # the first key goes to the first field, not to a scroll box
+        name_submit_key(self)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if draft(self) == getattr(self, "pristine", draft(self)):
+            self.dismiss(None)
+            return
+        def answered(discard: Any) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Ask.screen(t("form.discard")), answered)
+
+    def action_submit_form(self) -> None:
+        """Ctrl+S: as the form's Submit button (a form may bind its own)."""
+        for button in self.query("#submit").results(Button):
+            button.press()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit_form":
+            return bool(self.query("#submit"))  # no Ctrl+S on a dialog that only shows
+        return True
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
-        self.dismiss(None)
+        self.action_cancel()
 
-    def message(self, text: str) -> None:
-        self.query_one("#form-message", Static).update(plain(text))
+    def message(self, text: str, error: bool = True) -> None:
+        show_message(self, text, error)
 
     async def send(self, path: str, body: dict[str, Any], done: str) -> None:
         """Post the form; show a refusal in the form, or close it with a notice."""
@@ -82,7 +115,11 @@ class Form(Base):
 
 
 class Modal(Form, ModalScreen[Any]):
-    """A form as a dialog over the screen it was opened from."""
+    """A form as a dialog over the screen it was opened from; the footer names its keys."""
+
+    def on_mount(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer())
 
 
 class RoomModal(Modal):

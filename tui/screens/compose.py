@@ -34,7 +34,8 @@ FIELD_LABELS = {
 class ComposeScreen(Form):
     BINDINGS = [
         Binding("ctrl+s", "send", "compose.send"),
-        Binding("ctrl+k", "check", "compose.check"),
+        # not Ctrl+K: a text field deletes to the end of the line with it
+        Binding("ctrl+t", "check", "compose.check"),
     ]
 
     def __init__(self, room: dict[str, Any], answering: dict[str, Any] | None = None) -> None:
@@ -242,11 +243,6 @@ class ComposeScreen(Form):
             return t("compose.empty_summary")
         return ""
 
-    def message(self, text: str) -> None:
-        note = self.query_one("#form-message", Static)
-        note.update(plain(text))
-        note.scroll_visible()  # at 80x24 the form scrolls: bring the verdict into view
-
     @on(Button.Pressed, "#check")
     def action_check(self) -> None:
         if self.usable_bases():
@@ -265,7 +261,7 @@ class ComposeScreen(Form):
             self.message(problem)
             return
         room = self.room["room"]
-        self.message(t("app.working"))
+        self.message(t("app.working"), error=False)
         # A real send runs the same checks and refuses before anything is sealed, so
         # only Check asks for them alone.
         if not send:
@@ -275,7 +271,7 @@ class ComposeScreen(Form):
                 self.message(self.explain(exc, body))
                 return
             recipients = [self.capp.api.node_name(n) for n in checked.get("recipients", [])]
-            self.message(t("compose.ok", recipients=fmt.names(recipients)))
+            self.message(t("compose.ok", recipients=fmt.names(recipients)), error=False)
             return
         try:
             doc = await self.capp.post(f"/v1/rooms/{room}/shares", body)

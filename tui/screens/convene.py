@@ -46,7 +46,7 @@ class ConveneScreen(Form):
             yield Label(t("convene.purpose"))
             yield Field(t("convene.purpose_default"), id="purpose")
             yield Label(t("convene.meeting"))
-            yield Field(id="meeting", placeholder="2026-12-01 10:00")
+            yield Field(id="meeting", placeholder=t("form.example", example="2026-12-01 10:00"))
             yield Label(t("convene.bases"))
             yield Picks(*bases, id="bases")
             yield Static(t("convene.supply_note"), classes="note")
@@ -73,8 +73,11 @@ class ConveneScreen(Form):
             self.message(t("convene.no_case"))
             return
         when = self.query_one("#meeting", Field).value.strip()
+        if not when:  # never a silent "now"
+            self.message(t("convene.no_meeting"))
+            return
         try:
-            meeting = fmt.parse_when(when) if when else None
+            meeting = fmt.parse_when(when)
         except ValueError:
             self.message(t("convene.bad_time"))
             return
@@ -90,10 +93,9 @@ class ConveneScreen(Form):
         )  # the Wet PGA: the casusoverleg of the gemeente van verblijf
         if isinstance(verblijf, str) and names_verblijf:
             body["verblijf"] = verblijf
-        if meeting is not None:
-            body["meeting"] = meeting
+        body["meeting"] = meeting
         invites = [(n, "deelnemer") for n in self.query_one("#deelnemers", SelectionList).selected]
-        self.message(t("app.working"))
+        self.message(t("app.working"), error=False)
         self.convene(body, invites)
 
     @work(exit_on_error=False, exclusive=True, group="action")

@@ -27,7 +27,7 @@ class LoginScreen(Base):
                 classes="intro",
             )
             yield Label(t("login.name"))
-            yield Field(id="name")
+            yield Field(id="name", enter_moves=True)
             yield Label(t("login.passphrase"))
             yield Field(id="passphrase", password=True)
             yield Button(t("login.submit"), id="submit", variant="primary")
@@ -71,6 +71,10 @@ class LoginScreen(Base):
             self.show_message(
                 t("login.failed") if exc.remote_code == "node.auth" else describe(exc, host.api)
             )
+            if exc.remote_code == "node.auth":  # the name stays; the passphrase is typed anew
+                field = self.query_one("#passphrase", Field)
+                field.value = ""
+                field.focus()
             return
         host.set_offline(False)
         self.query_one("#passphrase", Field).value = ""

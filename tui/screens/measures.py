@@ -66,7 +66,8 @@ def measure_fields(
             ),
         ),
         ("measure.risk", Field(value=str(m.get("risk") or ""), id="risk")),
-        ("measure.due", Field(value=due, placeholder="2027-01-15 (JJJJ-MM-DD)", id="due")),
+        ("measure.due", Field(value=due, placeholder=t("form.example", example="2027-01-15"),
+                              id="due")),  # fmt: skip
     )
     for label, widget in widgets:
         with Horizontal(classes="row field-row"):
@@ -83,6 +84,9 @@ def read_fields(form: RoomModal) -> dict[str, Any] | None:
         return None
     if not risk:
         form.message(t("measure.no_risk"))
+        return None
+    if not form.query_one("#due", Field).value.strip():
+        form.message(t("measure.no_due"))
         return None
     try:
         due = fmt.parse_when(form.query_one("#due", Field).value)

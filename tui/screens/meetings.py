@@ -67,7 +67,7 @@ class PlanMeetingScreen(RoomModal):
         with VerticalScroll(classes="dialog"):
             yield Static(t("meeting.plan_title"), classes="title")
             yield Label(t("meeting.at"))
-            yield Field(id="at", placeholder="2027-01-15 10:00")
+            yield Field(id="at", placeholder=t("form.example", example="2027-01-15 10:00"))
             yield from form_end(t("meeting.plan"))
 
     def on_mount(self) -> None:
@@ -76,6 +76,9 @@ class PlanMeetingScreen(RoomModal):
     @on(Button.Pressed, "#submit")
     @work(exit_on_error=False, exclusive=True, group="action")
     async def action_submit(self) -> None:
+        if not self.query_one("#at", Field).value.strip():
+            self.message(t("meeting.no_at"))
+            return
         try:
             at = fmt.parse_when(self.query_one("#at", Field).value)
         except ValueError:

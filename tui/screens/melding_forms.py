@@ -107,7 +107,7 @@ class NewMeldingScreen(Form):
         if melder:
             body["melder"] = melder
         if follow_up_fields(self, body):
-            self.message(t("app.working"))
+            self.message(t("app.working"), error=False)
             self.record(body)
 
     @work(exit_on_error=False, exclusive=True, group="action")

@@ -24,12 +24,8 @@ from .room.view import RoomView
 
 
 class ScrollingModal(RoomModal):
-    """A room dialog that scrolls at 80x24: a message is brought into view."""
-
-    def message(self, text: str) -> None:
-        note = self.query_one("#form-message", Static)
-        note.update(plain(text))
-        note.scroll_visible()
+    """A room dialog that scrolls at 80x24 (a message is brought into view, as in
+    every form)."""
 
 
 class RulingScreen(ScrollingModal):

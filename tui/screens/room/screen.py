@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,10 @@ from .view import RoomView
 
 TABS = ("members", "intake", "timeline", "shares", "plan", "revocation", "meetings")
 INTAKE_EXCHANGE = ("analyse", "verzamelen")  # the intake's stages that allow verstrekkingen
+#: keys the footer shows on their own tab only (they work on every tab): 80 columns
+#: hold no more
+TAB_KEYS = {"i": ("members",), "x": ("plan",)}
+CHAIR_KEYS = ("i", "s")
 INTAKE_ACTIONS: dict[str, Callable[[RoomView], Any]] = {
     "assess": RoomView.may_assess,
     "rule": RoomView.may_rule,
@@ -52,10 +57,10 @@ class RoomScreen(PlanActions):
         Binding("b", "rule", "room.rule"),  # the chair: besluit intake
         Binding("o", "endorse", "room.endorse"),
         Binding("t", "consent", "room.consent", show=False),  # named on the intake tab
-        Binding("i", "invite", "room.invite", show=False),
+        Binding("i", "invite", "room.invite"),
         Binding("m", "plan", "room.plan"),
         Binding("v", "requests", "room.requests", show=False),  # in help; the footer is full
-        Binding("x", "export", "room.export", show=False),
+        Binding("x", "export", "room.export_key"),
         Binding("s", "close_room", "room.close"),
         Binding("r", "revoke", "room.revoke", show=False),
         Binding("a", "audit", "room.audit", show=False),
@@ -88,6 +93,27 @@ class RoomScreen(PlanActions):
     def on_mount(self) -> None:
         self.load()
         self.set_interval(self.capp.poll, self.load)
+        self.focus_tab()  # the first key goes to the tab's table, not to the tab bar
+
+    def name_keys(self, active: str) -> None:
+        """The footer names the tab's own keys, and the chair's only to the chair (the
+        keys work everywhere: another member is told who can)."""
+        chair = not self.doc or self.doc.get("chair") == self.view().me
+        table = self._bindings.key_to_bindings
+        for key, tabs in TAB_KEYS.items():
+            show = active in tabs and (chair or key not in CHAIR_KEYS)
+            table[key] = [dataclasses.replace(b, show=show) for b in table[key]]
+        table["s"] = [dataclasses.replace(b, show=chair) for b in table["s"]]
+        self.refresh_bindings()
+
+    def focus_tab(self) -> None:
+        """Keys go to what the tab shows: Enter opens its row, arrows move in it; the
+        footer names the tab's own keys."""
+        active = self.query_one("#tabs", TabbedContent).active or "members"
+        self.name_keys(active)
+        grids = [g for g in self.query_one(f"#{active}", RoomTab).query(DataTable) if g.display]
+        if grids:
+            grids[0].focus()
 
     def on_screen_resume(self) -> None:
         if self.stale and self.doc:
@@ -96,6 +122,7 @@ class RoomScreen(PlanActions):
 
     @on(TabbedContent.TabActivated)
     def tab_shown(self) -> None:
+        self.focus_tab()
         if self.doc:
             self.render_room()
         if self.raw and self.active() in PLAN_TABS and plan_key(self.raw) != self.plan_read:
@@ -130,7 +157,7 @@ class RoomScreen(PlanActions):
         if doc == self.doc:
             return
         self.doc = doc
-        self.refresh_bindings()
+        self.name_keys(self.query_one("#tabs", TabbedContent).active or "members")
         if self.is_current:
             self.render_room()
         else:  # under a form: draw when the room shows again, not now
