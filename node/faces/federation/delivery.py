@@ -96,6 +96,8 @@ class Outbox:
 
     def _succeeded(self, peer: str, *, delivery: bool) -> None:
         contact = self.contacts.setdefault(peer, Contact())
+        if contact.reachable is not True:
+            self.node.changes.note("partners")  # the event stream: reachable again
         contact.reachable, contact.last_contact = True, self.node.now()
         if delivery:
             contact.failures = 0
@@ -103,6 +105,7 @@ class Outbox:
     def _failed(self, peer: str) -> None:
         contact = self.contacts.setdefault(peer, Contact())
         contact.reachable = False
+        self.node.changes.note("partners")  # the event stream: unreachable, or still
         contact.failures += 1
         contact.failures_total += 1
 
@@ -215,6 +218,7 @@ class Outbox:
                 queue.mark_done(node.store, row["id"], at=node.now(), error=error)
             if verified:
                 node.receipts.record_receipts(verified)
+        node.changes.kick()  # a refusal is audited here: the event stream tells it
         if retry_from is not None:
             self._answered.add(peer)
             self._backoff(peer, retry_from, retry_code)
