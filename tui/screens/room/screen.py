@@ -17,6 +17,7 @@ from ...i18n import t
 from ...widgets import plain
 from ..assess import AssessScreen, ConsentScreen
 from ..audit import AuditScreen
+from ..base import ROOM_TOPICS
 from ..compose import ComposeScreen
 from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, ViewScreen
 from ..measures import MeasureScreen
@@ -87,7 +88,7 @@ class RoomScreen(PlanActions):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_interval(self.capp.poll, self.load)
+        self.live(ROOM_TOPICS + ("partners",), self.load, room=self.room)
 
     def on_screen_resume(self) -> None:
         if self.stale and self.doc:
