@@ -1,7 +1,9 @@
 """How fast the TUI comes up, how fast a verstrekking reaches the screen, and what an
-idle TUI costs. Two real nodes (gemeente with 200 rooms and a Wgs room, politie in
-that room), each a process of its own.
+idle TUI costs.
 
+0. Three real nodes, each a process of its own: gemeente with 200 rooms (for the
+   terminal runs), the ZVH with a Wgs room in which politie is a member; the ZVH sends
+   the verstrekkingen, politie receives them.
 1. ``first_screen_s``: from launching ``casusnet tui`` in a real terminal (tmux, 80x24)
    to the login screen on that terminal (polled with capture-pane every 5 ms); the
    median of 5.
@@ -9,7 +11,7 @@ that room), each a process of its own.
    rooms; name and passphrase are typed (send-keys) as soon as the login screen
    shows, so this includes the Argon2id check of the passphrase; the median of 3.
 3. ``share_to_screen_ms``: the recipient's TUI (politie, in-process with textual's
-   headless driver, the Wgs room's verstrekkingen tab open); gemeente sends 25
+   headless driver, the Wgs room's verstrekkingen tab open); the ZVH sends 25
    verstrekkingen one at a time. For each: from the moment it is stored at the
    recipient's node (its row in politie's ``shares`` table is committed: a thread of
    the bench reads the node's database every millisecond) to the moment its row is in
@@ -17,7 +19,7 @@ that room), each a process of its own.
    the frame that draws it follows within one refresh). The p50 (and the p90).
 4. ``max_frame_gap_ms``: a 10 ms timer on the app's loop, while 100 verstrekkingen
    arrive (politie's TUI, the verstrekkingen tab open: rows added as they come) and
-   while their receipts arrive (gemeente's TUI, the sender's verstrekkingen tab: the
+   while their receipts arrive (the ZVH's TUI, the sender's verstrekkingen tab: the
    delivery counts move): the longest gap between two ticks (the time the app could
    not draw a frame or take a key), minus the 10 ms; the larger of the two runs.
 5. ``idle_cpu_pct``: the TUI in a real terminal (tmux), logged in, the rooms list
@@ -54,7 +56,7 @@ from cluster import Cluster  # noqa: E402
 
 from node.apiclient import ApiClient  # noqa: E402
 
-STAFF = {"gemeente": "anna", "politie": "piet"}
+STAFF = {"gemeente": "anna", "politie": "piet", "zvh": "zeynep"}
 IDLE_SECONDS = 60.0
 REQUEST_WINDOW = 10.0
 SAMPLES = 25
@@ -326,7 +328,8 @@ def token(cluster: Cluster, node: str) -> str:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tuibench") as tmp:
-        cluster = Cluster(Path(tmp) / "fed", {"gemeente": "gemeente", "politie": "politie"})
+        nodes = {"gemeente": "gemeente", "politie": "politie", "zvh": "zvh"}
+        cluster = Cluster(Path(tmp) / "fed", nodes)
         cluster.root.mkdir()
         cluster.setup()
         cluster.start_all()
@@ -334,14 +337,18 @@ def main() -> None:
             cluster.add_staff("gemeente", "anna", "aandachtsfunctionaris radicalisering")
             cluster.login("gemeente", "anna")
             cluster.add_staff("politie", "piet", "wijkagent")
+            cluster.add_staff("zvh", "zeynep", "procesregisseur")
+            cluster.login("zvh", "zeynep")
             api = ApiClient(cluster.data("gemeente") / "api.sock", token(cluster, "gemeente"))
             for i in range(200):
                 api.post("/v1/rooms", {"case": f"RAD-2026-{i:04d}", "bases": ["pga-r"]})
-            room = api.post("/v1/rooms", {"case": "WGS-2026-0001", "bases": ["wgs"]})["room"]
-            api.post(f"/v1/rooms/{room}/invite", {"node": "politie"})
+            # the verstrekkingen: the ZVH's Wgs room with politie (no intake to go through)
+            zvh = ApiClient(cluster.data("zvh") / "api.sock", token(cluster, "zvh"))
+            room = zvh.post("/v1/rooms", {"case": "WGS-2026-0001", "bases": ["wgs"]})["room"]
+            zvh.post(f"/v1/rooms/{room}/invite", {"node": "politie"})
             cluster.wait_for(
                 "politie to join",
-                lambda: len(api.get(f"/v1/rooms/{room}")["members"]) == 2,
+                lambda: len(zvh.get(f"/v1/rooms/{room}")["members"]) == 2,
             )
             firsts, roomses = [], []
             for _ in range(5):
@@ -352,9 +359,9 @@ def main() -> None:
                 if not rooms:
                     raise SystemExit("the rooms list did not show within 20 s")
                 roomses.append(rooms)
-            latencies = asyncio.run(share_to_screen(cluster, room, api))
-            gap_in = asyncio.run(frame_gap(cluster, "politie", room, api))
-            gap_out = asyncio.run(frame_gap(cluster, "gemeente", room, api))
+            latencies = asyncio.run(share_to_screen(cluster, room, zvh))
+            gap_in = asyncio.run(frame_gap(cluster, "politie", room, zvh))
+            gap_out = asyncio.run(frame_gap(cluster, "zvh", room, zvh))
             idle_pct, idle_requests = idle_cost(cluster, Path(tmp))
         finally:
             cluster.stop_all()

@@ -193,6 +193,8 @@ class Live:
                 if exc.remote_code == "node.session":
                     self._tell(stop, {"topic": "session"})
                     return
+                if exc.status == 404:  # a node without the stream: nothing to hold
+                    return
             else:
                 if stream is None:
                     return
