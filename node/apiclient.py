@@ -140,7 +140,8 @@ class EventStream:
         while True:
             try:
                 raw = self.response.readline()
-            except (OSError, http.client.HTTPException, ValueError):
+            except (OSError, http.client.HTTPException, ValueError, AttributeError):
+                # (AttributeError: http.client read from a connection closed meanwhile)
                 if self.closed:
                     return
                 raise NodeUnreachable(self.where) from None
