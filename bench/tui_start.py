@@ -23,7 +23,8 @@ idle TUI costs.
    arrive (OM's TUI, the verstrekkingen tab open: rows added as they come) and
    while their receipts arrive (politie's TUI, the sender's verstrekkingen tab: the
    delivery counts move): the longest gap between two ticks (the time the app could
-   not draw a frame or take a key), minus the 10 ms; the larger of the two runs.
+   not draw a frame or take a key), minus the 10 ms; the larger of the two runs. The
+   burst is sent by a process of its own (the TUI's process holds only the TUI).
 5. ``idle_cpu_pct``: the TUI in a real terminal (tmux), logged in, the rooms list
    shown, untouched for 60 s: the process's CPU time (``/proc/PID/stat``) over the
    wall time. Its socket is a counting relay to the node's: ``idle_requests`` is the
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import os
 import sqlite3
 import statistics
@@ -323,18 +325,20 @@ async def frame_gap(cluster: Cluster, node: str, room: str, sender: ApiClient) -
         before = rows(app)
         gc.callbacks.append(collecting)
         app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
-        done = threading.Event()
-
-        def send() -> None:
-            for _ in range(BURST):
-                sender.post(f"/v1/rooms/{room}/shares", BODY)
-            done.set()
-
-        threading.Thread(target=send, daemon=True).start()
+        # the burst is sent by a process of its own: the TUI's process holds only the TUI
+        script = (
+            "import json, sys; from pathlib import Path; from node.apiclient import ApiClient;"
+            " a = ApiClient(Path(sys.argv[1]), sys.argv[2]); body = json.loads(sys.argv[4]);"
+            " [a.post(sys.argv[3], body) for _ in range(int(sys.argv[5]))]"
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", script, str(sender.socket_path), str(sender.token),
+            f"/v1/rooms/{room}/shares", json.dumps(BODY), str(BURST), cwd=ROOT,
+        )  # fmt: skip
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-            if not done.is_set() or rows(app) < before + BURST:
+            if proc.returncode is None or rows(app) < before + BURST:
                 continue
             doc = await asyncio.to_thread(sender.get, f"/v1/rooms/{room}")
             if all(st == "delivered" for s in doc["shares"] for st in s["deliveries"].values()):
