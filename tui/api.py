@@ -1,20 +1,24 @@
 """The TUI's only way to its node: the local API client, called off the event loop.
 
-Every call runs in a worker thread (``asyncio.to_thread``), so a slow node or a long
-poll never freezes the screen. ``NodeUnreachable`` and ``ApiError`` come straight
-from ``node.apiclient``, the one module of ``node`` the TUI may import.
+Every call runs in a worker thread (``asyncio.to_thread``), so a slow node never
+freezes the screen. ``NodeUnreachable`` and ``ApiError`` come straight from
+``node.apiclient``, the one module of ``node`` the TUI may import. :class:`Live`
+holds the node's event stream in one background thread: the screens reload when the
+node tells them something changed, and never poll.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from node.apiclient import ApiClient, ApiError, NodeUnreachable
+from node.apiclient import ApiClient, ApiError, EventStream, NodeUnreachable
 
-__all__ = ["Api", "ApiError", "NodeUnreachable", "Transport", "SocketTransport"]
+__all__ = ["Api", "ApiError", "Live", "NodeUnreachable", "Transport", "SocketTransport"]
 
 
 class Transport(Protocol):
@@ -58,6 +62,12 @@ class Api:
         self.transport.token = doc["token"]
         self.me = doc
         return dict(doc)
+
+    def open_stream(self) -> EventStream | None:
+        """Blocking: the node's event stream, or ``None`` for a transport without one
+        (a canned test transport)."""
+        stream: Callable[[], EventStream] | None = getattr(self.transport, "stream", None)
+        return None if stream is None else stream()
 
     async def load_context(self) -> None:
         """What the forms need: the registry and the roster (errors leave them empty)."""
@@ -131,3 +141,89 @@ class Api:
         for m in self.roster.get("members", []):
             known[str(m.get("node"))] = self.node_name(str(m.get("node")))
         return known
+
+
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)
+"""Seconds between attempts to reach the event stream of a node that is away."""
+
+
+class Live:
+    """The node's event stream, held by one daemon thread while someone is logged in.
+
+    ``deliver`` gets each event in that thread (the app hands it to its own loop), and
+    also ``{"topic": "offline"}`` when the node cannot be reached (tried again after
+    :data:`BACKOFF`) and ``{"topic": "session"}`` when the session has ended. Each
+    (re)connection starts with ``hello``: whatever was missed meanwhile, reload.
+    """
+
+    def __init__(self, api: Api, deliver: Callable[[dict[str, Any]], None]) -> None:
+        self.api, self.deliver = api, deliver
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stream: EventStream | None = None
+        self.connections = 0  # streams opened (the tests count them)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(self._stop,), name="casusnet-events", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+
+    def _run(self, stop: threading.Event) -> None:
+        attempt = 0
+        while not stop.is_set() and self.api.logged_in:
+            try:
+                stream = self.api.open_stream()
+            except NodeUnreachable:
+                self._tell(stop, {"topic": "offline"})
+            except ApiError as exc:
+                if exc.remote_code == "node.session":
+                    self._tell(stop, {"topic": "session"})
+                    return
+                if exc.status == 404:  # a node without the stream: nothing to hold
+                    return
+            else:
+                if stream is None:
+                    return
+                self._stream, attempt = stream, 0
+                self.connections += 1
+                if self._follow(stop, stream):
+                    return
+            stop.wait(BACKOFF[min(attempt, len(BACKOFF) - 1)])
+            attempt += 1
+
+    def _follow(self, stop: threading.Event, stream: EventStream) -> bool:
+        """Pass the stream's events on until it ends; True when the session ended."""
+        try:
+            for event in stream:
+                if stop.is_set():
+                    return True
+                self._tell(stop, event)
+                if event.get("topic") == "session":
+                    return True
+        except NodeUnreachable:
+            self._tell(stop, {"topic": "offline"})
+        finally:
+            stream.close()
+        return stop.is_set()
+
+    def _tell(self, stop: threading.Event, event: dict[str, Any]) -> None:
+        if stop.is_set():
+            return
+        try:
+            self.deliver(event)
+        except Exception:  # the app is gone: nobody to tell any more
+            stop.set()

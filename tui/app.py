@@ -1,11 +1,14 @@
 """``casusnet tui``: the meeting instrument, a textual app on the node's local API.
 
 The app holds one ``Api`` (the node's local API client, run in worker threads) and
-a stack of screens: login, the rooms list, a room with its tabs, and the forms. It
-watches for a lost node (shown in the header and retried by every poll), for an
-ended session (back to login), and for the user's own inactivity: polling keeps
-the node's session alive, so the app logs out by itself after the session's idle
-time without a key press.
+a stack of screens: login, the rooms list, a room with its tabs, and the forms.
+While someone is logged in, one background thread holds the node's event stream
+(``tui.api.Live``) and hands each event to the screens that show the changed thing;
+nothing polls. The stream also tells of a lost node (shown in the header; the stream
+is tried again with a backoff) and of an ended session (back to login). The user's
+own inactivity is a local timer: the stream is no use of the session, so the app
+touches it (``/v1/me``) only after key presses, and logs out by itself after the
+session's idle time without one.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from textual.app import App
 from textual.binding import Binding
 
 from . import i18n
-from .api import Api, ApiError, NodeUnreachable, SocketTransport, Transport
+from .api import Api, ApiError, Live, NodeUnreachable, SocketTransport, Transport
 from .fmt import session_message
 from .i18n import t
+from .screens.base import Base
 from .screens.help import HelpScreen
 from .screens.login import LoginScreen
 from .widgets import translate_bindings
@@ -62,7 +66,9 @@ class CasusnetApp(App[None]):
         self.offline = False
         self.clock: dict[str, Any] = {}
         self.last_input = time.monotonic()
+        self.last_call = time.monotonic()
         self.lang = i18n.language()
+        self.live = Live(self.api, self._from_live)
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -76,6 +82,9 @@ class CasusnetApp(App[None]):
             self.last_input = time.monotonic()
         await super().on_event(event)
 
+    def on_unmount(self) -> None:
+        self.live.stop()
+
     @property
     def idle_timeout(self) -> float:
         if self.idle_override is not None:
@@ -83,16 +92,31 @@ class CasusnetApp(App[None]):
         return float(self.api.me.get("idle_timeout") or 900)
 
     def _tick_idle(self) -> None:
-        if self.api.logged_in and time.monotonic() - self.last_input > self.idle_timeout:
+        now = time.monotonic()
+        if self.api.logged_in and now - self.last_input > self.idle_timeout:
             self.run_worker(
                 self._idle_logout(), exclusive=True, group="logout", exit_on_error=False
             )
+        elif self.api.logged_in and self.last_input > self.last_call:
+            # keys pressed since the last call: keep the node's session in use, as the
+            # polling did (an idle TUI sends nothing)
+            if now - self.last_call > min(60.0, self.idle_timeout / 4):
+                self.last_call = now
+                self.run_worker(self._touch(), exclusive=True, group="touch", exit_on_error=False)
+
+    async def _touch(self) -> None:
+        try:
+            await self.get("/v1/me")
+        except (ApiError, NodeUnreachable):
+            pass
 
     async def _idle_logout(self) -> None:
+        self.live.stop()
         await self.api.logout()
         self.to_login(t("login.expired"))
 
     def to_login(self, message: str = "") -> None:
+        self.live.stop()
         self.api.transport.token = None
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
             self.pop_screen()
@@ -145,6 +169,7 @@ class CasusnetApp(App[None]):
 
     async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """One API call; marks the node offline or online, and ends an expired session."""
+        self.last_call = time.monotonic()
         try:
             doc = await self.api.call(method, path, body)
         except NodeUnreachable:
@@ -170,6 +195,30 @@ class CasusnetApp(App[None]):
             self.clock = self.api.me["clock"]
         self.sub_title = self._who()
         self.last_input = time.monotonic()
+        self.live.start()
+
+    # -- the event stream ------------------------------------------------------------------
+
+    def _from_live(self, event: dict[str, Any]) -> None:
+        """In the stream's thread: hand the event to the app's loop (and wait for it)."""
+        self.call_from_thread(self.live_event, event)
+
+    def live_event(self, event: dict[str, Any]) -> None:
+        """What the node's event stream told: the screens that show it reload."""
+        topic = event.get("topic")
+        if topic == "offline":
+            self.set_offline(True)
+            return
+        if topic == "session":
+            if self.api.logged_in:
+                self.to_login(t("login.expired"))
+            return
+        if topic == "hello":  # (re)connected: whatever changed meanwhile, reload
+            self.set_offline(False)
+            event = {"topic": "resync"}
+        for screen in self.screen_stack:
+            if isinstance(screen, Base):
+                screen.live_event(event)
 
 
 if TYPE_CHECKING:

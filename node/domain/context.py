@@ -16,6 +16,7 @@ from typing import Any
 import nacl.utils
 
 from node.config import Config
+from node.domain.changes import Changes
 from node.domain.rooms import Rooms, require
 from node.store import audit
 from node.store import outbox as outbox_table
@@ -48,6 +49,11 @@ class Context:
     receipts_changed: Callable[[bytes | None], None] = lambda ref: None
     """Called after a commit that stored receipts (with the share's hash for a delivery)."""
     _woken: set[str] = field(default_factory=set)
+    changes: Changes = field(init=False)
+    """The change bus the local API's event stream listens to (``node.domain.changes``)."""
+
+    def __post_init__(self) -> None:
+        self.changes = Changes(self.store)
 
     @property
     def me(self) -> str:
@@ -58,9 +64,11 @@ class Context:
 
     def audit(self, *, actor: str, action: str, room: bytes | None = None, **detail: Any) -> int:
         """An audit entry now (with the room's case reference), in the current transaction."""
-        return audit.append(
+        seq = audit.append(
             self.store, at=self.now(), actor=actor, action=action, room=room, **detail
         )
+        self.store.after_commit(self.changes.kick)  # the event stream tells what changed
+        return seq
 
     def state(self, room: bytes) -> RoomState:
         """The room's current state; ``NotFoundError`` for a room this node does not hold."""

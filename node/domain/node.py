@@ -14,6 +14,7 @@ import nacl.utils
 
 from node.config import Config
 from node.domain.aanmelding import Aanmeldingen
+from node.domain.changes import Changes
 from node.domain.closure import Closure
 from node.domain.context import Clock, Context, Rand
 from node.domain.exports import Exports
@@ -121,6 +122,11 @@ class Node:
     @property
     def identity(self) -> NodeIdentity:
         return self.ctx.identity
+
+    @property
+    def changes(self) -> Changes:
+        """The change bus (what the local API's event stream tells)."""
+        return self.ctx.changes
 
     @property
     def rooms(self) -> Rooms:

@@ -247,3 +247,12 @@ def require_room(store: Store, room: bytes, staff: Staff) -> None:
 
 def _hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
+
+
+def session_left(store: Store, token: str, *, now: int, idle: int) -> int:
+    """Seconds until the session of ``token`` ends for want of use (0 when it has
+    ended); unlike :func:`session`, this is no use of it (the event stream asks)."""
+    row = tables.session(store, _hash(token))
+    if row is None:
+        return 0
+    return max(0, int(row["last_seen"]) + idle - now)

@@ -110,7 +110,7 @@ class AanmeldingenScreen(Base):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_interval(max(self.capp.poll * 2, 0.5), self.load)
+        self.live(("aanmeldingen", "rooms"), self.load)
 
     def on_screen_resume(self) -> None:
         self.load()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, cast
 
 from textual import on
@@ -10,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from ..api import Api, ApiError, NodeUnreachable
 from ..fmt import describe
@@ -35,12 +39,67 @@ class Host(Protocol):
     async def post(self, path: str, body: dict[str, Any] | None = None) -> Any: ...
 
 
+LIVE_DELAY = 0.02
+"""Seconds a screen waits after an event for the ones that follow it (a burst is one
+reload)."""
+
+#: what a room shows, for :meth:`Base.live`
+ROOM_TOPICS = ("room", "rooms", "share", "receipt", "request", "plan", "shielded", "transfers")
+
+
 class Base(Screen[Any]):
-    """A screen with the header, the footer and translated key bindings."""
+    """A screen with the header, the footer and translated key bindings.
+
+    A screen that shows what may change on the node calls :meth:`live` (in
+    ``on_mount``) with the topics of the node's event stream it shows; the app hands
+    it every event (``live_event``) and it reloads, debounced, one reload at a time.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self._live: tuple[frozenset[str], str | None, Callable[[], Any]] | None = None
+        self._live_dirty = False
+        self._live_busy = False
+
+    def live(
+        self, topics: Iterable[str], reload: Callable[[], Any], room: str | None = None
+    ) -> None:
+        """Call ``reload`` when the node tells of a change to one of ``topics`` (for a
+        room's change: only of ``room``, when given), and after a ``resync``."""
+        self._live = (frozenset(topics), room, reload)
+
+    def live_event(self, event: dict[str, Any]) -> None:
+        if self._live is None:
+            return
+        topics, room, _ = self._live
+        topic = event.get("topic")
+        if topic != "resync":
+            if topic not in topics:
+                return
+            if room is not None and event.get("room") not in (None, room):
+                return
+        self._live_dirty = True
+        if not self._live_busy:
+            self._live_busy = True
+            self.run_worker(self._live_reload(), group="live", exit_on_error=False)
+
+    async def _live_reload(self) -> None:
+        """Reload while events keep coming, never two reloads at once."""
+        try:
+            while self._live_dirty and self._live is not None:
+                await asyncio.sleep(LIVE_DELAY)
+                self._live_dirty = False
+                result = self._live[2]()
+                try:
+                    if isinstance(result, Worker):
+                        await result.wait()
+                    elif inspect.isawaitable(result):
+                        await result
+                except (WorkerCancelled, WorkerFailed):
+                    pass  # another load took its place, or it failed and shows why
+        finally:
+            self._live_busy = False
 
     @property
     def capp(self) -> Host:

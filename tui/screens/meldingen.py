@@ -69,6 +69,7 @@ class MeldingenScreen(Base):
     def on_mount(self) -> None:
         self.query_one("#meldingen", DataTable).focus()
         self.load()
+        self.live(("meldingen",), self.load)
 
     @work(exit_on_error=False, exclusive=True, group="poll")
     async def load(self) -> None:

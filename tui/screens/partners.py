@@ -32,7 +32,7 @@ class PartnersScreen(Base):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_interval(max(self.capp.poll * 3, 1.0), self.load)
+        self.live(("partners", "share", "receipt"), self.load)
 
     @work(exit_on_error=False, exclusive=True, group="poll")
     async def load(self) -> None:

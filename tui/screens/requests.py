@@ -62,7 +62,7 @@ class RequestsScreen(Base):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_interval(self.capp.poll, self.load)
+        self.live(("request", "room", "share"), self.load, room=self.room["room"])
 
     def on_screen_resume(self) -> None:
         self.load()

@@ -14,7 +14,7 @@ from ..api import ApiError, NodeUnreachable
 from ..i18n import t
 from ..widgets import plain, table
 from .audit import AuditScreen
-from .base import Base
+from .base import ROOM_TOPICS, Base
 from .mandate import MandateScreen
 from .meldingen import MeldingenScreen, may_list
 from .partners import PartnersScreen
@@ -55,7 +55,7 @@ class RoomsScreen(Base):
 
     def on_mount(self) -> None:
         self.refresh_rooms()
-        self.set_interval(max(self.capp.poll * 2, 0.5), self.refresh_rooms)
+        self.live((*ROOM_TOPICS, "aanmeldingen", "partners"), self.refresh_rooms)
 
     def on_screen_resume(self) -> None:
         self.refresh_rooms()

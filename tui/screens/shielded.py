@@ -63,6 +63,7 @@ class ShieldedScreen(Base):
 
     def on_mount(self) -> None:
         self.query_one("#shielded", DataTable).focus()
+        self.live(("shielded", "rooms"), self.load)
 
     def on_screen_resume(self) -> None:  # also when first shown
         self.load()

@@ -116,7 +116,7 @@ class TransfersScreen(Base):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_interval(self.capp.poll, self.load)
+        self.live(("transfers", "rooms"), self.load)
 
     def on_screen_resume(self) -> None:
         self.load()

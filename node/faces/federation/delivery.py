@@ -104,6 +104,8 @@ class Outbox:
 
     def _succeeded(self, peer: str, *, delivery: bool) -> None:
         contact = self.contacts.setdefault(peer, Contact())
+        if contact.reachable is not True:
+            self.node.changes.note("partners")  # the event stream: reachable again
         contact.reachable, contact.last_contact = True, self.node.now()
         contact.unreachable_since = None
         if delivery:
@@ -115,6 +117,7 @@ class Outbox:
         if contact.reachable is not False or contact.unreachable_since is None:
             contact.unreachable_since = self.node.now()
         contact.reachable = False
+        self.node.changes.note("partners")  # the event stream: unreachable, or still
         return contact
 
     def _failed(self, peer: str) -> None:
@@ -236,6 +239,7 @@ class Outbox:
                 queue.mark_done(node.store, row["id"], at=node.now(), error=error)
             if verified:
                 node.receipts.record_receipts(verified)
+        node.changes.kick()  # a refusal is audited here: the event stream tells it
         if retry_from is not None:
             self._answered.add(peer)
             self._backoff(peer, retry_from, retry_code)

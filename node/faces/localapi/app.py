@@ -8,6 +8,7 @@ from node.domain.node import Node
 from node.faces.federation import Outbox
 from node.faces.localapi.aanmeldingen import add_routes as add_aanmelding_routes
 from node.faces.localapi.directory import registry, roster
+from node.faces.localapi.events import end_streams, events
 from node.faces.localapi.inquiries import ask, decline, list_requests, view_request
 from node.faces.localapi.measures import add_routes as add_plan_routes
 from node.faces.localapi.meldingen import (
@@ -103,4 +104,6 @@ def create_local_app(node: Node, outbox: Outbox | None = None) -> web.Applicatio
     add_transfer_routes(app, route)
     add_shielded_routes(app, route)
     add_notice_routes(app, route)
+    r.add_get("/v1/events", events)  # the event stream (Server-Sent Events)
+    app.on_shutdown.append(end_streams)
     return app

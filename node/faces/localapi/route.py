@@ -142,6 +142,15 @@ def peer_uid(request: web.Request) -> int | None:
     return int(uid)
 
 
+def session_left(request: web.Request, node: Node) -> int:
+    """Seconds until the caller's session ends for want of use, without using it (the
+    event stream checks a session it already let in by :func:`_session`)."""
+    auth = request.headers.get("Authorization", "")
+    return staffmod.session_left(
+        node.store, auth[7:], now=node.now(), idle=node.config.timers.session_idle
+    )
+
+
 def room_of(request: web.Request, who: Staff) -> bytes:
     """The ``{room}`` of the path, once ``who`` is known to be assigned to it."""
     node = request.app[NODE]

@@ -25,6 +25,7 @@ async def assign(request: web.Request, who: Staff, body: dict[str, Any]) -> Any:
             room=room,
             staff=str(body["staff"]),
         )
+    node.changes.kick()  # the colleague's event stream: a room of theirs now
     return {"ok": True}
 
 

@@ -18,6 +18,7 @@ from ...i18n import t
 from ...widgets import plain
 from ..assess import AssessScreen, ConsentScreen
 from ..audit import AuditScreen
+from ..base import ROOM_TOPICS
 from ..compose import ComposeScreen
 from ..dialogs import CloseScreen, ConfirmScreen, InviteScreen, ViewScreen
 from ..measures import MeasureScreen
@@ -92,7 +93,7 @@ class RoomScreen(PlanActions):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_interval(self.capp.poll, self.load)
+        self.live(ROOM_TOPICS + ("partners",), self.load, room=self.room)
         self.focus_tab()  # the first key goes to the tab's table, not to the tab bar
 
     def name_keys(self, active: str) -> None:

@@ -41,11 +41,6 @@ class SharesTab(RoomTab):
         if callable(render) and getattr(self.screen, "doc", None):
             render()
 
-    def on_mount(self) -> None:
-        # while an own share waits, who it waits for and since when (the roster's
-        # reachability) is read again; nothing is asked when nothing waits
-        self.set_interval(ROSTER_EVERY, self.check_roster)
-
     def check_roster(self) -> None:
         doc = getattr(self.screen, "doc", None)
         if not self.is_on_screen or not isinstance(doc, dict):
@@ -72,6 +67,10 @@ class SharesTab(RoomTab):
                       self.app.size.width)  # fmt: skip
         refill(self.query_one("#shares-table", DataTable), rows)
         self.query_one("#shares-note", Static).update("" if rows else t("shares.empty"))
+        # the room was read again (an event: a receipt, a partner's reachability): while an
+        # own share waits, who it waits for and since when is read from the roster too;
+        # nothing is asked when nothing waits, and no timer asks
+        self.call_after_refresh(self.check_roster)
 
     def selected(self, doc: dict[str, Any]) -> dict[str, Any] | None:
         """The share under the cursor, from the room's document."""
@@ -121,7 +120,6 @@ def share_row(s: dict[str, Any], room: RoomView | None = None) -> Row:
     return (share_key(s), cells, 1)
 
 
-ROSTER_EVERY = 2.0  # seconds between readings of the roster while a share waits
 
 
 def reachability_of(roster: dict[str, Any]) -> Any:
