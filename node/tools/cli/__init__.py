@@ -16,32 +16,56 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from types import ModuleType
 
 from node.apiclient import ApiError, NodeUnreachable
-from node.tools import demo
-from node.tools.cli import (
-    aanmelding,
-    audit,
-    doctor,
-    keys,
-    meeting,
-    meldingen,
-    notices,
-    requests,
-    setup,
-    shielded,
-    staff,
-    transfer,
-    tui,
-)
 from node.tools.cli.common import UsageError
 from protocol.errors import CasusnetError
 
-#: the command groups, in the order ``casusnet --help`` lists them
-GROUPS = (
-    setup, staff, meeting, meldingen, aanmelding, requests, transfer, audit, keys, doctor, tui,
-    demo, shielded, notices,
-)  # fmt: skip
+
+def groups(command: str | None = None) -> tuple[ModuleType, ...]:
+    """The command groups, in the order ``casusnet --help`` lists them. For ``tui``
+    alone its own group: the meeting instrument starts without loading every other
+    command (the node's domain, the federation, the demo: most of a second)."""
+    if command == "tui":
+        from node.tools.cli import tui
+
+        return (tui,)
+    from node.tools import demo
+    from node.tools.cli import (
+        aanmelding,
+        audit,
+        doctor,
+        keys,
+        meeting,
+        meldingen,
+        notices,
+        requests,
+        setup,
+        shielded,
+        staff,
+        transfer,
+        tui,
+    )
+
+    return (
+        setup, staff, meeting, meldingen, aanmelding, requests, transfer, audit, keys, doctor,
+        tui, demo, shielded, notices,
+    )  # fmt: skip
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The sub-command named in ``argv``, past the global options (``--data DIR``)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--data":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
 
 HINTS = {
     "node.session": "log in again with `casusnet login --name NAME`",
@@ -56,14 +80,14 @@ HINTS = {
 }
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="casusnet", description=__doc__.splitlines()[0], allow_abbrev=False
     )
     p.add_argument("--data", help="the node's data dir (or CASUSNET_DATA)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     sub = p.add_subparsers(dest="command", required=True)
-    for group in GROUPS:
+    for group in groups(command):
         group.add_parsers(sub)
     no_abbreviations(p)
     return p
@@ -80,7 +104,8 @@ def no_abbreviations(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(command_of(argv)).parse_args(argv)
     try:
         args.func(args)
     except ApiError as exc:
