@@ -92,6 +92,20 @@ class Api:
 
     # -- registry helpers (data only: the node enforces the rules) -------------------
 
+    def may_convene(self) -> bool:
+        """Whether this organisation may convene a casusoverleg under a basis in force
+        (the registry's ``conveners``); True while the registry is not read yet."""
+        bases = self.registry.get("bases")
+        if not bases:
+            return True
+        org = self.me.get("org", "")
+        return any(
+            b.get("kind") == "room"
+            and b.get("in_force", True)
+            and org in (b.get("conveners") or [])
+            for b in bases
+        )
+
     def basis(self, basis_id: str) -> dict[str, Any]:
         for b in self.registry.get("bases", []):
             if b.get("id") == basis_id:

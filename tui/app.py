@@ -14,6 +14,7 @@ session's idle time without one.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -35,6 +36,10 @@ from .widgets import translate_bindings
 
 if TYPE_CHECKING:
     from .screens.base import Host
+
+
+FULL_GC_NEVER = 1 << 30  # the oldest generation's threshold while the TUI runs
+QUIET_FOR_GC = 2.0  # seconds without a key or an event before a full collection
 
 
 class CasusnetApp(App[None]):
@@ -69,6 +74,8 @@ class CasusnetApp(App[None]):
         self.last_call = time.monotonic()
         self.lang = i18n.language()
         self.live = Live(self.api, self._from_live)
+        self.last_event = time.monotonic()
+        self.gc_thresholds = gc.get_threshold()
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -76,6 +83,12 @@ class CasusnetApp(App[None]):
         self.title = t("app.title")
         self.push_screen(LoginScreen())
         self.set_interval(2.0, self._tick_idle)
+        # A full collection of the TUI's heap stalls the screen for a fifth of a second
+        # while verstrekkingen and receipts pour in. What was loaded to start is frozen
+        # (never walked again), and the full collection waits for a quiet moment
+        # (``_collect``): the young generations still run as usual.
+        gc.freeze()
+        gc.set_threshold(self.gc_thresholds[0], self.gc_thresholds[1], FULL_GC_NEVER)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.Paste):
@@ -84,6 +97,8 @@ class CasusnetApp(App[None]):
 
     def on_unmount(self) -> None:
         self.live.stop()
+        gc.set_threshold(*self.gc_thresholds)
+        gc.unfreeze()
 
     @property
     def idle_timeout(self) -> float:
@@ -93,6 +108,7 @@ class CasusnetApp(App[None]):
 
     def _tick_idle(self) -> None:
         now = time.monotonic()
+        self._collect(now)
         if self.api.logged_in and now - self.last_input > self.idle_timeout:
             self.run_worker(
                 self._idle_logout(), exclusive=True, group="logout", exit_on_error=False
@@ -199,12 +215,20 @@ class CasusnetApp(App[None]):
 
     # -- the event stream ------------------------------------------------------------------
 
+    def _collect(self, now: float) -> None:
+        """The full collection deferred in ``on_mount``: when as many younger ones ran as
+        would have started it, and neither a key nor an event came for two seconds."""
+        quiet = now - max(self.last_input, self.last_event) > QUIET_FOR_GC
+        if quiet and gc.get_count()[2] >= self.gc_thresholds[2]:
+            gc.collect()
+
     def _from_live(self, event: dict[str, Any]) -> None:
         """In the stream's thread: hand the event to the app's loop (and wait for it)."""
         self.call_from_thread(self.live_event, event)
 
     def live_event(self, event: dict[str, Any]) -> None:
         """What the node's event stream told: the screens that show it reload."""
+        self.last_event = time.monotonic()
         topic = event.get("topic")
         if topic == "offline":
             self.set_offline(True)

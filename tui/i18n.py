@@ -277,7 +277,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "room.tab.intake": ("Intake", "Intake"),
     "room.tab.timeline": ("Tijdlijn", "Timeline"),
     "room.tab.shares": ("Verstrekkingen", "Shares"),
-    "room.tab.plan": ("Integraal plan", "Action plan"),
+    "room.tab.plan": ("Plan", "Plan"),  # "Integraal plan" did not fit the tab bar at 80 columns
     "room.tab.revocation": ("Intrekking", "Revocation"),
     "room.col.node": ("Partner", "Partner"),
     "room.col.org": ("Organisatie", "Organisation"),
@@ -2134,5 +2134,22 @@ CATALOGUE.update(
             "{who} (unreachable since {since})",
         ),
         "shares.who_unreachable_now": ("{who} (onbereikbaar)", "{who} (unreachable)"),
+    }
+)
+
+# -- integration of issue 14 ---------------------------------------------------------------
+CATALOGUE.update(
+    {
+        "meldingen.one": ("1 melding", "1 report"),
+    }
+)
+CATALOGUE.update(
+    {
+        "rooms.empty_invited": (
+            "Geen casussen. Een casus verschijnt hier zodra de voorzitter van een "
+            "casusoverleg u uitnodigt; met m meldt u een persoon aan.",
+            "No cases. A case appears here once the chair of a casusoverleg invites you; "
+            "press m to refer a person.",
+        ),
     }
 )

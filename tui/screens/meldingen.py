@@ -90,7 +90,8 @@ class MeldingenScreen(Base):
         grid.clear()
         for r in rows:
             grid.add_row(*map(plain, cells(r)), key=str(r["id"]))
-        lines = [t("meldingen.count", n=len(rows)) if rows else t("meldingen.empty")]
+        count = t("meldingen.one" if len(rows) == 1 else "meldingen.count", n=len(rows))
+        lines = [count if rows else t("meldingen.empty")]
         if not may_read(self.capp.api):
             lines.append(t("meldingen.fg_note"))
         self.query_one("#meldingen-note", Static).update("\n".join(lines))

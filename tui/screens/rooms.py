@@ -69,6 +69,9 @@ class RoomsScreen(Base):
         except (ApiError, NodeUnreachable):
             return
         self.show_notices(await self.notices())
+        if not self.capp.api.registry:  # once: whether this organisation convenes (n)
+            await self.capp.api.ensure_context()
+            self.refresh_bindings()
         rooms = [r for r in doc.get("rooms", []) if "room" in r and "case_ref" in r]
         if rooms == self.rooms:
             return
@@ -97,7 +100,8 @@ class RoomsScreen(Base):
             grid.add_row(*map(plain, cells(r)), key=r["room"])
         if rooms:
             grid.move_cursor(row=min(row, len(rooms) - 1))
-        note = t("rooms.count", n=len(rooms)) if rooms else t("rooms.empty")
+        empty = "rooms.empty" if self.capp.api.may_convene() else "rooms.empty_invited"
+        note = t("rooms.count", n=len(rooms)) if rooms else t(empty)
         warned = [r["case_ref"] for r in rooms if r.get("term_warning")]
         if warned:  # an open room is never purged silently
             note += "\n" + t("rooms.term_warning", cases=", ".join(warned))
@@ -146,6 +150,8 @@ class RoomsScreen(Base):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "meldingen":  # shown and usable for the register's staff only
             return may_list(self.capp.api)
+        if action == "convene":  # only an organisation the registry lets convene
+            return self.capp.api.may_convene()
         return True
 
     def action_meldingen(self) -> None:
