@@ -27,7 +27,7 @@ from textual.binding import Binding
 
 from . import i18n
 from .api import Api, ApiError, Live, NodeUnreachable, SocketTransport, Transport
-from .fmt import session_message
+from .fmt import session_message, session_reason
 from .i18n import t
 from .screens.base import Base
 from .screens.help import HelpScreen
@@ -235,7 +235,7 @@ class CasusnetApp(App[None]):
             return
         if topic == "session":
             if self.api.logged_in:
-                self.to_login(t("login.expired"))
+                self.to_login(session_reason(str(event.get("reason", ""))))
             return
         if topic == "hello":  # (re)connected: whatever changed meanwhile, reload
             self.set_offline(False)

@@ -182,7 +182,11 @@ def session_message(exc: BaseException) -> str:
     """Why the node ended a session, in the user's words: idle too long, or a session
     the node does not know (restarted, restored, logged out); by the reason the node
     gives in its ``node.session`` refusal."""
-    reason = getattr(exc, "detail", "") or ""
+    return session_reason(getattr(exc, "detail", "") or "")
+
+
+def session_reason(reason: str) -> str:
+    """Why a session ended, by the node's reason code (``idle``, ``unknown``, ``missing``)."""
     if reason == "idle":
         return t("login.session_idle")
     if reason in ("unknown", "missing"):

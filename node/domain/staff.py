@@ -251,8 +251,9 @@ def _hash(token: str) -> bytes:
 
 def session_left(store: Store, token: str, *, now: int, idle: int) -> int:
     """Seconds until the session of ``token`` ends for want of use (0 when it has
-    ended); unlike :func:`session`, this is no use of it (the event stream asks)."""
+    ended for want of use, -1 when the node no longer holds it: logged out); unlike
+    :func:`session`, this is no use of it (the event stream asks)."""
     row = tables.session(store, _hash(token))
     if row is None:
-        return 0
+        return -1
     return max(0, int(row["last_seen"]) + idle - now)

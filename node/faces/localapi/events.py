@@ -72,8 +72,9 @@ async def _serve(request: web.Request, response: web.StreamResponse, sub: Subscr
         if sub.ended:  # the node stops: the client finds it gone and reconnects
             return
         left = session_left(request, node)
-        if left <= 0:
-            await response.write(frame(_now(bus, "session")))
+        if left <= 0:  # why, as the reason of a refused session: idle, or unknown
+            ended = _now(bus, "session") | {"reason": "idle" if left == 0 else "unknown"}
+            await response.write(frame(ended))
             return
         try:
             await asyncio.wait_for(sub.woken.wait(), timeout=min(HEARTBEAT, left + 1))
