@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 # account's way to the project's Python). Installed with apt when missing and root;
 # elsewhere the tests that need them skip with the reason.
 SYSDEPS := faketime:faketime tmux:tmux nginx:nginx caddy:caddy ip:iproute2 systemd-analyze:systemd \
-           sshd:openssh-server ssh:openssh-client setfacl:acl
+           sshd:openssh-server ssh:openssh-client setfacl:acl openssl:openssl
 SYSSTAMP := $(VENV)/.sysdeps
 
 $(SYSSTAMP): $(STAMP)
