@@ -358,7 +358,8 @@ async def test_audit_filters_and_verifies(federation: Any) -> None:
         assert "ingelogd" in screen_text(app)
         app.screen.query_one("#audit").focus()
         await pilot.press("v")
-        await until(pilot, lambda: "Auditketen intact" in screen_text(app), "verification")
+        verified = "Auditketen van deze node intact"
+        await until(pilot, lambda: verified in screen_text(app), "verification")
 
 
 async def test_english_and_the_help_screen(federation: Any) -> None:
