@@ -46,13 +46,16 @@ def _update(table: DataTable[Any], rows: list[Row]) -> bool:
     for have, (key, _, height) in zip(held, rows, strict=False):
         if have.key.value != key or have.height != height:
             return False
-    columns = list(table.columns)
+    columns = table.columns
     for have, (_key, cells, _) in zip(held, rows, strict=False):
         old = table.get_row(have.key)
-        for column, was, cell in zip(columns, old, cells, strict=False):
+        for column, was, cell in zip(list(columns), old, cells, strict=False):
             new = plain(cell)
             if str(was) != str(new):
-                table.update_cell(have.key, column, new, update_width=True)
+                # a cell that fits its column leaves the widths alone: measuring them
+                # again lays the whole table out anew
+                wider = max(map(len, str(new).split("\n"))) > columns[column].content_width
+                table.update_cell(have.key, column, new, update_width=wider)
     for key, cells, height in rows[len(held) :]:
         table.add_row(*(plain(c) for c in cells), key=key, height=height)
     return True
