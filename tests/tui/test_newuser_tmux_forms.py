@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from cluster import ROOT, Cluster
-from test_terminal import capture, pair, wait_for  # noqa: F401 (pair: the nodes)
+from cluster import Cluster
+from test_terminal import capture, pair, start_tui, wait_for  # noqa: F401 (pair: the nodes)
 from tuikit import passphrase
 
 pytestmark = [
@@ -25,14 +23,7 @@ def keys(session: str, *typed: str) -> None:
 
 
 def test_a_new_user_types_ahead_and_sees_the_forms_refusal(pair: Cluster) -> None:  # noqa: F811
-    session = f"casusnet-{uuid.uuid4().hex[:8]}"
-    command = f"{sys.executable} -m node.tools.cli tui --node {pair.data('gemeente')}"
-    env = ["-e", f"PYTHONPATH={ROOT}", "-e", "TERM=xterm-256color"]
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", *env, command],
-        check=True,
-        cwd=ROOT,
-    )
+    session = start_tui(pair.data("gemeente"))
     try:
         wait_for(session, "Wachtwoordzin")
         # a wrong passphrase typed in one go, Tab between the fields, as people do

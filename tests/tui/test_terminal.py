@@ -53,9 +53,9 @@ def wait_for(session: str, text: str, within: float = 20) -> str:
     raise AssertionError(f"{text!r} not on the terminal; it shows:\n{screen}")
 
 
-def test_log_in_and_read_the_rooms_in_a_real_terminal(pair: Cluster) -> None:
+def start_tui(data: Path) -> str:
+    """``casusnet tui`` for the node at ``data`` in a new tmux session at 80x24; its name."""
     session = f"casusnet-{uuid.uuid4().hex[:8]}"
-    data: Path = pair.data("gemeente")
     command = f"{sys.executable} -m node.tools.cli tui --node {data}"
     env = ["-e", f"PYTHONPATH={ROOT}", "-e", "TERM=xterm-256color"]
     subprocess.run(
@@ -63,6 +63,12 @@ def test_log_in_and_read_the_rooms_in_a_real_terminal(pair: Cluster) -> None:
         check=True,
         cwd=ROOT,
     )
+    return session
+
+
+def test_log_in_and_read_the_rooms_in_a_real_terminal(pair: Cluster) -> None:
+    data: Path = pair.data("gemeente")
+    session = start_tui(data)
     try:
         wait_for(session, "Wachtwoordzin")
         subprocess.run(["tmux", "send-keys", "-t", session, "anna", "Enter"], check=True)
